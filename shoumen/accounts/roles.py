@@ -1,0 +1,69 @@
+"""What each role may do: the one table in code. Scope comes from the assignment's org unit."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shoumen.places.models import Level
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    DISTRICT_OFFICER = "district_officer", _("District officer")
+    STREET_OFFICER = "street_officer", _("Street officer")
+    COMMUNITY_STAFF = "community_staff", _("Community staff")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    CHECKPOINT_VOLUNTEER = "checkpoint_volunteer", _("Checkpoint volunteer")
+
+
+class Perm(models.TextChoices):
+    VIEW_REGISTRY = "view_registry", _("View the registry")
+    EDIT_REGISTRY = "edit_registry", _("Edit the registry")
+    REVEAL_SENSITIVE = "reveal_sensitive", _("Reveal ID numbers and phones")
+    EXPORT = "export", _("Export ledgers")
+    EXPORT_SENSITIVE = "export_sensitive", _("Export unmasked ID numbers and phones")
+    MANAGE_USERS = "manage_users", _("Manage users")
+    MANAGE_ORG_UNITS = "manage_org_units", _("Manage the jurisdiction tree")
+    VIEW_AUDIT = "view_audit", _("View the audit log")
+
+
+_OFFICER = {
+    Perm.VIEW_REGISTRY,
+    Perm.EDIT_REGISTRY,
+    Perm.REVEAL_SENSITIVE,
+    Perm.EXPORT,
+    Perm.MANAGE_USERS,
+    Perm.VIEW_AUDIT,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.SYSTEM_ADMIN: frozenset(Perm),
+    Role.DISTRICT_OFFICER: frozenset(_OFFICER | {Perm.EXPORT_SENSITIVE}),
+    Role.STREET_OFFICER: frozenset(_OFFICER),
+    Role.COMMUNITY_STAFF: frozenset(_OFFICER),
+    Role.GRID_WORKER: frozenset({Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.REVEAL_SENSITIVE}),
+    Role.CHECKPOINT_VOLUNTEER: frozenset(),
+}
+
+# The level of org unit each role is assigned at (None: any level, the system admin).
+ROLE_LEVEL: dict[Role, str | None] = {
+    Role.SYSTEM_ADMIN: None,
+    Role.DISTRICT_OFFICER: Level.DISTRICT,
+    Role.STREET_OFFICER: Level.STREET,
+    Role.COMMUNITY_STAFF: Level.COMMUNITY,
+    Role.GRID_WORKER: Level.GRID,
+    Role.CHECKPOINT_VOLUNTEER: Level.COMMUNITY,
+}
+
+# Higher rank may grant lower ranks; nobody grants their own rank or above.
+ROLE_RANK: dict[Role, int] = {
+    Role.SYSTEM_ADMIN: 100,
+    Role.DISTRICT_OFFICER: 40,
+    Role.STREET_OFFICER: 30,
+    Role.COMMUNITY_STAFF: 20,
+    Role.GRID_WORKER: 10,
+    Role.CHECKPOINT_VOLUNTEER: 10,
+}
+
+
+def role_allows(role: str, perm: str) -> bool:
+    return Perm(perm) in ROLE_PERMISSIONS[Role(role)]

@@ -1,0 +1,73 @@
+"""Scoping: one mechanism, the org unit's materialised path prefix.
+
+``scope_q(user, perm, "household__grid__path")`` gives the filter for every selector;
+``can(user, perm, org_unit)`` answers for one object.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from shoumen.accounts.roles import Role, role_allows
+from shoumen.places.models import OrgUnit
+
+
+def assignments_of(user) -> list[tuple[str, str]]:
+    """(role, org path) pairs of an active user, cached on the user object per request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_shoumen_assignments", None)
+    if cached is None:
+        cached = list(user.assignments.values_list("role", "org_unit__path"))
+        if user.is_superuser:
+            cached.append((Role.SYSTEM_ADMIN, ""))
+        user._shoumen_assignments = cached
+    return cached
+
+
+def scope_paths(user, perm: str) -> list[str]:
+    """Path prefixes under which ``user`` holds ``perm``; the root path '' means everything."""
+    paths = set()
+    for role, path in assignments_of(user):
+        if role_allows(role, perm):
+            paths.add("" if role == Role.SYSTEM_ADMIN else path)
+    if "" in paths:
+        return [""]
+    # A prefix already covered by a shorter one adds nothing.
+    ordered = sorted(paths, key=len)
+    kept: list[str] = []
+    for path in ordered:
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def scope_q(user, perm: str, path_field: str) -> Q:
+    """A filter on ``path_field`` (a path lookup) covering the user's scope for ``perm``."""
+    paths = scope_paths(user, perm)
+    if not paths:
+        return Q(pk__in=[])
+    if paths == [""]:
+        return Q()
+    return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths))
+
+
+def can(user, perm: str, org_unit: OrgUnit | None = None) -> bool:
+    """Whether ``user`` holds ``perm`` at all (no unit) or over ``org_unit``."""
+    paths = scope_paths(user, perm)
+    if org_unit is None:
+        return bool(paths)
+    return any(org_unit.path.startswith(p) for p in paths)
+
+
+def covers_everything(user, perm: str) -> bool:
+    return scope_paths(user, perm) == [""]
+
+
+def roles_of(user) -> set[str]:
+    return {role for role, _ in assignments_of(user)}
+
+
+def forget_assignments(user) -> None:
+    user.__dict__.pop("_shoumen_assignments", None)

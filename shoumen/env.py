@@ -1,0 +1,79 @@
+"""Typed readers for settings that come from the environment; they fail loudly."""
+
+import base64
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or malformed; start-up must stop."""
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer, not {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def generated_key(path: Path, factory) -> str:
+    """Read a dev key from ``path``, creating it once; safe when processes race."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(factory() + "\n")
+    os.chmod(tmp, 0o600)
+    try:
+        os.link(tmp, path)  # atomic: fails when another process won the race
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text().strip()
+
+
+def new_secret_key() -> str:
+    return secrets.token_urlsafe(50)
+
+
+def new_data_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def decode_data_key(value: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(value.encode())
+    except (ValueError, TypeError):
+        raise ConfigurationError("SHOUMEN_DATA_KEY must be 32 bytes in URL-safe base64") from None
+    if len(key) != 32:
+        raise ConfigurationError("SHOUMEN_DATA_KEY must be 32 bytes in URL-safe base64")
+    return key

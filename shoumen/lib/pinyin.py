@@ -1,0 +1,39 @@
+"""Search keys for Chinese names: full pinyin and initials, every reading of heteronyms."""
+
+from itertools import islice, product
+
+from pypinyin import Style, pinyin
+
+# A name of four characters each with three readings is 81 combinations; more is noise.
+_MAX_COMBINATIONS = 64
+
+
+def _readings(name: str, style: Style) -> list[list[str]]:
+    return pinyin(name, style=style, heteronym=True, strict=False, errors="default")
+
+
+def _combos(parts: list[list[str]]) -> list[str]:
+    return ["".join(c) for c in islice(product(*parts), _MAX_COMBINATIONS)]
+
+
+def pinyin_keys(name: str) -> list[str]:
+    """All full-pinyin spellings and all initials of ``name``, lower-case, de-duplicated.
+
+    单 gives both ``shan`` and ``dan``; 曾 both ``zeng`` and ``ceng``.
+    """
+    name = "".join(name.split())
+    if not name:
+        return []
+    full = _combos(_readings(name, Style.NORMAL))
+    initials = _combos(
+        [[r[0] for r in readings if r] for readings in _readings(name, Style.NORMAL)]
+    )
+    seen: dict[str, None] = {}
+    for key in [*full, *initials]:
+        seen.setdefault(key.lower(), None)
+    return list(seen)
+
+
+def search_text(name: str) -> str:
+    """What a person's name is searched by: the name itself, then its pinyin keys."""
+    return " ".join([name.lower(), *pinyin_keys(name)])

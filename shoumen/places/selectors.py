@@ -1,0 +1,36 @@
+"""Reads of the jurisdiction tree, scoped by the actor."""
+
+from django.db.models import QuerySet
+
+from shoumen.accounts.roles import Perm
+from shoumen.accounts.scoping import scope_paths, scope_q
+from shoumen.places.models import Level, OrgUnit
+
+
+def org_units_visible_to(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[OrgUnit]:
+    """The actor's subtrees, in tree order."""
+    return OrgUnit.objects.filter(scope_q(user, perm, "path")).order_by("path")
+
+
+def grids_visible_to(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[OrgUnit]:
+    return org_units_visible_to(user, perm).filter(level=Level.GRID)
+
+
+def org_unit_for(user, *, pk: int, perm: str = Perm.VIEW_REGISTRY) -> OrgUnit:
+    """One unit in the actor's scope, or OrgUnit.DoesNotExist (a 404 to the caller)."""
+    return org_units_visible_to(user, perm).get(pk=pk)
+
+
+def top_units_of(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[OrgUnit]:
+    """The units at the top of the actor's scope (their assignments, or the roots)."""
+    paths = scope_paths(user, perm)
+    if paths == [""]:
+        return OrgUnit.get_root_nodes()
+    return OrgUnit.objects.filter(path__in=paths).order_by("path")
+
+
+def ancestors_of(unit: OrgUnit) -> list[OrgUnit]:
+    """The breadcrumb above ``unit``, in one query."""
+    step = unit.steplen
+    paths = [unit.path[: i * step] for i in range(1, unit.depth)]
+    return list(OrgUnit.objects.filter(path__in=paths).order_by("depth"))

@@ -1,0 +1,264 @@
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shoumen.lib import crypto
+from shoumen.lib.dates import age_on
+from shoumen.lib.ids import mask_id_number
+from shoumen.lib.phones import mask_phone
+from shoumen.places.models import Level, OrgUnit
+
+ID_CONTEXT = "person.id_number"
+PHONE_CONTEXT = "person.phone"
+ELDERLY_AGE = 60
+CHILD_AGE = 14
+
+
+class Building(models.Model):
+    grid = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("grid"),
+        on_delete=models.PROTECT,
+        related_name="buildings",
+        limit_choices_to={"level": Level.GRID},
+    )
+    name = models.CharField(_("name"), max_length=50, help_text=_("e.g. Building 5"))
+    units = models.PositiveSmallIntegerField(_("units"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "name"], name="building_unique_name_in_grid"),
+            models.CheckConstraint(condition=Q(units__gte=1), name="building_units_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    grid = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("grid"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"level": Level.GRID},
+    )
+    building = models.ForeignKey(
+        Building,
+        verbose_name=_("building"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        null=True,
+        blank=True,
+    )
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, help_text=_("Used when there is no building")
+    )
+    unit = models.CharField(_("unit"), max_length=10, blank=True)
+    door_number = models.CharField(_("door number"), max_length=20, blank=True, db_index=True)
+    head = models.ForeignKey(
+        "Person",
+        verbose_name=_("head of household"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building", "unit", "door_number"],
+                condition=Q(building__isnull=False),
+                name="household_unique_door_in_building",
+            ),
+            models.CheckConstraint(
+                condition=Q(building__isnull=False) | ~Q(address=""),
+                name="household_has_building_or_address",
+            ),
+        ]
+        indexes = [models.Index(fields=["grid", "building", "unit", "door_number"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.building_id:
+            unit = _("Unit %(unit)s ") % {"unit": self.unit} if self.unit else ""
+            return f"{self.building.name} {unit}{self.door_number}".strip()
+        return f"{self.address} {self.door_number}".strip()
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class DocumentType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident ID card")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAO = "hk_macao", _("Hong Kong/Macao permit")
+    TAIWAN = "taiwan", _("Taiwan permit")
+    FOREIGN_PR = "foreign_pr", _("Foreign permanent resident ID")
+    OTHER = "other", _("Other document")
+    NONE = "none", _("No document")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    SIBLING = "sibling", _("Sibling")
+    TENANT = "tenant", _("Tenant")
+    OTHER = "other", _("Other")
+
+
+class Status(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    MOVED_OUT = "moved_out", _("Moved out")
+    DECEASED = "deceased", _("Deceased")
+    MERGED = "merged", _("Merged into another record")
+
+
+class Tag(models.TextChoices):
+    ELDERLY = "elderly", _("Elderly (60+)")
+    CHILD = "child", _("Child under 14")
+    CHRONIC = "chronic", _("Chronic disease")
+    PREGNANT = "pregnant", _("Pregnant")
+    DISABLED = "disabled", _("Disabled")
+    LIVING_ALONE = "living_alone", _("Living alone")
+
+
+# Tags kept as flags; elderly and child follow from the birth date and never go stale.
+FLAG_TAGS = {
+    Tag.CHRONIC: "has_chronic_disease",
+    Tag.PREGNANT: "is_pregnant",
+    Tag.DISABLED: "is_disabled",
+    Tag.LIVING_ALONE: "lives_alone",
+}
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=50)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True, db_index=True)
+    document_type = models.CharField(
+        _("document type"), max_length=16, choices=DocumentType.choices
+    )
+    # Sensitive values: ciphertext, keyed blind index for exact lookup, last 4 for search.
+    id_number_encrypted = models.BinaryField(null=True, editable=False)
+    id_number_index = models.CharField(max_length=64, null=True, editable=False)
+    id_number_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
+    phone_encrypted = models.BinaryField(null=True, editable=False)
+    phone_index = models.CharField(max_length=64, null=True, editable=False, db_index=True)
+    phone_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
+    )
+    # Always the household's grid: scoping filters persons without joining households.
+    grid = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", editable=False)
+    relation_to_head = models.CharField(
+        _("relation to head"), max_length=16, choices=Relation.choices, default=Relation.OTHER
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RESIDENT
+    )
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    has_chronic_disease = models.BooleanField(_("chronic disease"), default=False)
+    is_pregnant = models.BooleanField(_("pregnant"), default=False)
+    is_disabled = models.BooleanField(_("disabled"), default=False)
+    lives_alone = models.BooleanField(_("living alone"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    search_text = models.CharField(max_length=600, editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_index"], name="person_unique_document"),
+            models.CheckConstraint(
+                condition=Q(status="merged", merged_into__isnull=False)
+                | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                name="person_merged_has_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(document_type="none", id_number_index__isnull=True)
+                | (~Q(document_type="none") & Q(id_number_index__isnull=False)),
+                name="person_document_has_number",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["grid", "status", "id"]),
+            models.Index(fields=["household", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # Sensitive values: decrypted only on purpose; masked forms for display.
+    def id_number(self) -> str:
+        if self.id_number_encrypted is None:
+            return ""
+        return crypto.decrypt(self.id_number_encrypted, context=ID_CONTEXT)
+
+    def phone(self) -> str:
+        if self.phone_encrypted is None:
+            return ""
+        return crypto.decrypt(self.phone_encrypted, context=PHONE_CONTEXT)
+
+    @property
+    def id_number_masked(self) -> str:
+        number = self.id_number()
+        return mask_id_number(number) if number else ""
+
+    @property
+    def phone_masked(self) -> str:
+        number = self.phone()
+        return mask_phone(number) if number else ""
+
+    def age_on(self, day: datetime.date) -> int | None:
+        return None if self.birth_date is None else age_on(self.birth_date, day)
+
+    def tags_on(self, day: datetime.date) -> list[str]:
+        tags = [tag for tag, field in FLAG_TAGS.items() if getattr(self, field)]
+        age = self.age_on(day)
+        if age is not None and age >= ELDERLY_AGE:
+            tags.insert(0, Tag.ELDERLY)
+        elif age is not None and age < CHILD_AGE:
+            tags.insert(0, Tag.CHILD)
+        return [str(t) for t in tags]
+
+
+def birth_date_cutoff(day: datetime.date, years: int) -> datetime.date:
+    """The latest birth date of someone who is at least ``years`` old on ``day``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def tag_q(tag: str, day: datetime.date) -> Q:
+    if tag == Tag.ELDERLY:
+        return Q(birth_date__lte=birth_date_cutoff(day, ELDERLY_AGE))
+    if tag == Tag.CHILD:
+        return Q(birth_date__gt=birth_date_cutoff(day, CHILD_AGE))
+    return Q(**{FLAG_TAGS[Tag(tag)]: True})

@@ -1,0 +1,111 @@
+"""Every read of the registry that feeds a page, API or report: scoped by the actor."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from shoumen.accounts.roles import Perm
+from shoumen.accounts.scoping import scope_q
+from shoumen.audit.models import AuditEvent
+from shoumen.lib.dates import today
+from shoumen.lib.ids import normalize_id_number
+from shoumen.lib.text import clean_line, to_halfwidth
+from shoumen.places.models import OrgUnit
+from shoumen.registry.models import Building, Household, Person, Status, tag_q
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""
+    org_unit: OrgUnit | None = None
+    tag: str = ""
+    status: str = Status.RESIDENT  # "" means every status but merged
+
+
+def persons_visible_to(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[Person]:
+    return Person.objects.filter(scope_q(user, perm, "grid__path"))
+
+
+def _search_q(q: str) -> Q:
+    """Name, full pinyin or initials; or 4 trailing ID/phone characters; or a door number."""
+    text = clean_line(q).lower()
+    compact = "".join(text.split())
+    if not compact:
+        return Q()
+    if compact.isascii() and compact.isalnum() and any(c.isdigit() for c in compact):
+        last4 = normalize_id_number(compact)
+        cond = Q(household__door_number=to_halfwidth(q).strip())
+        if len(last4) == 4:
+            cond |= Q(id_number_last4=last4) | Q(phone_last4=last4)
+        return cond
+    return Q(search_text__contains=compact)
+
+
+def persons_search(user, filters: PersonFilters) -> QuerySet[Person]:
+    """Scoped persons matching the filters, newest first by id, with what lists show."""
+    qs = persons_visible_to(user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    else:
+        qs = qs.exclude(status=Status.MERGED)
+    if filters.org_unit is not None:
+        qs = qs.filter(grid__path__startswith=filters.org_unit.path)
+    if filters.tag:
+        qs = qs.filter(tag_q(filters.tag, today()))
+    if filters.q:
+        qs = qs.filter(_search_q(filters.q))
+    return qs.select_related("household__building", "grid").order_by("-id")
+
+
+def person_for(user, *, pk: int, perm: str = Perm.VIEW_REGISTRY) -> Person:
+    """One person in scope, or Person.DoesNotExist."""
+    return persons_visible_to(user, perm).select_related("household__building", "grid").get(pk=pk)
+
+
+def person_history(user, person: Person) -> QuerySet[AuditEvent]:
+    """Audit events about the person and any records merged into it (caller already scoped)."""
+    ids = [str(person.pk), *(str(pk) for pk in person.merged_from.values_list("pk", flat=True))]
+    return AuditEvent.objects.filter(target_type="registry.person", target_id__in=ids).order_by(
+        "-seq"
+    )
+
+
+def households_visible_to(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[Household]:
+    return Household.objects.filter(scope_q(user, perm, "grid__path"))
+
+
+def households_of_grid(user, grid: OrgUnit, *, building: Building | None = None):
+    """A grid's households in door order, each with its count of residents."""
+    qs = households_visible_to(user).filter(grid=grid)
+    if building is not None:
+        qs = qs.filter(building=building)
+    return (
+        qs.select_related("building", "head")
+        .annotate(resident_count=Count("members", filter=Q(members__status=Status.RESIDENT)))
+        .order_by("building__name", "unit", "door_number", "id")
+    )
+
+
+def household_for(user, *, pk: int, perm: str = Perm.VIEW_REGISTRY) -> Household:
+    return households_visible_to(user, perm).select_related("building", "grid", "head").get(pk=pk)
+
+
+def household_members(household: Household) -> QuerySet[Person]:
+    return household.members.exclude(status=Status.MERGED).order_by("-relation_to_head", "id")
+
+
+def buildings_visible_to(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[Building]:
+    return Building.objects.filter(scope_q(user, perm, "grid__path"))
+
+
+def buildings_of_grid(user, grid: OrgUnit) -> QuerySet[Building]:
+    return (
+        buildings_visible_to(user)
+        .filter(grid=grid)
+        .annotate(household_count=Count("households"))
+        .order_by("name")
+    )
+
+
+def building_for(user, *, pk: int, perm: str = Perm.VIEW_REGISTRY) -> Building:
+    return buildings_visible_to(user, perm).select_related("grid").get(pk=pk)

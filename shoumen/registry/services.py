@@ -1,0 +1,644 @@
+"""Every write to the registry: keyword-only, validated, atomic and audited."""
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from shoumen.accounts.roles import Perm
+from shoumen.accounts.scoping import can
+from shoumen.audit.services import audit_event_record
+from shoumen.lib import crypto
+from shoumen.lib.dates import today
+from shoumen.lib.errors import ERR_OUT_OF_SCOPE, ERR_REASON_REQUIRED, deny
+from shoumen.lib.ids import InvalidIdNumber, mask_id_number, normalize_id_number, parse_resident_id
+from shoumen.lib.phones import InvalidPhone, mask_phone, normalize_phone
+from shoumen.lib.pinyin import search_text
+from shoumen.lib.text import clean_line, strip_all_spaces, to_halfwidth
+from shoumen.places.models import Level, OrgUnit
+from shoumen.registry.models import (
+    FLAG_TAGS,
+    ID_CONTEXT,
+    PHONE_CONTEXT,
+    Building,
+    DocumentType,
+    Household,
+    Person,
+    Relation,
+    Sex,
+    Status,
+    Tag,
+)
+
+ERR_NAME_REQUIRED = _("Enter the person's name.")
+ERR_SEX_REQUIRED = _("Choose the person's sex.")
+ERR_SEX_MISMATCH = _("The sex does not match the ID number, which says %(sex)s.")
+ERR_BIRTH_MISMATCH = _("The birth date does not match the ID number, which says %(date)s.")
+ERR_BIRTH_FUTURE = _("The birth date cannot be in the future.")
+ERR_NUMBER_REQUIRED = _("Enter the document number, or choose 'No document'.")
+ERR_NUMBER_NOT_EXPECTED = _("Leave the number empty when there is no document.")
+ERR_NUMBER_FORMAT = _("A document number has 4 to 30 letters and digits.")
+ERR_DUPLICATE_IN_SCOPE = _("This document number is already registered for %(name)s.")
+ERR_DUPLICATE_OUT_OF_SCOPE = _(
+    "This document number is already registered outside your jurisdiction; "
+    "ask the community that holds the record to move the person."
+)
+ERR_HEAD_TAKEN = _("This household already has a head: %(name)s.")
+ERR_GRID_LEVEL = _("Choose a grid, not a %(level)s.")
+ERR_BUILDING_OTHER_GRID = _("That building belongs to another grid.")
+ERR_BUILDING_OR_ADDRESS = _("Choose a building or enter an address.")
+ERR_DOOR_TAKEN = _("There is already a household at this door.")
+ERR_BUILDING_NAME_TAKEN = _("This grid already has a building with that name.")
+ERR_UNITS_RANGE = _("A building has between 1 and 99 units.")
+ERR_SAME_PERSON = _("Choose two different persons to merge.")
+ERR_MERGE_DIFFERENT_IDS = _(
+    "These two persons have different document numbers; they are not the same person."
+)
+ERR_NOT_ACTIVE_RECORD = _("This record was merged into another and cannot be changed.")
+ERR_STATUS_INVALID = _("Choose moved out, deceased or resident.")
+ERR_REVEAL_FIELD = _("Only an ID number or a phone can be revealed.")
+
+PERSON_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "document_type",
+    "id_number",
+    "phone",
+    "relation_to_head",
+    "tags",
+    "notes",
+)
+
+
+class DuplicatePersonError(ValidationError):
+    """A document number that is already registered; ``existing`` is the person holding it."""
+
+    def __init__(self, message, existing: Person | None):
+        super().__init__({"id_number": [message]})
+        self.existing = existing
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _require(actor, perm: str, unit: OrgUnit) -> None:
+    if not can(actor, perm, unit):
+        raise deny(ERR_OUT_OF_SCOPE)
+
+
+def _require_grid(unit: OrgUnit) -> None:
+    if unit.level != Level.GRID:
+        raise ValidationError({"grid": [ERR_GRID_LEVEL % {"level": unit.get_level_display()}]})
+
+
+def _snapshot(person: Person) -> dict[str, Any]:
+    """The audited view of a person: sensitive values masked, dates as text."""
+    return {
+        "name": person.name,
+        "sex": person.sex,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "document_type": person.document_type,
+        "id_number": person.id_number_masked,
+        "phone": person.phone_masked,
+        "household": person.household_id,
+        "grid": person.grid_id,
+        "relation_to_head": person.relation_to_head,
+        "status": person.status,
+        "tags": sorted(t for t, f in FLAG_TAGS.items() if getattr(person, f)),
+        "notes": person.notes,
+    }
+
+
+def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def _record(actor, action: str, obj, *, org_path: str, changes=None, reason: str = "") -> None:
+    audit_event_record(
+        actor=actor, action=action, target=obj, org_path=org_path, changes=changes, reason=reason
+    )
+
+
+def _clean_reason(reason: str) -> str:
+    reason = clean_line(reason or "")
+    if len(reason) < 2:
+        raise ValidationError({"reason": [ERR_REASON_REQUIRED]})
+    return reason
+
+
+def _validated_person_values(values: Mapping[str, Any], *, day: datetime.date) -> dict[str, Any]:
+    """Normalise and check a full set of person values; raise ValidationError per field."""
+    errors: dict[str, list] = {}
+    out: dict[str, Any] = {}
+
+    name = clean_line(values.get("name") or "")
+    if not name:
+        errors.setdefault("name", []).append(ERR_NAME_REQUIRED)
+    out["name"] = name
+
+    document_type = values.get("document_type") or DocumentType.NONE
+    out["document_type"] = DocumentType(document_type)
+    raw_number = values.get("id_number") or ""
+    sex = values.get("sex") or ""
+    birth_date = values.get("birth_date")
+    number = ""
+    if document_type == DocumentType.RESIDENT_ID:
+        if not strip_all_spaces(raw_number):
+            errors.setdefault("id_number", []).append(ERR_NUMBER_REQUIRED)
+        else:
+            try:
+                parsed = parse_resident_id(raw_number, today=day)
+            except InvalidIdNumber as exc:
+                errors.setdefault("id_number", []).append(exc.message)
+            else:
+                number = parsed.number
+                if sex and sex != parsed.sex:
+                    errors.setdefault("sex", []).append(
+                        ERR_SEX_MISMATCH % {"sex": Sex(parsed.sex).label}
+                    )
+                if birth_date and birth_date != parsed.birth_date:
+                    errors.setdefault("birth_date", []).append(
+                        ERR_BIRTH_MISMATCH % {"date": parsed.birth_date.isoformat()}
+                    )
+                sex = sex or parsed.sex
+                birth_date = birth_date or parsed.birth_date
+    elif document_type == DocumentType.NONE:
+        if strip_all_spaces(raw_number):
+            errors.setdefault("id_number", []).append(ERR_NUMBER_NOT_EXPECTED)
+    else:
+        number = normalize_id_number(raw_number)
+        if not number:
+            errors.setdefault("id_number", []).append(ERR_NUMBER_REQUIRED)
+        elif not (4 <= len(number) <= 30 and number.isalnum() and number.isascii()):
+            errors.setdefault("id_number", []).append(ERR_NUMBER_FORMAT)
+    out["id_number"] = number
+
+    if sex not in Sex.values and "id_number" not in errors:
+        errors.setdefault("sex", []).append(ERR_SEX_REQUIRED)
+    out["sex"] = sex
+    if birth_date and birth_date > day:
+        errors.setdefault("birth_date", []).append(ERR_BIRTH_FUTURE)
+    out["birth_date"] = birth_date or None
+
+    phone = to_halfwidth(values.get("phone") or "").strip()
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except InvalidPhone as exc:
+            errors.setdefault("phone", []).append(exc.message)
+    out["phone"] = phone
+
+    out["relation_to_head"] = Relation(values.get("relation_to_head") or Relation.OTHER)
+    out["tags"] = {Tag(t) for t in values.get("tags") or ()} & set(FLAG_TAGS)
+    out["notes"] = (values.get("notes") or "").strip()
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _document_index(document_type: str, number: str) -> str:
+    return crypto.blind_index(f"{document_type}:{number}", context=ID_CONTEXT)
+
+
+def person_find_by_document(*, document_type: str, number: str) -> Person | None:
+    """Exact lookup through the blind index (callers scope what they show)."""
+    number = normalize_id_number(number)
+    if not number:
+        return None
+    return Person.objects.filter(id_number_index=_document_index(document_type, number)).first()
+
+
+def _apply_values(person: Person, values: Mapping[str, Any]) -> None:
+    person.name = values["name"]
+    person.sex = values["sex"]
+    person.birth_date = values["birth_date"]
+    person.document_type = values["document_type"]
+    number = values["id_number"]
+    if number:
+        person.id_number_encrypted = crypto.encrypt(number, context=ID_CONTEXT)
+        person.id_number_index = _document_index(values["document_type"], number)
+        person.id_number_last4 = number[-4:]
+    else:
+        person.id_number_encrypted = person.id_number_index = None
+        person.id_number_last4 = ""
+    phone = values["phone"]
+    if phone:
+        person.phone_encrypted = crypto.encrypt(phone, context=PHONE_CONTEXT)
+        person.phone_index = crypto.blind_index(phone, context=PHONE_CONTEXT)
+        person.phone_last4 = phone[-4:]
+    else:
+        person.phone_encrypted = person.phone_index = None
+        person.phone_last4 = ""
+    person.relation_to_head = values["relation_to_head"]
+    for tag, field in FLAG_TAGS.items():
+        setattr(person, field, tag in values["tags"])
+    person.notes = values["notes"]
+    person.search_text = search_text(person.name)
+
+
+def _check_unique_document(actor, person: Person) -> None:
+    if not person.id_number_index:
+        return
+    existing = (
+        Person.objects.select_related("grid")
+        .filter(id_number_index=person.id_number_index)
+        .exclude(pk=person.pk)
+        .first()
+    )
+    if existing is None:
+        return
+    if can(actor, Perm.VIEW_REGISTRY, existing.grid):
+        raise DuplicatePersonError(ERR_DUPLICATE_IN_SCOPE % {"name": existing.name}, existing)
+    raise DuplicatePersonError(ERR_DUPLICATE_OUT_OF_SCOPE, None)
+
+
+def _save_person(actor, person: Person) -> None:
+    """Save, turning a race on the unique document index into the same friendly error."""
+    _check_unique_document(actor, person)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        _check_unique_document(actor, person)
+        raise
+
+
+def _set_head(household: Household, person: Person) -> None:
+    if person.relation_to_head != Relation.HEAD or person.status != Status.RESIDENT:
+        if household.head_id == person.pk:
+            household.head = None
+            household.save(update_fields=["head", "updated_at"])
+        return
+    if household.head_id and household.head_id != person.pk:
+        head = Person.objects.filter(pk=household.head_id).only("name").first()
+        raise ValidationError(
+            {"relation_to_head": [ERR_HEAD_TAKEN % {"name": head.name if head else ""}]}
+        )
+    if household.head_id != person.pk:
+        household.head = person
+        household.save(update_fields=["head", "updated_at"])
+
+
+def _current_values(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "document_type": person.document_type,
+        "id_number": person.id_number(),
+        "phone": person.phone(),
+        "relation_to_head": person.relation_to_head,
+        "tags": [t for t, f in FLAG_TAGS.items() if getattr(person, f)],
+        "notes": person.notes,
+    }
+
+
+# ---------------------------------------------------------------- persons
+
+
+@transaction.atomic
+def person_register(*, actor, household: Household, **values: Any) -> Person:
+    """Register a person in ``household``. Values are the PERSON_FIELDS."""
+    _require(actor, Perm.EDIT_REGISTRY, household.grid)
+    clean = _validated_person_values(values, day=today())
+    person = Person(household=household, grid=household.grid)
+    _apply_values(person, clean)
+    _save_person(actor, person)
+    _set_head(household, person)
+    _record(
+        actor,
+        "person.register",
+        person,
+        org_path=household.grid.path,
+        changes=_diff({}, _snapshot(person)),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, **changes: Any) -> Person:
+    """Change any of the PERSON_FIELDS; fields not given stay as they are."""
+    _require(actor, Perm.EDIT_REGISTRY, person.grid)
+    if person.status == Status.MERGED:
+        raise ValidationError(ERR_NOT_ACTIVE_RECORD)
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    before = _snapshot(person)
+    values = {**_current_values(person), **changes}
+    clean = _validated_person_values(values, day=today())
+    _apply_values(person, clean)
+    _save_person(actor, person)
+    _set_head(person.household, person)
+    diff = _diff(before, _snapshot(person))
+    if diff:
+        _record(actor, "person.update", person, org_path=person.grid.path, changes=diff)
+    return person
+
+
+@transaction.atomic
+def person_move(
+    *, actor, person: Person, household: Household, relation_to_head: str = Relation.OTHER
+) -> Person:
+    """Move a person to another household, in the same grid or another one."""
+    _require(actor, Perm.EDIT_REGISTRY, person.grid)
+    _require(actor, Perm.EDIT_REGISTRY, household.grid)
+    if person.status == Status.MERGED:
+        raise ValidationError(ERR_NOT_ACTIVE_RECORD)
+    before = _snapshot(person)
+    old_household = person.household
+    if old_household.head_id == person.pk:
+        old_household.head = None
+        old_household.save(update_fields=["head", "updated_at"])
+    person.household, person.grid = household, household.grid
+    person.relation_to_head = Relation(relation_to_head)
+    person.save(update_fields=["household", "grid", "relation_to_head", "updated_at"])
+    _set_head(household, person)
+    _record(
+        actor,
+        "person.move",
+        person,
+        org_path=household.grid.path,
+        changes=_diff(before, _snapshot(person)),
+    )
+    return person
+
+
+@transaction.atomic
+def person_set_status(
+    *,
+    actor,
+    person: Person,
+    status: str,
+    reason: str,
+    on_date: datetime.date | None = None,
+) -> Person:
+    """Mark a person moved out or deceased, or restore them as resident."""
+    _require(actor, Perm.EDIT_REGISTRY, person.grid)
+    if status not in {Status.MOVED_OUT, Status.DECEASED, Status.RESIDENT}:
+        raise ValidationError({"status": [ERR_STATUS_INVALID]})
+    if person.status == Status.MERGED:
+        raise ValidationError(ERR_NOT_ACTIVE_RECORD)
+    reason = _clean_reason(reason)
+    day = on_date or today()
+    if day > today():
+        raise ValidationError({"on_date": [ERR_BIRTH_FUTURE]})
+    before = _snapshot(person)
+    person.status, person.status_changed_on = status, day
+    person.save(update_fields=["status", "status_changed_on", "updated_at"])
+    if status != Status.RESIDENT and person.household.head_id == person.pk:
+        person.household.head = None
+        person.household.save(update_fields=["head", "updated_at"])
+    _record(
+        actor,
+        f"person.status.{status}",
+        person,
+        org_path=person.grid.path,
+        changes=_diff(before, _snapshot(person)),
+        reason=reason,
+    )
+    return person
+
+
+@transaction.atomic
+def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Person:
+    """Fold ``duplicate`` into ``keep``: blanks filled, flags combined, the duplicate kept as
+    a merged record pointing to ``keep`` so that both histories stay readable."""
+    _require(actor, Perm.EDIT_REGISTRY, keep.grid)
+    _require(actor, Perm.EDIT_REGISTRY, duplicate.grid)
+    reason = _clean_reason(reason)
+    if keep.pk == duplicate.pk:
+        raise ValidationError(ERR_SAME_PERSON)
+    if Status.MERGED in (keep.status, duplicate.status):
+        raise ValidationError(ERR_NOT_ACTIVE_RECORD)
+    if keep.id_number_index and duplicate.id_number_index:
+        raise ValidationError(ERR_MERGE_DIFFERENT_IDS)
+    before = _snapshot(keep)
+    values = _current_values(keep)
+    extra = _current_values(duplicate)
+    if not values["id_number"] and extra["id_number"]:
+        values["document_type"], values["id_number"] = extra["document_type"], extra["id_number"]
+    for field in ("birth_date", "phone"):
+        values[field] = values[field] or extra[field]
+    values["tags"] = {*values["tags"], *extra["tags"]}
+    values["notes"] = "\n".join(n for n in (values["notes"], extra["notes"]) if n)
+
+    if duplicate.household.head_id == duplicate.pk:
+        duplicate.household.head = None
+        duplicate.household.save(update_fields=["head", "updated_at"])
+    duplicate_before = _snapshot(duplicate)
+    duplicate.status, duplicate.merged_into, duplicate.status_changed_on = (
+        Status.MERGED,
+        keep,
+        today(),
+    )
+    if duplicate.id_number_index and not keep.id_number_index:
+        # The number moves to the kept record; the merged one keeps no copy.
+        duplicate.document_type = DocumentType.NONE
+        duplicate.id_number_encrypted = duplicate.id_number_index = None
+        duplicate.id_number_last4 = ""
+    duplicate.save()
+
+    clean = _validated_person_values(values, day=today())
+    _apply_values(keep, clean)
+    _save_person(actor, keep)
+    _record(
+        actor,
+        "person.merge_into",
+        duplicate,
+        org_path=duplicate.grid.path,
+        changes=_diff(duplicate_before, _snapshot(duplicate)) | {"merged_into": [None, keep.pk]},
+        reason=reason,
+    )
+    _record(
+        actor,
+        "person.merge",
+        keep,
+        org_path=keep.grid.path,
+        changes=_diff(before, _snapshot(keep)) | {"merged_from": [None, duplicate.pk]},
+        reason=reason,
+    )
+    return keep
+
+
+@transaction.atomic
+def person_reveal(*, actor, person: Person, field: str, reason: str) -> str:
+    """Return the plaintext ID number or phone, recording who looked and why."""
+    if field not in {"id_number", "phone"}:
+        raise ValidationError({"field": [ERR_REVEAL_FIELD]})
+    _require(actor, Perm.REVEAL_SENSITIVE, person.grid)
+    reason = _clean_reason(reason)
+    value = person.id_number() if field == "id_number" else person.phone()
+    _record(
+        actor,
+        f"person.reveal.{field}",
+        person,
+        org_path=person.grid.path,
+        changes={"field": field},
+        reason=reason,
+    )
+    return value
+
+
+def masked(field: str, value: str) -> str:
+    if not value:
+        return ""
+    return mask_id_number(value) if field == "id_number" else mask_phone(value)
+
+
+# ---------------------------------------------------------------- buildings
+
+
+@transaction.atomic
+def building_create(*, actor, grid: OrgUnit, name: str, units: int = 1) -> Building:
+    _require_grid(grid)
+    _require(actor, Perm.EDIT_REGISTRY, grid)
+    name = clean_line(name)
+    errors: dict[str, list] = {}
+    if not name:
+        errors["name"] = [ERR_NAME_REQUIRED]
+    elif Building.objects.filter(grid=grid, name=name).exists():
+        errors["name"] = [ERR_BUILDING_NAME_TAKEN]
+    if not 1 <= int(units) <= 99:
+        errors["units"] = [ERR_UNITS_RANGE]
+    if errors:
+        raise ValidationError(errors)
+    building = Building.objects.create(grid=grid, name=name, units=units)
+    _record(
+        actor,
+        "building.create",
+        building,
+        org_path=grid.path,
+        changes={"name": [None, name], "units": [None, units]},
+    )
+    return building
+
+
+# ---------------------------------------------------------------- households
+
+
+def _household_values(grid: OrgUnit, values: Mapping[str, Any]) -> dict[str, Any]:
+    building: Building | None = values.get("building")
+    out = {
+        "building": building,
+        "address": clean_line(values.get("address") or ""),
+        "unit": clean_line(values.get("unit") or ""),
+        "door_number": clean_line(values.get("door_number") or ""),
+    }
+    if building is not None and building.grid_id != grid.pk:
+        raise ValidationError({"building": [ERR_BUILDING_OTHER_GRID]})
+    if building is None and not out["address"]:
+        raise ValidationError({"address": [ERR_BUILDING_OR_ADDRESS]})
+    return out
+
+
+def _household_snapshot(household: Household) -> dict[str, Any]:
+    return {
+        "grid": household.grid_id,
+        "building": household.building_id,
+        "address": household.address,
+        "unit": household.unit,
+        "door_number": household.door_number,
+        "head": household.head_id,
+    }
+
+
+def _check_door_free(household: Household) -> None:
+    if household.building_id is None:
+        return
+    taken = (
+        Household.objects.filter(
+            building_id=household.building_id,
+            unit=household.unit,
+            door_number=household.door_number,
+        )
+        .exclude(pk=household.pk)
+        .exists()
+    )
+    if taken:
+        raise ValidationError({"door_number": [ERR_DOOR_TAKEN]})
+
+
+@transaction.atomic
+def household_create(*, actor, grid: OrgUnit, **values: Any) -> Household:
+    """Create a household: ``building`` (+ ``unit``, ``door_number``) or a free ``address``."""
+    _require_grid(grid)
+    _require(actor, Perm.EDIT_REGISTRY, grid)
+    household = Household(grid=grid, **_household_values(grid, values))
+    _check_door_free(household)
+    household.save()
+    _record(
+        actor,
+        "household.create",
+        household,
+        org_path=grid.path,
+        changes=_diff({}, _household_snapshot(household)),
+    )
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, **changes: Any) -> Household:
+    """Change the building, address, unit, door number or head of a household."""
+    _require(actor, Perm.EDIT_REGISTRY, household.grid)
+    before = _household_snapshot(household)
+    current = {
+        "building": household.building,
+        "address": household.address,
+        "unit": household.unit,
+        "door_number": household.door_number,
+    }
+    head = changes.pop("head", household.head)
+    for field, value in _household_values(household.grid, {**current, **changes}).items():
+        setattr(household, field, value)
+    _check_door_free(household)
+    if head is not None and (head.household_id != household.pk or head.status != Status.RESIDENT):
+        raise ValidationError({"head": [_("The head must be a resident member of the household.")]})
+    if head is not None and household.head_id != head.pk:
+        if household.head_id:
+            Person.objects.filter(pk=household.head_id).update(relation_to_head=Relation.OTHER)
+        Person.objects.filter(pk=head.pk).update(relation_to_head=Relation.HEAD)
+    household.head = head
+    household.save()
+    diff = _diff(before, _household_snapshot(household))
+    if diff:
+        _record(actor, "household.update", household, org_path=household.grid.path, changes=diff)
+    return household
+
+
+@transaction.atomic
+def household_move(
+    *, actor, household: Household, grid: OrgUnit, building: Building | None = None, **values
+) -> Household:
+    """Move a household, with its members, to another grid."""
+    _require_grid(grid)
+    _require(actor, Perm.EDIT_REGISTRY, household.grid)
+    _require(actor, Perm.EDIT_REGISTRY, grid)
+    before = _household_snapshot(household)
+    clean = _household_values(
+        grid,
+        {
+            "building": building,
+            "address": values.get("address", household.address),
+            "unit": values.get("unit", household.unit),
+            "door_number": values.get("door_number", household.door_number),
+        },
+    )
+    household.grid = grid
+    for field, value in clean.items():
+        setattr(household, field, value)
+    _check_door_free(household)
+    household.save()
+    household.members.update(grid=grid)
+    _record(
+        actor,
+        "household.move",
+        household,
+        org_path=grid.path,
+        changes=_diff(before, _household_snapshot(household)),
+    )
+    return household

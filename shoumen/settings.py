@@ -1,0 +1,214 @@
+"""Shoumen settings: one module, read from the environment.
+
+SHOUMEN_ENV is ``dev`` (default) or ``production``. In dev, missing keys are generated
+once into var/ with a warning; in production anything missing or insecure stops start-up.
+"""
+
+import sys
+import warnings
+from pathlib import Path
+
+import dj_database_url
+
+from shoumen.env import (
+    ConfigurationError,
+    decode_data_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    generated_key,
+    new_data_key,
+    new_secret_key,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("SHOUMEN_VAR_DIR", str(BASE_DIR / "var")))
+
+SHOUMEN_ENV = env_str("SHOUMEN_ENV", "dev")
+if SHOUMEN_ENV not in {"dev", "production"}:
+    raise ConfigurationError(f"SHOUMEN_ENV must be 'dev' or 'production', not {SHOUMEN_ENV!r}")
+PRODUCTION = SHOUMEN_ENV == "production"
+
+
+def _key(name: str, filename: str, factory) -> str:
+    value = env_str(name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ConfigurationError(f"{name} is required when SHOUMEN_ENV=production")
+    path = VAR_DIR / filename
+    if not path.exists():
+        warnings.warn(f"{name} is not set; using a generated dev key in {path}", stacklevel=2)
+    return generated_key(path, factory)
+
+
+SECRET_KEY = _key("SHOUMEN_SECRET_KEY", "secret_key", new_secret_key)
+SHOUMEN_DATA_KEY = decode_data_key(_key("SHOUMEN_DATA_KEY", "data_key", new_data_key))
+
+DEBUG = env_bool("SHOUMEN_DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ConfigurationError("SHOUMEN_DEBUG must be off when SHOUMEN_ENV=production")
+
+ALLOWED_HOSTS = env_list(
+    "SHOUMEN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ConfigurationError("SHOUMEN_ALLOWED_HOSTS is required when SHOUMEN_ENV=production")
+CSRF_TRUSTED_ORIGINS = env_list("SHOUMEN_CSRF_TRUSTED_ORIGINS", [])
+
+SHOUMEN_DEMO_PASSWORD = env_str("SHOUMEN_DEMO_PASSWORD", None if PRODUCTION else "shoumen-demo")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "treebeard",
+    "axes",
+    "ninja",
+    "shoumen.audit",
+    "shoumen.places",
+    "shoumen.accounts",
+    "shoumen.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "shoumen.urls"
+WSGI_APPLICATION = "shoumen.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shoumen.sqlite3'}"),
+        conn_max_age=0,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("SHOUMEN_DB_POOL_SIZE", 10),
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        ),
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("SHOUMEN_REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Lockout after repeated failures, per username and address.
+AXES_FAILURE_LIMIT = env_int("SHOUMEN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = env_int("SHOUMEN_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "shoumen" / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SHOUMEN_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SHOUMEN_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if not SECURE_SSL_REDIRECT:
+        raise ConfigurationError("SHOUMEN_SSL_REDIRECT must stay on when SHOUMEN_ENV=production")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ConfigurationError("SHOUMEN_SECRET_KEY must be at least 50 random characters")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+NINJA_PAGINATION_MAX_LIMIT = 500

@@ -1,0 +1,32 @@
+import pytest
+from django.conf import settings
+
+from tests.personas import World, build_world
+
+
+def pytest_configure(config):
+    # Hashing persona passwords with a slow hasher adds nothing to what tests check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the persona world once; every test runs inside a rollback on top of it."""
+    with django_db_blocker.unblock():
+        build_world()
+
+
+@pytest.fixture
+def world(db) -> World:
+    return World()
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a persona: ``login(world.grid_worker)``."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

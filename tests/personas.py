@@ -1,0 +1,180 @@
+"""A small world built once per test session: a district with two streets, communities,
+grids, a few households and persons, and one user per persona.
+
+Tests reach it through the ``world`` fixture, which reloads objects from the database so
+that each test gets fresh instances.
+"""
+
+import datetime
+from functools import cached_property
+
+from shoumen.accounts.models import RoleAssignment, User
+from shoumen.accounts.roles import Role
+from shoumen.places.models import Level, OrgUnit
+from shoumen.registry.models import Building, DocumentType, Household, Person, Relation
+from shoumen.registry.services import building_create, household_create, person_register
+
+PASSWORD = "persona-pass-2026"
+
+# Real-format resident ID numbers with valid check digits (area 110105, Beijing Chaoyang).
+ID_SHAN = "110105198503070019"  # 单明, male, 1985-03-07
+ID_ZENG = "110105195001010020"  # 曾丽, female, 1950-01-01
+ID_NEIGHBOUR = "110105199002020018"  # 王刚, male, in the neighbouring grid
+ID_OUTSIDER = "110105197707070032"  # 李强, male, in the other street
+PHONE_SHAN = "13812345678"
+
+PERSONAS = {
+    # username: (role, org unit code)
+    "admin_user": (Role.SYSTEM_ADMIN, "D1"),
+    "district_officer": (Role.DISTRICT_OFFICER, "D1"),
+    "street_officer": (Role.STREET_OFFICER, "S1"),
+    "community_staff": (Role.COMMUNITY_STAFF, "C1"),
+    "grid_worker": (Role.GRID_WORKER, "G1"),
+    "neighbour_worker": (Role.GRID_WORKER, "G2"),
+    "volunteer": (Role.CHECKPOINT_VOLUNTEER, "C1"),
+    "outsider": (Role.STREET_OFFICER, "S2"),
+}
+
+
+def build_world() -> None:
+    def add(parent, code, name, level):
+        fields = {"code": code, "name": name, "level": level}
+        if parent is None:
+            return OrgUnit.objects.add_root(create_kwargs=fields)
+        return OrgUnit.objects.add_child(parent, create_kwargs=fields)
+
+    district = add(None, "D1", "朝阳区", Level.DISTRICT)
+    s1 = add(district, "S1", "建国门街道", Level.STREET)
+    s2 = add(district, "S2", "和平街道", Level.STREET)
+    c1 = add(s1, "C1", "光华社区", Level.COMMUNITY)
+    c2 = add(s1, "C2", "永安社区", Level.COMMUNITY)
+    c3 = add(s2, "C3", "和平里社区", Level.COMMUNITY)
+    add(c1, "G1", "光华第一网格", Level.GRID)
+    add(c1, "G2", "光华第二网格", Level.GRID)
+    add(c2, "G3", "永安第一网格", Level.GRID)
+    add(c3, "G4", "和平里第一网格", Level.GRID)
+
+    users = {}
+    for username, (role, code) in PERSONAS.items():
+        user = User(username=username, display_name=username)
+        user.set_password(PASSWORD)
+        user.save()
+        RoleAssignment.objects.create(user=user, role=role, org_unit=OrgUnit.objects.get(code=code))
+        users[username] = user
+    admin = users["admin_user"]
+
+    def grid(code):
+        return OrgUnit.objects.get(code=code)
+
+    b1 = building_create(actor=admin, grid=grid("G1"), name="5号楼", units=3)
+    h1 = household_create(actor=admin, grid=grid("G1"), building=b1, unit="2", door_number="301")
+    person_register(
+        actor=admin,
+        household=h1,
+        name="单明",
+        document_type=DocumentType.RESIDENT_ID,
+        id_number=ID_SHAN,
+        phone=PHONE_SHAN,
+        relation_to_head=Relation.HEAD,
+    )
+    person_register(
+        actor=admin,
+        household=h1,
+        name="曾丽",
+        document_type=DocumentType.RESIDENT_ID,
+        id_number=ID_ZENG,
+        relation_to_head=Relation.PARENT,
+        tags=["chronic"],
+    )
+    person_register(
+        actor=admin,
+        household=h1,
+        name="单小宝",
+        sex="M",
+        birth_date=datetime.date(2022, 6, 1),
+        document_type=DocumentType.NONE,
+        relation_to_head=Relation.CHILD,
+    )
+    b2 = building_create(actor=admin, grid=grid("G2"), name="7号楼", units=2)
+    h2 = household_create(actor=admin, grid=grid("G2"), building=b2, unit="1", door_number="101")
+    person_register(
+        actor=admin,
+        household=h2,
+        name="王刚",
+        document_type=DocumentType.RESIDENT_ID,
+        id_number=ID_NEIGHBOUR,
+        relation_to_head=Relation.HEAD,
+    )
+    h4 = household_create(actor=admin, grid=grid("G4"), address="和平里北街12号")
+    person_register(
+        actor=admin,
+        household=h4,
+        name="李强",
+        document_type=DocumentType.RESIDENT_ID,
+        id_number=ID_OUTSIDER,
+        relation_to_head=Relation.HEAD,
+    )
+
+
+class World:
+    """Fresh instances of the persona world for one test."""
+
+    password = PASSWORD
+
+    def unit(self, code: str) -> OrgUnit:
+        return OrgUnit.objects.get(code=code)
+
+    def user(self, username: str) -> User:
+        return User.objects.get(username=username)
+
+    def person(self, name: str) -> Person:
+        return Person.objects.select_related("household", "grid").get(name=name)
+
+    @cached_property
+    def grid_a(self) -> OrgUnit:
+        return self.unit("G1")
+
+    @cached_property
+    def grid_b(self) -> OrgUnit:
+        return self.unit("G2")
+
+    @cached_property
+    def community(self) -> OrgUnit:
+        return self.unit("C1")
+
+    @cached_property
+    def street(self) -> OrgUnit:
+        return self.unit("S1")
+
+    @cached_property
+    def other_street(self) -> OrgUnit:
+        return self.unit("S2")
+
+    @cached_property
+    def shan(self) -> Person:
+        return self.person("单明")
+
+    @cached_property
+    def zeng(self) -> Person:
+        return self.person("曾丽")
+
+    @cached_property
+    def neighbour(self) -> Person:
+        return self.person("王刚")
+
+    @cached_property
+    def outsider_person(self) -> Person:
+        return self.person("李强")
+
+    @cached_property
+    def household_a(self) -> Household:
+        return self.shan.household
+
+    @cached_property
+    def building_a(self) -> Building:
+        return Building.objects.get(name="5号楼")
+
+    def __getattr__(self, name: str) -> User:
+        if name in PERSONAS:
+            return self.user(name)
+        raise AttributeError(name)

@@ -1,0 +1,60 @@
+"""Start-up configuration: production refuses what is missing or insecure."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PRODUCTION_ENV = {
+    "SHOUMEN_ENV": "production",
+    "SHOUMEN_SECRET_KEY": "q" * 20 + "w" * 20 + "e" * 20 + "rtyuiop",
+    "SHOUMEN_DATA_KEY": "a2V5LWtleS1rZXkta2V5LWtleS1rZXkta2V5LWtleS0=",
+    "SHOUMEN_ALLOWED_HOSTS": "shoumen.example.org",
+    "SHOUMEN_DEMO_PASSWORD": "",
+}
+
+
+def _run(env_overrides, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOUMEN_")}
+    env.update({k: v for k, v in env_overrides.items() if v is not None})
+    return subprocess.run(
+        [sys.executable, "-m", "shoumen.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("SHOUMEN_SECRET_KEY", "SHOUMEN_SECRET_KEY is required"),
+        ("SHOUMEN_DATA_KEY", "SHOUMEN_DATA_KEY is required"),
+        ("SHOUMEN_ALLOWED_HOSTS", "SHOUMEN_ALLOWED_HOSTS is required"),
+    ],
+)
+def test_production_refuses_to_start_without_a_key(missing, message):
+    env = PRODUCTION_ENV | {missing: None}
+    result = _run(env, "check")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_refuses_debug():
+    result = _run(PRODUCTION_ENV | {"SHOUMEN_DEBUG": "true"}, "check")
+    assert result.returncode != 0
+    assert "SHOUMEN_DEBUG must be off" in result.stderr
+
+
+def test_production_refuses_a_short_data_key():
+    result = _run(PRODUCTION_ENV | {"SHOUMEN_DATA_KEY": "c2hvcnQ="}, "check")
+    assert result.returncode != 0
+    assert "SHOUMEN_DATA_KEY must be 32 bytes" in result.stderr
+
+
+def test_production_with_everything_set_passes_check_deploy():
+    result = _run(PRODUCTION_ENV, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr

@@ -25,7 +25,7 @@ def top_units_of(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[OrgUnit]:
     """The units at the top of the actor's scope (their assignments, or the roots)."""
     paths = scope_paths(user, perm)
     if paths == [""]:
-        return OrgUnit.get_root_nodes()
+        return OrgUnit.objects.get_root_nodes()
     return OrgUnit.objects.filter(path__in=paths).order_by("path")
 
 

@@ -113,7 +113,7 @@ def org_unit_move(*, actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
                 ]
             }
         )
-    old_parent = unit.get_parent()
+    old_parent = OrgUnit.objects.get_parent(unit)
     old_path = unit.path
     OrgUnit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()

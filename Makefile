@@ -39,9 +39,12 @@ lint: install
 	.venv/bin/ruff format --check .
 	$(SHOUMEN) makemigrations --check --dry-run
 
+# Collect UI strings into shoumen/locale (needs GNU gettext) and compile the catalogue.
+MESSAGES_IGNORE := --ignore '.venv/*' --ignore '.uv/*' --ignore 'var/*' --ignore 'static/*' \
+	--ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*'
 messages: install
-	cd shoumen && ../$(SHOUMEN) makemessages -l zh_Hans --no-obsolete --ignore 'static/*'
-	cd shoumen && ../$(SHOUMEN) compilemessages
+	$(SHOUMEN) makemessages -l zh_Hans --no-obsolete $(MESSAGES_IGNORE)
+	$(SHOUMEN) compilemessages $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf .venv .uv var

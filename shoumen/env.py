@@ -4,12 +4,17 @@ import base64
 import os
 import secrets
 from pathlib import Path
+from typing import overload
 
 
 class ConfigurationError(Exception):
     """A setting is missing or malformed; start-up must stop."""
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return default if value is None or value == "" else value

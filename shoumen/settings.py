@@ -25,7 +25,7 @@ from shoumen.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SHOUMEN_VAR_DIR", str(BASE_DIR / "var")))
 
-SHOUMEN_ENV = env_str("SHOUMEN_ENV", "dev")
+SHOUMEN_ENV: str = env_str("SHOUMEN_ENV", "dev")
 if SHOUMEN_ENV not in {"dev", "production"}:
     raise ConfigurationError(f"SHOUMEN_ENV must be 'dev' or 'production', not {SHOUMEN_ENV!r}")
 PRODUCTION = SHOUMEN_ENV == "production"

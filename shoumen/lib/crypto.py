@@ -41,7 +41,7 @@ def encrypt(plaintext: str, *, context: str) -> bytes:
     return _VERSION + nonce + sealed
 
 
-def decrypt(token: bytes, *, context: str) -> str:
+def decrypt(token: bytes | memoryview, *, context: str) -> str:
     token = bytes(token)
     if token[:1] != _VERSION:
         raise ValueError("unknown ciphertext version")

@@ -32,14 +32,14 @@ def org_unit_create(*, actor, parent: OrgUnit | None, code: str, name: str) -> O
     if parent is None:
         if not covers_everything(actor, Perm.MANAGE_ORG_UNITS):
             raise deny(ERR_OUT_OF_SCOPE)
-        level = Level.DISTRICT
+        level: str | None = Level.DISTRICT
     else:
         if not can(actor, Perm.MANAGE_ORG_UNITS, parent):
             raise deny(ERR_OUT_OF_SCOPE)
         level = child_level(parent.level)
         if level is None:
             raise ValidationError(ERR_LEVEL_UNDER_GRID)
-    errors = {}
+    errors: dict[str, list] = {}
     try:
         code = _clean_code(code)
     except ValidationError as exc:

@@ -93,7 +93,7 @@ class Household(models.Model):
 
     @property
     def label(self) -> str:
-        if self.building_id:
+        if self.building is not None:
             unit = _("Unit %(unit)s ") % {"unit": self.unit} if self.unit else ""
             return f"{self.building.name} {unit}{self.door_number}".strip()
         return f"{self.address} {self.door_number}".strip()

@@ -8,9 +8,11 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from shoumen.lib.dates import today
+from shoumen.lib.text import clean_line
 from shoumen.registry.models import DocumentType, Household, Person, Relation, Sex, Status, Tag
 
 ERR_NUL = _("Text cannot contain NUL characters.")
+ERR_TOO_LONG = _("At most %(max)d characters.")
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 10**9
 
@@ -22,6 +24,21 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+def Line(max_length: int):  # noqa: N802 (a type factory, named like a type)
+    """One line of text that still fits its column once normalised (NFKC can lengthen it)."""
+
+    def fits(value: str) -> str:
+        if len(clean_line(value)) > max_length:
+            raise ValueError(str(ERR_TOO_LONG % {"max": max_length}))
+        return value
+
+    return Annotated[Text, Field(max_length=max_length), AfterValidator(fits)]
+
+
+Name = Line(50)
+Code = Line(32)
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
@@ -32,13 +49,13 @@ class Page(Schema):
 
 class PersonFiltersIn(Page):
     q: Text = Field("", max_length=100, description="Name, pinyin, initials, ID/phone last 4")
-    org_unit: Text = Field("", max_length=32, description="Code of an org unit to search under")
+    org_unit: Code = Field("", description="Code of an org unit to search under")
     tag: Tag | None = None
     status: Status | Literal[""] = Field(Status.RESIDENT, description="'' for any status")
 
 
 class HouseholdFiltersIn(Page):
-    grid: Text = Field("", max_length=32, description="Code of a grid")
+    grid: Code = Field("", description="Code of a grid")
     q: Text = Field("", max_length=20, description="Door number")
 
 
@@ -89,7 +106,7 @@ class PersonPage(Schema):
 class PersonFieldsIn(Schema):
     """The PERSON_FIELDS; on PATCH only those given are changed."""
 
-    name: Text | None = Field(None, max_length=50)
+    name: Name | None = None
     sex: Sex | None = None
     birth_date: datetime.date | None = None
     document_type: DocumentType | None = None
@@ -102,7 +119,7 @@ class PersonFieldsIn(Schema):
 
 class PersonIn(PersonFieldsIn):
     household: Id
-    name: Text = Field(max_length=50)
+    name: Name
     document_type: DocumentType = DocumentType.NONE
 
 
@@ -154,8 +171,8 @@ class HouseholdPage(Schema):
 
 
 class HouseholdIn(Schema):
-    grid: Text = Field(max_length=32, description="Code of the grid")
+    grid: Code = Field(description="Code of the grid")
     building: Id | None = None
-    address: Text = Field("", max_length=200)
-    unit: Text = Field("", max_length=10)
-    door_number: Text = Field("", max_length=20)
+    address: Line(200) = ""  # type: ignore[valid-type]
+    unit: Line(10) = ""  # type: ignore[valid-type]
+    door_number: Line(20) = ""  # type: ignore[valid-type]

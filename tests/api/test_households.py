@@ -153,3 +153,11 @@ def test_household_detail_query_count_does_not_grow_with_members(
     with django_assert_max_num_queries(5):
         response = client.get(url)
     assert len(response.json()["members"]) == 3 + extra
+
+
+def test_door_number_that_grows_past_its_column_when_normalised_is_a_field_error(world, api):
+    response = api(world.grid_worker).post(
+        "/households", {"grid": "G1", "address": "x", "door_number": "\ufdfa" * 2}
+    )
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["door_number"]

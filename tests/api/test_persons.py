@@ -373,3 +373,12 @@ def test_person_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(5):
         response = client.get("/persons", limit=500)
     assert response.json()["count"] == 3 + extra
+
+
+def test_name_that_grows_past_50_characters_when_normalised_is_a_field_error(world, api):
+    # U+FDFA normalises (NFKC) to 18 characters: three of them no longer fit the column.
+    response = api(world.grid_worker).post(
+        "/persons", {"household": world.household_a.pk, "name": "\ufdfa" * 3, "sex": "F"}
+    )
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["name"]

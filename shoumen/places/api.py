@@ -22,7 +22,7 @@ def org_units(request):
     parents = parent_codes_of(units)
     return [
         OrgUnitOut(
-            id=u.pk, code=u.code, name=u.name, level=u.level, parent_code=parents.get(u.path)
+            id=u.pk, code=u.code, name=u.name, level=Level(u.level), parent_code=parents.get(u.path)
         )
         for u in units
     ]

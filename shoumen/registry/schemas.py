@@ -26,19 +26,22 @@ def _no_nul(value: str) -> str:
 Text = Annotated[str, AfterValidator(_no_nul)]
 
 
-def Line(max_length: int):  # noqa: N802 (a type factory, named like a type)
-    """One line of text that still fits its column once normalised (NFKC can lengthen it)."""
+def _fits(max_length: int):
+    """Text must still fit its column once normalised (NFKC can lengthen it)."""
 
-    def fits(value: str) -> str:
+    def check(value: str) -> str:
         if len(clean_line(value)) > max_length:
             raise ValueError(str(ERR_TOO_LONG % {"max": max_length}))
         return value
 
-    return Annotated[Text, Field(max_length=max_length), AfterValidator(fits)]
+    return AfterValidator(check)
 
 
-Name = Line(50)
-Code = Line(32)
+Name = Annotated[Text, Field(max_length=50), _fits(50)]
+Code = Annotated[Text, Field(max_length=32), _fits(32)]
+Address = Annotated[Text, Field(max_length=200), _fits(200)]
+UnitNo = Annotated[Text, Field(max_length=10), _fits(10)]
+DoorNo = Annotated[Text, Field(max_length=20), _fits(20)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
@@ -152,12 +155,12 @@ class HouseholdOut(Schema):
             "label": household.label,
             "grid": household.grid.code,
             "building": household.building_id,
-            "building_name": household.building.name if household.building_id else "",
+            "building_name": household.building.name if household.building else "",
             "address": household.address,
             "unit": household.unit,
             "door_number": household.door_number,
             "head": household.head_id,
-            "head_name": household.head.name if household.head_id else "",
+            "head_name": household.head.name if household.head else "",
         }
 
 
@@ -173,6 +176,6 @@ class HouseholdPage(Schema):
 class HouseholdIn(Schema):
     grid: Code = Field(description="Code of the grid")
     building: Id | None = None
-    address: Line(200) = ""  # type: ignore[valid-type]
-    unit: Line(10) = ""  # type: ignore[valid-type]
-    door_number: Line(20) = ""  # type: ignore[valid-type]
+    address: Address = ""
+    unit: UnitNo = ""
+    door_number: DoorNo = ""

@@ -61,7 +61,9 @@ def install(api) -> None:
         return api.create_response(request, {"detail": str(ERR_NOT_FOUND)}, status=404)
 
     def unauthenticated(request, exc):
-        return api.create_response(request, {"detail": str(ERR_UNAUTHENTICATED)}, status=401)
+        response = api.create_response(request, {"detail": str(ERR_UNAUTHENTICATED)}, status=401)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
 
     def duplicate(request, exc):
         body = {"detail": str(ERR_INVALID), "errors": errors_of(exc)}

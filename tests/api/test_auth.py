@@ -19,6 +19,7 @@ def test_wrong_or_missing_token_gets_401(world, header):
     response = Client().get(URL, headers=headers)
     assert response.status_code == 401
     assert response.json() == {"detail": str(ERR_UNAUTHENTICATED)}
+    assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_wrong_token_on_a_write_gets_401_not_a_csrf_error(world):

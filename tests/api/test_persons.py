@@ -8,6 +8,8 @@ from shoumen.registry.services import (
     ERR_DUPLICATE_IN_SCOPE,
     ERR_DUPLICATE_OUT_OF_SCOPE,
     ERR_NAME_REQUIRED,
+    ERR_NOT_ACTIVE_RECORD,
+    person_merge,
     person_register,
 )
 from tests.personas import ID_NEIGHBOUR, ID_SHAN, ID_ZENG, PHONE_SHAN
@@ -382,3 +384,11 @@ def test_name_that_grows_past_50_characters_when_normalised_is_a_field_error(wor
     )
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["name"]
+
+
+def test_non_field_errors_come_back_under_all(world, api):
+    child = world.person("单小宝")
+    person_merge(actor=world.admin_user, keep=world.shan, duplicate=child, reason="重复登记")
+    response = api(world.grid_worker).patch(f"/persons/{child.pk}", {"notes": "x"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"__all__": [str(ERR_NOT_ACTIVE_RECORD)]}

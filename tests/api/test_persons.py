@@ -1,6 +1,7 @@
 import pytest
 
 from shoumen.audit.models import AuditEvent
+from shoumen.lib.errors import ERR_OUT_OF_SCOPE, deny
 from shoumen.lib.ids import ERR_ID_CHECKSUM
 from shoumen.registry.api import ERR_UNKNOWN_HOUSEHOLD, ERR_UNKNOWN_UNIT
 from shoumen.registry.models import DocumentType, Person, Relation
@@ -392,3 +393,16 @@ def test_non_field_errors_come_back_under_all(world, api):
     response = api(world.grid_worker).patch(f"/persons/{child.pk}", {"notes": "x"})
     assert response.status_code == 422
     assert response.json()["errors"] == {"__all__": [str(ERR_NOT_ACTIVE_RECORD)]}
+
+
+def test_permission_denied_by_a_service_is_a_403_with_its_message(world, api, monkeypatch):
+    # No role today may view a person without also revealing; a future one would get this.
+    def refuse(**kwargs):
+        raise deny(ERR_OUT_OF_SCOPE)
+
+    monkeypatch.setattr("shoumen.registry.api.person_reveal", refuse)
+    response = api(world.grid_worker).post(
+        f"/persons/{world.shan.pk}/reveal", {"field": "phone", "reason": "核查"}
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": str(ERR_OUT_OF_SCOPE)}

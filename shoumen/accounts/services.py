@@ -183,6 +183,25 @@ def api_token_create(*, actor, user: User, name: str = "") -> tuple[ApiToken, st
     return token, raw
 
 
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke a token: the owner, a manager of the owner, or the command line (actor None)."""
+    user = token.user
+    if actor is not None and actor.pk != user.pk and not user_can_be_managed_by(actor, user):
+        raise deny()
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_event_record(
+            actor=actor,
+            actor_label=None if actor is not None else "cli",
+            action="api_token.revoke",
+            target=user,
+            changes={"token": [token.prefix + "…", None]},
+        )
+    return token
+
+
 def api_token_authenticate(raw: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")

@@ -34,3 +34,13 @@ def ancestors_of(unit: OrgUnit) -> list[OrgUnit]:
     step = unit.steplen
     paths = [unit.path[: i * step] for i in range(1, unit.depth)]
     return list(OrgUnit.objects.filter(path__in=paths).order_by("depth"))
+
+
+def parent_codes_of(units: list[OrgUnit]) -> dict[str, str]:
+    """Each unit's path mapped to its parent's code, with at most one query."""
+    codes = {u.path: u.code for u in units}
+    wanted = {u.path[: -u.steplen] for u in units if u.depth > 1}
+    missing = wanted - codes.keys()
+    if missing:
+        codes.update(OrgUnit.objects.filter(path__in=missing).values_list("path", "code"))
+    return {u.path: codes[u.path[: -u.steplen]] for u in units if u.depth > 1}

@@ -1,0 +1,21 @@
+"""The API at /api/v1/: one NinjaAPI, routers next to their apps."""
+
+from ninja import NinjaAPI
+
+from shoumen.api import errors
+from shoumen.api.auth import session_auth, token_auth
+from shoumen.places.api import router as places_router
+from shoumen.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Shoumen",
+    version="v1",
+    description="Resident registry by jurisdiction, grid and household.",
+    auth=[token_auth, session_auth],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("/", places_router)
+api.add_router("/", registry_router)

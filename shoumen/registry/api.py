@@ -1,0 +1,163 @@
+"""The resident registry over the API: thin handlers over selectors and services."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from ninja import Path, Query, Router
+
+from shoumen.lib.dates import today
+from shoumen.places.models import Level, OrgUnit
+from shoumen.places.selectors import org_units_visible_to
+from shoumen.registry import selectors
+from shoumen.registry.schemas import (
+    MAX_ID,
+    HouseholdDetailOut,
+    HouseholdFiltersIn,
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPage,
+    PersonFieldsIn,
+    PersonFiltersIn,
+    PersonIn,
+    PersonOut,
+    PersonPage,
+    RevealIn,
+    RevealOut,
+)
+from shoumen.registry.services import (
+    household_create,
+    person_register,
+    person_reveal,
+    person_update,
+)
+
+ERR_UNKNOWN_UNIT = _("There is no org unit with this code in your jurisdiction.")
+ERR_UNKNOWN_GRID = _("There is no grid with this code in your jurisdiction.")
+ERR_UNKNOWN_HOUSEHOLD = _("There is no such household in your jurisdiction.")
+ERR_UNKNOWN_BUILDING = _("There is no such building in your jurisdiction.")
+
+router = Router(tags=["registry"])
+PathId = Path(..., ge=1, le=MAX_ID)
+
+
+def _unit_by_code(actor, code: str, *, field: str, grid_only: bool = False) -> OrgUnit:
+    units = org_units_visible_to(actor)
+    if grid_only:
+        units = units.filter(level=Level.GRID)
+    unit = units.filter(code=code).first()
+    if unit is None:
+        raise ValidationError({field: [ERR_UNKNOWN_GRID if grid_only else ERR_UNKNOWN_UNIT]})
+    return unit
+
+
+def _page(qs, filters, convert) -> dict:
+    start = filters.offset
+    items = qs[start : start + filters.limit]
+    return {"items": [convert(obj) for obj in items], "count": qs.count()}
+
+
+# ---------------------------------------------------------------- persons
+
+
+@router.get("/persons", response=PersonPage, summary="Search persons")
+def persons_list(request, filters: Query[PersonFiltersIn]):
+    actor = request.auth
+    unit = _unit_by_code(actor, filters.org_unit, field="org_unit") if filters.org_unit else None
+    qs = selectors.persons_search(
+        actor,
+        selectors.PersonFilters(
+            q=filters.q, org_unit=unit, tag=filters.tag or "", status=filters.status
+        ),
+    )
+    day = today()
+    return _page(qs, filters, lambda p: PersonOut.from_person(p, day))
+
+
+@router.post(
+    "/persons",
+    response={201: PersonOut},
+    summary="Register a person in a household",
+    openapi_extra={"responses": {409: {"description": "The document number is registered"}}},
+)
+def persons_create(request, payload: PersonIn):
+    actor = request.auth
+    household = selectors.households_visible_to(actor).filter(pk=payload.household).first()
+    if household is None:
+        raise ValidationError({"household": [ERR_UNKNOWN_HOUSEHOLD]})
+    values = payload.dict(exclude={"household"}, exclude_none=True)
+    person = person_register(actor=actor, household=household, **values)
+    return 201, PersonOut.from_person(selectors.person_for(actor, pk=person.pk))
+
+
+@router.get("/persons/{id}", response=PersonOut, summary="One person")
+def persons_detail(request, id: int = PathId):
+    return PersonOut.from_person(selectors.person_for(request.auth, pk=id))
+
+
+@router.patch("/persons/{id}", response=PersonOut, summary="Change some of a person's fields")
+def persons_update(request, payload: PersonFieldsIn, id: int = PathId):
+    actor = request.auth
+    person = selectors.person_for(actor, pk=id)
+    person = person_update(actor=actor, person=person, **payload.dict(exclude_unset=True))
+    return PersonOut.from_person(person)
+
+
+@router.post(
+    "/persons/{id}/reveal",
+    response=RevealOut,
+    summary="Reveal a person's ID number or phone (audited, a reason is required)",
+)
+def persons_reveal(request, payload: RevealIn, id: int = PathId):
+    actor = request.auth
+    person = selectors.person_for(actor, pk=id)
+    value = person_reveal(actor=actor, person=person, field=payload.field, reason=payload.reason)
+    return {"field": payload.field, "value": value}
+
+
+# ---------------------------------------------------------------- households
+
+
+def _household_out(household) -> dict:
+    return HouseholdOut.from_household(household)
+
+
+@router.get("/households", response=HouseholdPage, summary="List households")
+def households_list(request, filters: Query[HouseholdFiltersIn]):
+    actor = request.auth
+    qs = selectors.households_visible_to(actor)
+    if filters.grid:
+        qs = qs.filter(grid=_unit_by_code(actor, filters.grid, field="grid", grid_only=True))
+    if filters.q:
+        qs = qs.filter(door_number=filters.q.strip())
+    qs = qs.select_related("building", "grid", "head").order_by("grid__path", "id")
+    return _page(qs, filters, _household_out)
+
+
+@router.post("/households", response={201: HouseholdOut}, summary="Create a household")
+def households_create(request, payload: HouseholdIn):
+    actor = request.auth
+    grid = _unit_by_code(actor, payload.grid, field="grid", grid_only=True)
+    building = None
+    if payload.building is not None:
+        building = selectors.buildings_visible_to(actor).filter(pk=payload.building).first()
+        if building is None:
+            raise ValidationError({"building": [ERR_UNKNOWN_BUILDING]})
+    household = household_create(
+        actor=actor,
+        grid=grid,
+        building=building,
+        address=payload.address,
+        unit=payload.unit,
+        door_number=payload.door_number,
+    )
+    return 201, _household_out(selectors.household_for(actor, pk=household.pk))
+
+
+@router.get("/households/{id}", response=HouseholdDetailOut, summary="One household")
+def households_detail(request, id: int = PathId):
+    household = selectors.household_for(request.auth, pk=id)
+    members = selectors.household_members(household).select_related("grid")
+    day = today()
+    return {
+        **_household_out(household),
+        "members": [PersonOut.from_person(p, day) for p in members],
+    }

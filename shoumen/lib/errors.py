@@ -10,3 +10,16 @@ ERR_REASON_REQUIRED = _("Please give a reason; it is recorded in the audit log."
 
 def deny(message=ERR_NOT_ALLOWED) -> PermissionDenied:
     return PermissionDenied(message)
+
+
+ERR_TOO_LONG = _("Use at most %(max)d characters.")
+
+
+def length_errors(model, values: dict) -> dict[str, list]:
+    """Field errors for text values longer than the model's column allows."""
+    errors: dict[str, list] = {}
+    for field, value in values.items():
+        limit = model._meta.get_field(field).max_length
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            errors[field] = [ERR_TOO_LONG % {"max": limit}]
+    return errors

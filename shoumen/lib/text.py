@@ -14,6 +14,13 @@ def strip_all_spaces(value: str) -> str:
     return "".join(ch for ch in value if ch not in _SPACES)
 
 
+def strip_controls(value: str) -> str:
+    """Drop control and format characters (NUL, zero-width, bidi marks) pasted from elsewhere."""
+    return "".join(
+        ch for ch in value if ch in "\t\n\r" or unicodedata.category(ch) not in {"Cc", "Cf"}
+    )
+
+
 def clean_line(value: str) -> str:
-    """Half-width, trimmed, inner runs of spaces collapsed to one."""
-    return " ".join(to_halfwidth(value).split())
+    """Half-width, without control characters, trimmed, inner runs of spaces collapsed."""
+    return " ".join(strip_controls(to_halfwidth(value)).split())

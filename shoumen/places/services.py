@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, covers_everything
 from shoumen.audit.services import audit_event_record
-from shoumen.lib.errors import ERR_OUT_OF_SCOPE, deny
+from shoumen.lib.errors import ERR_OUT_OF_SCOPE, deny, length_errors
 from shoumen.lib.text import clean_line
 from shoumen.places.models import LEVEL_ORDER, Level, OrgUnit, child_level
 
@@ -47,6 +47,7 @@ def org_unit_create(*, actor, parent: OrgUnit | None, code: str, name: str) -> O
     name = clean_line(name)
     if not name:
         errors["name"] = [ERR_NAME_REQUIRED]
+    errors.update(length_errors(OrgUnit, {"name": name, "code": code}))
     if "code" not in errors and OrgUnit.objects.filter(code=code).exists():
         errors["code"] = [ERR_CODE_TAKEN]
     if errors:
@@ -72,8 +73,11 @@ def org_unit_rename(*, actor, unit: OrgUnit, name: str) -> OrgUnit:
     if not can(actor, Perm.MANAGE_ORG_UNITS, unit):
         raise deny(ERR_OUT_OF_SCOPE)
     name = clean_line(name)
+    errors = length_errors(OrgUnit, {"name": name})
     if not name:
-        raise ValidationError({"name": [ERR_NAME_REQUIRED]})
+        errors["name"] = [ERR_NAME_REQUIRED]
+    if errors:
+        raise ValidationError(errors)
     old = unit.name
     if old != name:
         unit.name = name

@@ -186,7 +186,7 @@ class Person(models.Model):
     is_disabled = models.BooleanField(_("disabled"), default=False)
     lives_alone = models.BooleanField(_("living alone"), default=False)
     notes = models.TextField(_("notes"), blank=True)
-    search_text = models.CharField(max_length=600, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

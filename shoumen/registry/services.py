@@ -13,11 +13,11 @@ from shoumen.accounts.scoping import can
 from shoumen.audit.services import audit_event_record
 from shoumen.lib import crypto
 from shoumen.lib.dates import today
-from shoumen.lib.errors import ERR_OUT_OF_SCOPE, ERR_REASON_REQUIRED, deny
+from shoumen.lib.errors import ERR_OUT_OF_SCOPE, ERR_REASON_REQUIRED, deny, length_errors
 from shoumen.lib.ids import InvalidIdNumber, mask_id_number, normalize_id_number, parse_resident_id
 from shoumen.lib.phones import InvalidPhone, mask_phone, normalize_phone
 from shoumen.lib.pinyin import search_text
-from shoumen.lib.text import clean_line, strip_all_spaces, to_halfwidth
+from shoumen.lib.text import clean_line, strip_all_spaces, strip_controls, to_halfwidth
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import (
     FLAG_TAGS,
@@ -138,6 +138,7 @@ def _validated_person_values(values: Mapping[str, Any], *, day: datetime.date) -
     name = clean_line(values.get("name") or "")
     if not name:
         errors.setdefault("name", []).append(ERR_NAME_REQUIRED)
+    errors.update(length_errors(Person, {"name": name}))
     out["name"] = name
 
     document_type = values.get("document_type") or DocumentType.NONE
@@ -194,7 +195,7 @@ def _validated_person_values(values: Mapping[str, Any], *, day: datetime.date) -
 
     out["relation_to_head"] = Relation(values.get("relation_to_head") or Relation.OTHER)
     out["tags"] = {Tag(t) for t in values.get("tags") or ()} & set(FLAG_TAGS)
-    out["notes"] = (values.get("notes") or "").strip()
+    out["notes"] = strip_controls(values.get("notes") or "").strip()
     if errors:
         raise ValidationError(errors)
     return out
@@ -498,10 +499,10 @@ def building_create(*, actor, grid: OrgUnit, name: str, units: int = 1) -> Build
     _require_grid(grid)
     _require(actor, Perm.EDIT_REGISTRY, grid)
     name = clean_line(name)
-    errors: dict[str, list] = {}
+    errors = length_errors(Building, {"name": name})
     if not name:
         errors["name"] = [ERR_NAME_REQUIRED]
-    elif Building.objects.filter(grid=grid, name=name).exists():
+    elif not errors and Building.objects.filter(grid=grid, name=name).exists():
         errors["name"] = [ERR_BUILDING_NAME_TAKEN]
     if not 1 <= int(units) <= 99:
         errors["units"] = [ERR_UNITS_RANGE]
@@ -529,6 +530,9 @@ def _household_values(grid: OrgUnit, values: Mapping[str, Any]) -> dict[str, Any
         "unit": clean_line(values.get("unit") or ""),
         "door_number": clean_line(values.get("door_number") or ""),
     }
+    errors = length_errors(Household, {k: v for k, v in out.items() if k != "building"})
+    if errors:
+        raise ValidationError(errors)
     if building is not None and building.grid_id != grid.pk:
         raise ValidationError({"building": [ERR_BUILDING_OTHER_GRID]})
     if building is None and not out["address"]:

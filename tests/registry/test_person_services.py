@@ -5,6 +5,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from shoumen.audit.models import AuditEvent
+from shoumen.lib.errors import ERR_TOO_LONG
 from shoumen.registry.models import DocumentType, Person, Relation, Status
 from shoumen.registry.services import (
     ERR_DUPLICATE_IN_SCOPE,
@@ -194,3 +195,19 @@ def test_reveal_requires_reason_and_is_audited(world):
 def test_volunteer_cannot_reveal(world):
     with pytest.raises(PermissionDenied):
         person_reveal(actor=world.volunteer, person=world.shan, field="phone", reason="核对")
+
+
+def test_name_longer_than_the_column_is_refused_after_normalising(world):
+    with pytest.raises(ValidationError) as exc:
+        _register(world, name="\ufdfa" * 3)  # one character that NFKC expands to 18
+    assert exc.value.message_dict["name"] == [str(ERR_TOO_LONG % {"max": 50})]
+
+
+def test_control_characters_are_dropped_from_names(world):
+    person = _register(world, name="赵\x00新\u200b")
+    assert person.name == "赵新"
+
+
+def test_long_name_of_heteronyms_is_searchable(world):
+    person = _register(world, name="单曾单曾单曾")
+    assert "dzdzdz" in person.search_text

@@ -34,3 +34,8 @@ def ancestors_of(unit: OrgUnit) -> list[OrgUnit]:
     step = unit.steplen
     paths = [unit.path[: i * step] for i in range(1, unit.depth)]
     return list(OrgUnit.objects.filter(path__in=paths).order_by("depth"))
+
+
+def children_of(user, unit: OrgUnit, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[OrgUnit]:
+    """The units directly under ``unit`` that the actor can see, in tree order."""
+    return org_units_visible_to(user, perm).filter(path__startswith=unit.path, depth=unit.depth + 1)

@@ -47,13 +47,42 @@ def action_label(value):
     return ACTION_LABELS.get(value, value)
 
 
+CHANGE_LABELS = {
+    "name": _("Name"),
+    "sex": _("Sex"),
+    "birth_date": _("Birth date"),
+    "document_type": _("Document type"),
+    "id_number": _("Document number"),
+    "phone": _("Phone"),
+    "household": _("Household"),
+    "grid": _("Grid"),
+    "relation_to_head": _("Relation to head"),
+    "status": _("Status"),
+    "tags": _("Tags"),
+    "notes": _("Notes"),
+    "merged_into": _("Merged into"),
+    "merged_from": _("Merged from"),
+}
+# Said by the action label already.
+_HIDDEN_CHANGES = {"field"}
+
+
 @register.filter
 def change_rows(changes):
-    """Audit ``changes`` as (field, old, new) rows; a plain value is shown as new."""
+    """Audit ``changes`` as (label, old, new) rows; a plain value is shown as new."""
     rows = []
     for name, value in (changes or {}).items():
+        if name in _HIDDEN_CHANGES:
+            continue
+        label = CHANGE_LABELS.get(name, name)
         if isinstance(value, list) and len(value) == 2:
-            rows.append((name, value[0], value[1]))
+            rows.append((label, _plain(value[0]), _plain(value[1])))
         else:
-            rows.append((name, None, value))
+            rows.append((label, None, _plain(value)))
     return rows
+
+
+def _plain(value):
+    if isinstance(value, list):
+        return "、".join(str(tag_label(v)) for v in value) or None
+    return value

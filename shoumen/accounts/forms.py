@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +30,10 @@ class GrantForm(StyledForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in roles_grantable_by(actor)]
-        self.fields["org_unit"].queryset = org_units_visible_to(actor, Perm.MANAGE_USERS)
+        role_field = cast(forms.ChoiceField, self.fields["role"])
+        role_field.choices = [(r.value, r.label) for r in roles_grantable_by(actor)]
+        org_unit_field = cast(forms.ModelChoiceField, self.fields["org_unit"])
+        org_unit_field.queryset = org_units_visible_to(actor, Perm.MANAGE_USERS)
 
 
 class UserCreateForm(GrantForm):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +30,8 @@ class OrgUnitMoveForm(StyledForm):
         super().__init__(*args, **kwargs)
         index = LEVEL_ORDER.index(Level(unit.level))
         parent_level = LEVEL_ORDER[index - 1] if index > 0 else None
-        self.fields["new_parent"].queryset = (
+        new_parent_field = cast(forms.ModelChoiceField, self.fields["new_parent"])
+        new_parent_field.queryset = (
             org_units_visible_to(actor, Perm.MANAGE_ORG_UNITS)
             .filter(level=parent_level)
             .exclude(pk=unit.get_parent().pk if unit.depth > 1 else None)

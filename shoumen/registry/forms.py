@@ -1,5 +1,7 @@
 """Forms parse and shape input only; the services validate and write."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +37,8 @@ class HouseholdForm(StyledForm):
 
     def __init__(self, *args, buildings, members=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = buildings
+        building_field = cast(forms.ModelChoiceField, self.fields["building"])
+        building_field.queryset = buildings
         if members is not None:
             self.fields["head"] = forms.ModelChoiceField(
                 label=_("Head of household"),
@@ -177,4 +180,5 @@ class SearchForm(StyledForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = org_units_visible_to(actor)
+        org_unit_field = cast(forms.ModelChoiceField, self.fields["org_unit"])
+        org_unit_field.queryset = org_units_visible_to(actor)

@@ -272,12 +272,9 @@ def person_reveal(request, pk):
             add_service_errors(form, exc)
     field = form.data.get("field", "id_number")
     context = {"person": person, "field": field, "form": form, "value": value}
-    return render(
-        request,
-        "registry/_reveal.html",
-        context,
-        status=200 if value is not None else 422,
-    )
+    # htmx swaps the fragment in place; without JavaScript the fragment gets a page around it.
+    template = "registry/_reveal.html" if request.htmx else "registry/reveal_page.html"
+    return render(request, template, context, status=200 if value is not None else 422)
 
 
 @login_required
@@ -393,6 +390,7 @@ def search(request):
             tag=data["tag"],
             status="" if status == STATUS_ANY else status,
         )
-        if any((filters.q, filters.org_unit, filters.tag)):
+        # An empty search lists nothing rather than the whole jurisdiction.
+        if any((filters.q, filters.org_unit, filters.tag)) or status != Status.RESIDENT:
             page = paginate(request, persons_search(request.user, filters))
     return render(request, "registry/search.html", {"form": form, "page": page})

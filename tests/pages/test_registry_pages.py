@@ -109,3 +109,14 @@ def test_search_does_not_find_persons_out_of_scope(world, login):
     client = login(world.grid_worker)
     body = client.get(reverse("registry:search"), {"q": "wg"}).content.decode()
     assert "王刚" not in body
+
+
+def test_reveal_without_javascript_renders_a_whole_page(world, login):
+    client = login(world.grid_worker)
+    response = client.post(
+        reverse("registry:person_reveal", args=[world.shan.pk]),
+        {"field": "phone", "reason": "联系本人"},
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith("<!doctype html>")
+    assert 'data-testid="revealed-phone"' in body

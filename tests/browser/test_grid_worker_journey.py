@@ -39,6 +39,10 @@ def test_grid_worker_finds_person_by_initials_and_reveals_id_with_reason(
     assert ID_SHAN not in phone.content()
 
     phone.click("[data-testid=reveal-id_number]")
+    phone.click("#reveal-id_number button[type=submit]")
+    phone.locator("#reveal-id_number [data-testid=field-error]").wait_for()
+    assert ID_SHAN not in phone.content()
+
     phone.fill("#reason-id_number", "核对疫苗接种登记")
     phone.click("#reveal-id_number button[type=submit]")
     revealed = phone.locator("[data-testid=revealed-id_number]")

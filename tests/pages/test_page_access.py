@@ -4,6 +4,8 @@
 import pytest
 from django.urls import reverse
 
+from shoumen.registry.models import DocumentType
+from shoumen.registry.services import person_merge, person_register
 from tests.personas import ID_SHAN
 
 
@@ -65,9 +67,6 @@ def test_edit_buttons_show_for_personas_who_may_edit(world, login, persona):
 
 
 def test_merged_record_shows_no_edit_button_and_cannot_be_edited(world, login):
-    from shoumen.registry.models import DocumentType
-    from shoumen.registry.services import person_merge, person_register
-
     duplicate = person_register(
         actor=world.admin_user,
         household=world.household_a,

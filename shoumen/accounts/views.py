@@ -22,7 +22,8 @@ from shoumen.accounts.services import (
     user_set_active,
 )
 from shoumen.lib.pages import add_service_errors, or_404, paginate
-from shoumen.places.selectors import top_units_of
+from shoumen.places.models import Level
+from shoumen.places.selectors import children_of, top_units_of
 from shoumen.registry.selectors import grids_with_counts
 
 MSG_USER_CREATED = _("User %(name)s was created.")
@@ -50,8 +51,18 @@ def home(request):
     if roles == {Role.GRID_WORKER}:
         context["grids"] = list(grids_with_counts(user))
     elif can(user, Perm.VIEW_REGISTRY):
-        context["units"] = list(top_units_of(user))
+        context["units"] = [(unit, _children_for_home(user, unit)) for unit in top_units_of(user)]
     return render(request, "accounts/home.html", context)
+
+
+HOME_CHILDREN_LIMIT = 30
+
+
+def _children_for_home(user, unit):
+    """What sits under one of the officer's units: grids with counts under a community."""
+    if unit.level == Level.COMMUNITY:
+        return list(grids_with_counts(user, under=unit)[:HOME_CHILDREN_LIMIT])
+    return list(children_of(user, unit)[:HOME_CHILDREN_LIMIT])
 
 
 def _require_manager(user):

@@ -59,7 +59,22 @@ def test_grid_worker_home_lists_own_grids_with_counts(world, login):
 )
 def test_officer_home_lists_their_units(world, login, persona, unit_name):
     response = login(getattr(world, persona)).get(reverse("home"))
-    assert [u.name for u in response.context["units"]] == [unit_name]
+    assert [u.name for u, _ in response.context["units"]] == [unit_name]
+
+
+def test_community_staff_home_lists_grids_with_counts(world, login):
+    response = login(world.community_staff).get(reverse("home"))
+    [(community, grids)] = response.context["units"]
+    assert [(g.name, g.household_count, g.resident_count) for g in grids] == [
+        ("光华第一网格", 1, 3),
+        ("光华第二网格", 1, 1),
+    ]
+
+
+def test_street_officer_home_lists_communities(world, login):
+    response = login(world.street_officer).get(reverse("home"))
+    [(street, communities)] = response.context["units"]
+    assert [c.name for c in communities] == ["光华社区", "永安社区"]
 
 
 def test_volunteer_home_is_a_simple_page_with_search(world, login):
@@ -87,3 +102,10 @@ def test_home_without_a_role_still_renders(client, db):
     user = User.objects.create_user("nobody", password=PASSWORD)
     client.force_login(user)
     assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize(("persona", "queries"), [("grid_worker", 8), ("community_staff", 9)])
+def test_home_query_count(world, login, django_assert_max_num_queries, persona, queries):
+    client = login(getattr(world, persona))
+    with django_assert_max_num_queries(queries):
+        assert client.get(reverse("home")).status_code == 200

@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from shoumen.accounts.views import home
+
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("shoumen.accounts.urls")),
     path("", include("shoumen.places.urls")),
     path("", include("shoumen.registry.urls")),

@@ -44,3 +44,8 @@ def parent_codes_of(units: list[OrgUnit]) -> dict[str, str]:
     if missing:
         codes.update(OrgUnit.objects.filter(path__in=missing).values_list("path", "code"))
     return {u.path: codes[u.path[: -u.steplen]] for u in units if u.depth > 1}
+
+
+def children_of(user, unit: OrgUnit, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[OrgUnit]:
+    """The units directly under ``unit`` that the actor can see, in tree order."""
+    return org_units_visible_to(user, perm).filter(path__startswith=unit.path, depth=unit.depth + 1)

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import scope_q
@@ -11,7 +12,8 @@ from shoumen.lib.dates import today
 from shoumen.lib.ids import normalize_id_number
 from shoumen.lib.text import clean_line, to_halfwidth
 from shoumen.places.models import OrgUnit
-from shoumen.registry.models import Building, Household, Person, Status, tag_q
+from shoumen.places.selectors import grids_visible_to
+from shoumen.registry.models import Building, Household, Person, Relation, Status, tag_q
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,17 @@ def household_for(user, *, pk: int, perm: str = Perm.VIEW_REGISTRY) -> Household
 
 
 def household_members(household: Household) -> QuerySet[Person]:
-    return household.members.exclude(status=Status.MERGED).order_by("-relation_to_head", "id")
+    """Members of a household, the head first, then in the order they were registered."""
+    head_first = Case(
+        When(relation_to_head=Relation.HEAD, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        household.members.exclude(status=Status.MERGED)
+        .annotate(head_first=head_first)
+        .order_by("head_first", "id")
+    )
 
 
 def buildings_visible_to(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[Building]:
@@ -109,3 +121,38 @@ def buildings_of_grid(user, grid: OrgUnit) -> QuerySet[Building]:
 
 def building_for(user, *, pk: int, perm: str = Perm.VIEW_REGISTRY) -> Building:
     return buildings_visible_to(user, perm).select_related("grid").get(pk=pk)
+
+
+def _count_of(model, *, filter_q: Q | None = None) -> Coalesce:
+    rows = (
+        model.objects.filter(filter_q or Q(), grid=OuterRef("pk"))
+        .order_by()
+        .values("grid")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def grids_with_counts(user, *, under: OrgUnit | None = None) -> QuerySet[OrgUnit]:
+    """The actor's grids (optionally under one unit) with household and resident counts."""
+    qs = grids_visible_to(user)
+    if under is not None:
+        qs = qs.filter(path__startswith=under.path)
+    return qs.annotate(
+        household_count=_count_of(Household),
+        resident_count=_count_of(Person, filter_q=Q(status=Status.RESIDENT)),
+    )
+
+
+def households_search(user, q: str, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[Household]:
+    """Households in scope whose door number, building name or address contains ``q``."""
+    text = clean_line(to_halfwidth(q or ""))
+    qs = households_visible_to(user, perm)
+    if text:
+        qs = qs.filter(
+            Q(door_number=text) | Q(building__name__contains=text) | Q(address__contains=text)
+        )
+    return qs.select_related("building", "grid").order_by(
+        "grid__path", "building__name", "unit", "door_number", "id"
+    )

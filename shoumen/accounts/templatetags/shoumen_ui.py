@@ -1,0 +1,88 @@
+"""Template helpers for the page shell: the user's roles, permission checks, labels."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from shoumen.accounts.scoping import can
+from shoumen.accounts.selectors import assignments_with_units
+from shoumen.registry.models import Tag
+
+register = template.Library()
+
+ACTION_LABELS = {
+    "person.register": _("Registered"),
+    "person.update": _("Edited"),
+    "person.move": _("Moved to another household"),
+    "person.status.moved_out": _("Marked moved out"),
+    "person.status.deceased": _("Marked deceased"),
+    "person.status.resident": _("Restored as resident"),
+    "person.merge": _("Merged a duplicate into this record"),
+    "person.merge_into": _("Merged into another record"),
+    "person.reveal.id_number": _("Revealed the ID number"),
+    "person.reveal.phone": _("Revealed the phone"),
+}
+
+
+@register.simple_tag
+def my_assignments(user):
+    """The user's role assignments with their units (one query, cached per request)."""
+    return assignments_with_units(user)
+
+
+@register.simple_tag
+def user_can(user, perm, org_unit=None):
+    return can(user, perm, org_unit)
+
+
+@register.filter
+def tag_label(value):
+    try:
+        return Tag(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def action_label(value):
+    return ACTION_LABELS.get(value, value)
+
+
+CHANGE_LABELS = {
+    "name": _("Name"),
+    "sex": _("Sex"),
+    "birth_date": _("Birth date"),
+    "document_type": _("Document type"),
+    "id_number": _("Document number"),
+    "phone": _("Phone"),
+    "household": _("Household"),
+    "grid": _("Grid"),
+    "relation_to_head": _("Relation to head"),
+    "status": _("Status"),
+    "tags": _("Tags"),
+    "notes": _("Notes"),
+    "merged_into": _("Merged into"),
+    "merged_from": _("Merged from"),
+}
+# Said by the action label already.
+_HIDDEN_CHANGES = {"field"}
+
+
+@register.filter
+def change_rows(changes):
+    """Audit ``changes`` as (label, old, new) rows; a plain value is shown as new."""
+    rows = []
+    for name, value in (changes or {}).items():
+        if name in _HIDDEN_CHANGES:
+            continue
+        label = CHANGE_LABELS.get(name, name)
+        if isinstance(value, list) and len(value) == 2:
+            rows.append((label, _plain(value[0]), _plain(value[1])))
+        else:
+            rows.append((label, None, _plain(value)))
+    return rows
+
+
+def _plain(value):
+    if isinstance(value, list):
+        return "、".join(str(tag_label(v)) for v in value) or None
+    return value

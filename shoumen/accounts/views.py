@@ -1,0 +1,176 @@
+"""Login, home page per role, and user management within the manager's scope."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from shoumen.accounts.forms import GrantForm, LoginForm, UserCreateForm
+from shoumen.accounts.models import RoleAssignment
+from shoumen.accounts.roles import Perm, Role
+from shoumen.accounts.scoping import can, roles_of
+from shoumen.accounts.selectors import user_for, users_visible_to
+from shoumen.accounts.services import (
+    role_assignment_grant,
+    role_assignment_revoke,
+    user_can_be_managed_by,
+    user_create,
+    user_set_active,
+)
+from shoumen.lib.pages import add_service_errors, or_404, paginate
+from shoumen.places.models import Level
+from shoumen.places.selectors import children_of, top_units_of
+from shoumen.registry.selectors import grids_with_counts
+
+MSG_USER_CREATED = _("User %(name)s was created.")
+MSG_ROLE_GRANTED = _("The role was granted.")
+MSG_ROLE_REVOKED = _("The role was revoked.")
+MSG_ACTIVATED = _("The account is active again.")
+MSG_DEACTIVATED = _("The account was deactivated; it can no longer log in.")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@login_required
+def home(request):
+    user = request.user
+    roles = roles_of(user)
+    context: dict = {"grids": None, "units": None}
+    if roles == {Role.GRID_WORKER}:
+        context["grids"] = list(grids_with_counts(user))
+    elif can(user, Perm.VIEW_REGISTRY):
+        context["units"] = [(unit, _children_for_home(user, unit)) for unit in top_units_of(user)]
+    return render(request, "accounts/home.html", context)
+
+
+HOME_CHILDREN_LIMIT = 30
+
+
+def _children_for_home(user, unit):
+    """What sits under one of the officer's units: grids with counts under a community."""
+    if unit.level == Level.COMMUNITY:
+        return list(grids_with_counts(user, under=unit)[:HOME_CHILDREN_LIMIT])
+    return list(children_of(user, unit)[:HOME_CHILDREN_LIMIT])
+
+
+def _require_manager(user):
+    if not can(user, Perm.MANAGE_USERS):
+        raise PermissionDenied
+
+
+@login_required
+def user_list(request):
+    _require_manager(request.user)
+    page = paginate(request, users_visible_to(request.user))
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+@login_required
+def user_new(request):
+    _require_manager(request.user)
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = user_create(
+                actor=request.user,
+                username=data["username"],
+                password=data["password"],
+                display_name=data["display_name"],
+                role=data["role"],
+                org_unit=data["org_unit"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, MSG_USER_CREATED % {"name": created.username})
+            return redirect("accounts:user_detail", pk=created.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+def _managed_user(request, pk):
+    target = or_404(user_for, request.user, pk=pk)
+    if not user_can_be_managed_by(request.user, target):
+        raise Http404
+    return target
+
+
+@login_required
+def user_detail(request, pk):
+    _require_manager(request.user)
+    target = or_404(user_for, request.user, pk=pk)
+    manageable = user_can_be_managed_by(request.user, target)
+    form = GrantForm(actor=request.user) if manageable else None
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"target": target, "manageable": manageable, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def user_grant(request, pk):
+    _require_manager(request.user)
+    target = _managed_user(request, pk)
+    form = GrantForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            role_assignment_grant(
+                actor=request.user,
+                user=target,
+                role=form.cleaned_data["role"],
+                org_unit=form.cleaned_data["org_unit"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, MSG_ROLE_GRANTED)
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"target": target, "manageable": True, "form": form},
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def user_revoke(request, pk, assignment_pk):
+    _require_manager(request.user)
+    target = _managed_user(request, pk)
+    assignment = get_object_or_404(
+        RoleAssignment.objects.select_related("org_unit"), pk=assignment_pk, user=target
+    )
+    try:
+        role_assignment_revoke(actor=request.user, assignment=assignment)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, MSG_ROLE_REVOKED)
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
+@login_required
+@require_POST
+def user_active(request, pk):
+    _require_manager(request.user)
+    target = _managed_user(request, pk)
+    active = request.POST.get("active") == "1"
+    user_set_active(actor=request.user, user=target, active=active)
+    messages.success(request, MSG_ACTIVATED if active else MSG_DEACTIVATED)
+    return redirect("accounts:user_detail", pk=target.pk)

@@ -1,0 +1,111 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from shoumen.accounts.models import User
+from tests.personas import PASSWORD
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_login_page_renders_in_chinese_by_default(client, db):
+    response = client.get(reverse("accounts:login"))
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_login_with_password_lands_on_home(client, world):
+    response = client.post(
+        reverse("accounts:login"), {"username": "grid_worker", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_repeated_failed_logins_show_the_lockout_page(client, world):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "grid_worker", "password": "wrong"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "grid_worker", "password": PASSWORD}
+    )
+    assert "accounts/locked_out.html" in [t.name for t in response.templates]
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_needs_a_post(world, login):
+    client = login(world.grid_worker)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_grid_worker_home_lists_own_grids_with_counts(world, login):
+    response = login(world.grid_worker).get(reverse("home"))
+    body = response.content.decode()
+    assert [g.name for g in response.context["grids"]] == ["光华第一网格"]
+    grid = response.context["grids"][0]
+    assert (grid.household_count, grid.resident_count) == (1, 3)
+    assert "光华第二网格" not in body
+
+
+@pytest.mark.parametrize(
+    ("persona", "unit_name"),
+    [("community_staff", "光华社区"), ("street_officer", "建国门街道"), ("outsider", "和平街道")],
+)
+def test_officer_home_lists_their_units(world, login, persona, unit_name):
+    response = login(getattr(world, persona)).get(reverse("home"))
+    assert [u.name for u, _ in response.context["units"]] == [unit_name]
+
+
+def test_community_staff_home_lists_grids_with_counts(world, login):
+    response = login(world.community_staff).get(reverse("home"))
+    [(community, grids)] = response.context["units"]
+    assert [(g.name, g.household_count, g.resident_count) for g in grids] == [
+        ("光华第一网格", 1, 3),
+        ("光华第二网格", 1, 1),
+    ]
+
+
+def test_street_officer_home_lists_communities(world, login):
+    response = login(world.street_officer).get(reverse("home"))
+    [(street, communities)] = response.context["units"]
+    assert [c.name for c in communities] == ["光华社区", "永安社区"]
+
+
+def test_volunteer_home_is_a_simple_page_with_search(world, login):
+    body = login(world.volunteer).get(reverse("home")).content.decode()
+    assert 'data-testid="no-registry"' in body
+    assert 'action="/search/"' in body
+
+
+def test_navbar_shows_role_and_scope(world, login):
+    body = login(world.grid_worker).get(reverse("home")).content.decode()
+    assert "光华第一网格" in body[: body.index("<main")]
+
+
+def test_language_switcher_switches_to_english(world, login):
+    client = login(world.grid_worker)
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("home")}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert '<html lang="en">' in response.content.decode()
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_home_without_a_role_still_renders(client, db):
+    user = User.objects.create_user("nobody", password=PASSWORD)
+    client.force_login(user)
+    assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize(("persona", "queries"), [("grid_worker", 8), ("community_staff", 9)])
+def test_home_query_count(world, login, django_assert_max_num_queries, persona, queries):
+    client = login(getattr(world, persona))
+    with django_assert_max_num_queries(queries):
+        assert client.get(reverse("home")).status_code == 200

@@ -1,0 +1,92 @@
+"""Every page route, classified: what each persona gets on GET. A new route fails
+``test_every_page_route_is_classified`` until it is added here."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from tests.personas import PERSONAS
+
+ANONYMOUS = "anonymous"
+ALL = [*PERSONAS, ANONYMOUS]
+MANAGERS = {"admin_user", "district_officer", "street_officer", "community_staff", "outsider"}
+COVER_GRID_A = {"admin_user", "district_officer", "street_officer", "community_staff"}
+
+
+def _expect(default, **by_persona):
+    table = dict.fromkeys(ALL, default)
+    table[ANONYMOUS] = 302
+    table.update(by_persona)
+    return table
+
+
+def _for(personas, inside, outside):
+    return {p: (inside if p in personas else outside) for p in PERSONAS}
+
+
+GRID_A_PAGE = _expect(404, **_for(COVER_GRID_A | {"grid_worker"}, 200, 404))
+POST_ONLY = _expect(405)
+
+ROUTES = {
+    "home": (lambda w: [], _expect(200)),
+    "accounts:login": (lambda w: [], _expect(302, anonymous=200)),
+    "accounts:logout": (lambda w: [], _expect(405, anonymous=405)),
+    "accounts:user_list": (lambda w: [], _expect(403, **_for(MANAGERS, 200, 403))),
+    "accounts:user_new": (lambda w: [], _expect(403, **_for(MANAGERS, 200, 403))),
+    "accounts:user_detail": (
+        lambda w: [w.grid_worker.pk],
+        _expect(403, **_for(MANAGERS, 200, 403) | {"outsider": 404}),
+    ),
+    "accounts:user_grant": (lambda w: [w.grid_worker.pk], POST_ONLY),
+    "accounts:user_revoke": (
+        lambda w: [w.grid_worker.pk, w.grid_worker.assignments.get().pk],
+        POST_ONLY,
+    ),
+    "accounts:user_active": (lambda w: [w.grid_worker.pk], POST_ONLY),
+    "places:tree": (lambda w: [], _expect(200)),
+    "places:unit": (
+        lambda w: [w.community.pk],
+        _expect(404, **_for(COVER_GRID_A, 200, 404)),
+    ),
+    "places:unit_create_child": (lambda w: [w.community.pk], _expect(404, admin_user=302)),
+    "places:unit_rename": (lambda w: [w.community.pk], _expect(404, admin_user=302)),
+    "places:unit_move": (lambda w: [w.community.pk], _expect(404, admin_user=302)),
+    "registry:search": (lambda w: [], _expect(200)),
+    "registry:grid": (lambda w: [w.grid_a.pk], GRID_A_PAGE),
+    "registry:building_new": (lambda w: [w.grid_a.pk], GRID_A_PAGE),
+    "registry:household_new": (lambda w: [w.grid_a.pk], GRID_A_PAGE),
+    "registry:household": (lambda w: [w.household_a.pk], GRID_A_PAGE),
+    "registry:household_edit": (lambda w: [w.household_a.pk], GRID_A_PAGE),
+    "registry:person_new": (lambda w: [w.household_a.pk], GRID_A_PAGE),
+    "registry:person": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "registry:person_edit": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "registry:person_history": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "registry:person_move": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "registry:person_status": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "registry:person_merge": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "registry:person_reveal": (lambda w: [w.shan.pk], POST_ONLY),
+}
+
+PAGE_NAMESPACES = ("accounts", "places", "registry")
+
+
+def _page_route_names():
+    resolver = get_resolver()
+    names = {"home"}
+    for namespace in PAGE_NAMESPACES:
+        _, sub = resolver.namespace_dict[namespace]
+        names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
+    return names
+
+
+def test_every_page_route_is_classified():
+    assert _page_route_names() == set(ROUTES)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_page_matrix(world, client, persona):
+    if persona != ANONYMOUS:
+        client.force_login(getattr(world, persona))
+    got = {}
+    for name, (args, _) in ROUTES.items():
+        got[name] = client.get(reverse(name, args=args(world))).status_code
+    assert got == {name: expected[persona] for name, (_, expected) in ROUTES.items()}

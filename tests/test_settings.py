@@ -16,7 +16,11 @@ PRODUCTION_ENV = {
 
 
 def _run(env_overrides, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOUMEN_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SHOUMEN_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update({k: v for k, v in env_overrides.items() if v is not None})
     return subprocess.run(
         [sys.executable, "-m", "shoumen.cli", *args],

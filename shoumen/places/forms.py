@@ -34,5 +34,5 @@ class OrgUnitMoveForm(StyledForm):
         new_parent_field.queryset = (
             org_units_visible_to(actor, Perm.MANAGE_ORG_UNITS)
             .filter(level=parent_level)
-            .exclude(pk=unit.get_parent().pk if unit.depth > 1 else None)
+            .exclude(path=unit.path[: -unit.steplen])
         )

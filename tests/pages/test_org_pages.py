@@ -59,7 +59,7 @@ def test_admin_adds_renames_and_moves_a_grid(world, login):
     client.post(reverse("places:unit_move", args=[grid.pk]), {"new_parent": world.unit("C2").pk})
     grid.refresh_from_db()
     assert grid.name == "光华新网格"
-    assert grid.get_parent().code == "C2"
+    assert OrgUnit.objects.get_parent(grid).code == "C2"
 
 
 def test_tree_query_count_is_flat(world, login, django_assert_max_num_queries):

@@ -38,6 +38,7 @@ ERR_SEX_REQUIRED = _("Choose the person's sex.")
 ERR_SEX_MISMATCH = _("The sex does not match the ID number, which says %(sex)s.")
 ERR_BIRTH_MISMATCH = _("The birth date does not match the ID number, which says %(date)s.")
 ERR_BIRTH_FUTURE = _("The birth date cannot be in the future.")
+ERR_DATE_FUTURE = _("The date cannot be in the future.")
 ERR_NUMBER_REQUIRED = _("Enter the document number, or choose 'No document'.")
 ERR_NUMBER_NOT_EXPECTED = _("Leave the number empty when there is no document.")
 ERR_NUMBER_FORMAT = _("A document number has 4 to 30 letters and digits.")
@@ -387,7 +388,7 @@ def person_set_status(
     reason = _clean_reason(reason)
     day = on_date or today()
     if day > today():
-        raise ValidationError({"on_date": [ERR_BIRTH_FUTURE]})
+        raise ValidationError({"on_date": [ERR_DATE_FUTURE]})
     before = _snapshot(person)
     person.status, person.status_changed_on = status, day
     person.save(update_fields=["status", "status_changed_on", "updated_at"])
@@ -602,10 +603,12 @@ def household_update(*, actor, household: Household, **changes: Any) -> Househol
     _check_door_free(household)
     if head is not None and (head.household_id != household.pk or head.status != Status.RESIDENT):
         raise ValidationError({"head": [_("The head must be a resident member of the household.")]})
-    if head is not None and household.head_id != head.pk:
+    new_head_id = head.pk if head is not None else None
+    if household.head_id != new_head_id:
         if household.head_id:
             Person.objects.filter(pk=household.head_id).update(relation_to_head=Relation.OTHER)
-        Person.objects.filter(pk=head.pk).update(relation_to_head=Relation.HEAD)
+        if head is not None:
+            Person.objects.filter(pk=head.pk).update(relation_to_head=Relation.HEAD)
     household.head = head
     household.save()
     diff = _diff(before, _household_snapshot(household))

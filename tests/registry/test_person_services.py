@@ -8,6 +8,7 @@ from shoumen.audit.models import AuditEvent
 from shoumen.lib.errors import ERR_TOO_LONG
 from shoumen.registry.models import DocumentType, Person, Relation, Status
 from shoumen.registry.services import (
+    ERR_DATE_FUTURE,
     ERR_DUPLICATE_IN_SCOPE,
     ERR_DUPLICATE_OUT_OF_SCOPE,
     ERR_HEAD_TAKEN,
@@ -15,6 +16,7 @@ from shoumen.registry.services import (
     ERR_SEX_MISMATCH,
     DuplicatePersonError,
     household_move,
+    household_update,
     person_merge,
     person_move,
     person_register,
@@ -211,3 +213,22 @@ def test_control_characters_are_dropped_from_names(world):
 def test_long_name_of_heteronyms_is_searchable(world):
     person = _register(world, name="单曾单曾单曾")
     assert "dzdzdz" in person.search_text
+
+
+def test_status_change_dated_in_the_future_is_refused(world):
+    with pytest.raises(ValidationError) as exc:
+        person_set_status(
+            actor=world.grid_worker,
+            person=world.shan,
+            status=Status.MOVED_OUT,
+            reason="搬走",
+            on_date=datetime.date(2100, 1, 1),
+        )
+    assert exc.value.message_dict["on_date"] == [str(ERR_DATE_FUTURE)]
+
+
+def test_clearing_the_head_of_household_clears_their_relation(world):
+    household_update(actor=world.grid_worker, household=world.household_a, head=None)
+    shan = world.person("单明")
+    assert shan.relation_to_head == Relation.OTHER
+    assert world.household_a.head is None

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shoumen.accounts.forms import GrantForm, LoginForm, UserCreateForm
 from shoumen.accounts.models import RoleAssignment
@@ -21,7 +21,7 @@ from shoumen.accounts.services import (
     user_create,
     user_set_active,
 )
-from shoumen.lib.pages import add_service_errors, or_404, paginate
+from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
 from shoumen.places.models import Level
 from shoumen.places.selectors import children_of, top_units_of
 from shoumen.registry.selectors import grids_with_counts
@@ -44,6 +44,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
+@require_safe
 def home(request):
     user = request.user
     roles = roles_of(user)
@@ -71,6 +72,7 @@ def _require_manager(user):
 
 
 @login_required
+@require_safe
 def user_list(request):
     _require_manager(request.user)
     page = paginate(request, users_visible_to(request.user))
@@ -80,7 +82,7 @@ def user_list(request):
 @login_required
 def user_new(request):
     _require_manager(request.user)
-    form = UserCreateForm(request.POST or None, actor=request.user)
+    form = UserCreateForm(posted(request), actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -97,7 +99,8 @@ def user_new(request):
         else:
             messages.success(request, MSG_USER_CREATED % {"name": created.username})
             return redirect("accounts:user_detail", pk=created.pk)
-    return render(request, "accounts/user_form.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/user_form.html", {"form": form}, status=status)
 
 
 def _managed_user(request, pk):
@@ -108,6 +111,7 @@ def _managed_user(request, pk):
 
 
 @login_required
+@require_safe
 def user_detail(request, pk):
     _require_manager(request.user)
     target = or_404(user_for, request.user, pk=pk)

@@ -36,3 +36,8 @@ def add_service_errors(form, exc: ValidationError, field_map: dict[str, str] | N
     for key, errors in exc.error_dict.items():
         name = field_map.get(key, key)
         form.add_error(name if name in form.fields else None, errors)
+
+
+def posted(request):
+    """Form data when the request is a POST (even an empty one), else None for an unbound form."""
+    return request.POST if request.method == "POST" else None

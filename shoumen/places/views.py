@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
@@ -28,6 +29,7 @@ MSG_MOVED = _("The unit was moved, with everything under it.")
 
 
 @login_required
+@require_safe
 def tree(request):
     page = paginate(request, org_units_visible_to(request.user), TREE_PAGE_SIZE)
     top_depth = min((u.depth for u in page), default=1)
@@ -60,6 +62,7 @@ def _unit_page(request, unit, *, status=200, **forms):
 
 
 @login_required
+@require_safe
 def unit_detail(request, pk):
     unit = or_404(org_unit_for, request.user, pk=pk)
     return _unit_page(request, unit)

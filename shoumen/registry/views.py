@@ -9,12 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
 from shoumen.lib.dates import today
-from shoumen.lib.pages import add_service_errors, or_404, paginate
+from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
 from shoumen.places.models import Level
 from shoumen.places.selectors import ancestors_of, org_unit_for
 from shoumen.registry import services
@@ -64,6 +64,7 @@ def _grid(request, pk, perm=Perm.VIEW_REGISTRY):
 
 
 @login_required
+@require_safe
 def grid_detail(request, pk):
     grid = _grid(request, pk)
     building = None
@@ -85,7 +86,7 @@ def grid_detail(request, pk):
 @login_required
 def building_new(request, grid_pk):
     grid = _grid(request, grid_pk, Perm.EDIT_REGISTRY)
-    form = BuildingForm(request.POST or None)
+    form = BuildingForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             building = services.building_create(actor=request.user, grid=grid, **form.cleaned_data)
@@ -123,7 +124,7 @@ def _form_page(request, form, *, title, back, grid=None, **extra):
 @login_required
 def household_new(request, grid_pk):
     grid = _grid(request, grid_pk, Perm.EDIT_REGISTRY)
-    form = HouseholdForm(request.POST or None, buildings=buildings_of_grid(request.user, grid))
+    form = HouseholdForm(posted(request), buildings=buildings_of_grid(request.user, grid))
     if request.method == "POST" and form.is_valid():
         try:
             household = services.household_create(
@@ -138,6 +139,7 @@ def household_new(request, grid_pk):
 
 
 @login_required
+@require_safe
 def household_detail(request, pk):
     household = or_404(household_for, request.user, pk=pk)
     context = {
@@ -160,7 +162,7 @@ def household_edit(request, pk):
         "head": household.head,
     }
     form = HouseholdForm(
-        request.POST or None,
+        posted(request),
         initial=initial,
         buildings=buildings_of_grid(request.user, household.grid),
         members=household_members(household).filter(status=Status.RESIDENT),
@@ -182,7 +184,7 @@ def household_edit(request, pk):
 @login_required
 def person_new(request, household_pk):
     household = or_404(household_for, request.user, pk=household_pk, perm=Perm.EDIT_REGISTRY)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(posted(request))
     existing = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -208,6 +210,7 @@ def person_new(request, household_pk):
 
 
 @login_required
+@require_safe
 def person_detail(request, pk):
     person = or_404(person_for, request.user, pk=pk)
     context = {
@@ -236,7 +239,7 @@ def person_edit(request, pk):
         "tags": [tag.value for tag, flag in FLAG_TAGS.items() if getattr(person, flag)],
         "notes": person.notes,
     }
-    form = PersonEditForm(request.POST or None, initial=initial, person=person)
+    form = PersonEditForm(posted(request), initial=initial, person=person)
     existing = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,6 +281,7 @@ def person_reveal(request, pk):
 
 
 @login_required
+@require_safe
 def person_history_page(request, pk):
     person = or_404(person_for, request.user, pk=pk)
     page = paginate(request, person_history(request.user, person))
@@ -287,7 +291,7 @@ def person_history_page(request, pk):
 @login_required
 def person_move(request, pk):
     person = or_404(person_for, request.user, pk=pk, perm=Perm.EDIT_REGISTRY)
-    form = MoveForm(request.POST or None)
+    form = MoveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         target = or_404(
             household_for, request.user, pk=form.cleaned_data["household"], perm=Perm.EDIT_REGISTRY
@@ -320,7 +324,7 @@ def person_move(request, pk):
 @login_required
 def person_status(request, pk):
     person = or_404(person_for, request.user, pk=pk, perm=Perm.EDIT_REGISTRY)
-    form = StatusForm(request.POST or None)
+    form = StatusForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.person_set_status(actor=request.user, person=person, **form.cleaned_data)
@@ -337,7 +341,7 @@ def person_status(request, pk):
 @login_required
 def person_merge(request, pk):
     person = or_404(person_for, request.user, pk=pk, perm=Perm.EDIT_REGISTRY)
-    form = MergeForm(request.POST or None)
+    form = MergeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         duplicate = or_404(
             person_for, request.user, pk=form.cleaned_data["duplicate"], perm=Perm.EDIT_REGISTRY
@@ -378,6 +382,7 @@ def person_merge(request, pk):
 
 
 @login_required
+@require_safe
 def search(request):
     form = SearchForm(request.GET or None, actor=request.user)
     page = None

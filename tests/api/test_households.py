@@ -1,5 +1,6 @@
 import pytest
 
+from shoumen.api.errors import ERR_NOT_FOUND
 from shoumen.audit.models import AuditEvent
 from shoumen.registry.api import ERR_UNKNOWN_BUILDING, ERR_UNKNOWN_GRID
 from shoumen.registry.models import Household
@@ -69,7 +70,7 @@ def test_grid_worker_gets_404_on_the_neighbouring_grids_household(world, api):
     household = world.neighbour.household
     response = api(world.grid_worker).get(f"/households/{household.pk}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": str(ERR_NOT_FOUND)}
 
 
 def test_grid_worker_creates_a_household_in_their_grid(world, api):

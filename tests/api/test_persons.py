@@ -1,5 +1,6 @@
 import pytest
 
+from shoumen.api.errors import ERR_NOT_FOUND
 from shoumen.audit.models import AuditEvent
 from shoumen.lib.errors import ERR_OUT_OF_SCOPE, deny
 from shoumen.lib.ids import ERR_ID_CHECKSUM
@@ -122,7 +123,7 @@ def test_grid_worker_gets_404_on_the_neighbouring_grids_person(world, api):
     assert client.patch(f"/persons/{pk}", {"notes": "x"}).status_code == 404
     reveal = client.post(f"/persons/{pk}/reveal", {"field": "id_number", "reason": "核查"})
     assert reveal.status_code == 404
-    assert reveal.json() == {"detail": "Not found."}
+    assert reveal.json() == {"detail": str(ERR_NOT_FOUND)}
 
 
 def test_unknown_person_is_404(world, api):

@@ -90,3 +90,61 @@ def test_page_matrix(world, client, persona):
     for name, (args, _) in ROUTES.items():
         got[name] = client.get(reverse(name, args=args(world))).status_code
     assert got == {name: expected[persona] for name, (_, expected) in ROUTES.items()}
+
+
+# What an empty POST gets. Read-only pages refuse the method before looking anything up;
+# forms answer 400 with their errors inside the actor's scope and 404 outside it. User
+# actions that change state on an empty POST (revoke, activate, logout) are covered one by
+# one in test_user_pages.py.
+READ_ONLY = _expect(405)
+GRID_A_FORM = _expect(404, **_for(COVER_GRID_A | {"grid_worker"}, 400, 404))
+UNIT_FORM = _expect(404, admin_user=400)
+MANAGER_FORM = _expect(403, **_for(MANAGERS, 400, 403))
+
+POST_ROUTES = {
+    "home": READ_ONLY,
+    "accounts:user_list": READ_ONLY,
+    "accounts:user_new": MANAGER_FORM,
+    "accounts:user_detail": READ_ONLY,
+    "accounts:user_grant": _expect(403, **_for(MANAGERS, 400, 403) | {"outsider": 404}),
+    "places:tree": READ_ONLY,
+    "places:unit": READ_ONLY,
+    "places:unit_create_child": UNIT_FORM,
+    "places:unit_rename": UNIT_FORM,
+    "places:unit_move": UNIT_FORM,
+    "registry:search": READ_ONLY,
+    "registry:grid": READ_ONLY,
+    "registry:building_new": GRID_A_FORM,
+    "registry:household_new": GRID_A_FORM,
+    "registry:household": READ_ONLY,
+    "registry:household_edit": GRID_A_FORM,
+    "registry:person_new": GRID_A_FORM,
+    "registry:person": READ_ONLY,
+    "registry:person_edit": GRID_A_FORM,
+    "registry:person_history": READ_ONLY,
+    "registry:person_move": GRID_A_FORM,
+    "registry:person_status": GRID_A_FORM,
+    "registry:person_merge": GRID_A_FORM,
+    "registry:person_reveal": _expect(404, **_for(COVER_GRID_A | {"grid_worker"}, 422, 404)),
+}
+CHANGE_ON_EMPTY_POST = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:user_revoke",
+    "accounts:user_active",
+}
+
+
+def test_every_page_route_has_a_post_expectation():
+    assert set(POST_ROUTES) | CHANGE_ON_EMPTY_POST == set(ROUTES)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_page_matrix_post(world, client, persona):
+    if persona != ANONYMOUS:
+        client.force_login(getattr(world, persona))
+    got = {}
+    for name in POST_ROUTES:
+        args = ROUTES[name][0](world)
+        got[name] = client.post(reverse(name, args=args), {}).status_code
+    assert got == {name: expected[persona] for name, expected in POST_ROUTES.items()}

@@ -37,7 +37,7 @@ def test_create_user_with_bad_input_shows_field_errors_and_writes_nothing(world,
             "org_unit": world.grid_a.pk,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert form.errors["username"] == [str(ERR_USERNAME_FORMAT)]
     assert "password" in form.errors

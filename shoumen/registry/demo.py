@@ -14,6 +14,7 @@ import datetime
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
@@ -89,6 +90,13 @@ COMMUNITY_SUFFIXES = ["", "东里", "西里", "南里", "北里", "新村"]
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 BATCH_PERSONS = 20_000
+SEARCH_TEXT_MAX_LENGTH = Person._meta.get_field("search_text").max_length
+
+
+@lru_cache(maxsize=1 << 18)
+def cached_search_text(name: str) -> str:
+    """``search_text`` of a name; names repeat a lot, so each distinct one is worked out once."""
+    return search_text(name)
 
 
 @dataclass(frozen=True)
@@ -243,13 +251,21 @@ class DemoGenerator:
             return ""
         return f"+86{self.rng.choice(MOBILE_PREFIXES)}{self.rng.randrange(10**8):08d}"
 
+    def _name(self, surname: str, sex: str) -> str:
+        name = surname + self._given_name(sex)
+        # A few names have so many readings that their search text would not fit.
+        while len(cached_search_text(name)) > SEARCH_TEXT_MAX_LENGTH:
+            name = surname + self._given_name(sex)
+        return name
+
     def person(self, *, surname: str, sex: str, age: int, relation: str) -> PersonPlan:
         age = max(0, min(age, 100))
+        name = self._name(surname, sex)
         birth = self._birth_date(age)
         rng = self.rng
         chronic_rate = 0.35 if age >= 60 else 0.12 if age >= 40 else 0.02
         return PersonPlan(
-            name=surname + self._given_name(sex),
+            name=name,
             sex=sex,
             birth_date=birth,
             id_number=self._id_number(sex, birth),
@@ -426,7 +442,6 @@ class _Writer:
         self.pending: list[tuple[OrgUnit, list[BuildingPlan]]] = []
         self.pending_persons = 0
         self.counts = {"buildings": 0, "households": 0, "persons": 0}
-        self._search_text: dict[str, str] = {}
 
     def add(self, grid: OrgUnit, buildings: list[BuildingPlan]) -> None:
         self.pending.append((grid, buildings))
@@ -439,13 +454,6 @@ class _Writer:
 
     def finish(self, district: OrgUnit) -> None:
         """Anything left to do once every batch is written."""
-
-    def search_text(self, name: str) -> str:
-        # Names repeat a lot; pinyin for each distinct name once.
-        text = self._search_text.get(name)
-        if text is None:
-            text = self._search_text[name] = search_text(name)
-        return text
 
     def person_fields(
         self, plan: PersonPlan, *, household_id, grid_id, now: datetime.datetime
@@ -475,7 +483,7 @@ class _Writer:
             "is_disabled": plan.disabled,
             "lives_alone": plan.lives_alone,
             "notes": "",
-            "search_text": self.search_text(plan.name),
+            "search_text": cached_search_text(plan.name),
             "created_at": now,
             "updated_at": now,
         }

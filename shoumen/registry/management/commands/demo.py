@@ -29,7 +29,9 @@ DEMO_URL = "http://127.0.0.1:8000/"
 class Command(BaseCommand):
     help = (
         "Build the demo district (streets, communities, grids, buildings, households, "
-        "residents) and one login per role. Running it again reuses what exists."
+        "residents) and one login per role. Running it again generates nothing: the district "
+        "(code DEMO) is reused whatever --size and --seed say, missing demo logins are added "
+        "and existing accounts keep their password and roles."
     )
 
     def add_arguments(self, parser):

@@ -6,6 +6,8 @@ from pypinyin import Style, pinyin
 
 # A name of four characters each with three readings is 81 combinations; more is noise.
 _MAX_COMBINATIONS = 64
+# Search keys also sit in a PostgreSQL B-tree index entry, which must stay well under 2 kB.
+MAX_SEARCH_TEXT = 1000
 
 
 def _readings(name: str, style: Style) -> list[list[str]]:
@@ -29,11 +31,14 @@ def pinyin_keys(name: str) -> list[str]:
         [[r[0] for r in readings if r] for readings in _readings(name, Style.NORMAL)]
     )
     seen: dict[str, None] = {}
-    for key in [*full, *initials]:
+    for key in [*initials, *full]:  # initials first: they survive the length cap
         seen.setdefault(key.lower(), None)
     return list(seen)
 
 
 def search_text(name: str) -> str:
     """What a person's name is searched by: the name itself, then its pinyin keys."""
-    return " ".join([name.lower(), *pinyin_keys(name)])
+    text = " ".join([name.lower(), *pinyin_keys(name)])
+    if len(text) <= MAX_SEARCH_TEXT:
+        return text
+    return text[: text.rfind(" ", 0, MAX_SEARCH_TEXT + 1)]

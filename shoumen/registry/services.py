@@ -202,8 +202,12 @@ def _validated_person_values(values: Mapping[str, Any], *, day: datetime.date) -
     return out
 
 
-def _document_index(document_type: str, number: str) -> str:
+def document_index(document_type: str, number: str) -> str:
+    """The blind index of a normalised document number, as stored in ``id_number_index``."""
     return crypto.blind_index(f"{document_type}:{number}", context=ID_CONTEXT)
+
+
+_document_index = document_index
 
 
 def person_find_by_document(*, document_type: str, number: str) -> Person | None:

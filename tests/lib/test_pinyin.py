@@ -1,4 +1,4 @@
-from shoumen.lib.pinyin import pinyin_keys, search_text
+from shoumen.lib.pinyin import MAX_SEARCH_TEXT, pinyin_keys, search_text
 
 
 def test_heteronym_surnames_index_every_reading():
@@ -15,3 +15,10 @@ def test_search_text_starts_with_the_name():
 
 def test_empty_name_has_no_keys():
     assert pinyin_keys("  ") == []
+
+
+def test_search_text_of_a_long_heteronym_name_is_capped_at_a_whole_key():
+    text = search_text("单曾单曾单曾单曾单曾")
+    assert len(text) <= MAX_SEARCH_TEXT
+    assert text.split()[0] == "单曾单曾单曾单曾单曾"
+    assert all(key.isalpha() for key in text.split())

@@ -1,0 +1,63 @@
+"""Time `shoumen demo --size SIZE` on an empty database and record the figure.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/shoumen_bench \\
+        .venv/bin/python bench/load.py [--size large] [--seed 2020]
+
+The database must be migrated and hold no demo district yet (the load is skipped
+otherwise, which is what `make demo` relies on, but is not what this measures).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shoumen.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from shoumen.registry.demo import DEFAULT_SEED, SIZES, demo_counts, demo_district  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=list(SIZES), default="large")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    args = parser.parse_args()
+    if demo_district() is not None:
+        print("The demo district already exists; use an empty database to time the load.")
+        return 2
+    started = time.perf_counter()
+    call_command("demo", size=args.size, seed=args.seed)
+    seconds = time.perf_counter() - started
+    report = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "database": connection.vendor,
+        "size": args.size,
+        "seed": args.seed,
+        "seconds": round(seconds, 1),
+        "counts": demo_counts(demo_district()),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+    }
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"load-{args.size}-{connection.vendor}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"demo --size {args.size}: {seconds:.1f} s. Written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -38,6 +38,7 @@ lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	$(SHOUMEN) makemigrations --check --dry-run
+	.venv/bin/mypy shoumen
 
 # Collect UI strings into shoumen/locale (needs GNU gettext) and compile the catalogue.
 MESSAGES_IGNORE := --ignore '.venv/*' --ignore '.uv/*' --ignore 'var/*' --ignore 'static/*' \

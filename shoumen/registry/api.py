@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from shoumen.lib.dates import today
 from shoumen.places.models import Level, OrgUnit
@@ -85,7 +85,7 @@ def persons_create(request, payload: PersonIn):
         raise ValidationError({"household": [ERR_UNKNOWN_HOUSEHOLD]})
     values = payload.dict(exclude={"household"}, exclude_none=True)
     person = person_register(actor=actor, household=household, **values)
-    return 201, PersonOut.from_person(selectors.person_for(actor, pk=person.pk))
+    return Status(201, PersonOut.from_person(selectors.person_for(actor, pk=person.pk)))
 
 
 @router.get("/persons/{id}", response=PersonOut, summary="One person")
@@ -149,7 +149,7 @@ def households_create(request, payload: HouseholdIn):
         unit=payload.unit,
         door_number=payload.door_number,
     )
-    return 201, _household_out(selectors.household_for(actor, pk=household.pk))
+    return Status(201, _household_out(selectors.household_for(actor, pk=household.pk)))
 
 
 @router.get("/households/{id}", response=HouseholdDetailOut, summary="One household")

@@ -1,6 +1,7 @@
 """`shoumen demo`: load the demo district and print its logins."""
 
 import time
+from typing import IO, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         password = settings.SHOUMEN_DEMO_PASSWORD
         if not password:
             raise CommandError(str(ERR_NO_DEMO_PASSWORD))
-        console = Console(file=self.stdout, highlight=False)
+        console = Console(file=cast(IO[str], self.stdout), highlight=False)
         started = time.monotonic()
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             transient=True,
             disable=options.get("verbosity", 1) == 0,
         ) as progress:
-            task = progress.add_task(_("Residents"), total=SIZES[size].persons)
+            task = progress.add_task(str(_("Residents")), total=SIZES[size].persons)
 
             def on_progress(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)

@@ -3,9 +3,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/shoumen_bench \\
         .venv/bin/python bench/search.py [--runs 200] [--warmup 20] [--seed 1]
 
-Each case runs the real selectors the pages and API use, as a fresh request would: the
-actor's role assignments are read again, the first page (20 rows) is fetched and the total
-is counted. Queries are drawn from the data in the actor's scope. See bench/README.md.
+Two views of each case. "page" requests the real page through Django's full stack (session,
+middleware, view, selector, template) with a logged-in test client, as a phone would.
+"selector" runs the selector alone, as a fresh request would: the actor's role assignments
+are read again, the first page (20 rows) is fetched and the total is counted. Queries are
+drawn from the data in the actor's scope. See bench/README.md.
 """
 
 import argparse
@@ -18,6 +20,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,7 +30,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from pypinyin import Style, lazy_pinyin  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
@@ -93,6 +99,19 @@ def households_once(user, grid: OrgUnit) -> tuple[int, int]:
     return len(rows), qs.count()
 
 
+def page_once(client: Client, url: str) -> tuple[int, int]:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return 1, 0
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def measure(fn, args_list, *, runs: int, warmup: int) -> dict:
     for args in args_list[:warmup]:
         fn(*args)
@@ -109,7 +128,7 @@ def measure(fn, args_list, *, runs: int, warmup: int) -> dict:
         "p50_ms": round(statistics.median(timings), 2),
         "p95_ms": round(timings[int(0.95 * (runs - 1))], 2),
         "max_ms": round(timings[-1], 2),
-        "mean_hits": round(statistics.mean(totals), 1),
+        "mean_hits": round(statistics.mean(totals), 1) if any(totals) else None,
     }
 
 
@@ -122,19 +141,31 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     args = parser.parse_args()
 
+    settings.DEBUG = False  # no query log kept in memory, as in production
     rng = random.Random(args.seed)
     grid = OrgUnit.objects.get(code=grid_code(1, 1, 1))
     actors = {name: User.objects.get(username=name) for name in ("grid1", "street1")}
     results: dict[str, dict] = {}
+    search_url = reverse("registry:search")
+    grid_url = reverse("registry:grid", args=[grid.pk])
     for actor_name, user in actors.items():
+        client = logged_in(user)
         pools = query_pools(user, rng)
         for kind, pool in pools.items():
             rng.shuffle(pool)
-            case = f"search by {kind} as {actor_name}"
-            results[case] = measure(
+            results[f"page: search by {kind} as {actor_name}"] = measure(
+                page_once,
+                [(client, f"{search_url}?{urlencode({'q': q})}") for q in pool],
+                runs=args.runs,
+                warmup=args.warmup,
+            )
+            results[f"selector: search by {kind} as {actor_name}"] = measure(
                 search_once, [(user, q) for q in pool], runs=args.runs, warmup=args.warmup
             )
-        results[f"grid household list as {actor_name}"] = measure(
+        results[f"page: grid household list as {actor_name}"] = measure(
+            page_once, [(client, grid_url)], runs=args.runs, warmup=args.warmup
+        )
+        results[f"selector: grid household list as {actor_name}"] = measure(
             households_once, [(user, grid)], runs=args.runs, warmup=args.warmup
         )
 
@@ -162,7 +193,7 @@ def main() -> int:
             f"{r['p50_ms']:.1f}",
             f"{r['p95_ms']:.1f}",
             f"{r['max_ms']:.1f}",
-            f"{r['mean_hits']:,}",
+            f"{r['mean_hits']:,}" if r["mean_hits"] is not None else "",
             "yes" if ok else "[red]no[/red]",
         )
     Console(width=120).print(table)

@@ -98,6 +98,12 @@ def test_language_switcher_switches_to_english(world, login):
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
 
+def test_pages_are_chinese_even_when_the_browser_asks_for_english(world, login):
+    client = login(world.grid_worker)
+    response = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
 def test_home_without_a_role_still_renders(client, db):
     user = User.objects.create_user("nobody", password=PASSWORD)
     client.force_login(user)
@@ -109,3 +115,9 @@ def test_home_query_count(world, login, django_assert_max_num_queries, persona, 
     client = login(getattr(world, persona))
     with django_assert_max_num_queries(queries):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_language_switcher_names_each_language_in_itself(world, login):
+    body = login(world.grid_worker).get(reverse("home")).content.decode()
+    assert 'lang="en">English</button>' in body
+    assert 'lang="zh-hans">简体中文</button>' in body

@@ -135,7 +135,12 @@ def measure(fn, args_list, *, runs: int, warmup: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=POOL,
+        help="untimed runs first; the default visits each query once",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--target-ms", type=float, default=100.0)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))

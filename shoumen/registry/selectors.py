@@ -39,29 +39,27 @@ def persons_visible_to(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[Person]
     return Person.objects.filter(scope_q(user, perm, "grid__path"))
 
 
-def _search_q(q: str) -> Q:
-    """Name, full pinyin or initials; or 4 trailing ID/phone characters; or a door number."""
+def _matching_ids(qs: QuerySet[Person], q: str):
+    """Ids in ``qs`` matching name, full pinyin or initials; or 4 trailing ID or phone
+    characters; or a door number."""
     text = clean_line(q).lower()
     compact = "".join(text.split())
     if not compact:
-        return Q()
+        return qs.values("pk")
     if compact.isascii() and compact.isalnum() and any(c.isdigit() for c in compact):
         last4 = normalize_id_number(compact)
-        door = to_halfwidth(q).strip()
+        by_door = qs.filter(household__door_number=to_halfwidth(q).strip()).values("pk")
         if len(last4) != 4:
-            return Q(household__door_number=door)
-        # A union of three indexed lookups: an OR across person and household columns
-        # would make PostgreSQL read every person in scope.
-        matches = (
-            Person.objects.filter(id_number_last4=last4)
+            return by_door
+        # A union of three indexed lookups, each inside the actor's scope: an OR across
+        # person and household columns would make PostgreSQL read every person in scope,
+        # and a door number unscoped matches that door in every building of the district.
+        return (
+            qs.filter(id_number_last4=last4)
             .values("pk")
-            .union(
-                Person.objects.filter(phone_last4=last4).values("pk"),
-                Person.objects.filter(household__door_number=door).values("pk"),
-            )
+            .union(qs.filter(phone_last4=last4).values("pk"), by_door)
         )
-        return Q(pk__in=matches)
-    return Q(search_text__contains=compact)
+    return qs.filter(search_text__contains=compact).values("pk")
 
 
 def persons_search(user, filters: PersonFilters) -> QuerySet[Person]:
@@ -81,7 +79,7 @@ def persons_search(user, filters: PersonFilters) -> QuerySet[Person]:
         # the matches are fetched. The matches are sorted rather than found by walking the
         # primary key backwards, a guess that reads most of the table when the actor's
         # persons have low ids; "id + 0" orders newest first but cannot use the index.
-        matches = qs.filter(_search_q(filters.q)).values("pk")
+        matches = _matching_ids(qs, filters.q)
         return (
             Person.objects.filter(pk__in=matches)
             .select_related("household__building", "grid")

@@ -70,10 +70,13 @@ INSTALLED_APPS = [
     "treebeard",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "shoumen.audit",
     "shoumen.places",
     "shoumen.accounts",
     "shoumen.registry",
+    "shoumen.ledgers",
 ]
 
 MIDDLEWARE = [
@@ -213,3 +216,11 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Background work: one queue in the database (SQLite or PostgreSQL); `shoumen db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("SHOUMEN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}

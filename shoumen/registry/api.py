@@ -1,6 +1,8 @@
 """The resident registry over the API: thin handlers over selectors and services."""
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Status
 
@@ -106,10 +108,11 @@ def persons_update(request, payload: PersonFieldsIn, id: int = PathId):
     response=RevealOut,
     summary="Reveal a person's ID number or phone (audited, a reason is required)",
 )
-def persons_reveal(request, payload: RevealIn, id: int = PathId):
+def persons_reveal(request, response: HttpResponse, payload: RevealIn, id: int = PathId):
     actor = request.auth
     person = selectors.person_for(actor, pk=id)
     value = person_reveal(actor=actor, person=person, field=payload.field, reason=payload.reason)
+    add_never_cache_headers(response)  # the plaintext must not stay in any cache
     return {"field": payload.field, "value": value}
 
 

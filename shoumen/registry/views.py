@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from shoumen.accounts.roles import Perm
@@ -259,6 +260,7 @@ def person_edit(request, pk):
 
 @login_required
 @require_POST
+@never_cache  # the plaintext must not stay in a browser or proxy cache
 def person_reveal(request, pk):
     person = or_404(person_for, request.user, pk=pk, perm=Perm.REVEAL_SENSITIVE)
     form = RevealForm(request.POST)

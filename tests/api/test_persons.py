@@ -407,3 +407,11 @@ def test_permission_denied_by_a_service_is_a_403_with_its_message(world, api, mo
     )
     assert response.status_code == 403
     assert response.json() == {"detail": str(ERR_OUT_OF_SCOPE)}
+
+
+def test_revealed_value_is_never_cached(world, api):
+    response = api(world.grid_worker).post(
+        f"/persons/{world.shan.pk}/reveal", {"field": "phone", "reason": "电话核实身份"}
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]

@@ -120,3 +120,12 @@ def test_reveal_without_javascript_renders_a_whole_page(world, login):
     body = response.content.decode()
     assert body.lstrip().startswith("<!doctype html>")
     assert 'data-testid="revealed-phone"' in body
+
+
+def test_revealed_value_is_never_cached(world, login):
+    response = login(world.grid_worker).post(
+        reverse("registry:person_reveal", args=[world.shan.pk]),
+        {"field": "id_number", "reason": "核对疫苗登记"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "no-store" in response["Cache-Control"]

@@ -121,3 +121,10 @@ def test_language_switcher_names_each_language_in_itself(world, login):
     body = login(world.grid_worker).get(reverse("home")).content.decode()
     assert 'lang="en">English</button>' in body
     assert 'lang="zh-hans">简体中文</button>' in body
+
+
+def test_sessions_expire_after_eight_idle_hours_and_at_browser_close(world, login):
+    client = login(world.grid_worker)
+    client.get(reverse("home"))
+    assert client.session.get_expiry_age() == 8 * 3600
+    assert client.session.get_expire_at_browser_close()

@@ -1,0 +1,50 @@
+"""Reads that feed the ledgers: scoped by the actor."""
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from shoumen.accounts.roles import Perm
+from shoumen.places.models import Level, OrgUnit
+from shoumen.places.selectors import org_units_visible_to
+from shoumen.registry.models import Person, Relation, Status
+from shoumen.registry.selectors import persons_visible_to
+
+EXPORT_LEVELS = (Level.COMMUNITY, Level.GRID)
+# Statuses a register lists when asked for more than the current residents.
+REGISTER_STATUSES = (Status.RESIDENT, Status.MOVED_OUT, Status.DECEASED)
+
+
+def export_units_for(user) -> QuerySet[OrgUnit]:
+    """Communities and grids the actor may export, in tree order."""
+    return org_units_visible_to(user, Perm.EXPORT).filter(level__in=EXPORT_LEVELS)
+
+
+def register_persons(
+    user, org_unit: OrgUnit, *, include_inactive: bool = False
+) -> QuerySet[Person]:
+    """The persons of a grid or community in the actor's export scope, in register order:
+    grid, building (or address), unit, door, household with its head first.
+
+    One query with everything a register row shows; callers stream it with
+    ``.iterator(chunk_size=...)``."""
+    statuses = REGISTER_STATUSES if include_inactive else (Status.RESIDENT,)
+    head_first = Case(
+        When(relation_to_head=Relation.HEAD, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        persons_visible_to(user, Perm.EXPORT)
+        .filter(grid__path__startswith=org_unit.path, status__in=statuses)
+        .select_related("grid", "household__building", "household__head")
+        .annotate(head_first=head_first)
+        .order_by(
+            "grid__path",
+            "household__building__name",
+            "household__address",
+            "household__unit",
+            "household__door_number",
+            "household_id",
+            "head_first",
+            "id",
+        )
+    )

@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from shoumen.lib.phones import national_digits
 from shoumen.registry.models import Person, Tag
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,7 +65,10 @@ def _id_number(p: Person, ctx: RowContext) -> str:
 
 
 def _phone(p: Person, ctx: RowContext) -> str:
-    return p.phone() if ctx.unmasked else p.phone_masked
+    if not ctx.unmasked:
+        return p.phone_masked
+    phone = p.phone()
+    return national_digits(phone) if phone else ""
 
 
 def _tags(p: Person, ctx: RowContext) -> str:

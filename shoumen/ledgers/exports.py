@@ -42,8 +42,8 @@ class Column:
 
 
 def _building(p: Person, ctx: RowContext) -> str:
-    household = p.household
-    return household.building.name if household.building_id else household.address
+    building = p.household.building
+    return building.name if building is not None else p.household.address
 
 
 def _head(p: Person, ctx: RowContext) -> str:

@@ -142,3 +142,8 @@ def test_an_empty_grid_exports_the_header_alone(world, fmt):
     export = _export(world, world.grid_b, actor=world.admin_user, fmt=fmt)
     export_g3 = register_export(actor=world.admin_user, org_unit=world.unit("G3"), fmt=fmt)
     assert export.rows == 1 and export_g3.rows == 0
+
+
+def test_a_household_without_a_building_shows_its_address(world):
+    rows = xlsx_rows(_export(world, world.unit("G4"), actor=world.admin_user).content)
+    assert [(r[2], r[NAME_COLUMN]) for r in rows] == [("和平里北街12号", "李强")]

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from shoumen.lib.phones import national_digits
-from shoumen.registry.models import Person, Tag
+from shoumen.registry.models import DocumentType, Person, Relation, Sex, Status, Tag
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -26,11 +26,38 @@ REGISTER_TITLE = _("%(unit)s resident register (%(date)s)")
 SHEET_TITLE = _("Register")
 
 
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Choice labels translated once per export: translating per cell costs more than
+    the rest of the row."""
+
+    relation: dict[str, str]
+    sex: dict[str, str]
+    document_type: dict[str, str]
+    status: dict[str, str]
+    tag: dict[str, str]
+
+    @classmethod
+    def current(cls) -> "Labels":
+        return cls(
+            relation=_labels(Relation.choices),
+            sex=_labels(Sex.choices),
+            document_type=_labels(DocumentType.choices),
+            status=_labels(Status.choices),
+            tag=_labels(Tag.choices),
+        )
+
+
 @dataclass(frozen=True)
 class RowContext:
     number: int
     day: datetime.date
     unmasked: bool
+    labels: Labels
 
 
 @dataclass(frozen=True)
@@ -72,7 +99,7 @@ def _phone(p: Person, ctx: RowContext) -> str:
 
 
 def _tags(p: Person, ctx: RowContext) -> str:
-    return TAG_SEPARATOR.join(str(Tag(t).label) for t in p.tags_on(ctx.day))
+    return TAG_SEPARATOR.join(ctx.labels.tag.get(t, t) for t in p.tags_on(ctx.day))
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -83,15 +110,19 @@ COLUMNS: tuple[Column, ...] = (
     Column(_("Door number"), 9, lambda p, ctx: p.household.door_number, text=True),
     Column(_("Head of household"), 10, _head),
     Column(_("Name"), 10, lambda p, ctx: p.name),
-    Column(_("Relation to head"), 10, lambda p, ctx: str(p.get_relation_to_head_display())),
-    Column(_("Sex"), 6, lambda p, ctx: str(p.get_sex_display()) if p.sex else ""),
+    Column(
+        _("Relation to head"), 10, lambda p, ctx: ctx.labels.relation.get(p.relation_to_head, "")
+    ),
+    Column(_("Sex"), 6, lambda p, ctx: ctx.labels.sex.get(p.sex, "")),
     Column(_("Birth date"), 12, _birth),
     Column(_("Age"), 6, _age),
-    Column(_("Document type"), 14, lambda p, ctx: str(p.get_document_type_display())),
+    Column(
+        _("Document type"), 14, lambda p, ctx: ctx.labels.document_type.get(p.document_type, "")
+    ),
     Column(_("Document number"), 22, _id_number, text=True),
     Column(_("Phone"), 15, _phone, text=True),
     Column(_("Category / tags"), 18, _tags),
-    Column(_("Status"), 8, lambda p, ctx: str(p.get_status_display())),
+    Column(_("Status"), 8, lambda p, ctx: ctx.labels.status.get(p.status, "")),
     Column(_("Notes"), 24, lambda p, ctx: p.notes),
 )
 
@@ -108,8 +139,9 @@ def register_rows(
     persons: Iterable[Person], *, day: datetime.date, unmasked: bool
 ) -> Iterable[list[object]]:
     """One list of cell values per person, numbered from 1, in the order given."""
+    labels = Labels.current()
     for number, person in enumerate(persons, start=1):
-        ctx = RowContext(number=number, day=day, unmasked=unmasked)
+        ctx = RowContext(number=number, day=day, unmasked=unmasked, labels=labels)
         yield [column.value(person, ctx) for column in COLUMNS]
 
 

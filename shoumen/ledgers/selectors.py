@@ -13,6 +13,30 @@ EXPORT_LEVELS = (Level.COMMUNITY, Level.GRID)
 REGISTER_STATUSES = (Status.RESIDENT, Status.MOVED_OUT, Status.DECEASED)
 
 
+# What a register row shows, and nothing else: 20,000 rows build 100,000 model instances.
+REGISTER_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "document_type",
+    "id_number_encrypted",
+    "phone_encrypted",
+    "relation_to_head",
+    "status",
+    "notes",
+    "has_chronic_disease",
+    "is_pregnant",
+    "is_disabled",
+    "lives_alone",
+    "grid__name",
+    "household__unit",
+    "household__door_number",
+    "household__address",
+    "household__building__name",
+    "household__head__name",
+)
+
+
 def export_units_for(user) -> QuerySet[OrgUnit]:
     """Communities and grids the actor may export, in tree order."""
     return org_units_visible_to(user, Perm.EXPORT).filter(level__in=EXPORT_LEVELS)
@@ -36,6 +60,7 @@ def register_persons(
         persons_visible_to(user, Perm.EXPORT)
         .filter(grid__path__startswith=org_unit.path, status__in=statuses)
         .select_related("grid", "household__building", "household__head")
+        .only(*REGISTER_FIELDS)
         .annotate(head_first=head_first)
         .order_by(
             "grid__path",

@@ -68,7 +68,7 @@ def register_export(
 
     day = today()
     persons = register_persons(actor, org_unit, include_inactive=include_inactive)
-    rows = exports.Counter(
+    rows = exports.CountedRows(
         exports.register_rows(persons.iterator(chunk_size=CHUNK_SIZE), day=day, unmasked=unmasked)
     )
     title = exports.register_title(org_unit.name, day)

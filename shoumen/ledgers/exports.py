@@ -145,7 +145,7 @@ def register_rows(
         yield [column.value(person, ctx) for column in COLUMNS]
 
 
-class Counter:
+class CountedRows:
     """Counts rows as they stream past, so the caller learns the total afterwards."""
 
     def __init__(self, rows: Iterable[list[object]]):
@@ -193,7 +193,9 @@ def write_xlsx(title: str, rows: Iterable[list[object]]) -> bytes:
     for values in rows:
         row: list[object] = list(values)
         for i, value in enumerate(row):
-            if i in text_columns or (isinstance(value, str) and value.startswith("=")):
+            if value == "":
+                row[i] = None  # an empty cell is not written at all
+            elif i in text_columns or (isinstance(value, str) and value.startswith("=")):
                 row[i] = _text_cell(ws, value)
         ws.append(row)
 

@@ -1,6 +1,7 @@
 """Reads that feed the ledgers: scoped by the actor."""
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Length
 
 from shoumen.accounts.roles import Perm
 from shoumen.places.models import Level, OrgUnit
@@ -42,6 +43,12 @@ def export_units_for(user) -> QuerySet[OrgUnit]:
     return org_units_visible_to(user, Perm.EXPORT).filter(level__in=EXPORT_LEVELS)
 
 
+def _natural(field: str) -> tuple:
+    """Shorter first, then by text: 5号楼 before 10号楼 and door 301 before 1201, as
+    workers count them, while the database still does the sorting."""
+    return (Length(field), field)
+
+
 def register_persons(
     user, org_unit: OrgUnit, *, include_inactive: bool = False
 ) -> QuerySet[Person]:
@@ -64,10 +71,10 @@ def register_persons(
         .annotate(head_first=head_first)
         .order_by(
             "grid__path",
-            "household__building__name",
+            *_natural("household__building__name"),
             "household__address",
-            "household__unit",
-            "household__door_number",
+            *_natural("household__unit"),
+            *_natural("household__door_number"),
             "household_id",
             "head_first",
             "id",

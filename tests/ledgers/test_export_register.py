@@ -7,7 +7,8 @@ import time_machine
 
 from shoumen.ledgers.export_services import FORMAT_CSV, FORMAT_XLSX, register_export
 from shoumen.ledgers.exports import COLUMNS, header_labels, register_title
-from shoumen.registry.services import person_set_status
+from shoumen.registry.models import Relation
+from shoumen.registry.services import building_create, household_create, person_set_status
 from tests.ledgers.export_helpers import (
     ID_COLUMN,
     NAME_COLUMN,
@@ -147,3 +148,18 @@ def test_an_empty_grid_exports_the_header_alone(world, fmt):
 def test_a_household_without_a_building_shows_its_address(world):
     rows = xlsx_rows(_export(world, world.unit("G4"), actor=world.admin_user).content)
     assert [(r[2], r[NAME_COLUMN]) for r in rows] == [("和平里北街12号", "李强")]
+
+
+def test_buildings_and_doors_are_in_the_order_workers_count_them(world):
+    admin = world.admin_user
+    b10 = building_create(actor=admin, grid=world.grid_a, name="10号楼", units=1)
+    h10 = household_create(
+        actor=admin, grid=world.grid_a, building=b10, unit="1", door_number="101"
+    )
+    child(admin, h10, "十号楼户主", relation=Relation.HEAD)
+    h1201 = household_create(
+        actor=admin, grid=world.grid_a, building=world.building_a, unit="2", door_number="1201"
+    )
+    child(admin, h1201, "十二层户主", relation=Relation.HEAD)
+    names = [r[NAME_COLUMN] for r in xlsx_rows(_export(world, world.grid_a).content)]
+    assert names == ["单明", "曾丽", "单小宝", "十二层户主", "十号楼户主"]

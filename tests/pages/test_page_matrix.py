@@ -64,9 +64,11 @@ ROUTES = {
     "registry:person_status": (lambda w: [w.shan.pk], GRID_A_PAGE),
     "registry:person_merge": (lambda w: [w.shan.pk], GRID_A_PAGE),
     "registry:person_reveal": (lambda w: [w.shan.pk], POST_ONLY),
+    # ledgers: export
+    "ledgers:export": (lambda w: [], _expect(403, **_for(MANAGERS, 200, 403))),
 }
 
-PAGE_NAMESPACES = ("accounts", "places", "registry")
+PAGE_NAMESPACES = ("accounts", "places", "registry", "ledgers")
 
 
 def _page_route_names():
@@ -126,6 +128,8 @@ POST_ROUTES = {
     "registry:person_status": GRID_A_FORM,
     "registry:person_merge": GRID_A_FORM,
     "registry:person_reveal": _expect(404, **_for(COVER_GRID_A | {"grid_worker"}, 422, 404)),
+    # ledgers: export
+    "ledgers:export": MANAGER_FORM,
 }
 CHANGE_ON_EMPTY_POST = {
     "accounts:login",

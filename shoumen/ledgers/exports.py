@@ -1,0 +1,224 @@
+"""The resident register (居民台账) as workers hand it in: its columns, title and row
+order as data, written as .xlsx (streaming, write-only) or as CSV for Excel."""
+
+import csv
+import datetime
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from shoumen.lib.phones import national_digits
+from shoumen.registry.models import DocumentType, Person, Relation, Sex, Status, Tag
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+TEXT_FORMAT = "@"
+TAG_SEPARATOR = "、"
+REGISTER_TITLE = _("%(unit)s resident register (%(date)s)")
+SHEET_TITLE = _("Register")
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Choice labels translated once per export: translating per cell costs more than
+    the rest of the row."""
+
+    relation: dict[str, str]
+    sex: dict[str, str]
+    document_type: dict[str, str]
+    status: dict[str, str]
+    tag: dict[str, str]
+
+    @classmethod
+    def current(cls) -> "Labels":
+        return cls(
+            relation=_labels(Relation.choices),
+            sex=_labels(Sex.choices),
+            document_type=_labels(DocumentType.choices),
+            status=_labels(Status.choices),
+            tag=_labels(Tag.choices),
+        )
+
+
+@dataclass(frozen=True)
+class RowContext:
+    number: int
+    day: datetime.date
+    unmasked: bool
+    labels: Labels
+
+
+@dataclass(frozen=True)
+class Column:
+    label: Promise
+    width: int
+    value: Callable[[Person, RowContext], object]
+    text: bool = False  # stored as text so Excel keeps every digit
+
+
+def _building(p: Person, ctx: RowContext) -> str:
+    building = p.household.building
+    return building.name if building is not None else p.household.address
+
+
+def _head(p: Person, ctx: RowContext) -> str:
+    head = p.household.head
+    return head.name if head is not None else ""
+
+
+def _birth(p: Person, ctx: RowContext) -> str:
+    return p.birth_date.isoformat() if p.birth_date else ""
+
+
+def _age(p: Person, ctx: RowContext) -> int | str:
+    age = p.age_on(ctx.day)
+    return "" if age is None else age
+
+
+def _id_number(p: Person, ctx: RowContext) -> str:
+    return p.id_number() if ctx.unmasked else p.id_number_masked
+
+
+def _phone(p: Person, ctx: RowContext) -> str:
+    if not ctx.unmasked:
+        return p.phone_masked
+    phone = p.phone()
+    return national_digits(phone) if phone else ""
+
+
+def _tags(p: Person, ctx: RowContext) -> str:
+    return TAG_SEPARATOR.join(ctx.labels.tag.get(t, t) for t in p.tags_on(ctx.day))
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(_("No."), 6, lambda p, ctx: ctx.number),
+    Column(_("Grid"), 16, lambda p, ctx: p.grid.name),
+    Column(_("Building"), 12, _building),
+    Column(_("Unit"), 6, lambda p, ctx: p.household.unit),
+    Column(_("Door number"), 9, lambda p, ctx: p.household.door_number, text=True),
+    Column(_("Head of household"), 10, _head),
+    Column(_("Name"), 10, lambda p, ctx: p.name),
+    Column(
+        _("Relation to head"), 10, lambda p, ctx: ctx.labels.relation.get(p.relation_to_head, "")
+    ),
+    Column(_("Sex"), 6, lambda p, ctx: ctx.labels.sex.get(p.sex, "")),
+    Column(_("Birth date"), 12, _birth),
+    Column(_("Age"), 6, _age),
+    Column(
+        _("Document type"), 14, lambda p, ctx: ctx.labels.document_type.get(p.document_type, "")
+    ),
+    Column(_("Document number"), 22, _id_number, text=True),
+    Column(_("Phone"), 15, _phone, text=True),
+    Column(_("Category / tags"), 18, _tags),
+    Column(_("Status"), 8, lambda p, ctx: ctx.labels.status.get(p.status, "")),
+    Column(_("Notes"), 24, lambda p, ctx: p.notes),
+)
+
+
+def register_title(unit_name: str, day: datetime.date) -> str:
+    return str(REGISTER_TITLE % {"unit": unit_name, "date": date_format(day)})
+
+
+def header_labels() -> list[str]:
+    return [str(c.label) for c in COLUMNS]
+
+
+def register_rows(
+    persons: Iterable[Person], *, day: datetime.date, unmasked: bool
+) -> Iterable[list[object]]:
+    """One list of cell values per person, numbered from 1, in the order given."""
+    labels = Labels.current()
+    for number, person in enumerate(persons, start=1):
+        ctx = RowContext(number=number, day=day, unmasked=unmasked, labels=labels)
+        yield [column.value(person, ctx) for column in COLUMNS]
+
+
+class CountedRows:
+    """Counts rows as they stream past, so the caller learns the total afterwards."""
+
+    def __init__(self, rows: Iterable[list[object]]):
+        self._rows = rows
+        self.count = 0
+
+    def __iter__(self):
+        for row in self._rows:
+            self.count += 1
+            yield row
+
+
+def _text_cell(ws, value: object) -> WriteOnlyCell:
+    """A cell Excel keeps as typed: every digit of an ID, and never a formula."""
+    cell = WriteOnlyCell(ws, value="" if value is None else str(value))
+    cell.data_type = "s"
+    cell.number_format = TEXT_FORMAT
+    return cell
+
+
+def write_xlsx(title: str, rows: Iterable[list[object]]) -> bytes:
+    """The register in a write-only workbook: title merged across, frozen header, widths,
+    text-formatted ID and phone columns."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(str(SHEET_TITLE))
+    for index, column in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    last = get_column_letter(len(COLUMNS))
+    ws.merged_cells.add(f"A1:{last}1")
+    ws.freeze_panes = "A3"  # the title and header stay in view
+
+    title_cell = WriteOnlyCell(ws, value=title)
+    title_cell.font = Font(bold=True, size=14)
+    title_cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws.append([title_cell])
+    header = []
+    for label in header_labels():
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header.append(cell)
+    ws.append(header)
+
+    text_columns = {i for i, c in enumerate(COLUMNS) if c.text}
+    for values in rows:
+        row: list[object] = list(values)
+        for i, value in enumerate(row):
+            if value == "":
+                row[i] = None  # an empty cell is not written at all
+            elif i in text_columns or (isinstance(value, str) and value.startswith("=")):
+                row[i] = _text_cell(ws, value)
+        ws.append(row)
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# Cells Excel would read as a formula when it opens a CSV.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(title: str, rows: Iterable[list[object]]) -> bytes:
+    """The register as CSV: UTF-8 with a BOM so Excel reads the Chinese, the header first
+    (the title lives in the file name)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header_labels())
+    writer.writerows([_csv_safe(v) for v in row] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -114,8 +114,14 @@ def _snapshot(person: Person) -> dict[str, Any]:
     }
 
 
+person_snapshot = _snapshot
+
+
 def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+person_diff = _diff
 
 
 def _record(actor, action: str, obj, *, org_path: str, changes=None, reason: str = "") -> None:
@@ -209,6 +215,10 @@ def document_index(document_type: str, number: str) -> str:
 
 _document_index = document_index
 
+# Public names for bulk paths (the ledger import) that must validate and store exactly as
+# the services above do.
+validated_person_values = _validated_person_values
+
 
 def person_find_by_document(*, document_type: str, number: str) -> Person | None:
     """Exact lookup through the blind index (callers scope what they show)."""
@@ -244,6 +254,9 @@ def _apply_values(person: Person, values: Mapping[str, Any]) -> None:
         setattr(person, field, tag in values["tags"])
     person.notes = values["notes"]
     person.search_text = search_text(person.name)
+
+
+apply_person_values = _apply_values
 
 
 def _check_unique_document(actor, person: Person) -> None:

@@ -12,6 +12,7 @@ date + household; households by building + unit + door number (or address + unit
 
 import datetime
 import io
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -297,7 +298,8 @@ def masked_cell(key: str | None, value: Any) -> str:
     text = cell_text(value)
     if key == "id_number" and text:
         if _is_number(value):
-            return mask_id_number(str(int(value))) if value == int(value) else "****"
+            whole = isinstance(value, int) or (math.isfinite(value) and value.is_integer())
+            return mask_id_number(str(int(value))) if whole else "****"
         return mask_id_number(normalize_id_number(text))
     if key == "phone" and text:
         digits = strip_all_spaces(to_halfwidth(text)).replace("-", "")

@@ -6,58 +6,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ColumnMapping',
+            name="ColumnMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mapping', models.JSONField(default=dict, verbose_name='mapping')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('community', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.orgunit', verbose_name='community')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mapping", models.JSONField(default=dict, verbose_name="mapping")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "community",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.orgunit",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'column mapping',
-                'verbose_name_plural': 'column mappings',
+                "verbose_name": "column mapping",
+                "verbose_name_plural": "column mappings",
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('data', models.BinaryField()),
-                ('sheet', models.CharField(blank=True, max_length=100, verbose_name='sheet')),
-                ('mapping', models.JSONField(blank=True, default=dict, verbose_name='column mapping')),
-                ('skip_bad_rows', models.BooleanField(default=False, verbose_name='skip bad rows')),
-                ('status', models.CharField(choices=[('uploaded', 'Uploaded'), ('checking', 'Checking'), ('checked', 'Checked'), ('importing', 'Importing'), ('done', 'Done'), ('rejected', 'Not imported: the file has bad rows'), ('failed', 'Failed')], default='uploaded', max_length=16, verbose_name='status')),
-                ('progress_done', models.PositiveIntegerField(default=0)),
-                ('progress_total', models.PositiveIntegerField(default=0)),
-                ('counts', models.JSONField(blank=True, default=dict)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('headers', models.JSONField(blank=True, default=list)),
-                ('sheets', models.JSONField(blank=True, default=list)),
-                ('message', models.TextField(blank=True)),
-                ('error_report', models.BinaryField(null=True)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.orgunit', verbose_name='org unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="file name")),
+                ("data", models.BinaryField()),
+                ("sheet", models.CharField(blank=True, max_length=100, verbose_name="sheet")),
+                (
+                    "mapping",
+                    models.JSONField(blank=True, default=dict, verbose_name="column mapping"),
+                ),
+                ("skip_bad_rows", models.BooleanField(default=False, verbose_name="skip bad rows")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Uploaded"),
+                            ("checking", "Checking"),
+                            ("checked", "Checked"),
+                            ("importing", "Importing"),
+                            ("done", "Done"),
+                            ("rejected", "Not imported: the file has bad rows"),
+                            ("failed", "Failed"),
+                        ],
+                        default="uploaded",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress_done", models.PositiveIntegerField(default=0)),
+                ("progress_total", models.PositiveIntegerField(default=0)),
+                ("counts", models.JSONField(blank=True, default=dict)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("headers", models.JSONField(blank=True, default=list)),
+                ("sheets", models.JSONField(blank=True, default=list)),
+                ("message", models.TextField(blank=True)),
+                ("error_report", models.BinaryField(null=True)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.orgunit",
+                        verbose_name="org unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ledger import',
-                'verbose_name_plural': 'ledger imports',
-                'indexes': [models.Index(fields=['created_by', '-created_at'], name='ledgers_imp_created_2e2015_idx')],
+                "verbose_name": "ledger import",
+                "verbose_name_plural": "ledger imports",
+                "indexes": [
+                    models.Index(
+                        fields=["created_by", "-created_at"], name="ledgers_imp_created_2e2015_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -12,6 +12,7 @@ date + household; households by building + unit + door number (or address + unit
 
 import datetime
 import io
+import json
 import math
 import re
 from collections import defaultdict
@@ -818,7 +819,10 @@ def _audit_append_many(actor, events: list[dict[str, Any]], *, actor_label: str 
         event.hash = event.compute_hash()
         prev = event.hash
         objs.append(event)
-    AuditEvent.objects.bulk_create(objs, batch_size=2000)
+    if connection.vendor == "postgresql":
+        _copy_rows(AuditEvent, objs, with_id=False)
+    else:
+        AuditEvent.objects.bulk_create(objs, batch_size=2000)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
 
@@ -844,9 +848,46 @@ PERSON_UPDATE_FIELDS = [
 ]
 
 
+def _next_ids(model, n: int) -> list[int]:
+    """``n`` ids from the table's sequence (PostgreSQL)."""
+    if n == 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, n],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy_rows(model, objs: list, *, with_id: bool = True) -> None:
+    """Stream model instances into their table with ``COPY`` (PostgreSQL)."""
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    attnames = [f.attname for f in fields]
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for obj in objs:
+            copy.write_row(
+                [
+                    json.dumps(getattr(obj, a), ensure_ascii=False)
+                    if a in json_fields
+                    else getattr(obj, a)
+                    for a in attnames
+                ]
+            )
+
+
 def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> None:
     good = [r for r in rows if r.kind in ("new", "updated")]
     now = timezone.now()
+    copy = connection.vendor == "postgresql"
 
     # Households that do not exist yet, one per key.
     missing: dict[tuple, Household] = {}
@@ -857,10 +898,16 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
         grid = row.grid
         assert grid is not None
         if key[0] == "b":
-            missing[key] = Household(grid=grid, building_id=key[1], unit=key[2], door_number=key[3])
+            household = Household(grid=grid, building_id=key[1], unit=key[2], door_number=key[3])
         else:
-            missing[key] = Household(grid=grid, address=key[2], unit=key[3], door_number=key[4])
-    Household.objects.bulk_create(list(missing.values()), batch_size=2000)
+            household = Household(grid=grid, address=key[2], unit=key[3], door_number=key[4])
+        household.created_at = household.updated_at = now
+        missing[key] = household
+    if copy:
+        for household, pk in zip(missing.values(), _next_ids(Household, len(missing)), strict=True):
+            household.pk = household.id = pk
+    else:
+        Household.objects.bulk_create(list(missing.values()), batch_size=2000)
     for key, household in missing.items():
         planner.households[key] = household.pk
         planner.household_heads[household.pk] = None
@@ -894,7 +941,21 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
                     person.grid_id = planner.household_grid[household_id]
             person.updated_at = now
             updated.append((person, before))
-    Person.objects.bulk_create(new_persons, batch_size=2000)
+    if copy:
+        # Ids drawn up front, so that new households are written with their head; foreign
+        # keys are checked at the end of the transaction.
+        for person, pk in zip(new_persons, _next_ids(Person, len(new_persons)), strict=True):
+            person.pk = person.id = pk
+        by_id = {h.pk: h for h in missing.values()}
+        for person in new_persons:
+            household = by_id.get(person.household_id)
+            if household is not None and person.relation_to_head == Relation.HEAD:
+                household.head_id = person.pk
+                planner.household_heads[household.pk] = person.pk
+        _copy_rows(Household, list(missing.values()))
+        _copy_rows(Person, new_persons)
+    else:
+        Person.objects.bulk_create(new_persons, batch_size=2000)
     Person.objects.bulk_update([p for p, _b in updated], PERSON_UPDATE_FIELDS, batch_size=1000)
 
     # Heads: a household whose head left gets none; a new head takes the household.

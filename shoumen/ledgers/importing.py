@@ -516,14 +516,15 @@ class _Planner:
             self.error(row, "grid", ERR_GRID_REQUIRED)
             return
         else:
-            grid = self.grid_by_text.get(grid_text)
-            if grid is None:
+            found = self.grid_by_text.get(grid_text)
+            if found is None:
                 self.error(
                     row,
                     "grid",
                     ERR_GRID_UNKNOWN % {"value": grid_text, "unit": self.org_unit.name},
                 )
                 return
+            grid = found
         row.grid = grid
         building_text = cell_text(self.cell(row.cells, "building"))
         address = cell_text(self.cell(row.cells, "address"))
@@ -599,11 +600,14 @@ def _find_existing(planner: _Planner, rows: list[_Row]) -> None:
         for person in (
             Person.objects.filter(id_number_index__in=part).select_related("grid").only(*fields)
         ):
-            for row in by_index[person.id_number_index]:
+            for row in by_index[person.id_number_index or ""]:
                 row.person = person
     no_id = [r for r in rows if not r.values.get("id_number") and not r.values.get("id_unusable")]
-    households = {planner.households.get(r.household_key) for r in no_id if r.household_key}
-    households.discard(None)
+    households = {
+        planner.households[r.household_key]
+        for r in no_id
+        if r.household_key and r.household_key in planner.households
+    }
     if not households:
         return
     names = {r.values["name"] for r in no_id}
@@ -687,6 +691,8 @@ def _check_heads(planner: _Planner, rows: list[_Row]) -> None:
         else:
             household_id = row.person.household_id if row.person else None
         key = row.household_key if household_id is None else ("id", household_id)
+        if key is None:
+            continue
         if key in first_head:
             planner.error(row, "relation", ERR_HEAD_TWICE % {"row": first_head[key].row})
             continue
@@ -917,6 +923,7 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
     updated: list[tuple[Person, dict[str, Any]]] = []
     for row in good:
         if row.kind == "new":
+            assert row.household_key is not None
             household_id = planner.households[row.household_key]
             person = Person(household_id=household_id, grid_id=row.grid.pk)  # type: ignore[union-attr]
             apply_person_values(person, row.values)
@@ -924,8 +931,8 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
             new_persons.append(person)
             row.person = person
         else:
+            assert row.person is not None
             person = row.person
-            assert person is not None
             before = person_snapshot(person)
             values = dict(row.values)
             keep_phone = "phone" not in row.given
@@ -948,10 +955,10 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
             person.pk = person.id = pk
         by_id = {h.pk: h for h in missing.values()}
         for person in new_persons:
-            household = by_id.get(person.household_id)
-            if household is not None and person.relation_to_head == Relation.HEAD:
-                household.head_id = person.pk
-                planner.household_heads[household.pk] = person.pk
+            new_household = by_id.get(person.household_id)
+            if new_household is not None and person.relation_to_head == Relation.HEAD:
+                new_household.head_id = person.pk
+                planner.household_heads[new_household.pk] = person.pk
         _copy_rows(Household, list(missing.values()))
         _copy_rows(Person, new_persons)
     else:
@@ -962,19 +969,19 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
     head_changes: dict[int, int | None] = {}
     headed = {head: hh for hh, head in planner.household_heads.items() if head is not None}
     for person, _before in updated:
-        household_id = headed.get(person.pk)
-        if household_id is not None and (
-            person.relation_to_head != Relation.HEAD or person.household_id != household_id
+        headed_id = headed.get(person.pk)
+        if headed_id is not None and (
+            person.relation_to_head != Relation.HEAD or person.household_id != headed_id
         ):
-            head_changes[household_id] = None
+            head_changes[headed_id] = None
     for row in good:
-        person = row.person
+        head = row.person
         if (
-            person is not None
-            and person.relation_to_head == Relation.HEAD
-            and planner.household_heads.get(person.household_id) != person.pk
+            head is not None
+            and head.relation_to_head == Relation.HEAD
+            and planner.household_heads.get(head.household_id) != head.pk
         ):
-            head_changes[person.household_id] = person.pk
+            head_changes[head.household_id] = head.pk
     if head_changes:
         households = list(Household.objects.filter(pk__in=list(head_changes)))
         for household in households:
@@ -1119,3 +1126,61 @@ def ledger_import(
         _commit(planner, rows, filename=filename, counts=counts)
     result.committed = True
     return result
+
+
+# ---------------------------------------------------------------- the template
+
+
+# Instructions on the template's second sheet (Chinese first: the users read Chinese).
+TEMPLATE_INSTRUCTIONS = [
+    "填写说明",
+    "1. 第一行是表头，请勿修改列名；可以删除不需要的列（姓名必须保留）。",
+    "2. 身份证号列已设为“文本”格式。请勿改为数字格式，否则后几位会丢失。",
+    "3. 性别填“男”或“女”；有身份证号时可不填，由身份证号推出。",
+    "4. 楼栋须是系统中已登记的楼栋（如“5号楼”）；单元、门牌号用于识别住户。",
+    "5. 与户主关系填：户主、配偶、子女、父母、孙子女、兄弟姐妹、租户或其他。",
+    "6. 人员类别可填：慢病、孕妇、残疾、独居，多个用顿号分隔。",
+    "7. 导入社区台账时需填写“所属网格”列。",
+    "8. 前两行是示例，导入前请删除。",
+]
+TEMPLATE_HEADERS = [
+    "序号", "姓名", "性别", "身份证号", "联系电话", "所属网格", "楼栋", "单元", "门牌号",
+    "与户主关系", "人员类别", "备注",
+]  # fmt: skip
+TEMPLATE_EXAMPLES = [
+    [1, "张伟", "男", "110105198001010139", "13800001111", "光华第一网格", "5号楼", "2", "302",
+     "户主", "慢病", ""],
+    [2, "李娜", "女", "110105198202020245", "13900002222", "光华第一网格", "5号楼", "2", "302",
+     "配偶", "", "示例"],
+]  # fmt: skip
+
+
+def ledger_template_xlsx() -> bytes:
+    """The blank ledger: header row, the ID column formatted as text, two example rows and
+    an instructions sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "居民台账"
+    sheet.append(TEMPLATE_HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    id_column = TEMPLATE_HEADERS.index("身份证号") + 1
+    for example in TEMPLATE_EXAMPLES:
+        sheet.append(example)
+    # The whole ID column is text, including the rows still to be typed.
+    for row in range(2, 1001):
+        sheet.cell(row=row, column=id_column).number_format = "@"
+    letter = sheet.cell(row=1, column=id_column).column_letter
+    sheet.column_dimensions[letter].width = 22
+    sheet.column_dimensions[letter].number_format = "@"
+    sheet.freeze_panes = "A2"
+    info = workbook.create_sheet("填写说明")
+    for line in TEMPLATE_INSTRUCTIONS:
+        info.append([line])
+    info.column_dimensions["A"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

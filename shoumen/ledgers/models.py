@@ -48,6 +48,9 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     filename = models.CharField(_("file name"), max_length=255)
     data = models.BinaryField(editable=False)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
@@ -78,6 +81,10 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def row_count(self) -> int:
+        return sum(self.counts.values()) if self.counts else 0
 
     @property
     def is_running(self) -> bool:

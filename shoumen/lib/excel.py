@@ -184,7 +184,7 @@ def _xml_unescape(text: str) -> str:
     return text.replace("&amp;", "&")
 
 
-def _fill_merged(grid: list[list[Any]], ranges: Iterable) -> None:
+def _fill_merged(grid: list[list[Any]], ranges: Iterable | None) -> None:
     """Copy the value of each merged range's top-left cell into the cells it covers."""
     for (r0, c0), (r1, c1) in ranges or ():
         if r0 >= len(grid):

@@ -14,7 +14,10 @@ import datetime
 import io
 import json
 import math
+import multiprocessing as mp
+import os
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -217,6 +220,8 @@ class _Row:
     household_key: tuple | None = None
     person: Person | None = None
     kind: str = ""
+    # For a valid row: the person's stored columns and audit snapshot, as a new record.
+    stored: tuple[dict[str, Any], dict[str, Any]] | None = None
 
 
 @dataclass
@@ -252,7 +257,16 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return clean_line(str(value))
+    text = value if isinstance(value, str) else str(value)
+    # Most cells are clean already; clean_line would return them unchanged.
+    if (
+        text.isprintable()
+        and text == text.strip()
+        and "  " not in text
+        and unicodedata.is_normalized("NFKC", text)
+    ):
+        return text
+    return clean_line(text)
 
 
 def _is_number(value: Any) -> bool:
@@ -597,9 +611,12 @@ def _find_existing(planner: _Planner, rows: list[_Row]) -> None:
     indexes = list(by_index)
     for start in range(0, len(indexes), chunk):
         part = indexes[start : start + chunk]
-        for person in (
-            Person.objects.filter(id_number_index__in=part).select_related("grid").only(*fields)
-        ):
+        if connection.vendor == "postgresql":
+            # One array parameter instead of thousands of placeholders.
+            found = Person.objects.extra(where=["id_number_index = ANY(%s)"], params=[part])
+        else:
+            found = Person.objects.filter(id_number_index__in=part)
+        for person in found.select_related("grid").only(*fields):
             for row in by_index[person.id_number_index or ""]:
                 row.person = person
     no_id = [r for r in rows if not r.values.get("id_number") and not r.values.get("id_unusable")]
@@ -760,18 +777,92 @@ def _classify(planner: _Planner, row: _Row) -> None:
     row.kind = "unchanged" if same else "updated"
 
 
+# The stored columns a new person gets from ``apply_person_values``.
+STORED_ATTRS = (
+    "name",
+    "sex",
+    "birth_date",
+    "document_type",
+    "id_number_encrypted",
+    "id_number_index",
+    "id_number_last4",
+    "phone_encrypted",
+    "phone_index",
+    "phone_last4",
+    "relation_to_head",
+    *FLAG_TAGS.values(),
+    "notes",
+    "search_text",
+)
+# Files with at least this many rows are checked by several processes at once.
+PARALLEL_MIN_ROWS = 20_000
+CHUNK_ROWS = 5_000
+_prepared_planner: "_Planner | None" = None
+
+
+def _stored_form(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the registry stores for a new person with ``values`` (encrypted numbers, blind
+    indexes, search text), and the audit snapshot of it."""
+    person = Person()
+    apply_person_values(person, values)
+    return {a: getattr(person, a) for a in STORED_ATTRS}, person_snapshot(person)
+
+
+def _prepare(planner: "_Planner", start: int, end: int) -> list[tuple]:
+    """Read, normalise and validate rows ``start:end`` on their own (no database)."""
+    out = []
+    for number, cells in planner.table.rows[start:end]:
+        row = planner.read_row(number, cells)
+        if not row.errors:
+            planner.validate(row)
+        stored = None if row.errors else _stored_form(row.values)
+        grid_id = row.grid.pk if row.grid is not None else None
+        out.append((row.errors, row.values, row.given, grid_id, row.household_key, stored))
+    return out
+
+
+def _prepare_forked(bounds: tuple[int, int]) -> list[tuple]:
+    assert _prepared_planner is not None
+    return _prepare(_prepared_planner, *bounds)
+
+
+def _prepared_chunks(planner: "_Planner"):
+    """Chunks of prepared rows, in order: in worker processes (forked, so that they share
+    the planner's lookups without copying) when the file is large and there are several
+    CPUs, otherwise here."""
+    total = len(planner.table.rows)
+    bounds = [(i, min(i + CHUNK_ROWS, total)) for i in range(0, total, CHUNK_ROWS)]
+    workers = min(os.cpu_count() or 1, len(bounds))
+    if total < PARALLEL_MIN_ROWS or workers < 2 or "fork" not in mp.get_all_start_methods():
+        for start, end in bounds:
+            yield end, _prepare(planner, start, end)
+        return
+    global _prepared_planner
+    _prepared_planner = planner
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            for (_start, end), chunk in zip(
+                bounds, pool.imap(_prepare_forked, bounds), strict=True
+            ):
+                yield end, chunk
+    finally:
+        _prepared_planner = None
+
+
 def _plan(planner: _Planner, on_progress: ProgressCallback | None) -> list[_Row]:
     table = planner.table
     total = len(table.rows)
     rows: list[_Row] = []
-    step = max(1, total // 50)
-    for i, (number, cells) in enumerate(table.rows, 1):
-        row = planner.read_row(number, cells)
-        if not row.errors:
-            planner.validate(row)
-        rows.append(row)
-        if on_progress and i % step == 0:
-            on_progress(i, total)
+    grids = planner.grids
+    for done, chunk in _prepared_chunks(planner):
+        for errors, values, given, grid_id, household_key, stored in chunk:
+            number, cells = table.rows[len(rows)]
+            row = _Row(number, cells, errors, values, given)
+            row.grid = grids.get(grid_id) if grid_id is not None else None
+            row.household_key, row.stored = household_key, stored
+            rows.append(row)
+        if on_progress:
+            on_progress(done, total)
     _find_existing(planner, rows)
     _check_duplicates(planner, rows)
     for row in rows:
@@ -920,15 +1011,24 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
         planner.household_grid[household.pk] = household.grid_id
 
     new_persons: list[Person] = []
+    new_snapshots: list[dict[str, Any]] = []
     updated: list[tuple[Person, dict[str, Any]]] = []
     for row in good:
         if row.kind == "new":
-            assert row.household_key is not None
+            assert row.household_key is not None and row.grid is not None
             household_id = planner.households[row.household_key]
-            person = Person(household_id=household_id, grid_id=row.grid.pk)  # type: ignore[union-attr]
-            apply_person_values(person, row.values)
-            person.created_at = person.updated_at = now
+            if row.stored is None:
+                row.stored = _stored_form(row.values)
+            stored, snapshot = row.stored
+            person = Person(
+                **stored,
+                household_id=household_id,
+                grid_id=row.grid.pk,
+                created_at=now,
+                updated_at=now,
+            )
             new_persons.append(person)
+            new_snapshots.append(snapshot | {"household": household_id, "grid": row.grid.pk})
             row.person = person
         else:
             assert row.person is not None
@@ -937,10 +1037,10 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
             values = dict(row.values)
             keep_phone = "phone" not in row.given
             if keep_phone:
-                stored = (person.phone_encrypted, person.phone_index, person.phone_last4)
+                kept = (person.phone_encrypted, person.phone_index, person.phone_last4)
             apply_person_values(person, values)
             if keep_phone:
-                person.phone_encrypted, person.phone_index, person.phone_last4 = stored
+                person.phone_encrypted, person.phone_index, person.phone_last4 = kept
             if row.household_key is not None:
                 household_id = planner.households[row.household_key]
                 if household_id != person.household_id:
@@ -991,13 +1091,13 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
 
     grid_paths = {g.pk: g.path for g in planner.grids.values()}
     events: list[dict[str, Any]] = []
-    for person in new_persons:
+    for person, snapshot in zip(new_persons, new_snapshots, strict=True):
         events.append(
             {
                 "action": "person.import.register",
                 "target": person,
                 "org_path": grid_paths.get(person.grid_id, ""),
-                "changes": person_diff({}, person_snapshot(person)),
+                "changes": person_diff({}, snapshot),
             }
         )
     for person, before in updated:

@@ -164,6 +164,8 @@ def build_ledger(path: Path, *, rows: int, bad_share: float) -> dict:
 
 def _reset(community: OrgUnit) -> None:
     """Remove what earlier imports created under the bench community (not the buildings)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_household, registry_person")
     with transaction.atomic():
         under = {"grid__path__startswith": community.path}
         Household.objects.filter(**under).update(head=None)

@@ -796,7 +796,10 @@ STORED_ATTRS = (
 )
 # Files with at least this many rows are checked by several processes at once.
 PARALLEL_MIN_ROWS = 20_000
+# After writing this many persons, PostgreSQL's statistics are refreshed.
+ANALYZE_ROWS = 10_000
 CHUNK_ROWS = 5_000
+PARALLEL_MIN_CPUS = 4
 _prepared_planner: "_Planner | None" = None
 
 
@@ -832,8 +835,14 @@ def _prepared_chunks(planner: "_Planner"):
     CPUs, otherwise here."""
     total = len(planner.table.rows)
     bounds = [(i, min(i + CHUNK_ROWS, total)) for i in range(0, total, CHUNK_ROWS)]
-    workers = min(os.cpu_count() or 1, len(bounds))
-    if total < PARALLEL_MIN_ROWS or workers < 2 or "fork" not in mp.get_all_start_methods():
+    cpus = os.cpu_count() or 1
+    workers = min(cpus, len(bounds))
+    # On two CPUs, shipping prepared rows back costs about what the second CPU saves.
+    if (
+        total < PARALLEL_MIN_ROWS
+        or cpus < PARALLEL_MIN_CPUS
+        or "fork" not in mp.get_all_start_methods()
+    ):
         for start, end in bounds:
             yield end, _prepare(planner, start, end)
         return
@@ -1224,6 +1233,10 @@ def ledger_import(
         return result
     with transaction.atomic():
         _commit(planner, rows, filename=filename, counts=counts)
+        if connection.vendor == "postgresql" and counts["new"] + counts["updated"] >= ANALYZE_ROWS:
+            # Fresh statistics, so that the planner knows the new rows from the next query.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE registry_household, registry_person")
     result.committed = True
     return result
 

@@ -23,7 +23,7 @@ def rows():
 def test_checking_in_worker_processes_gives_the_same_plan(world, monkeypatch, parallel):
     monkeypatch.setattr(importing, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
     monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
-    monkeypatch.setattr(importing.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(importing.os, "cpu_count", lambda: 4)
     result = ledger_import(
         actor=world.community_staff,
         org_unit=world.grid_a,

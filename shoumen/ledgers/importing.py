@@ -21,6 +21,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -794,6 +795,14 @@ STORED_ATTRS = (
     "notes",
     "search_text",
 )
+# The columns of a new person that are neither stored values nor placement.
+NEW_PERSON_DEFAULTS = {
+    "id": None,
+    "pk": None,
+    "status": Status.RESIDENT.value,
+    "status_changed_on": None,
+    "merged_into_id": None,
+}
 # Files with at least this many rows are checked by several processes at once.
 PARALLEL_MIN_ROWS = 20_000
 # After writing this many persons, PostgreSQL's statistics are refreshed.
@@ -811,22 +820,24 @@ def _stored_form(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, A
     return {a: getattr(person, a) for a in STORED_ATTRS}, person_snapshot(person)
 
 
-def _prepare(planner: "_Planner", start: int, end: int) -> list[tuple]:
-    """Read, normalise and validate rows ``start:end`` on their own (no database)."""
+def _prepare(planner: "_Planner", start: int, end: int, *, stored: bool = False) -> list[tuple]:
+    """Read, normalise and validate rows ``start:end`` on their own (no database). Worker
+    processes also work out the stored form (``stored``); in one process that waits until
+    the row is known to be new."""
     out = []
     for number, cells in planner.table.rows[start:end]:
         row = planner.read_row(number, cells)
         if not row.errors:
             planner.validate(row)
-        stored = None if row.errors else _stored_form(row.values)
+        form = _stored_form(row.values) if stored and not row.errors else None
         grid_id = row.grid.pk if row.grid is not None else None
-        out.append((row.errors, row.values, row.given, grid_id, row.household_key, stored))
+        out.append((row.errors, row.values, row.given, grid_id, row.household_key, form))
     return out
 
 
 def _prepare_forked(bounds: tuple[int, int]) -> list[tuple]:
     assert _prepared_planner is not None
-    return _prepare(_prepared_planner, *bounds)
+    return _prepare(_prepared_planner, *bounds, stored=True)
 
 
 def _prepared_chunks(planner: "_Planner"):
@@ -904,13 +915,19 @@ def _audit_append_many(actor, events: list[dict[str, Any]], *, actor_label: str 
     now = timezone.now().astimezone(datetime.UTC)
     seq, prev = head.seq, head.hash
     objs = []
+    user_id = user.pk if user is not None else None
     for spec in events:
         seq += 1
         target = spec.get("target")
-        event = AuditEvent(
+        if target is not None:
+            target_fields = (target._meta.label_lower, str(target.pk), str(target)[:200])
+        else:
+            target_fields = spec.get("target_fields", ("", "", ""))
+        # The event's columns; ``AuditEvent.compute_hash`` reads nothing else.
+        event = SimpleNamespace(
             seq=seq,
             occurred_at=now,
-            actor=user,
+            actor_id=user_id,
             actor_label=label,
             action=spec["action"],
             org_path=spec.get("org_path", ""),
@@ -918,17 +935,17 @@ def _audit_append_many(actor, events: list[dict[str, Any]], *, actor_label: str 
             reason="",
             ip_address=None,
             prev_hash=prev,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            target_label=str(target)[:200] if target is not None else "",
+            target_type=target_fields[0],
+            target_id=target_fields[1],
+            target_label=target_fields[2],
         )
-        event.hash = event.compute_hash()
+        event.hash = AuditEvent.compute_hash(event)  # type: ignore[arg-type]
         prev = event.hash
         objs.append(event)
     if connection.vendor == "postgresql":
         _copy_rows(AuditEvent, objs, with_id=False)
     else:
-        AuditEvent.objects.bulk_create(objs, batch_size=2000)
+        AuditEvent.objects.bulk_create([AuditEvent(**vars(e)) for e in objs], batch_size=2000)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
 
@@ -1019,7 +1036,7 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
         planner.household_heads[household.pk] = None
         planner.household_grid[household.pk] = household.grid_id
 
-    new_persons: list[Person] = []
+    new_persons: list[Any] = []
     new_snapshots: list[dict[str, Any]] = []
     updated: list[tuple[Person, dict[str, Any]]] = []
     for row in good:
@@ -1029,16 +1046,20 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
             if row.stored is None:
                 row.stored = _stored_form(row.values)
             stored, snapshot = row.stored
-            person = Person(
+            columns = {
                 **stored,
-                household_id=household_id,
-                grid_id=row.grid.pk,
-                created_at=now,
-                updated_at=now,
+                "household_id": household_id,
+                "grid_id": row.grid.pk,
+                "created_at": now,
+                "updated_at": now,
+            }
+            # PostgreSQL streams plain rows; elsewhere the ORM creates instances.
+            person = (
+                SimpleNamespace(**NEW_PERSON_DEFAULTS, **columns) if copy else Person(**columns)
             )
             new_persons.append(person)
             new_snapshots.append(snapshot | {"household": household_id, "grid": row.grid.pk})
-            row.person = person
+            row.person = person  # type: ignore[assignment]  # a row to stream on PostgreSQL
         else:
             assert row.person is not None
             person = row.person
@@ -1104,7 +1125,7 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
         events.append(
             {
                 "action": "person.import.register",
-                "target": person,
+                "target_fields": ("registry.person", str(person.pk), person.name[:200]),
                 "org_path": grid_paths.get(person.grid_id, ""),
                 "changes": person_diff({}, snapshot),
             }

@@ -40,3 +40,10 @@ def test_checking_in_worker_processes_gives_the_same_plan(world, monkeypatch, pa
     stored = Person.objects.get(name="张3")
     assert stored.id_number() == resident_id("19800101", 3, male=False)
     assert stored.household.door_number == "103"
+
+
+def test_a_new_person_row_names_every_column_of_the_person_table():
+    columns = {f.attname for f in Person._meta.concrete_fields}
+    placement = {"household_id", "grid_id", "created_at", "updated_at"}
+    given = set(importing.STORED_ATTRS) | placement | set(importing.NEW_PERSON_DEFAULTS)
+    assert columns == given - {"pk"}

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -114,8 +115,14 @@ def _snapshot(person: Person) -> dict[str, Any]:
     }
 
 
+person_snapshot = _snapshot
+
+
 def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+person_diff = _diff
 
 
 def _record(actor, action: str, obj, *, org_path: str, changes=None, reason: str = "") -> None:
@@ -209,6 +216,10 @@ def document_index(document_type: str, number: str) -> str:
 
 _document_index = document_index
 
+# Public names for bulk paths (the ledger import) that must validate and store exactly as
+# the services above do.
+validated_person_values = _validated_person_values
+
 
 def person_find_by_document(*, document_type: str, number: str) -> Person | None:
     """Exact lookup through the blind index (callers scope what they show)."""
@@ -243,7 +254,12 @@ def _apply_values(person: Person, values: Mapping[str, Any]) -> None:
     for tag, field in FLAG_TAGS.items():
         setattr(person, field, tag in values["tags"])
     person.notes = values["notes"]
-    person.search_text = search_text(person.name)
+    person.search_text = _search_text(person.name)
+
+
+# Names repeat a lot in bulk imports; each distinct one is worked out once.
+_search_text = lru_cache(maxsize=1 << 16)(search_text)
+apply_person_values = _apply_values
 
 
 def _check_unique_document(actor, person: Person) -> None:

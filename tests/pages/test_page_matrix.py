@@ -26,6 +26,30 @@ def _for(personas, inside, outside):
 GRID_A_PAGE = _expect(404, **_for(COVER_GRID_A | {"grid_worker"}, 200, 404))
 POST_ONLY = _expect(405)
 
+
+# ledgers: import
+IMPORTERS = MANAGERS | {"grid_worker", "neighbour_worker"}
+
+
+def _import_job(w):
+    """A checked ledger import into grid A, with an error report to download."""
+    from shoumen.ledgers.models import ImportJob, ImportStatus
+
+    return ImportJob.objects.create(
+        org_unit=w.grid_a,
+        created_by=w.community_staff,
+        filename="台账.xlsx",
+        data=b"",
+        headers=["姓名"],
+        mapping={"姓名": "name"},
+        status=ImportStatus.CHECKED,
+        counts={"new": 1, "updated": 0, "unchanged": 0, "bad": 1},
+        error_report=b"report",
+    )
+
+
+# ledgers: import (end)
+
 ROUTES = {
     "home": (lambda w: [], _expect(200)),
     "accounts:login": (lambda w: [], _expect(302, anonymous=200)),
@@ -66,6 +90,15 @@ ROUTES = {
     "registry:person_reveal": (lambda w: [w.shan.pk], POST_ONLY),
     # ledgers: export
     "ledgers:export": (lambda w: [], _expect(403, **_for(MANAGERS, 200, 403))),
+    # ledgers: import
+    "ledgers:import_start": (lambda w: [], _expect(403, **_for(IMPORTERS, 200, 403))),
+    "ledgers:import_template": (lambda w: [], _expect(403, **_for(IMPORTERS, 200, 403))),
+    "ledgers:import_job": (lambda w: [_import_job(w).pk], GRID_A_PAGE),
+    "ledgers:import_progress": (lambda w: [_import_job(w).pk], GRID_A_PAGE),
+    "ledgers:import_mapping": (lambda w: [_import_job(w).pk], POST_ONLY),
+    "ledgers:import_confirm": (lambda w: [_import_job(w).pk], POST_ONLY),
+    "ledgers:import_errors": (lambda w: [_import_job(w).pk], GRID_A_PAGE),
+    # ledgers: import (end)
 }
 
 PAGE_NAMESPACES = ("accounts", "places", "registry", "ledgers")
@@ -130,6 +163,15 @@ POST_ROUTES = {
     "registry:person_reveal": _expect(404, **_for(COVER_GRID_A | {"grid_worker"}, 422, 404)),
     # ledgers: export
     "ledgers:export": MANAGER_FORM,
+    # ledgers: import
+    "ledgers:import_start": _expect(403, **_for(IMPORTERS, 400, 403)),
+    "ledgers:import_template": READ_ONLY,
+    "ledgers:import_job": READ_ONLY,
+    "ledgers:import_progress": READ_ONLY,
+    "ledgers:import_mapping": GRID_A_FORM,
+    "ledgers:import_confirm": GRID_A_FORM,
+    "ledgers:import_errors": READ_ONLY,
+    # ledgers: import (end)
 }
 CHANGE_ON_EMPTY_POST = {
     "accounts:login",

@@ -338,7 +338,7 @@ def community_of(org_unit: OrgUnit) -> OrgUnit | None:
     if org_unit.level == Level.COMMUNITY:
         return org_unit
     if org_unit.level == Level.GRID:
-        return org_unit.get_parent()
+        return OrgUnit.objects.get_parent(org_unit)
     return None
 
 

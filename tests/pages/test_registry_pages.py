@@ -129,3 +129,8 @@ def test_revealed_value_is_never_cached(world, login):
         HTTP_HX_REQUEST="true",
     )
     assert "no-store" in response["Cache-Control"]
+
+
+def test_grid_page_links_to_the_ledger_import_for_editors(world, login):
+    body = login(world.grid_worker).get(reverse("registry:grid", args=[world.grid_a.pk]))
+    assert reverse("ledgers:import_start") in body.content.decode()

@@ -20,10 +20,13 @@ install: .venv/.synced
 demo: install
 	$(SHOUMEN) migrate --no-input
 	$(SHOUMEN) demo --size medium
-	$(SHOUMEN) runserver 127.0.0.1:8000
+	$(MAKE) --no-print-directory serve
 
+# The web server, with the background worker (large ledger imports) beside it.
 serve: install
-	$(SHOUMEN) runserver 127.0.0.1:8000
+	$(SHOUMEN) db_worker --interval 1 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(SHOUMEN) runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; install it once when missing.
 browser:

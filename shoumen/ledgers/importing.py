@@ -31,7 +31,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, scope_paths
-from shoumen.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from shoumen.audit.models import AuditEvent
+from shoumen.audit.services import audit_events_record_many
 from shoumen.ledgers.models import ColumnMapping
 from shoumen.lib import crypto
 from shoumen.lib.dates import today
@@ -902,54 +903,6 @@ def _plan(planner: _Planner, on_progress: ProgressCallback | None) -> list[_Row]
 # ---------------------------------------------------------------- writing
 
 
-def _audit_append_many(actor, events: list[dict[str, Any]], *, actor_label: str = "") -> None:
-    """Append many events to the hash chain in one locked step: the same fields and hashes
-    as ``audit_event_record`` writes one by one."""
-    if not events:
-        return
-    user = actor if actor is not None and getattr(actor, "pk", None) else None
-    label = (actor_label or getattr(user, "username", ""))[:150]
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
-    )
-    now = timezone.now().astimezone(datetime.UTC)
-    seq, prev = head.seq, head.hash
-    objs = []
-    user_id = user.pk if user is not None else None
-    for spec in events:
-        seq += 1
-        target = spec.get("target")
-        if target is not None:
-            target_fields = (target._meta.label_lower, str(target.pk), str(target)[:200])
-        else:
-            target_fields = spec.get("target_fields", ("", "", ""))
-        # The event's columns; ``AuditEvent.compute_hash`` reads nothing else.
-        event = SimpleNamespace(
-            seq=seq,
-            occurred_at=now,
-            actor_id=user_id,
-            actor_label=label,
-            action=spec["action"],
-            org_path=spec.get("org_path", ""),
-            changes=dict(spec.get("changes") or {}),
-            reason="",
-            ip_address=None,
-            prev_hash=prev,
-            target_type=target_fields[0],
-            target_id=target_fields[1],
-            target_label=target_fields[2],
-        )
-        event.hash = AuditEvent.compute_hash(event)  # type: ignore[arg-type]
-        prev = event.hash
-        objs.append(event)
-    if connection.vendor == "postgresql":
-        _copy_rows(AuditEvent, objs, with_id=False)
-    else:
-        AuditEvent.objects.bulk_create([AuditEvent(**vars(e)) for e in objs], batch_size=2000)
-    head.seq, head.hash = seq, prev
-    head.save(update_fields=["seq", "hash"])
-
-
 PERSON_UPDATE_FIELDS = [
     "name",
     "sex",
@@ -1125,7 +1078,9 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
         events.append(
             {
                 "action": "person.import.register",
-                "target_fields": ("registry.person", str(person.pk), person.name[:200]),
+                "target_type": "registry.person",
+                "target_id": str(person.pk),
+                "target_label": person.name[:200],
                 "org_path": grid_paths.get(person.grid_id, ""),
                 "changes": person_diff({}, snapshot),
             }
@@ -1152,7 +1107,12 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
             },
         }
     )
-    _audit_append_many(planner.actor, events, actor_label=planner.system_label)
+    audit_events_record_many(
+        actor=planner.actor,
+        events=events,
+        actor_label=planner.system_label or None,
+        write=(lambda built: _copy_rows(AuditEvent, built, with_id=False)) if copy else None,
+    )
 
 
 # ---------------------------------------------------------------- error report

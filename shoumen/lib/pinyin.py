@@ -1,5 +1,6 @@
 """Search keys for Chinese names: full pinyin and initials, every reading of heteronyms."""
 
+from functools import lru_cache
 from itertools import islice, product
 
 from pypinyin import Style, pinyin
@@ -36,6 +37,7 @@ def pinyin_keys(name: str) -> list[str]:
     return list(seen)
 
 
+@lru_cache(maxsize=1 << 18)  # names repeat a lot in bulk loads; each is worked out once
 def search_text(name: str) -> str:
     """What a person's name is searched by: the name itself, then its pinyin keys."""
     text = " ".join([name.lower(), *pinyin_keys(name)])

@@ -14,7 +14,6 @@ import datetime
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
@@ -90,12 +89,6 @@ COMMUNITY_SUFFIXES = ["", "东里", "西里", "南里", "北里", "新村"]
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 BATCH_PERSONS = 20_000
-
-
-@lru_cache(maxsize=1 << 18)
-def cached_search_text(name: str) -> str:
-    """``search_text`` of a name; names repeat a lot, so each distinct one is worked out once."""
-    return search_text(name)
 
 
 @dataclass(frozen=True)
@@ -478,7 +471,7 @@ class _Writer:
             "is_disabled": plan.disabled,
             "lives_alone": plan.lives_alone,
             "notes": "",
-            "search_text": cached_search_text(plan.name),
+            "search_text": search_text(plan.name),
             "created_at": now,
             "updated_at": now,
         }

@@ -2,7 +2,6 @@
 
 import datetime
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -254,11 +253,9 @@ def _apply_values(person: Person, values: Mapping[str, Any]) -> None:
     for tag, field in FLAG_TAGS.items():
         setattr(person, field, tag in values["tags"])
     person.notes = values["notes"]
-    person.search_text = _search_text(person.name)
+    person.search_text = search_text(person.name)
 
 
-# Names repeat a lot in bulk imports; each distinct one is worked out once.
-_search_text = lru_cache(maxsize=1 << 16)(search_text)
 apply_person_values = _apply_values
 
 

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "shoumen.accounts",
     "shoumen.registry",
     "shoumen.ledgers",
+    "shoumen.observation",
+    "shoumen.alerts",
 ]
 
 MIDDLEWARE = [
@@ -224,3 +226,15 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Key persons: default observation period per kind, in days, counted from arrival or exposure.
+OBSERVATION_PERIOD_DAYS = {
+    "home_isolation": env_int("SHOUMEN_DAYS_HOME_ISOLATION", 14),
+    "central_isolation": env_int("SHOUMEN_DAYS_CENTRAL_ISOLATION", 14),
+    "home_monitoring": env_int("SHOUMEN_DAYS_HOME_MONITORING", 7),
+    "routine_monitoring": env_int("SHOUMEN_DAYS_ROUTINE_MONITORING", 14),
+}
+# Self-report links last this many days unless regenerated or revoked.
+REPORT_LINK_DAYS = env_int("SHOUMEN_REPORT_LINK_DAYS", 30)
+# Personal details of finished observations and old health reports are purged after this.
+HEALTH_DATA_RETENTION_DAYS = env_int("SHOUMEN_HEALTH_DATA_RETENTION_DAYS", 30)

@@ -24,9 +24,23 @@ class Perm(models.TextChoices):
     MANAGE_USERS = "manage_users", _("Manage users")
     MANAGE_ORG_UNITS = "manage_org_units", _("Manage the jurisdiction tree")
     VIEW_AUDIT = "view_audit", _("View the audit log")
+    VIEW_OBSERVATIONS = "view_observations", _("View key persons and health reports")
+    MANAGE_OBSERVATIONS = "manage_observations", _("Start and end observations")
+    RECORD_HEALTH_REPORTS = "record_health_reports", _("Record health reports")
+    HANDLE_ALERTS = "handle_alerts", _("Acknowledge and resolve alerts")
+    MANAGE_ALERT_RULES = "manage_alert_rules", _("Edit alert thresholds")
 
+
+# Everyone who follows key persons up.
+_FOLLOW_UP = {
+    Perm.VIEW_OBSERVATIONS,
+    Perm.MANAGE_OBSERVATIONS,
+    Perm.RECORD_HEALTH_REPORTS,
+    Perm.HANDLE_ALERTS,
+}
 
 _OFFICER = {
+    *_FOLLOW_UP,
     Perm.VIEW_REGISTRY,
     Perm.EDIT_REGISTRY,
     Perm.REVEAL_SENSITIVE,
@@ -40,7 +54,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.DISTRICT_OFFICER: frozenset(_OFFICER | {Perm.EXPORT_SENSITIVE}),
     Role.STREET_OFFICER: frozenset(_OFFICER),
     Role.COMMUNITY_STAFF: frozenset(_OFFICER),
-    Role.GRID_WORKER: frozenset({Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.REVEAL_SENSITIVE}),
+    Role.GRID_WORKER: frozenset(
+        {Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.REVEAL_SENSITIVE, *_FOLLOW_UP}
+    ),
     Role.CHECKPOINT_VOLUNTEER: frozenset(),
 }
 

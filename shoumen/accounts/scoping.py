@@ -10,6 +10,7 @@ from operator import or_
 from django.db.models import Q
 
 from shoumen.accounts.roles import Role, role_allows
+from shoumen.lib.errors import ERR_OUT_OF_SCOPE, deny
 from shoumen.places.models import OrgUnit
 
 
@@ -59,6 +60,12 @@ def can(user, perm: str, org_unit: OrgUnit | None = None) -> bool:
     if org_unit is None:
         return bool(paths)
     return any(org_unit.path.startswith(p) for p in paths)
+
+
+def require(user, perm: str, org_unit: OrgUnit) -> None:
+    """Refuse (PermissionDenied) unless ``user`` holds ``perm`` over ``org_unit``."""
+    if not can(user, perm, org_unit):
+        raise deny(ERR_OUT_OF_SCOPE)
 
 
 def covers_everything(user, perm: str) -> bool:

@@ -13,7 +13,7 @@ from shoumen.audit.services import audit_event_record
 from shoumen.ledgers import exports
 from shoumen.ledgers.selectors import EXPORT_LEVELS, register_persons
 from shoumen.lib.dates import today
-from shoumen.lib.errors import ERR_NOT_ALLOWED, ERR_OUT_OF_SCOPE, ERR_REASON_REQUIRED, deny
+from shoumen.lib.errors import ERR_NOT_ALLOWED, ERR_OUT_OF_SCOPE, clean_reason, deny
 from shoumen.lib.text import clean_line
 from shoumen.places.models import OrgUnit
 
@@ -21,7 +21,6 @@ FORMAT_XLSX = "xlsx"
 FORMAT_CSV = "csv"
 FORMATS = (FORMAT_XLSX, FORMAT_CSV)
 CHUNK_SIZE = 2000
-MIN_REASON_LENGTH = 2
 
 ERR_FORMAT = _("Choose Excel (.xlsx) or CSV.")
 ERR_EXPORT_LEVEL = _("Registers are exported for a community or a grid.")
@@ -34,13 +33,6 @@ class RegisterExport:
     filename: str
     content_type: str
     rows: int
-
-
-def _clean_reason(reason: str) -> str:
-    reason = clean_line(reason or "")
-    if len(reason) < MIN_REASON_LENGTH:
-        raise ValidationError({"reason": [ERR_REASON_REQUIRED]})
-    return reason
 
 
 @transaction.atomic
@@ -64,7 +56,7 @@ def register_export(
     if unmasked:
         if not can(actor, Perm.EXPORT_SENSITIVE, org_unit):
             raise deny(ERR_NOT_ALLOWED)
-        reason = _clean_reason(reason)
+        reason = clean_reason(reason)
 
     day = today()
     persons = register_persons(actor, org_unit, include_inactive=include_inactive)

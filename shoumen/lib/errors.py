@@ -1,7 +1,9 @@
 """Errors shared by services, pages and the API."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from shoumen.lib.text import clean_line
 
 ERR_OUT_OF_SCOPE = _("This is outside your jurisdiction.")
 ERR_NOT_ALLOWED = _("Your role does not allow this.")
@@ -23,3 +25,11 @@ def length_errors(model, values: dict) -> dict[str, list]:
         if limit is not None and isinstance(value, str) and len(value) > limit:
             errors[field] = [ERR_TOO_LONG % {"max": limit}]
     return errors
+
+
+def clean_reason(reason: str) -> str:
+    """A reason for the audit log: one clean line of at least two characters."""
+    reason = clean_line(reason or "")
+    if len(reason) < 2:
+        raise ValidationError({"reason": [ERR_REASON_REQUIRED]})
+    return reason

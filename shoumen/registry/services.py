@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
-from shoumen.accounts.scoping import can
+from shoumen.accounts.scoping import can, require
 from shoumen.audit.services import audit_event_record
 from shoumen.lib import crypto
 from shoumen.lib.dates import today
-from shoumen.lib.errors import ERR_OUT_OF_SCOPE, ERR_REASON_REQUIRED, deny, length_errors
+from shoumen.lib.errors import clean_reason, length_errors
 from shoumen.lib.ids import InvalidIdNumber, mask_id_number, normalize_id_number, parse_resident_id
 from shoumen.lib.phones import InvalidPhone, mask_phone, normalize_phone
 from shoumen.lib.pinyin import search_text
@@ -86,11 +86,6 @@ class DuplicatePersonError(ValidationError):
 # ---------------------------------------------------------------- helpers
 
 
-def _require(actor, perm: str, unit: OrgUnit) -> None:
-    if not can(actor, perm, unit):
-        raise deny(ERR_OUT_OF_SCOPE)
-
-
 def _require_grid(unit: OrgUnit) -> None:
     if unit.level != Level.GRID:
         raise ValidationError({"grid": [ERR_GRID_LEVEL % {"level": unit.get_level_display()}]})
@@ -128,13 +123,6 @@ def _record(actor, action: str, obj, *, org_path: str, changes=None, reason: str
     audit_event_record(
         actor=actor, action=action, target=obj, org_path=org_path, changes=changes, reason=reason
     )
-
-
-def _clean_reason(reason: str) -> str:
-    reason = clean_line(reason or "")
-    if len(reason) < 2:
-        raise ValidationError({"reason": [ERR_REASON_REQUIRED]})
-    return reason
 
 
 def _validated_person_values(values: Mapping[str, Any], *, day: datetime.date) -> dict[str, Any]:
@@ -322,7 +310,7 @@ def _current_values(person: Person) -> dict[str, Any]:
 @transaction.atomic
 def person_register(*, actor, household: Household, **values: Any) -> Person:
     """Register a person in ``household``. Values are the PERSON_FIELDS."""
-    _require(actor, Perm.EDIT_REGISTRY, household.grid)
+    require(actor, Perm.EDIT_REGISTRY, household.grid)
     clean = _validated_person_values(values, day=today())
     person = Person(household=household, grid=household.grid)
     _apply_values(person, clean)
@@ -341,7 +329,7 @@ def person_register(*, actor, household: Household, **values: Any) -> Person:
 @transaction.atomic
 def person_update(*, actor, person: Person, **changes: Any) -> Person:
     """Change any of the PERSON_FIELDS; fields not given stay as they are."""
-    _require(actor, Perm.EDIT_REGISTRY, person.grid)
+    require(actor, Perm.EDIT_REGISTRY, person.grid)
     if person.status == Status.MERGED:
         raise ValidationError(ERR_NOT_ACTIVE_RECORD)
     unknown = set(changes) - set(PERSON_FIELDS)
@@ -364,8 +352,8 @@ def person_move(
     *, actor, person: Person, household: Household, relation_to_head: str = Relation.OTHER
 ) -> Person:
     """Move a person to another household, in the same grid or another one."""
-    _require(actor, Perm.EDIT_REGISTRY, person.grid)
-    _require(actor, Perm.EDIT_REGISTRY, household.grid)
+    require(actor, Perm.EDIT_REGISTRY, person.grid)
+    require(actor, Perm.EDIT_REGISTRY, household.grid)
     if person.status == Status.MERGED:
         raise ValidationError(ERR_NOT_ACTIVE_RECORD)
     before = _snapshot(person)
@@ -397,12 +385,12 @@ def person_set_status(
     on_date: datetime.date | None = None,
 ) -> Person:
     """Mark a person moved out or deceased, or restore them as resident."""
-    _require(actor, Perm.EDIT_REGISTRY, person.grid)
+    require(actor, Perm.EDIT_REGISTRY, person.grid)
     if status not in {Status.MOVED_OUT, Status.DECEASED, Status.RESIDENT}:
         raise ValidationError({"status": [ERR_STATUS_INVALID]})
     if person.status == Status.MERGED:
         raise ValidationError(ERR_NOT_ACTIVE_RECORD)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     day = on_date or today()
     if day > today():
         raise ValidationError({"on_date": [ERR_DATE_FUTURE]})
@@ -427,9 +415,9 @@ def person_set_status(
 def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Person:
     """Fold ``duplicate`` into ``keep``: blanks filled, flags combined, the duplicate kept as
     a merged record pointing to ``keep`` so that both histories stay readable."""
-    _require(actor, Perm.EDIT_REGISTRY, keep.grid)
-    _require(actor, Perm.EDIT_REGISTRY, duplicate.grid)
-    reason = _clean_reason(reason)
+    require(actor, Perm.EDIT_REGISTRY, keep.grid)
+    require(actor, Perm.EDIT_REGISTRY, duplicate.grid)
+    reason = clean_reason(reason)
     if keep.pk == duplicate.pk:
         raise ValidationError(ERR_SAME_PERSON)
     if Status.MERGED in (keep.status, duplicate.status):
@@ -489,8 +477,8 @@ def person_reveal(*, actor, person: Person, field: str, reason: str) -> str:
     """Return the plaintext ID number or phone, recording who looked and why."""
     if field not in {"id_number", "phone"}:
         raise ValidationError({"field": [ERR_REVEAL_FIELD]})
-    _require(actor, Perm.REVEAL_SENSITIVE, person.grid)
-    reason = _clean_reason(reason)
+    require(actor, Perm.REVEAL_SENSITIVE, person.grid)
+    reason = clean_reason(reason)
     value = person.id_number() if field == "id_number" else person.phone()
     _record(
         actor,
@@ -515,7 +503,7 @@ def masked(field: str, value: str) -> str:
 @transaction.atomic
 def building_create(*, actor, grid: OrgUnit, name: str, units: int = 1) -> Building:
     _require_grid(grid)
-    _require(actor, Perm.EDIT_REGISTRY, grid)
+    require(actor, Perm.EDIT_REGISTRY, grid)
     name = clean_line(name)
     errors = length_errors(Building, {"name": name})
     if not name:
@@ -589,7 +577,7 @@ def _check_door_free(household: Household) -> None:
 def household_create(*, actor, grid: OrgUnit, **values: Any) -> Household:
     """Create a household: ``building`` (+ ``unit``, ``door_number``) or a free ``address``."""
     _require_grid(grid)
-    _require(actor, Perm.EDIT_REGISTRY, grid)
+    require(actor, Perm.EDIT_REGISTRY, grid)
     household = Household(grid=grid, **_household_values(grid, values))
     _check_door_free(household)
     household.save()
@@ -606,7 +594,7 @@ def household_create(*, actor, grid: OrgUnit, **values: Any) -> Household:
 @transaction.atomic
 def household_update(*, actor, household: Household, **changes: Any) -> Household:
     """Change the building, address, unit, door number or head of a household."""
-    _require(actor, Perm.EDIT_REGISTRY, household.grid)
+    require(actor, Perm.EDIT_REGISTRY, household.grid)
     before = _household_snapshot(household)
     current = {
         "building": household.building,
@@ -640,8 +628,8 @@ def household_move(
 ) -> Household:
     """Move a household, with its members, to another grid."""
     _require_grid(grid)
-    _require(actor, Perm.EDIT_REGISTRY, household.grid)
-    _require(actor, Perm.EDIT_REGISTRY, grid)
+    require(actor, Perm.EDIT_REGISTRY, household.grid)
+    require(actor, Perm.EDIT_REGISTRY, grid)
     before = _household_snapshot(household)
     clean = _household_values(
         grid,

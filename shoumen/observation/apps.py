@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ObservationConfig(AppConfig):
+    name = "shoumen.observation"
+    verbose_name = _("Key persons and health reports")

@@ -1,0 +1,119 @@
+import datetime
+import uuid
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from shoumen.alerts.models import Alert, AlertStatus, Cause
+from shoumen.audit.models import AuditEvent
+from shoumen.observation.models import HealthReport, Kind, Reason, Slot, Source
+from shoumen.observation.services import (
+    ERR_PERSON_UNKNOWN,
+    ERR_REACHED_WORKER_ONLY,
+    ERR_TEMPERATURE_RANGE,
+    health_report_record,
+    health_reports_ingest,
+    observation_start,
+)
+
+NOW = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+TODAY = NOW.date()
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def row(person, **overrides):
+    values = {
+        "person": person.pk,
+        "date": TODAY,
+        "slot": Slot.MORNING,
+        "temperature": Decimal("36.6"),
+        "source": Source.WORKER_PHONE,
+        "client_uuid": uuid.uuid4(),
+    }
+    return {**values, **overrides}
+
+
+def test_a_replayed_batch_changes_nothing(world):
+    rows = [row(world.shan), row(world.zeng)]
+    first = health_reports_ingest(actor=world.grid_worker, rows=rows)
+    again = health_reports_ingest(actor=world.grid_worker, rows=rows)
+    assert [r.result for r in first] == ["created", "created"]
+    assert [r.result for r in again] == ["unchanged", "unchanged"]
+    assert HealthReport.objects.count() == 2
+
+
+def test_good_rows_are_kept_when_others_fail(world):
+    rows = [
+        row(world.shan),
+        row(world.zeng, temperature=Decimal("45.0")),
+        row(world.neighbour),  # the neighbouring grid: not this worker's
+        row(world.shan, slot=Slot.AFTERNOON, source=Source.SELF, reached=True),
+    ]
+    results = health_reports_ingest(actor=world.grid_worker, rows=rows)
+    assert [r.result for r in results] == ["created", "error", "error", "error"]
+    assert results[1].errors == {"temperature": [str(ERR_TEMPERATURE_RANGE)]}
+    assert results[2].errors == {"person": [str(ERR_PERSON_UNKNOWN)]}
+    assert results[3].errors == {"reached": [str(ERR_REACHED_WORKER_ONLY)]}
+    assert HealthReport.objects.count() == 1
+
+
+def test_a_new_report_for_a_filled_slot_replaces_its_values(world):
+    health_reports_ingest(actor=world.grid_worker, rows=[row(world.shan)])
+    (result,) = health_reports_ingest(
+        actor=world.grid_worker, rows=[row(world.shan, temperature=Decimal("37.0"))]
+    )
+    assert result.result == "updated"
+    assert HealthReport.objects.get().temperature == Decimal("37.0")
+
+
+def test_a_worker_report_counts_the_person_as_reached(world):
+    result = health_report_record(actor=world.grid_worker, **row(world.shan))
+    assert result.report.reached is True
+
+
+def test_one_report_with_a_bad_value_raises_field_errors(world):
+    with pytest.raises(ValidationError) as exc:
+        health_report_record(actor=world.grid_worker, **row(world.shan, slot="night"))
+    assert set(exc.value.message_dict) == {"slot"}
+
+
+def test_a_fever_with_cough_opens_one_ili_alert_owned_by_the_responsible_worker(world):
+    obs = observation_start(
+        actor=world.grid_worker,
+        person=world.shan,
+        kind=Kind.HOME_MONITORING,
+        reason=Reason.RISK_AREA,
+        risk_area="某市某区",
+        arrival_date=TODAY - datetime.timedelta(days=2),
+    )
+    health_report_record(
+        actor=world.grid_worker, **row(world.shan, temperature=Decimal("38.6"), cough=True)
+    )
+    health_report_record(
+        actor=world.grid_worker,
+        **row(world.shan, slot=Slot.AFTERNOON, temperature=Decimal("38.9"), cough=True),
+    )
+    alert = Alert.objects.get()
+    assert (alert.cause, alert.status, alert.hits) == (Cause.ILI, AlertStatus.OPEN, 2)
+    assert alert.owner == world.grid_worker
+    assert alert.observation == obs
+    assert alert.due_at == NOW + datetime.timedelta(hours=2)
+    assert HealthReport.objects.filter(observation=obs).count() == 2
+
+
+def test_each_ingest_writes_one_audit_event(world):
+    before = AuditEvent.objects.filter(action="health_reports.ingest").count()
+    health_reports_ingest(actor=world.grid_worker, rows=[row(world.shan), row(world.zeng)])
+    event = AuditEvent.objects.filter(action="health_reports.ingest").latest("seq")
+    assert AuditEvent.objects.filter(action="health_reports.ingest").count() == before + 1
+    assert event.changes == {"created": 2, "updated": 0, "unchanged": 0, "error": 0}
+    assert event.org_path == world.grid_a.path

@@ -114,8 +114,9 @@ def _validated_start(values: Mapping[str, Any], day: datetime.date) -> dict[str,
         if values.get(name) is not None and values[name] > day:
             errors[name] = [ERR_DATE_FUTURE]
     given = values.get("period_days")
-    period = int(given) if given is not None else period_days_for(kind) if kind in Kind.values else 0
-    if kind in Kind.values and not 1 <= period <= 60:
+    known_kind = kind in Kind.values
+    period = int(given) if given is not None else period_days_for(kind) if known_kind else 0
+    if known_kind and not 1 <= period <= 60:
         errors["period_days"] = [ERR_PERIOD_RANGE]
     if errors:
         raise ValidationError(errors)

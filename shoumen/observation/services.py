@@ -96,7 +96,7 @@ def period_days_for(kind: str) -> int:
 
 def _validated_start(values: Mapping[str, Any], day: datetime.date) -> dict[str, Any]:
     errors: dict[str, list] = {}
-    kind, reason = values.get("kind"), values.get("reason")
+    kind, reason = str(values.get("kind") or ""), values.get("reason")
     if kind not in Kind.values:
         errors["kind"] = [ERR_KIND]
     if reason not in Reason.values:

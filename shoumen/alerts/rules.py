@@ -1,10 +1,14 @@
 """The alert rules, in one place: which report or silence raises which cause."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from shoumen.alerts.models import AlertRules, Cause
+from shoumen.observation.models import Slot
 
 
 def current_rules() -> AlertRules:
@@ -37,3 +41,15 @@ def report_hits(report, rules: AlertRules) -> list[Hit]:
     if report.short_of_breath:
         hits.append(Hit(Cause.RED_FLAG, details))
     return hits
+
+
+def slot_deadline(rules: AlertRules, day: datetime.date, slot: str) -> datetime.datetime:
+    """When a slot's report is due: after this, no report is 'non-reporting'."""
+    at = rules.morning_deadline if slot == Slot.MORNING else rules.afternoon_deadline
+    return timezone.make_aware(datetime.datetime.combine(day, at))
+
+
+def due_slots(rules: AlertRules, now: datetime.datetime) -> list[str]:
+    """The slots of today whose deadline has passed at ``now``."""
+    day = timezone.localdate(now)
+    return [slot for slot in Slot.values if slot_deadline(rules, day, slot) <= now]

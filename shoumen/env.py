@@ -74,11 +74,13 @@ def new_data_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
-def decode_data_key(value: str) -> bytes:
+def decode_data_key(value: str, name: str = "SHOUMEN_DATA_KEY") -> bytes:
+    """A 32-byte key given in URL-safe base64 (the data key, the pass signing key)."""
+    message = f"{name} must be 32 bytes in URL-safe base64"
     try:
         key = base64.urlsafe_b64decode(value.encode())
     except (ValueError, TypeError):
-        raise ConfigurationError("SHOUMEN_DATA_KEY must be 32 bytes in URL-safe base64") from None
+        raise ConfigurationError(message) from None
     if len(key) != 32:
-        raise ConfigurationError("SHOUMEN_DATA_KEY must be 32 bytes in URL-safe base64")
+        raise ConfigurationError(message)
     return key

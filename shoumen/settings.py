@@ -45,6 +45,13 @@ def _key(name: str, filename: str, factory) -> str:
 
 SECRET_KEY = _key("SHOUMEN_SECRET_KEY", "secret_key", new_secret_key)
 SHOUMEN_DATA_KEY = decode_data_key(_key("SHOUMEN_DATA_KEY", "data_key", new_data_key))
+# Ed25519 seed that signs checkpoint passes; after a rotation, the retired public keys stay
+# valid (until their passes expire) when listed in SHOUMEN_PASS_RETIRED_PUBLIC_KEYS.
+SHOUMEN_PASS_SIGNING_KEY = decode_data_key(
+    _key("SHOUMEN_PASS_SIGNING_KEY", "pass_signing_key", new_data_key),
+    "SHOUMEN_PASS_SIGNING_KEY",
+)
+SHOUMEN_PASS_RETIRED_PUBLIC_KEYS = env_list("SHOUMEN_PASS_RETIRED_PUBLIC_KEYS", [])
 
 DEBUG = env_bool("SHOUMEN_DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
@@ -79,6 +86,7 @@ INSTALLED_APPS = [
     "shoumen.ledgers",
     "shoumen.observation",
     "shoumen.alerts",
+    "shoumen.checkpoints",
 ]
 
 MIDDLEWARE = [
@@ -238,3 +246,7 @@ OBSERVATION_PERIOD_DAYS = {
 REPORT_LINK_DAYS = env_int("SHOUMEN_REPORT_LINK_DAYS", 30)
 # Personal details of finished observations and old health reports are purged after this.
 HEALTH_DATA_RETENTION_DAYS = env_int("SHOUMEN_HEALTH_DATA_RETENTION_DAYS", 30)
+
+# Checkpoint passes: valid this many days from issue; a warning shows in the last days.
+PASS_VALID_DAYS = env_int("SHOUMEN_PASS_VALID_DAYS", 30)
+PASS_EXPIRY_WARNING_DAYS = env_int("SHOUMEN_PASS_EXPIRY_WARNING_DAYS", 3)

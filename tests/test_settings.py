@@ -10,6 +10,7 @@ PRODUCTION_ENV = {
     "SHOUMEN_ENV": "production",
     "SHOUMEN_SECRET_KEY": "q" * 20 + "w" * 20 + "e" * 20 + "rtyuiop",
     "SHOUMEN_DATA_KEY": "a2V5LWtleS1rZXkta2V5LWtleS1rZXkta2V5LWtleS0=",
+    "SHOUMEN_PASS_SIGNING_KEY": "cGFzcy1wYXNzLXBhc3MtcGFzcy1wYXNzLXBhc3MtcGE=",
     "SHOUMEN_ALLOWED_HOSTS": "shoumen.example.org",
     "SHOUMEN_DEMO_PASSWORD": "",
 }
@@ -37,6 +38,7 @@ def _run(env_overrides, *args):
     [
         ("SHOUMEN_SECRET_KEY", "SHOUMEN_SECRET_KEY is required"),
         ("SHOUMEN_DATA_KEY", "SHOUMEN_DATA_KEY is required"),
+        ("SHOUMEN_PASS_SIGNING_KEY", "SHOUMEN_PASS_SIGNING_KEY is required"),
         ("SHOUMEN_ALLOWED_HOSTS", "SHOUMEN_ALLOWED_HOSTS is required"),
     ],
 )

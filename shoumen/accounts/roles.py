@@ -29,6 +29,9 @@ class Perm(models.TextChoices):
     RECORD_HEALTH_REPORTS = "record_health_reports", _("Record health reports")
     HANDLE_ALERTS = "handle_alerts", _("Acknowledge and resolve alerts")
     MANAGE_ALERT_RULES = "manage_alert_rules", _("Edit alert thresholds")
+    MANAGE_PASSES = "manage_passes", _("Issue and revoke checkpoint passes")
+    MANAGE_CHECKPOINTS = "manage_checkpoints", _("Set up checkpoints")
+    SCAN_PASSES = "scan_passes", _("Check passes at a checkpoint")
 
 
 # Everyone who follows key persons up.
@@ -41,6 +44,9 @@ _FOLLOW_UP = {
 
 _OFFICER = {
     *_FOLLOW_UP,
+    Perm.MANAGE_PASSES,
+    Perm.MANAGE_CHECKPOINTS,
+    Perm.SCAN_PASSES,
     Perm.VIEW_REGISTRY,
     Perm.EDIT_REGISTRY,
     Perm.REVEAL_SENSITIVE,
@@ -55,9 +61,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.STREET_OFFICER: frozenset(_OFFICER),
     Role.COMMUNITY_STAFF: frozenset(_OFFICER),
     Role.GRID_WORKER: frozenset(
-        {Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.REVEAL_SENSITIVE, *_FOLLOW_UP}
+        {
+            Perm.VIEW_REGISTRY,
+            Perm.EDIT_REGISTRY,
+            Perm.REVEAL_SENSITIVE,
+            Perm.MANAGE_PASSES,
+            *_FOLLOW_UP,
+        }
     ),
-    Role.CHECKPOINT_VOLUNTEER: frozenset(),
+    Role.CHECKPOINT_VOLUNTEER: frozenset({Perm.SCAN_PASSES}),
 }
 
 # The level of org unit each role is assigned at (None: any level, the system admin).

@@ -18,6 +18,7 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, require, scope_q
 from shoumen.alerts.services import alerts_raise_for_reports
 from shoumen.audit.services import audit_event_record
+from shoumen.checkpoints.services import passes_sync_for_person
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
 from shoumen.lib.partitions import ensure_day_partitions
@@ -195,6 +196,7 @@ def observation_start(*, actor, person: Person, responsible=None, **values: Any)
             ERR_ALREADY_OBSERVED % {"kind": obs.get_kind_display(), "end": "-"}
         ) from None
     _record(actor, "observation.start", obs, org_path=obs.grid.path, changes=_snapshot(obs))
+    passes_sync_for_person(person)
     return obs
 
 
@@ -258,6 +260,8 @@ def _set_status(actor, obs: Observation, status: str, *, note: str = "", reason:
         reason=reason,
         **kw,
     )
+    if obs.person is not None:
+        passes_sync_for_person(obs.person)
     return obs
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, require
 from shoumen.audit.services import audit_event_record
+from shoumen.checkpoints.services import passes_sync_for_person
 from shoumen.lib import crypto
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason, length_errors
@@ -408,6 +409,7 @@ def person_set_status(
         changes=_diff(before, _snapshot(person)),
         reason=reason,
     )
+    passes_sync_for_person(person)
     return person
 
 
@@ -469,6 +471,7 @@ def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
         changes=_diff(before, _snapshot(keep)) | {"merged_from": [None, duplicate.pk]},
         reason=reason,
     )
+    passes_sync_for_person(duplicate)
     return keep
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CheckpointsConfig(AppConfig):
+    name = "shoumen.checkpoints"
+    verbose_name = _("Checkpoints")

@@ -1,0 +1,226 @@
+"""Every write about passes, and the check a checkpoint makes when a pass is shown."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shoumen.accounts.roles import Perm
+from shoumen.accounts.scoping import require
+from shoumen.alerts.rules import current_rules
+from shoumen.audit.services import audit_event_record
+from shoumen.checkpoints import signing
+from shoumen.checkpoints.models import (
+    Checkpoint,
+    Pass,
+    PassStatus,
+    RevokeReason,
+    Verdict,
+    VerdictReason,
+)
+from shoumen.lib.dates import today
+from shoumen.lib.errors import clean_reason
+from shoumen.lib.names import mask_name
+from shoumen.observation.models import ISOLATION_KINDS, Observation, ObservationStatus
+from shoumen.places.models import OrgUnit
+from shoumen.registry.models import Person, Status
+
+ERR_NOT_RESIDENT = _("Only current residents get a pass.")
+ERR_ALREADY_REVOKED = _("This pass is already revoked.")
+ERR_NOT_MANUALLY_REVOKED = _("Only a pass revoked by staff can be restored by staff.")
+
+AUTO_LABEL = "pass rules"
+
+
+def _community_of(person: Person):
+    return OrgUnit.objects.get_parent(person.grid)
+
+
+def _record(actor, action: str, pass_: Pass, *, changes=None, reason: str = "") -> None:
+    audit_event_record(
+        actor=actor,
+        action=action,
+        target=pass_,
+        org_path=pass_.person.grid.path,
+        changes=changes,
+        reason=reason,
+        actor_label=None if actor is not None else AUTO_LABEL,
+    )
+
+
+def blocking_reason(person: Person) -> str:
+    """Why the person may not pass right now ('' when nothing stops them)."""
+    if person.status != Status.RESIDENT:
+        return RevokeReason.MOVED_OUT
+    isolated = Observation.objects.filter(
+        person=person, status=ObservationStatus.ACTIVE, kind__in=ISOLATION_KINDS
+    ).exists()
+    return RevokeReason.ISOLATION if isolated else ""
+
+
+def _apply_automatic(pass_: Pass, reason: str, now) -> bool:
+    """Revoke for ``reason`` or lift an automatic revocation; manual ones stay."""
+    if pass_.revoke_reason == RevokeReason.MANUAL:
+        return False
+    if reason and (pass_.status, pass_.revoke_reason) != (PassStatus.REVOKED, reason):
+        pass_.status, pass_.revoke_reason, pass_.revoke_note = PassStatus.REVOKED, reason, ""
+    elif not reason and pass_.status == PassStatus.REVOKED:
+        pass_.status, pass_.revoke_reason = PassStatus.VALID, ""
+    else:
+        return False
+    pass_.changed_at = now
+    return True
+
+
+@transaction.atomic
+def pass_issue(*, actor, person: Person) -> Pass:
+    """Issue a person's pass, or re-issue it: the version goes up, so the old QR stops
+    working, and the validity starts again from today."""
+    require(actor, Perm.MANAGE_PASSES, person.grid)
+    if person.status != Status.RESIDENT:
+        raise ValidationError(ERR_NOT_RESIDENT)
+    now = timezone.now()
+    valid_until = today() + datetime.timedelta(days=settings.PASS_VALID_DAYS)
+    pass_ = Pass.objects.select_for_update().filter(person=person).first()
+    if pass_ is None:
+        pass_ = Pass(person=person, version=1)
+        action = "pass.issue"
+    else:
+        pass_.version += 1
+        action = "pass.reissue"
+    pass_.community = _community_of(person)
+    pass_.household = person.household
+    pass_.valid_until = valid_until
+    pass_.issued_at = pass_.changed_at = now
+    pass_.issued_by = actor
+    _apply_automatic(pass_, blocking_reason(person), now)
+    pass_.save()
+    _record(
+        actor,
+        action,
+        pass_,
+        changes={"version": pass_.version, "valid_until": valid_until.isoformat()},
+    )
+    return pass_
+
+
+@transaction.atomic
+def pass_revoke(*, actor, pass_: Pass, reason: str) -> Pass:
+    require(actor, Perm.MANAGE_PASSES, pass_.person.grid)
+    reason = clean_reason(reason)
+    pass_ = Pass.objects.select_for_update().select_related("person__grid").get(pk=pass_.pk)
+    if pass_.status == PassStatus.REVOKED and pass_.revoke_reason == RevokeReason.MANUAL:
+        raise ValidationError(ERR_ALREADY_REVOKED)
+    pass_.status, pass_.revoke_reason = PassStatus.REVOKED, RevokeReason.MANUAL
+    pass_.revoke_note, pass_.changed_at = reason[:200], timezone.now()
+    pass_.save()
+    _record(actor, "pass.revoke", pass_, reason=reason)
+    return pass_
+
+
+@transaction.atomic
+def pass_restore(*, actor, pass_: Pass, reason: str) -> Pass:
+    """Lift a manual revocation; an automatic reason that still holds takes over."""
+    require(actor, Perm.MANAGE_PASSES, pass_.person.grid)
+    reason = clean_reason(reason)
+    pass_ = Pass.objects.select_for_update().select_related("person__grid").get(pk=pass_.pk)
+    if pass_.revoke_reason != RevokeReason.MANUAL:
+        raise ValidationError(ERR_NOT_MANUALLY_REVOKED)
+    now = timezone.now()
+    pass_.status, pass_.revoke_reason, pass_.revoke_note = PassStatus.VALID, "", ""
+    pass_.changed_at = now
+    _apply_automatic(pass_, blocking_reason(pass_.person), now)
+    pass_.save()
+    _record(actor, "pass.restore", pass_, reason=reason, changes={"status": pass_.status})
+    return pass_
+
+
+def passes_sync_for_person(person: Person) -> Pass | None:
+    """Revoke or restore a person's pass after their observation or residence changed."""
+    pass_ = Pass.objects.select_for_update().filter(person=person).first()
+    if pass_ is None:
+        return None
+    before = (pass_.status, pass_.revoke_reason)
+    if _apply_automatic(pass_, blocking_reason(person), timezone.now()):
+        pass_.save(update_fields=["status", "revoke_reason", "revoke_note", "changed_at"])
+        _record(
+            None,
+            "pass.revoke" if pass_.status == PassStatus.REVOKED else "pass.restore",
+            pass_,
+            changes={
+                "status": [before[0], pass_.status],
+                "reason": [before[1], pass_.revoke_reason],
+            },
+        )
+    return pass_
+
+
+def pass_token(pass_: Pass) -> str:
+    return signing.sign(
+        signing.PassClaims(
+            pass_id=pass_.pk,
+            person_id=pass_.person_id,
+            community_id=pass_.community_id,
+            valid_until=pass_.valid_until,
+            version=pass_.version,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    verdict: str
+    reason: str
+    checkpoint_pass: Pass | None = None
+    # What a volunteer may see: the surname and a masked given name.
+    display_name: str = ""
+
+
+def _deny(reason: str, pass_: Pass | None = None) -> CheckResult:
+    name = mask_name(pass_.person.name) if pass_ is not None else ""
+    return CheckResult(Verdict.DENY, reason, pass_, name)
+
+
+def pass_check(
+    *,
+    token: str,
+    checkpoint: Checkpoint,
+    day: datetime.date | None = None,
+    temperature: Decimal | None = None,
+) -> CheckResult:
+    """Green, amber or red for a pass shown at ``checkpoint``; writes nothing."""
+    day = day or today()
+    try:
+        claims = signing.verify(token)
+    except signing.ForgedToken:
+        return _deny(VerdictReason.FORGED)
+    pass_ = (
+        Pass.objects.select_related("person", "household")
+        .filter(pk=claims.pass_id, person_id=claims.person_id)
+        .first()
+    )
+    if pass_ is None:
+        return _deny(VerdictReason.FORGED)
+    if claims.version != pass_.version:
+        return _deny(VerdictReason.OLD_VERSION, pass_)
+    if pass_.status == PassStatus.REVOKED:
+        isolated = pass_.revoke_reason == RevokeReason.ISOLATION
+        return _deny(VerdictReason.ISOLATION if isolated else VerdictReason.REVOKED, pass_)
+    if claims.community_id != checkpoint.community_id:
+        return _deny(VerdictReason.OTHER_COMMUNITY, pass_)
+    if claims.valid_until < day:
+        return _deny(VerdictReason.EXPIRED, pass_)
+    allowed = set(checkpoint.buildings.values_list("pk", flat=True))
+    if allowed and (pass_.household is None or pass_.household.building_id not in allowed):
+        return _deny(VerdictReason.BUILDING, pass_)
+    if temperature is not None and temperature >= current_rules().fever_temperature:
+        return _deny(VerdictReason.FEVER, pass_)
+    name = mask_name(pass_.person.name)
+    if (claims.valid_until - day).days < settings.PASS_EXPIRY_WARNING_DAYS:
+        return CheckResult(Verdict.WARN, VerdictReason.EXPIRING, pass_, name)
+    return CheckResult(Verdict.ALLOW, VerdictReason.OK, pass_, name)

@@ -48,12 +48,14 @@ def alert_raise(
     cause: str,
     details: dict,
     observation=None,
+    owner=None,
     rules: AlertRules | None = None,
     now: datetime.datetime | None = None,
 ) -> tuple[Alert, bool]:
     """Open an alert, or update the open one for the same person and cause.
 
-    Returns (alert, created). A new alert is owned by the responsible worker and notified."""
+    Returns (alert, created). A new alert is owned by ``owner`` or else the responsible
+    worker, who is notified."""
     rules = rules or current_rules()
     now = now or timezone.now()
     open_alert = (
@@ -72,7 +74,7 @@ def alert_raise(
         grid_id=person.grid_id,
         observation=observation,
         cause=cause,
-        owner=_default_owner(person, observation),
+        owner=owner or _default_owner(person, observation),
         opened_at=now,
         due_at=now + datetime.timedelta(minutes=rules.due_minutes(cause)),
         last_seen_at=now,

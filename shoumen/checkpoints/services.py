@@ -1,7 +1,7 @@
 """Every write about passes, and the check a checkpoint makes when a pass is shown."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,22 +10,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shoumen.accounts.roles import Perm
+from shoumen.accounts.roles import Perm, Role
 from shoumen.accounts.scoping import require
+from shoumen.alerts.models import Cause
 from shoumen.alerts.rules import current_rules
+from shoumen.alerts.services import alert_raise
 from shoumen.audit.services import audit_event_record
 from shoumen.checkpoints import signing
 from shoumen.checkpoints.models import (
     Checkpoint,
+    Direction,
     Pass,
     PassStatus,
     RevokeReason,
+    Scan,
     Verdict,
     VerdictReason,
 )
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
 from shoumen.lib.names import mask_name
+from shoumen.lib.partitions import ensure_day_partitions
 from shoumen.observation.models import ISOLATION_KINDS, Observation, ObservationStatus
 from shoumen.places.models import OrgUnit
 from shoumen.registry.models import Person, Status
@@ -224,3 +229,126 @@ def pass_check(
     if (claims.valid_until - day).days < settings.PASS_EXPIRY_WARNING_DAYS:
         return CheckResult(Verdict.WARN, VerdictReason.EXPIRING, pass_, name)
     return CheckResult(Verdict.ALLOW, VerdictReason.OK, pass_, name)
+
+
+# ---------------------------------------------------------------- scans
+
+ERR_SCAN_TOKEN = _("Scan a pass, or look the resident up.")
+ERR_SCAN_TIME = _("The scan time is in the future.")
+ERR_SCAN_OLD = _("Scans older than %(days)d days are not accepted.")
+ERR_SCAN_DIRECTION = _("Choose in or out.")
+ERR_SCAN_TEMPERATURE = _("Enter a body temperature between 34.0 and 43.0 °C.")
+SCAN_MAX_AGE_DAYS = 7
+# Reasons that mean the pass itself was withdrawn: an offline "allow" for these is flagged.
+WITHDRAWN = frozenset({VerdictReason.REVOKED, VerdictReason.ISOLATION, VerdictReason.OLD_VERSION})
+
+
+@dataclass
+class ScanResult:
+    index: int
+    result: str  # created / unchanged / error
+    scan: Scan | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _scan_errors(row, now) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not row.get("token"):
+        errors["token"] = [str(ERR_SCAN_TOKEN)]
+    if row.get("direction") not in Direction.values:
+        errors["direction"] = [str(ERR_SCAN_DIRECTION)]
+    at = row.get("scanned_at") or now
+    if at > now + datetime.timedelta(minutes=5):
+        errors["scanned_at"] = [str(ERR_SCAN_TIME)]
+    elif now - at > datetime.timedelta(days=SCAN_MAX_AGE_DAYS):
+        errors["scanned_at"] = [str(ERR_SCAN_OLD % {"days": SCAN_MAX_AGE_DAYS})]
+    temperature = row.get("temperature")
+    if temperature is not None and not Decimal("34") <= Decimal(temperature) <= Decimal("43"):
+        errors["temperature"] = [str(ERR_SCAN_TEMPERATURE)]
+    return errors
+
+
+def _community_staff(community) -> list:
+    from shoumen.accounts.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            assignments__role=Role.COMMUNITY_STAFF,
+            assignments__org_unit=community,
+        ).order_by("pk")
+    )
+
+
+def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
+    """Record scans at ``checkpoint``, online or synced from a phone's offline queue.
+
+    Each row: client_uuid, token, direction, temperature, scanned_at, offline, and for
+    offline scans the verdict the phone showed. A replayed client UUID changes nothing. An
+    offline scan let through for a pass withdrawn meanwhile is flagged. A fever raises an
+    alert for community staff."""
+    require(actor, Perm.SCAN_PASSES, checkpoint.community)
+    now = timezone.now()
+    results: list[ScanResult] = []
+    uuids = {row.get("client_uuid") for row in rows if row.get("client_uuid")}
+    seen = {
+        s.client_uuid: s for s in Scan.objects.filter(client_uuid__in=uuids, checkpoint=checkpoint)
+    }
+    to_create: list[Scan] = []
+    fevers: list[Scan] = []
+    for index, row in enumerate(rows):
+        errors = _scan_errors(row, now)
+        if errors:
+            results.append(ScanResult(index, "error", errors=errors))
+            continue
+        if row["client_uuid"] in seen:
+            results.append(ScanResult(index, "unchanged", seen[row["client_uuid"]]))
+            continue
+        at = row.get("scanned_at") or now
+        day = timezone.localdate(at)
+        temperature = row.get("temperature")
+        check = pass_check(
+            token=row["token"], checkpoint=checkpoint, day=day, temperature=temperature
+        )
+        offline = bool(row.get("offline"))
+        shown = row.get("verdict") if offline and row.get("verdict") in Verdict.values else None
+        let_through = shown in (Verdict.ALLOW, Verdict.WARN)
+        scan = Scan(
+            checkpoint=checkpoint,
+            day=day,
+            scanned_at=at,
+            checkpoint_pass=check.checkpoint_pass,
+            person=check.checkpoint_pass.person if check.checkpoint_pass else None,
+            direction=row["direction"],
+            temperature=temperature,
+            verdict=shown or check.verdict,
+            reason=check.reason,
+            volunteer=actor,
+            client_uuid=row["client_uuid"],
+            offline=offline,
+            flagged=let_through and check.reason in WITHDRAWN,
+            received_at=now,
+        )
+        seen[scan.client_uuid] = scan
+        to_create.append(scan)
+        if check.reason == VerdictReason.FEVER:
+            fevers.append(scan)
+        results.append(ScanResult(index, "created", scan))
+    ensure_day_partitions(Scan, {s.day for s in to_create})
+    with transaction.atomic():
+        Scan.objects.bulk_create(to_create)
+        staff = _community_staff(checkpoint.community) if fevers else []
+        for scan in fevers:
+            if scan.person is None:
+                continue
+            alert_raise(
+                person=scan.person,
+                cause=Cause.FEVER,
+                details={
+                    "date": scan.day.isoformat(),
+                    "temperature": str(scan.temperature),
+                    "checkpoint": checkpoint.name,
+                },
+                owner=staff[0] if staff else None,
+            )
+    return results

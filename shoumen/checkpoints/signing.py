@@ -40,8 +40,8 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def key_id(public_raw: bytes) -> str:
-    return hashlib.sha256(public_raw).hexdigest()[:8]
+def key_id(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:8]
 
 
 @cache

@@ -173,3 +173,54 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scanned_at:%Y-%m-%d %H:%M} {self.verdict}"
+
+
+VISITOR_PHONE_CONTEXT = "visitor.phone"
+
+
+class Visitor(models.Model):
+    """A visitor registered at a post, by the volunteer or by scanning the post's own QR."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="visitors"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    phone_encrypted = models.BinaryField(editable=False)
+    phone_last4 = models.CharField(max_length=4, editable=False)
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("visiting household"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    visiting = models.CharField(_("visiting (address)"), max_length=100, blank=True)
+    reason = models.CharField(_("reason for the visit"), max_length=100)
+    temperature = models.DecimalField(
+        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    arrived_at = models.DateTimeField(_("time in"))
+    left_at = models.DateTimeField(_("time out"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    client_uuid = models.UUIDField(unique=True)
+
+    class Meta:
+        verbose_name = _("visitor")
+        verbose_name_plural = _("visitors")
+        indexes = [models.Index(fields=["checkpoint", "arrived_at"], name="visitor_by_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household__isnull=False) | ~Q(visiting=""),
+                name="visitor_visits_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def self_registered(self) -> bool:
+        return self.registered_by_id is None

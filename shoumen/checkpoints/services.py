@@ -18,6 +18,7 @@ from shoumen.alerts.services import alert_raise
 from shoumen.audit.services import audit_event_record
 from shoumen.checkpoints import signing
 from shoumen.checkpoints.models import (
+    VISITOR_PHONE_CONTEXT,
     Checkpoint,
     Direction,
     Pass,
@@ -26,11 +27,15 @@ from shoumen.checkpoints.models import (
     Scan,
     Verdict,
     VerdictReason,
+    Visitor,
 )
+from shoumen.lib import crypto
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
 from shoumen.lib.names import mask_name
 from shoumen.lib.partitions import ensure_day_partitions
+from shoumen.lib.phones import InvalidPhone, mask_phone, normalize_phone
+from shoumen.lib.text import clean_line
 from shoumen.observation.models import ISOLATION_KINDS, Observation, ObservationStatus
 from shoumen.places.models import OrgUnit
 from shoumen.registry.models import Person, Status
@@ -352,3 +357,90 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
                 owner=staff[0] if staff else None,
             )
     return results
+
+
+# ---------------------------------------------------------------- visitors
+
+ERR_VISITOR_NAME = _("Enter the visitor's name.")
+ERR_VISITOR_REASON = _("Enter the reason for the visit.")
+ERR_VISITOR_TARGET = _("Choose the household visited, or enter the address.")
+ERR_VISITOR_HOUSEHOLD = _("That household is not in this community.")
+ERR_ALREADY_LEFT = _("This visitor has already left.")
+
+
+def _visitor_errors(checkpoint: Checkpoint, values) -> tuple[dict, dict]:
+    errors: dict[str, list] = {}
+    clean = {
+        "name": clean_line(values.get("name") or "")[:50],
+        "reason": clean_line(values.get("reason") or "")[:100],
+        "visiting": clean_line(values.get("visiting") or "")[:100],
+        "household": values.get("household"),
+        "temperature": values.get("temperature"),
+    }
+    if not clean["name"]:
+        errors["name"] = [ERR_VISITOR_NAME]
+    if not clean["reason"]:
+        errors["reason"] = [ERR_VISITOR_REASON]
+    household = clean["household"]
+    if household is None and not clean["visiting"]:
+        errors["visiting"] = [ERR_VISITOR_TARGET]
+    if household is not None and not household.grid.path.startswith(checkpoint.community.path):
+        errors["household"] = [ERR_VISITOR_HOUSEHOLD]
+    temperature = clean["temperature"]
+    if temperature is not None and not Decimal("34") <= Decimal(temperature) <= Decimal("43"):
+        errors["temperature"] = [ERR_SCAN_TEMPERATURE]
+    try:
+        clean["phone"] = normalize_phone(values.get("phone") or "")
+    except InvalidPhone as exc:
+        errors["phone"] = [exc.message]
+    return errors, clean
+
+
+@transaction.atomic
+def visitor_register(*, actor, checkpoint: Checkpoint, client_uuid, **values) -> Visitor:
+    """Register a visitor at a post: by its volunteer, or (``actor`` None) by the visitor
+    through the post's own QR. A replayed client UUID returns the first registration."""
+    if actor is not None:
+        require(actor, Perm.SCAN_PASSES, checkpoint.community)
+    existing = Visitor.objects.filter(client_uuid=client_uuid).first()
+    if existing is not None:
+        return existing
+    errors, clean = _visitor_errors(checkpoint, values)
+    if errors:
+        raise ValidationError(errors)
+    phone = clean.pop("phone")
+    visitor = Visitor.objects.create(
+        checkpoint=checkpoint,
+        phone_encrypted=crypto.encrypt(phone, context=VISITOR_PHONE_CONTEXT),
+        phone_last4=phone[-4:],
+        arrived_at=timezone.now(),
+        registered_by=actor,
+        client_uuid=client_uuid,
+        **clean,
+    )
+    audit_event_record(
+        actor=actor,
+        action="visitor.register",
+        target=visitor,
+        org_path=checkpoint.community.path,
+        changes={"phone": mask_phone(phone), "checkpoint": checkpoint.name},
+        actor_label=None if actor is not None else "visitor self-registration",
+    )
+    return visitor
+
+
+@transaction.atomic
+def visitor_leave(*, actor, visitor: Visitor) -> Visitor:
+    require(actor, Perm.SCAN_PASSES, visitor.checkpoint.community)
+    visitor = Visitor.objects.select_for_update().get(pk=visitor.pk)
+    if visitor.left_at is not None:
+        raise ValidationError(ERR_ALREADY_LEFT)
+    visitor.left_at = timezone.now()
+    visitor.save(update_fields=["left_at"])
+    audit_event_record(
+        actor=actor,
+        action="visitor.leave",
+        target=visitor,
+        org_path=visitor.checkpoint.community.path,
+    )
+    return visitor

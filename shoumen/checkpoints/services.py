@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +37,7 @@ from shoumen.lib.partitions import ensure_day_partitions
 from shoumen.lib.phones import InvalidPhone, mask_phone, normalize_phone
 from shoumen.lib.text import clean_line
 from shoumen.observation.models import ISOLATION_KINDS, Observation, ObservationStatus
-from shoumen.places.models import OrgUnit
+from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import Person, Status
 
 ERR_NOT_RESIDENT = _("Only current residents get a pass.")
@@ -444,3 +444,83 @@ def visitor_leave(*, actor, visitor: Visitor) -> Visitor:
         org_path=visitor.checkpoint.community.path,
     )
     return visitor
+
+
+# ---------------------------------------------------------------- checkpoints
+
+ERR_CHECKPOINT_LEVEL = _("Checkpoints belong to a community.")
+ERR_CHECKPOINT_NAME = _("Enter the checkpoint's name.")
+ERR_CHECKPOINT_NAME_TAKEN = _("This community already has a checkpoint with that name.")
+ERR_CHECKPOINT_HOURS = _("Give both opening and closing times, or neither (open all day).")
+ERR_CHECKPOINT_BUILDING = _("Choose buildings of this community only.")
+
+
+def _checkpoint_values(community, values) -> dict:
+    errors: dict[str, list] = {}
+    name = clean_line(values.get("name") or "")[:100]
+    if not name:
+        errors["name"] = [ERR_CHECKPOINT_NAME]
+    opens_at, closes_at = values.get("opens_at"), values.get("closes_at")
+    if (opens_at is None) != (closes_at is None):
+        errors["opens_at"] = [ERR_CHECKPOINT_HOURS]
+    buildings = list(values.get("buildings") or [])
+    if any(not b.grid.path.startswith(community.path) for b in buildings):
+        errors["buildings"] = [ERR_CHECKPOINT_BUILDING]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "location": clean_line(values.get("location") or "")[:200],
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "buildings": buildings,
+    }
+
+
+def _save_checkpoint(checkpoint: Checkpoint, buildings) -> None:
+    try:
+        with transaction.atomic():
+            checkpoint.save()
+    except IntegrityError:
+        raise ValidationError({"name": [ERR_CHECKPOINT_NAME_TAKEN]}) from None
+    checkpoint.buildings.set(buildings)
+
+
+@transaction.atomic
+def checkpoint_create(*, actor, community: OrgUnit, **values) -> Checkpoint:
+    require(actor, Perm.MANAGE_CHECKPOINTS, community)
+    if community.level != Level.COMMUNITY:
+        raise ValidationError({"community": [ERR_CHECKPOINT_LEVEL]})
+    clean = _checkpoint_values(community, values)
+    buildings = clean.pop("buildings")
+    checkpoint = Checkpoint(community=community, **clean)
+    _save_checkpoint(checkpoint, buildings)
+    audit_event_record(
+        actor=actor,
+        action="checkpoint.create",
+        target=checkpoint,
+        org_path=community.path,
+        changes={**{k: str(v) for k, v in clean.items()}, "buildings": [b.pk for b in buildings]},
+    )
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_update(*, actor, checkpoint: Checkpoint, **values) -> Checkpoint:
+    require(actor, Perm.MANAGE_CHECKPOINTS, checkpoint.community)
+    clean = _checkpoint_values(checkpoint.community, values)
+    buildings = clean.pop("buildings")
+    before = {k: str(getattr(checkpoint, k)) for k in clean}
+    for name, value in clean.items():
+        setattr(checkpoint, name, value)
+    checkpoint.is_active = bool(values.get("is_active", checkpoint.is_active))
+    _save_checkpoint(checkpoint, buildings)
+    after = {k: str(getattr(checkpoint, k)) for k in clean}
+    audit_event_record(
+        actor=actor,
+        action="checkpoint.update",
+        target=checkpoint,
+        org_path=checkpoint.community.path,
+        changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
+    )
+    return checkpoint

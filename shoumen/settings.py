@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "shoumen.observation",
     "shoumen.alerts",
     "shoumen.checkpoints",
+    "shoumen.screening",
 ]
 
 MIDDLEWARE = [

@@ -32,10 +32,13 @@ class Perm(models.TextChoices):
     MANAGE_PASSES = "manage_passes", _("Issue and revoke checkpoint passes")
     MANAGE_CHECKPOINTS = "manage_checkpoints", _("Set up checkpoints")
     SCAN_PASSES = "scan_passes", _("Check passes at a checkpoint")
+    MANAGE_SCREENING = "manage_screening", _("Create screening rounds and assign visits")
+    RECORD_VISITS = "record_visits", _("Record household visits")
 
 
-# Everyone who follows key persons up.
+# Everyone who follows key persons up and visits households.
 _FOLLOW_UP = {
+    Perm.RECORD_VISITS,
     Perm.VIEW_OBSERVATIONS,
     Perm.MANAGE_OBSERVATIONS,
     Perm.RECORD_HEALTH_REPORTS,
@@ -47,6 +50,7 @@ _OFFICER = {
     Perm.MANAGE_PASSES,
     Perm.MANAGE_CHECKPOINTS,
     Perm.SCAN_PASSES,
+    Perm.MANAGE_SCREENING,
     Perm.VIEW_REGISTRY,
     Perm.EDIT_REGISTRY,
     Perm.REVEAL_SENSITIVE,

@@ -98,7 +98,10 @@ class TemperatureForm(_ReportSlotForm, StyledForm):
         ),
     )
     symptoms = forms.MultipleChoiceField(
-        label=_("Symptoms"), choices=symptom_choices, required=False
+        label=_("Symptoms"),
+        choices=symptom_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     source = forms.ChoiceField(
         label=_("How"),

@@ -236,6 +236,7 @@ def _messages(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def _locked_active(obs: Observation) -> Observation:
+    # Lock this row only: person is nullable (an outer join) and PostgreSQL will not lock one.
     obs = (
         Observation.objects.select_for_update(of=("self",))
         .select_related("grid", "person")

@@ -50,6 +50,49 @@ def _import_job(w):
 
 # ledgers: import (end)
 
+# observation and alerts: pages
+FOLLOW_UP = set(PERSONAS) - {"volunteer"}
+FOLLOW_UP_PAGE = _expect(403, **_for(FOLLOW_UP, 200, 403))
+RECEIVERS = {"admin_user", "district_officer", "street_officer"}  # of community C2
+
+
+def _observation(w):
+    """An active observation of 单明 in grid A."""
+    from shoumen.observation.models import Kind, Observation, Reason
+    from shoumen.observation.services import observation_start
+
+    found = Observation.objects.filter(person=w.shan, status="active").first()
+    return found or observation_start(
+        actor=w.admin_user, person=w.shan, kind=Kind.HOME_MONITORING, reason=Reason.OTHER
+    )
+
+
+def _transfer(w):
+    """曾丽's observation in grid A, waiting for community C2 to accept it."""
+    from shoumen.observation.models import Kind, Observation, Reason
+    from shoumen.observation.services import observation_start, observation_transfer_request
+
+    found = Observation.objects.filter(person=w.zeng, transfer_to__isnull=False).first()
+    if found is not None:
+        return found
+    obs = observation_start(
+        actor=w.admin_user, person=w.zeng, kind=Kind.HOME_MONITORING, reason=Reason.OTHER
+    )
+    return observation_transfer_request(
+        actor=w.admin_user, observation=obs, to_community=w.unit("C2"), reason="搬到女儿家"
+    )
+
+
+def _alert(w):
+    from shoumen.alerts.models import Cause
+    from shoumen.alerts.services import alert_raise
+
+    alert, _ = alert_raise(person=w.shan, cause=Cause.FEVER, details={"temperature": "37.8"})
+    return alert
+
+
+# observation and alerts: pages (end)
+
 ROUTES = {
     "home": (lambda w: [], _expect(200)),
     "accounts:login": (lambda w: [], _expect(302, anonymous=200)),
@@ -99,9 +142,33 @@ ROUTES = {
     "ledgers:import_confirm": (lambda w: [_import_job(w).pk], POST_ONLY),
     "ledgers:import_errors": (lambda w: [_import_job(w).pk], GRID_A_PAGE),
     # ledgers: import (end)
+    # observation and alerts: pages
+    "observation:today": (lambda w: [], FOLLOW_UP_PAGE),
+    "observation:today_report": (lambda w: [_observation(w).pk], POST_ONLY),
+    "observation:today_temperature": (lambda w: [_observation(w).pk], GRID_A_PAGE),
+    "observation:list": (lambda w: [], FOLLOW_UP_PAGE),
+    "observation:bulk": (lambda w: [], FOLLOW_UP_PAGE),
+    "observation:transfers": (lambda w: [], FOLLOW_UP_PAGE),
+    "observation:detail": (lambda w: [_observation(w).pk], GRID_A_PAGE),
+    "observation:complete": (lambda w: [_observation(w).pk], GRID_A_PAGE),
+    "observation:close": (lambda w: [_observation(w).pk], GRID_A_PAGE),
+    "observation:extend": (lambda w: [_observation(w).pk], GRID_A_PAGE),
+    "observation:assign": (lambda w: [_observation(w).pk], GRID_A_PAGE),
+    "observation:transfer": (lambda w: [_observation(w).pk], GRID_A_PAGE),
+    "observation:transfer_cancel": (lambda w: [_transfer(w).pk], GRID_A_PAGE),
+    "observation:transfer_accept": (
+        lambda w: [_transfer(w).pk],
+        _expect(404, **_for(RECEIVERS, 200, 404)),
+    ),
+    "observation:start": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "alerts:list": (lambda w: [], FOLLOW_UP_PAGE),
+    "alerts:detail": (lambda w: [_alert(w).pk], GRID_A_PAGE),
+    "alerts:acknowledge": (lambda w: [_alert(w).pk], POST_ONLY),
+    "alerts:resolve": (lambda w: [_alert(w).pk], POST_ONLY),
+    # observation and alerts: pages (end)
 }
 
-PAGE_NAMESPACES = ("accounts", "places", "registry", "ledgers")
+PAGE_NAMESPACES = ("accounts", "places", "registry", "ledgers", "observation", "alerts")
 
 
 def _page_route_names():
@@ -172,12 +239,35 @@ POST_ROUTES = {
     "ledgers:import_confirm": GRID_A_FORM,
     "ledgers:import_errors": READ_ONLY,
     # ledgers: import (end)
+    # observation and alerts: pages
+    "observation:today": READ_ONLY,
+    "observation:today_report": GRID_A_FORM,
+    "observation:today_temperature": GRID_A_FORM,
+    "observation:list": READ_ONLY,
+    "observation:bulk": _expect(403, **_for(FOLLOW_UP, 400, 403)),
+    "observation:transfers": READ_ONLY,
+    "observation:detail": READ_ONLY,
+    "observation:close": GRID_A_FORM,
+    "observation:extend": GRID_A_FORM,
+    "observation:assign": GRID_A_FORM,
+    "observation:transfer": GRID_A_FORM,
+    "observation:transfer_cancel": GRID_A_FORM,
+    "observation:transfer_accept": _expect(404, **_for(RECEIVERS, 400, 404)),
+    "observation:start": GRID_A_FORM,
+    "alerts:list": READ_ONLY,
+    "alerts:detail": READ_ONLY,
+    "alerts:resolve": GRID_A_FORM,
+    # observation and alerts: pages (end)
 }
+# Covered one by one in tests/observation/test_observation_pages.py and
+# tests/alerts/test_alert_pages.py.
 CHANGE_ON_EMPTY_POST = {
     "accounts:login",
     "accounts:logout",
     "accounts:user_revoke",
     "accounts:user_active",
+    "observation:complete",
+    "alerts:acknowledge",
 }
 
 

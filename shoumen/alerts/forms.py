@@ -1,0 +1,31 @@
+"""Forms parse and shape input only; the services validate and write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shoumen.alerts.models import Cause, Outcome
+from shoumen.alerts.selectors import STATE_ALL, STATE_OPEN, STATE_RESOLVED
+from shoumen.lib.forms import StyledForm
+
+
+class AlertFiltersForm(StyledForm):
+    state = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (STATE_OPEN, _("Open")),
+            (STATE_RESOLVED, _("Resolved")),
+            (STATE_ALL, _("All")),
+        ],
+        required=False,
+    )
+    mine = forms.BooleanField(label=_("Mine only"), required=False)
+    cause = forms.ChoiceField(
+        label=_("Cause"), choices=[("", _("Any cause")), *Cause.choices], required=False
+    )
+
+
+class ResolveForm(StyledForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("— choose —")), *Outcome.choices], required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

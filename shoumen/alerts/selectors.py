@@ -1,0 +1,95 @@
+"""Reads of alerts that feed pages, scoped by the actor."""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from shoumen.accounts.roles import Perm, Role
+from shoumen.accounts.scoping import assignments_of, scope_q
+from shoumen.alerts.models import OPEN_STATUSES, Alert, AlertStatus, EscalationLevel
+
+# The ladder step each role is called to: escalated alerts reach them there.
+ESCALATED_TO = {
+    Role.COMMUNITY_STAFF: EscalationLevel.COMMUNITY,
+    Role.STREET_OFFICER: EscalationLevel.STREET,
+}
+
+STATE_OPEN = "open"
+STATE_RESOLVED = "resolved"
+STATE_ALL = "all"
+
+
+def alerts_visible_to(user, perm: str = Perm.HANDLE_ALERTS) -> QuerySet[Alert]:
+    return Alert.objects.filter(scope_q(user, perm, "grid__path"))
+
+
+def mine_q(user) -> Q:
+    """Alerts that are the actor's to act on: owned, or escalated to the actor's step of
+    the ladder within the unit they are assigned to."""
+    parts = [Q(owner=user)]
+    for role, path in assignments_of(user):
+        level = ESCALATED_TO.get(Role(role))
+        if level is not None:
+            parts.append(Q(level__gte=level, grid__path__startswith=path))
+    return reduce(or_, parts)
+
+
+@dataclass(frozen=True)
+class AlertFilters:
+    state: str = STATE_OPEN
+    mine: bool = False
+    cause: str = ""
+
+
+def alerts_list(user, filters: AlertFilters) -> QuerySet[Alert]:
+    """Scoped alerts, the most urgent first (earliest due)."""
+    qs = alerts_visible_to(user)
+    if filters.state == STATE_OPEN:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif filters.state == STATE_RESOLVED:
+        qs = qs.filter(status=AlertStatus.RESOLVED)
+    if filters.mine:
+        qs = qs.filter(mine_q(user))
+    if filters.cause:
+        qs = qs.filter(cause=filters.cause)
+    order = ("due_at", "pk") if filters.state == STATE_OPEN else ("-opened_at", "-pk")
+    return qs.select_related("person", "grid", "owner").order_by(*order)
+
+
+def alert_for(user, *, pk: int, perm: str = Perm.HANDLE_ALERTS) -> Alert:
+    """One alert in scope, or Alert.DoesNotExist."""
+    return (
+        alerts_visible_to(user, perm)
+        .select_related(
+            "person__household__building",
+            "grid",
+            "owner",
+            "observation",
+            "acknowledged_by",
+            "resolved_by",
+        )
+        .get(pk=pk)
+    )
+
+
+def open_alerts_of(person_ids) -> dict[int, list[Alert]]:
+    """Open alerts of a few persons (the caller scoped them), by person."""
+    found: dict[int, list[Alert]] = {}
+    for alert in Alert.objects.filter(
+        person_id__in=list(person_ids), status__in=OPEN_STATUSES
+    ).order_by("due_at"):
+        assert alert.person_id is not None
+        found.setdefault(alert.person_id, []).append(alert)
+    return found
+
+
+def alerts_of_person(user, person_id: int, *, limit: int = 20) -> list[Alert]:
+    """A person's alerts in the actor's scope, newest first."""
+    return list(
+        alerts_visible_to(user, Perm.VIEW_OBSERVATIONS)
+        .filter(person_id=person_id)
+        .select_related("owner")
+        .order_by("-opened_at", "-pk")[:limit]
+    )

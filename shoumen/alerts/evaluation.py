@@ -106,22 +106,20 @@ def _apply(
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH c AS ({candidates_sql})
             UPDATE {ALERTS} SET hits = hits + 1, last_seen_at = %s, details = {_json_sql()}
             WHERE cause = %s AND status IN (%s, %s) AND last_seen_at < %s
-              AND person_id IN (SELECT person_id FROM c)
+              AND person_id IN (SELECT c.person_id FROM ({candidates_sql}) c)
             """,
-            [*params, _dt(now), details_json, cause, *open_statuses, _dt(counted_since)],
+            [_dt(now), details_json, cause, *open_statuses, _dt(counted_since), *params],
         )
         result.updated = max(cursor.rowcount, 0)
         cursor.execute(
             f"""
-            WITH c AS ({candidates_sql})
             INSERT INTO {ALERTS} (person_id, grid_id, observation_id, cause, status, level,
                 owner_id, opened_at, due_at, last_seen_at, hits, details, outcome, outcome_note)
             SELECT c.person_id, c.grid_id, c.observation_id, %s, 'open', 0,
                 c.responsible_id, %s, %s, %s, 1, {_json_sql()}, '', ''
-            FROM c
+            FROM ({candidates_sql}) c
             WHERE NOT EXISTS (
                 SELECT 1 FROM {ALERTS} a
                 WHERE a.person_id = c.person_id AND a.cause = %s AND a.status IN (%s, %s)
@@ -129,12 +127,12 @@ def _apply(
             ON CONFLICT DO NOTHING
             """,
             [
-                *params,
                 cause,
                 _dt(now),
                 _dt(due),
                 _dt(now),
                 details_json,
+                *params,
                 cause,
                 *open_statuses,
             ],

@@ -17,7 +17,7 @@ def at(hour: int, minute: int = 0, day: datetime.date = DAY) -> datetime.datetim
 
 def observe(world, person, *, kind=Kind.HOME_MONITORING, **values):
     values = {"reason": Reason.OTHER, **values}
-    return observation_start(actor=world.community_staff, person=person, kind=kind, **values)
+    return observation_start(actor=world.admin_user, person=person, kind=kind, **values)
 
 
 def report(world, person, *, day=DAY, slot=Slot.MORNING, **values):
@@ -30,7 +30,7 @@ def report(world, person, *, day=DAY, slot=Slot.MORNING, **values):
         "client_uuid": uuid.uuid4(),
         **values,
     }
-    return health_report_record(actor=world.grid_worker, **row).report
+    return health_report_record(actor=world.admin_user, **row).report
 
 
 def not_reached(world, person, *, day=DAY, slot=Slot.MORNING):

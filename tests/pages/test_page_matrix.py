@@ -50,6 +50,14 @@ def _import_job(w):
 
 # ledgers: import (end)
 
+
+def _note(w):
+    """A message in the grid worker's inbox: only the grid worker may mark it read."""
+    from shoumen.alerts.models import Notification
+
+    return Notification.objects.create(recipient=w.grid_worker, title="提醒")
+
+
 ROUTES = {
     "home": (lambda w: [], _expect(200)),
     "accounts:login": (lambda w: [], _expect(302, anonymous=200)),
@@ -99,9 +107,24 @@ ROUTES = {
     "ledgers:import_confirm": (lambda w: [_import_job(w).pk], POST_ONLY),
     "ledgers:import_errors": (lambda w: [_import_job(w).pk], GRID_A_PAGE),
     # ledgers: import (end)
+    # alerts: inbox, rules; observation ledgers
+    "inbox:list": (lambda w: [], _expect(200)),
+    "inbox:read": (lambda w: [_note(w).pk], POST_ONLY),
+    "inbox:read_all": (lambda w: [], POST_ONLY),
+    "alert_rules:edit": (lambda w: [], _expect(403, admin_user=200)),
+    "observation_ledgers:download": (lambda w: [], _expect(403, **_for(MANAGERS, 200, 403))),
+    # alerts: inbox, rules; observation ledgers (end)
 }
 
-PAGE_NAMESPACES = ("accounts", "places", "registry", "ledgers")
+PAGE_NAMESPACES = (
+    "accounts",
+    "places",
+    "registry",
+    "ledgers",
+    "inbox",
+    "alert_rules",
+    "observation_ledgers",
+)
 
 
 def _page_route_names():
@@ -172,8 +195,15 @@ POST_ROUTES = {
     "ledgers:import_confirm": GRID_A_FORM,
     "ledgers:import_errors": READ_ONLY,
     # ledgers: import (end)
+    # alerts: inbox, rules; observation ledgers
+    "inbox:list": READ_ONLY,
+    "alert_rules:edit": _expect(403, admin_user=400),
+    "observation_ledgers:download": MANAGER_FORM,
+    # alerts: inbox, rules; observation ledgers (end)
 }
 CHANGE_ON_EMPTY_POST = {
+    "inbox:read",  # the user's own message (covered in tests/alerts/test_inbox.py)
+    "inbox:read_all",
     "accounts:login",
     "accounts:logout",
     "accounts:user_revoke",

@@ -2,8 +2,9 @@
 
 Each rule is a handful of set-based SQL statements over everyone under observation (no
 loop over persons): update the open alerts the rule hits again, insert the new ones (one
-open alert per person and cause, kept by the database's partial unique index), put one
-inbox message per new alert, then send one grouped email/SMS copy per owner. The SQL is
+open alert per person and cause, kept by the database's partial unique index), then put
+one inbox message per owner and cause with the number of new alerts, and send its
+email/SMS copy. The SQL is
 written once for PostgreSQL and SQLite.
 
 A repeat counts once per missed slot (non-reporting) or once per day (lost contact,
@@ -17,23 +18,21 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shoumen.alerts.models import Alert, AlertRules, AlertStatus, Cause, Notification
 from shoumen.alerts.notify import ALERTS_COPY, COPY_SUBJECT, send_copies
 from shoumen.alerts.rules import current_rules, slot_deadline
-from shoumen.alerts.services import TITLE_NEW
 from shoumen.audit.services import audit_event_record
 from shoumen.observation.models import HealthReport, Observation, Slot
-from shoumen.registry.models import Person
 
 RULES_LABEL = "alert rules"
-NAME_MARK = "\x00"
+TITLE_OPENED = _("%(count)d new alerts (%(cause)s), to handle by %(due)s")
 
 OBS = Observation._meta.db_table
 REPORTS = HealthReport._meta.db_table
 ALERTS = Alert._meta.db_table
 NOTES = Notification._meta.db_table
-PERSONS = Person._meta.db_table
 
 
 @dataclass
@@ -156,24 +155,9 @@ def _apply(
 
 
 def _notify_new(cursor, *, cause: str, now: datetime.datetime, due: datetime.datetime, count: int):
-    """One inbox message per alert opened in this run (found by its ``opened_at``) and one
-    grouped copy per owner."""
-    label = Cause(cause).label
-    title = str(
-        TITLE_NEW
-        % {"cause": label, "name": NAME_MARK, "due": timezone.localtime(due).strftime("%H:%M")}
-    )
-    before, after = title.split(NAME_MARK, 1)
-    cursor.execute(
-        f"""
-        INSERT INTO {NOTES} (recipient_id, alert_id, title, body, created_at)
-        SELECT a.owner_id, a.id, %s || p.name || %s, '', %s
-        FROM {ALERTS} a JOIN {PERSONS} p ON p.id = a.person_id
-        WHERE a.cause = %s AND a.opened_at = %s AND a.status = 'open'
-          AND a.owner_id IS NOT NULL
-        """,
-        [before, after, _dt(now), cause, _dt(now)],
-    )
+    """One inbox message (and one email/SMS copy) per owner for the alerts of ``cause``
+    opened in this run, found by their ``opened_at``: a worker with 40 persons who missed
+    the morning report gets one message that points to the list, not 40."""
     cursor.execute(
         f"""
         SELECT owner_id, COUNT(*) FROM {ALERTS}
@@ -182,12 +166,22 @@ def _notify_new(cursor, *, cause: str, now: datetime.datetime, due: datetime.dat
         """,
         [cause, _dt(now)],
     )
+    per_owner = cursor.fetchall()
+    label = Cause(cause).label
+    hhmm = timezone.localtime(due).strftime("%H:%M")
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=owner,
+                title=str(TITLE_OPENED % {"count": n, "cause": label, "due": hhmm})[:200],
+            )
+            for owner, n in per_owner
+        ],
+        batch_size=2000,
+    )
     subject = str(COPY_SUBJECT % {"title": label})
     send_copies(
-        {
-            owner: (subject, str(ALERTS_COPY % {"count": n, "cause": label}))
-            for owner, n in cursor.fetchall()
-        }
+        {owner: (subject, str(ALERTS_COPY % {"count": n, "cause": label})) for owner, n in per_owner}
     )
 
 

@@ -23,6 +23,7 @@ from shoumen.audit.services import audit_event_record
 from shoumen.ledgers import exports
 from shoumen.ledgers.export_services import export_allowed
 from shoumen.lib.dates import today
+from shoumen.lib.phones import national_digits
 from shoumen.observation.models import (
     SYMPTOMS,
     HealthReport,
@@ -105,7 +106,10 @@ def _id(o: Observation, ctx: Ctx) -> str:
 
 
 def _phone(o: Observation, ctx: Ctx) -> str:
-    return o.person.phone() if ctx.unmasked else o.person.phone_masked
+    if not ctx.unmasked:
+        return o.person.phone_masked
+    phone = o.person.phone()
+    return national_digits(phone) if phone else ""
 
 
 def _age(o: Observation, ctx: Ctx) -> int | str:

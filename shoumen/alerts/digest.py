@@ -45,9 +45,7 @@ def digest_for(
     observations = Observation.objects.filter(
         status=ObservationStatus.ACTIVE, grid__path__startswith=path, person__isnull=False
     )
-    reported_today = Exists(
-        HealthReport.objects.filter(person_id=OuterRef("person_id"), date=day)
-    )
+    reported_today = Exists(HealthReport.objects.filter(person_id=OuterRef("person_id"), date=day))
     counts = observations.aggregate(
         active=Count("id"),
         persons=Count("person_id", distinct=True),

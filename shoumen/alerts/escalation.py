@@ -65,8 +65,7 @@ def _climb(alerts: list[Alert], level: int, now: datetime.datetime, step: dateti
     received: dict[int, int] = defaultdict(int)
     for alert in alerts:
         users = holders.get(unit_path[alert.pk], [])
-        before = {"level": alert.level, "owner": alert.owner_id, "due_at": alert.due_at}
-        was_due = alert.due_at
+        was_level, was_owner, was_due = alert.level, alert.owner_id, alert.due_at
         alert.level = level
         alert.owner_id = users[0] if users else None
         alert.due_at = alert.due_at + step
@@ -74,7 +73,7 @@ def _climb(alerts: list[Alert], level: int, now: datetime.datetime, step: dateti
             TITLE_ESCALATED
             % {
                 "cause": alert.get_cause_display(),
-                "name": names.get(alert.person_id, "-"),
+                "name": names.get(alert.person_id or 0, "-"),
                 "due": timezone.localtime(was_due).strftime("%m-%d %H:%M"),
             }
         )[:200]
@@ -87,9 +86,9 @@ def _climb(alerts: list[Alert], level: int, now: datetime.datetime, step: dateti
                 "target": alert,
                 "org_path": alert.grid.path,
                 "changes": {
-                    "level": [before["level"], level],
-                    "owner": [before["owner"], alert.owner_id],
-                    "due_at": [before["due_at"].isoformat(), alert.due_at.isoformat()],
+                    "level": [was_level, level],
+                    "owner": [was_owner, alert.owner_id],
+                    "due_at": [was_due.isoformat(), alert.due_at.isoformat()],
                     "notified": len(users),
                 },
             }

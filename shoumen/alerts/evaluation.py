@@ -181,7 +181,10 @@ def _notify_new(cursor, *, cause: str, now: datetime.datetime, due: datetime.dat
     )
     subject = str(COPY_SUBJECT % {"title": label})
     send_copies(
-        {owner: (subject, str(ALERTS_COPY % {"count": n, "cause": label})) for owner, n in per_owner}
+        {
+            owner: (subject, str(ALERTS_COPY % {"count": n, "cause": label}))
+            for owner, n in per_owner
+        }
     )
 
 
@@ -271,4 +274,3 @@ def alerts_evaluate(*, now: datetime.datetime | None = None) -> EvaluationResult
         result.rules.append(evaluate_lost_contact(rules, now))
         result.rules.append(evaluate_release_check(rules, now))
     return result
-

@@ -33,14 +33,15 @@ def _send_after_commit(copies: list[Copy]) -> None:
         transaction.on_commit(lambda: deliver(copies))
 
 
-def notify(
-    *, recipients: Iterable, title: str, body: str = "", alert=None
-) -> list[Notification]:
+def notify(*, recipients: Iterable, title: str, body: str = "", alert=None) -> list[Notification]:
     """Put a message in each recipient's inbox and send the email and SMS copies once the
     transaction commits."""
     users = list({u.pk: u for u in recipients if u is not None}.values())
     notes = Notification.objects.bulk_create(
-        [Notification(recipient=u, alert=alert, title=str(title)[:200], body=str(body)) for u in users]
+        [
+            Notification(recipient=u, alert=alert, title=str(title)[:200], body=str(body))
+            for u in users
+        ]
     )
     text = alert_copy_text(alert) if alert is not None else f"{title}\n{body}".strip()
     subject = str(COPY_SUBJECT % {"title": alert.get_cause_display() if alert else title})

@@ -1,4 +1,7 @@
+from typing import cast
+
 from django import forms
+from django.db.models import Field
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.alerts.models import AlertRules
@@ -11,7 +14,8 @@ ERR_REQUIRED = _("Enter a value.")
 def _field(name: str) -> forms.Field:
     """The model field's form field (type and label); the ranges are checked by the service,
     so the messages are the same wherever the rules are changed."""
-    field = AlertRules._meta.get_field(name).formfield()
+    field = cast(Field, AlertRules._meta.get_field(name)).formfield()
+    assert field is not None
     if isinstance(field, forms.TimeField):
         field.widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     field.required = True

@@ -57,9 +57,9 @@ def _errors(v: dict[str, Any]) -> dict[str, list]:
         errors["morning_deadline"] = [ERR_MORNING_RANGE]
     if not datetime.time(12) <= afternoon <= datetime.time(22):
         errors["afternoon_deadline"] = [ERR_AFTERNOON_RANGE]
-    if not errors.get("morning_deadline") and not errors.get("afternoon_deadline"):
-        if morning >= afternoon:
-            errors["afternoon_deadline"] = [ERR_DEADLINE_ORDER]
+    deadlines_valid = not errors.get("morning_deadline") and not errors.get("afternoon_deadline")
+    if deadlines_valid and morning >= afternoon:
+        errors["afternoon_deadline"] = [ERR_DEADLINE_ORDER]
     if not 1 <= v["lost_contact_days"] <= 7:
         errors["lost_contact_days"] = [ERR_LOST_DAYS]
     for name in MINUTE_FIELDS:

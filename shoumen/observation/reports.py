@@ -11,10 +11,11 @@ unless the actor may export sensitive data and gives a reason; every export audi
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Field, IntegerField, Q, QuerySet, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,7 @@ from shoumen.observation.models import (
 )
 from shoumen.observation.selectors import observations_visible_to
 from shoumen.places.models import OrgUnit
-from shoumen.registry.models import Sex
+from shoumen.registry.models import Person, Sex
 
 KEY_PERSONS = "key_persons"
 FOLLOW_UP = "follow_up"
@@ -96,24 +97,30 @@ def _labels() -> dict[str, dict[str, str]]:
         "sex": table(Sex.choices),
         "source": table(Source.choices),
         "symptom": {
-            name: str(HealthReport._meta.get_field(name).verbose_name) for name in SYMPTOMS
+            name: str(cast(Field, HealthReport._meta.get_field(name)).verbose_name)
+            for name in SYMPTOMS
         },
     }
 
 
+def _p(o: Observation) -> Person:
+    assert o.person is not None  # the ledgers leave out anonymised observations
+    return o.person
+
+
 def _id(o: Observation, ctx: Ctx) -> str:
-    return o.person.id_number() if ctx.unmasked else o.person.id_number_masked
+    return _p(o).id_number() if ctx.unmasked else _p(o).id_number_masked
 
 
 def _phone(o: Observation, ctx: Ctx) -> str:
     if not ctx.unmasked:
-        return o.person.phone_masked
-    phone = o.person.phone()
+        return _p(o).phone_masked
+    phone = _p(o).phone()
     return national_digits(phone) if phone else ""
 
 
 def _age(o: Observation, ctx: Ctx) -> int | str:
-    age = o.person.age_on(ctx.day)
+    age = _p(o).age_on(ctx.day)
     return "" if age is None else age
 
 
@@ -122,7 +129,7 @@ def _iso(value: datetime.date | None) -> str:
 
 
 def _report(o: Observation, ctx: Ctx, slot: str) -> HealthReport | None:
-    return ctx.reports.get((o.person_id, slot))
+    return ctx.reports.get((o.person_id or 0, slot))
 
 
 def _temperature(slot: str):
@@ -165,7 +172,7 @@ def _reached(o: Observation, ctx: Ctx) -> str:
 
 
 def _address(o: Observation, ctx: Ctx) -> str:
-    return o.person.household.label
+    return _p(o).household.label
 
 
 def _responsible(o: Observation, ctx: Ctx) -> str:

@@ -37,7 +37,9 @@ def test_the_digest_goes_to_officials_only_and_names_nobody(world, day_in_progre
     with time_machine.travel(at(16, 30), tick=False):
         digests_send(now=at(16, 30))
     recipients = set(
-        Notification.objects.filter(alert__isnull=True).values_list("recipient__username", flat=True)
+        Notification.objects.filter(alert__isnull=True).values_list(
+            "recipient__username", flat=True
+        )
     )
     assert recipients == {"street_officer", "district_officer", "outsider"}
     note = Notification.objects.get(recipient=world.street_officer, alert__isnull=True)

@@ -35,9 +35,7 @@ def test_no_alert_before_the_morning_deadline(observed):
     assert not Alert.objects.exists()
 
 
-def test_a_missing_morning_report_raises_non_reporting_owned_by_the_responsible(
-    world, observed
-):
+def test_a_missing_morning_report_raises_non_reporting_owned_by_the_responsible(world, observed):
     with time_machine.travel(at(9), tick=False):
         report(world, world.zeng)
     evaluate(at(10, 5))

@@ -11,8 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def notes(world):
     return [
-        Notification.objects.create(recipient=world.grid_worker, title=f"消息{i}")
-        for i in range(3)
+        Notification.objects.create(recipient=world.grid_worker, title=f"消息{i}") for i in range(3)
     ] + [Notification.objects.create(recipient=world.neighbour_worker, title="别人的消息")]
 
 

@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from shoumen.alerts.rules import current_rules
 from shoumen.alerts.rules_services import (
+    EDITABLE,
     ERR_DEADLINE_ORDER,
     ERR_ILI_BELOW_FEVER,
     ERR_LOST_DAYS,
     ERR_MINUTES,
-    EDITABLE,
     alert_rules_update,
 )
 from shoumen.audit.models import AuditEvent
@@ -50,11 +50,17 @@ def test_the_admin_changes_thresholds_and_it_is_audited(world, login):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"ili_temperature": "37.4", "fever_temperature": "37.5"}, "ili_temperature",
-         ERR_ILI_BELOW_FEVER),
+        (
+            {"ili_temperature": "37.4", "fever_temperature": "37.5"},
+            "ili_temperature",
+            ERR_ILI_BELOW_FEVER,
+        ),
         ({"morning_deadline": "11:00", "afternoon_deadline": "12:00"}, None, None),
-        ({"morning_deadline": "12:00", "afternoon_deadline": "12:00"}, "afternoon_deadline",
-         ERR_DEADLINE_ORDER),
+        (
+            {"morning_deadline": "12:00", "afternoon_deadline": "12:00"},
+            "afternoon_deadline",
+            ERR_DEADLINE_ORDER,
+        ),
         ({"lost_contact_days": "0"}, "lost_contact_days", ERR_LOST_DAYS),
         ({"fever_due_minutes": "2"}, "fever_due_minutes", ERR_MINUTES),
         ({"escalation_minutes": "2000"}, "escalation_minutes", ERR_MINUTES),

@@ -38,9 +38,7 @@ def test_an_ended_period_completes_the_next_day(ending_today):
     assert event.actor is None and event.actor_label == "observation schedule"
 
 
-def test_on_the_last_day_a_normal_afternoon_check_completes_after_the_deadline(
-    world, ending_today
-):
+def test_on_the_last_day_a_normal_afternoon_check_completes_after_the_deadline(world, ending_today):
     with time_machine.travel(at(15, day=DAY), tick=False):
         report(world, world.shan, slot=Slot.AFTERNOON)
     assert complete(at(15, 30)) == 0  # before the afternoon deadline

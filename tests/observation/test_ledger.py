@@ -110,7 +110,9 @@ def test_unmasked_needs_the_right_and_a_reason(world, observed):
 
 def test_out_of_scope_units_are_refused(world, observed):
     with pytest.raises(PermissionDenied):
-        observation_ledger_export(actor=world.outsider, org_unit=world.community, ledger=KEY_PERSONS)
+        observation_ledger_export(
+            actor=world.outsider, org_unit=world.community, ledger=KEY_PERSONS
+        )
 
 
 def test_the_download_page_returns_the_workbook(world, login, observed):

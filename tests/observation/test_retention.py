@@ -27,7 +27,9 @@ def purge(now):
 def finished(world):
     """单明's observation from September, completed on 09-07, with a fever on 09-02."""
     with time_machine.travel(at(8, day=EARLY), tick=False):
-        obs = observe(world, world.shan, risk_area="某市某区", reason="risk_area", arrival_date=EARLY)
+        obs = observe(
+            world, world.shan, risk_area="某市某区", reason="risk_area", arrival_date=EARLY
+        )
         report(world, world.shan, day=EARLY, temperature=Decimal("37.5"))
         report(world, world.shan, day=EARLY, slot=Slot.AFTERNOON)
         fever = Alert.objects.get(cause=Cause.FEVER)

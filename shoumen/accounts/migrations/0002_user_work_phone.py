@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='work phone (SMS)'),
+            model_name="user",
+            name="phone",
+            field=models.CharField(blank=True, max_length=20, verbose_name="work phone (SMS)"),
         ),
     ]

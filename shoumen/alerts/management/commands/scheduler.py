@@ -1,8 +1,8 @@
 """`shoumen scheduler`: enqueue the scheduled tasks at their times (run beside db_worker).
 
-    shoumen scheduler            run until stopped
-    shoumen scheduler --list     print the schedule with each job's next time
-    shoumen scheduler --now NAME enqueue one job once and exit
+shoumen scheduler            run until stopped
+shoumen scheduler --list     print the schedule with each job's next time
+shoumen scheduler --now NAME enqueue one job once and exit
 """
 
 import logging

@@ -22,10 +22,12 @@ demo: install
 	$(SHOUMEN) demo --size medium
 	$(MAKE) --no-print-directory serve
 
-# The web server, with the background worker (large ledger imports) beside it.
+# The web server, with the background worker (ledger imports, scheduled jobs) and the
+# scheduler (alert rules, escalation, completion, retention, digest) beside it.
 serve: install
 	$(SHOUMEN) db_worker --interval 1 & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(SHOUMEN) scheduler & scheduler=$$!; \
+		trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 		$(SHOUMEN) runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; install it once when missing.

@@ -251,3 +251,27 @@ HEALTH_DATA_RETENTION_DAYS = env_int("SHOUMEN_HEALTH_DATA_RETENTION_DAYS", 30)
 # Checkpoint passes: valid this many days from issue; a warning shows in the last days.
 PASS_VALID_DAYS = env_int("SHOUMEN_PASS_VALID_DAYS", 30)
 PASS_EXPIRY_WARNING_DAYS = env_int("SHOUMEN_PASS_EXPIRY_WARNING_DAYS", 3)
+
+# Notifications: every inbox message also goes out by email (to users with an address) and
+# by SMS (to users with a work phone) through these backends. Copies carry no resident names.
+EMAIL_BACKEND = env_str(
+    "SHOUMEN_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("SHOUMEN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SHOUMEN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("SHOUMEN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("SHOUMEN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SHOUMEN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("SHOUMEN_EMAIL_FROM", "shoumen@localhost")
+# A dotted path to a class with ``send(phone, text)``; the default writes a log line only.
+SHOUMEN_SMS_BACKEND = env_str("SHOUMEN_SMS_BACKEND", "shoumen.alerts.channels.LogSmsBackend")
+SHOUMEN_NOTIFY_EMAIL = env_bool("SHOUMEN_NOTIFY_EMAIL", True)
+SHOUMEN_NOTIFY_SMS = env_bool("SHOUMEN_NOTIFY_SMS", True)
+# The schedule (`shoumen scheduler`): how often alert rules run and escalate, in minutes,
+# and when the daily jobs run (local time, HH:MM).
+SHOUMEN_ALERT_EVALUATION_MINUTES = env_int("SHOUMEN_ALERT_EVALUATION_MINUTES", 5)
+SHOUMEN_DIGEST_AT = env_str("SHOUMEN_DIGEST_AT", "16:30")
+SHOUMEN_RETENTION_AT = env_str("SHOUMEN_RETENTION_AT", "02:30")

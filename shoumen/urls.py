@@ -8,8 +8,11 @@ urlpatterns = [
     path("", include("shoumen.places.urls")),
     path("", include("shoumen.registry.urls")),
     path("ledgers/", include("shoumen.ledgers.urls")),
+    path("observations/ledgers/", include("shoumen.observation.report_urls")),
     path("", include("shoumen.observation.urls")),
+    path("alerts/rules/", include("shoumen.alerts.rules_urls")),
     path("alerts/", include("shoumen.alerts.urls")),
+    path("inbox/", include("shoumen.alerts.inbox_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("shoumen.api.urls")),
 ]

@@ -10,6 +10,8 @@ from shoumen.places.models import OrgUnit
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # A work phone for alert text messages (SMS); empty: no text messages.
+    phone = models.CharField(_("work phone (SMS)"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -35,6 +35,22 @@ class RegisterExport:
     rows: int
 
 
+def export_allowed(*, actor, org_unit: OrgUnit, unmasked: bool, reason: str = "") -> str:
+    """The rules every ledger export follows: the export right over a community or grid,
+    and for unmasked ID numbers and phones the sensitive-export right and a reason.
+    Returns the cleaned reason for the audit event."""
+    if not can(actor, Perm.EXPORT, org_unit):
+        raise deny(ERR_OUT_OF_SCOPE)
+    if org_unit.level not in EXPORT_LEVELS:
+        raise ValidationError({"org_unit": [ERR_EXPORT_LEVEL]})
+    reason = clean_line(reason or "")
+    if unmasked:
+        if not can(actor, Perm.EXPORT_SENSITIVE, org_unit):
+            raise deny(ERR_NOT_ALLOWED)
+        reason = clean_reason(reason)
+    return reason
+
+
 @transaction.atomic
 def register_export(
     *,
@@ -46,17 +62,9 @@ def register_export(
     include_inactive: bool = False,
 ) -> RegisterExport:
     """Build the register of ``org_unit`` as .xlsx or CSV and record the export."""
-    if not can(actor, Perm.EXPORT, org_unit):
-        raise deny(ERR_OUT_OF_SCOPE)
     if fmt not in FORMATS:
         raise ValidationError({"fmt": [ERR_FORMAT]})
-    if org_unit.level not in EXPORT_LEVELS:
-        raise ValidationError({"org_unit": [ERR_EXPORT_LEVEL]})
-    reason = clean_line(reason or "")
-    if unmasked:
-        if not can(actor, Perm.EXPORT_SENSITIVE, org_unit):
-            raise deny(ERR_NOT_ALLOWED)
-        reason = clean_reason(reason)
+    reason = export_allowed(actor=actor, org_unit=org_unit, unmasked=unmasked, reason=reason)
 
     day = today()
     persons = register_persons(actor, org_unit, include_inactive=include_inactive)

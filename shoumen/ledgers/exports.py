@@ -4,8 +4,9 @@ order as data, written as .xlsx (streaming, write-only) or as CSV for Excel."""
 import csv
 import datetime
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -64,7 +65,7 @@ class RowContext:
 class Column:
     label: Promise
     width: int
-    value: Callable[[Person, RowContext], object]
+    value: Callable[[Any, Any], object]  # (record, context) -> cell value
     text: bool = False  # stored as text so Excel keeps every digit
 
 
@@ -166,14 +167,19 @@ def _text_cell(ws, value: object) -> WriteOnlyCell:
     return cell
 
 
-def write_xlsx(title: str, rows: Iterable[list[object]]) -> bytes:
-    """The register in a write-only workbook: title merged across, frozen header, widths,
-    text-formatted ID and phone columns."""
+def write_xlsx(
+    title: str,
+    rows: Iterable[list[object]],
+    columns: Sequence[Column] = COLUMNS,
+    sheet_title: str | Promise = SHEET_TITLE,
+) -> bytes:
+    """A ledger (the register by default) in a write-only workbook: title merged across,
+    frozen header, widths, text-formatted ID and phone columns."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(str(SHEET_TITLE))
-    for index, column in enumerate(COLUMNS, start=1):
+    ws = wb.create_sheet(str(sheet_title))
+    for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
-    last = get_column_letter(len(COLUMNS))
+    last = get_column_letter(len(columns))
     ws.merged_cells.add(f"A1:{last}1")
     ws.freeze_panes = "A3"  # the title and header stay in view
 
@@ -182,14 +188,14 @@ def write_xlsx(title: str, rows: Iterable[list[object]]) -> bytes:
     title_cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.append([title_cell])
     header = []
-    for label in header_labels():
+    for label in (str(c.label) for c in columns):
         cell = WriteOnlyCell(ws, value=label)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header.append(cell)
     ws.append(header)
 
-    text_columns = {i for i, c in enumerate(COLUMNS) if c.text}
+    text_columns = {i for i, c in enumerate(columns) if c.text}
     for values in rows:
         row: list[object] = list(values)
         for i, value in enumerate(row):

@@ -110,7 +110,7 @@ def test_home_without_a_role_still_renders(client, db):
     assert client.get(reverse("home")).status_code == 200
 
 
-@pytest.mark.parametrize(("persona", "queries"), [("grid_worker", 8), ("community_staff", 9)])
+@pytest.mark.parametrize(("persona", "queries"), [("grid_worker", 9), ("community_staff", 10)])
 def test_home_query_count(world, login, django_assert_max_num_queries, persona, queries):
     client = login(getattr(world, persona))
     with django_assert_max_num_queries(queries):

@@ -34,27 +34,27 @@ def busy_grid(world):
 
 def test_grid_page_query_count(busy_grid, login, django_assert_max_num_queries):
     client = login(busy_grid.grid_worker)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("registry:grid", args=[busy_grid.grid_a.pk]))
     assert len(response.context["page"]) == 13
 
 
 def test_search_page_query_count(busy_grid, login, django_assert_max_num_queries):
     client = login(busy_grid.grid_worker)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("registry:search"), {"q": "zh"})
     assert len(response.context["page"]) == 12
 
 
 def test_history_page_query_count(busy_grid, login, django_assert_max_num_queries):
     client = login(busy_grid.grid_worker)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("registry:person_history", args=[busy_grid.shan.pk]))
     assert len(response.context["page"]) >= 6
 
 
 def test_household_page_query_count(busy_grid, login, django_assert_max_num_queries):
     client = login(busy_grid.grid_worker)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("registry:household", args=[busy_grid.household_a.pk]))
     assert len(response.context["members"]) == 3

@@ -93,6 +93,14 @@ def _alert(w):
 
 # observation and alerts: pages (end)
 
+
+def _note(w):
+    """A message in the grid worker's inbox: only the grid worker may mark it read."""
+    from shoumen.alerts.models import Notification
+
+    return Notification.objects.create(recipient=w.grid_worker, title="提醒")
+
+
 ROUTES = {
     "home": (lambda w: [], _expect(200)),
     "accounts:login": (lambda w: [], _expect(302, anonymous=200)),
@@ -166,9 +174,26 @@ ROUTES = {
     "alerts:acknowledge": (lambda w: [_alert(w).pk], POST_ONLY),
     "alerts:resolve": (lambda w: [_alert(w).pk], POST_ONLY),
     # observation and alerts: pages (end)
+    # alerts: inbox, rules; observation ledgers
+    "inbox:list": (lambda w: [], _expect(200)),
+    "inbox:read": (lambda w: [_note(w).pk], POST_ONLY),
+    "inbox:read_all": (lambda w: [], POST_ONLY),
+    "alert_rules:edit": (lambda w: [], _expect(403, admin_user=200)),
+    "observation_ledgers:download": (lambda w: [], _expect(403, **_for(MANAGERS, 200, 403))),
+    # alerts: inbox, rules; observation ledgers (end)
 }
 
-PAGE_NAMESPACES = ("accounts", "places", "registry", "ledgers", "observation", "alerts")
+PAGE_NAMESPACES = (
+    "accounts",
+    "places",
+    "registry",
+    "ledgers",
+    "observation",
+    "alerts",
+    "inbox",
+    "alert_rules",
+    "observation_ledgers",
+)
 
 
 def _page_route_names():
@@ -258,10 +283,17 @@ POST_ROUTES = {
     "alerts:detail": READ_ONLY,
     "alerts:resolve": GRID_A_FORM,
     # observation and alerts: pages (end)
+    # alerts: inbox, rules; observation ledgers
+    "inbox:list": READ_ONLY,
+    "alert_rules:edit": _expect(403, admin_user=400),
+    "observation_ledgers:download": MANAGER_FORM,
+    # alerts: inbox, rules; observation ledgers (end)
 }
 # Covered one by one in tests/observation/test_observation_pages.py and
 # tests/alerts/test_alert_pages.py.
 CHANGE_ON_EMPTY_POST = {
+    "inbox:read",  # the user's own message (covered in tests/alerts/test_inbox.py)
+    "inbox:read_all",
     "accounts:login",
     "accounts:logout",
     "accounts:user_revoke",

@@ -50,6 +50,32 @@ def _import_job(w):
 
 # ledgers: import (end)
 
+
+# observation: boards and self-report links
+EVERYONE_200 = dict.fromkeys(ALL, 200)
+
+
+def _report_link(w):
+    """A live self-report link for 单明 (observed), made once per test."""
+    from shoumen.observation.links import report_link_issue
+    from shoumen.observation.models import ReportLink
+    from shoumen.observation.services import observation_start
+
+    link = ReportLink.objects.filter(holder=w.shan).first()
+    if link is None:
+        observation_start(actor=w.admin_user, person=w.shan, kind="home_monitoring", reason="other")
+        link = report_link_issue(actor=w.admin_user, holder=w.shan, subjects=[w.shan])
+    return link
+
+
+def _report_token(w):
+    from shoumen.observation.links import report_link_token
+
+    return report_link_token(_report_link(w))
+
+
+# observation: boards and self-report links (end)
+
 ROUTES = {
     "home": (lambda w: [], _expect(200)),
     "accounts:login": (lambda w: [], _expect(302, anonymous=200)),
@@ -99,9 +125,20 @@ ROUTES = {
     "ledgers:import_confirm": (lambda w: [_import_job(w).pk], POST_ONLY),
     "ledgers:import_errors": (lambda w: [_import_job(w).pk], GRID_A_PAGE),
     # ledgers: import (end)
+    # observation: boards and self-report links
+    "boards:board": (lambda w: [w.community.pk], _expect(404, **_for(COVER_GRID_A, 200, 404))),
+    "links:person": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "links:issue": (lambda w: [w.shan.pk], POST_ONLY),
+    "links:regenerate": (lambda w: [_report_link(w).pk], POST_ONLY),
+    "links:revoke": (lambda w: [_report_link(w).pk], POST_ONLY),
+    "links:card": (lambda w: [_report_link(w).pk], GRID_A_PAGE),
+    "links:qr_png": (lambda w: [_report_link(w).pk], GRID_A_PAGE),
+    "links:qr_svg": (lambda w: [_report_link(w).pk], GRID_A_PAGE),
+    "links:self_report": (lambda w: [_report_token(w)], EVERYONE_200),
+    # observation: boards and self-report links (end)
 }
 
-PAGE_NAMESPACES = ("accounts", "places", "registry", "ledgers")
+PAGE_NAMESPACES = ("accounts", "places", "registry", "ledgers", "boards", "links")
 
 
 def _page_route_names():
@@ -172,12 +209,25 @@ POST_ROUTES = {
     "ledgers:import_confirm": GRID_A_FORM,
     "ledgers:import_errors": READ_ONLY,
     # ledgers: import (end)
+    # observation: boards and self-report links
+    "boards:board": READ_ONLY,
+    "links:person": READ_ONLY,
+    "links:issue": GRID_A_FORM,
+    "links:revoke": GRID_A_FORM,
+    "links:card": READ_ONLY,
+    "links:qr_png": READ_ONLY,
+    "links:qr_svg": READ_ONLY,
+    # An empty report through a live link: the form's errors, for anyone holding it.
+    "links:self_report": dict.fromkeys(ALL, 400),
+    # observation: boards and self-report links (end)
 }
 CHANGE_ON_EMPTY_POST = {
     "accounts:login",
     "accounts:logout",
     "accounts:user_revoke",
     "accounts:user_active",
+    # A new token on an empty POST; covered in tests/observation/test_links.py.
+    "links:regenerate",
 }
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from shoumen.lib.names import mask_name
 from shoumen.lib.pages import or_404, paginate
-from shoumen.observation.boards import AGE_BUCKETS, board_for
+from shoumen.observation.boards import AGE_BUCKETS, board_for, mark_missing
 from shoumen.places.selectors import ancestors_of
 
 NON_REPORTING_PAGE_SIZE = 50
@@ -18,7 +18,7 @@ NON_REPORTING_PAGE_SIZE = 50
 def board(request, pk):
     summary = or_404(board_for, request.user, pk=pk)
     page = paginate(request, summary.non_reporting, NON_REPORTING_PAGE_SIZE)
-    for obs in page:
+    for obs in mark_missing(page, summary.day, summary.due):
         obs.masked_name = mask_name(obs.person.name)
     context = {
         "board": summary,

@@ -141,10 +141,6 @@ def observed_today(grid_ids: list[int], day: datetime.date) -> QuerySet[Observat
     )
 
 
-def _reported(day: datetime.date, slot: str) -> Exists:
-    return Exists(HealthReport.objects.filter(person_id=OuterRef("person_id"), date=day, slot=slot))
-
-
 def _count_tables(grid_ids: list[int], now: datetime.datetime) -> tuple[CountTable, CountTable]:
     since = now - datetime.timedelta(days=RECENT_DAYS)
     rows = (
@@ -173,6 +169,11 @@ def _table(counts: dict[str, dict[str, int]], choices) -> CountTable:
     return CountTable(rows=rows, totals=dict(totals), total=sum(totals.values()))
 
 
+def _reports_due(grid_ids: list[int], day: datetime.date, due: list[str]):
+    """Today's reports for the due slots, filed in these grids (the (grid, date) index)."""
+    return HealthReport.objects.filter(grid_id__in=grid_ids, date=day, slot__in=due)
+
+
 def _rates(
     grids: list[OrgUnit],
     communities: dict[str, OrgUnit],
@@ -180,27 +181,35 @@ def _rates(
     due: list[str],
     unit: OrgUnit,
 ) -> tuple[list[Rate], list[Rate], Rate]:
-    aggregates = {"persons": Count("person_id", distinct=True)}
-    for slot in due:
-        aggregates[f"got_{slot}"] = Count(
-            "person_id", distinct=True, filter=Q(_reported(day, slot))
-        )
-    found = {
-        row["grid_id"]: row
-        for row in observed_today([g.pk for g in grids], day)
-        .values("grid_id")
-        .annotate(**aggregates)
+    grid_ids = [g.pk for g in grids]
+    observed = observed_today(grid_ids, day)
+    persons = dict(
+        observed.values("grid_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("grid_id", "n")
         .order_by()
-    }
+    )
+    # One report per person, date and slot (a unique key): counting reports of observed
+    # persons counts the slots they reported.
+    received = (
+        dict(
+            _reports_due(grid_ids, day, due)
+            .filter(person_id__in=observed.values("person_id"))
+            .values("grid_id")
+            .annotate(n=Count("pk"))
+            .values_list("grid_id", "n")
+            .order_by()
+        )
+        if due
+        else {}
+    )
     steplen = unit.steplen
     rates = []
     for grid in grids:
-        row = found.get(grid.pk)
         rate = Rate(unit=grid, community=communities.get(grid.path[:-steplen]))
-        if row:
-            rate.persons = row["persons"]
-            rate.expected = row["persons"] * len(due)
-            rate.received = sum(row[f"got_{slot}"] for slot in due)
+        rate.persons = persons.get(grid.pk, 0)
+        rate.expected = rate.persons * len(due)
+        rate.received = received.get(grid.pk, 0)
         rates.append(rate)
     per_community: dict[str, Rate] = {}
     for rate in rates:
@@ -219,26 +228,29 @@ def _rates(
 
 
 def non_reporting(grid_ids: list[int], day: datetime.date, due: list[str]):
-    """Observed persons with no report for a slot due today (once each), with
-    ``missing_<slot>`` flags, in grid and name order."""
+    """Observed persons with no report for a slot due today (once each), in grid and name
+    order. ``mark_missing`` tells which slots, for the rows shown."""
     if not due:
         return Observation.objects.none()
-    observed = observed_today(grid_ids, day)
+    complete = (
+        _reports_due(grid_ids, day, due)
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .filter(n=len(due))
+        .values("person_id")
+    )
     # A person observed under two kinds is listed once: by the lowest observation id.
     earlier = Observation.objects.filter(
         person_id=OuterRef("person_id"),
+        grid_id__in=grid_ids,
         status=ObservationStatus.ACTIVE,
         starts_on__lte=day,
         ends_on__gte=day,
         pk__lt=OuterRef("pk"),
     )
-    flags = {f"has_{slot}": _reported(day, slot) for slot in due}
-    missing = Q()
-    for slot in due:
-        missing |= Q(**{f"has_{slot}": False})
     return (
-        observed.annotate(**flags)
-        .filter(missing)
+        observed_today(grid_ids, day)
+        .exclude(person_id__in=complete)
         .filter(~Exists(earlier))
         .select_related("person", "grid", "responsible")
         .only(
@@ -256,6 +268,20 @@ def non_reporting(grid_ids: list[int], day: datetime.date, due: list[str]):
         )
         .order_by("grid__path", "person__name", "pk")
     )
+
+
+def mark_missing(observations, day: datetime.date, due: list[str]) -> list[Observation]:
+    """Set ``has_<slot>`` on each observation (one query for the rows of a page)."""
+    rows = list(observations)
+    reported = set(
+        HealthReport.objects.filter(
+            person_id__in=[o.person_id for o in rows], date=day, slot__in=due
+        ).values_list("person_id", "slot")
+    )
+    for obs in rows:
+        for slot in due:
+            setattr(obs, f"has_{slot}", (obs.person_id, slot) in reported)
+    return rows
 
 
 def _alerts(grid_ids: list[int], now: datetime.datetime):

@@ -19,7 +19,7 @@ def board(request, pk):
     summary = or_404(board_for, request.user, pk=pk)
     page = paginate(request, summary.non_reporting, NON_REPORTING_PAGE_SIZE)
     for obs in mark_missing(page, summary.day, summary.due):
-        obs.masked_name = mask_name(obs.person.name)
+        obs.masked_name = mask_name(obs.person.name if obs.person else "")  # type: ignore[attr-defined]
     context = {
         "board": summary,
         "ancestors": ancestors_of(summary.unit),

@@ -11,6 +11,7 @@ inside today's partition on PostgreSQL.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -292,8 +293,9 @@ def _alerts(grid_ids: list[int], now: datetime.datetime):
         if end is not None:
             q &= Q(opened_at__gt=now - end * HOUR)
         aggregates[key] = Count("pk", filter=q)
-    by_cause = {
-        row["cause"]: row for row in open_alerts.values("cause").annotate(**aggregates).order_by()
+    by_cause: dict[str, dict[str, Any]] = {
+        row["cause"]: dict(row)
+        for row in open_alerts.values("cause").annotate(**aggregates).order_by()
     }
     age_rows = []
     for cause, label in Cause.choices:

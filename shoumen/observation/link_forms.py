@@ -1,8 +1,10 @@
 """Forms of the self-report links: issuing one (worker) and a report through one (public)."""
 
 import uuid
+from typing import cast
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.lib.forms import StyledForm
@@ -24,9 +26,8 @@ class LinkIssueForm(StyledForm):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subjects"].choices = [
-            (str(p.pk), p.name) for p, observed in candidates if observed
-        ]
+        field = cast(forms.MultipleChoiceField, self.fields["subjects"])
+        field.choices = [(str(p.pk), p.name) for p, observed in candidates if observed]
         self._persons = {str(p.pk): p for p, _ in candidates}
 
     def clean_subjects(self):
@@ -38,7 +39,10 @@ class LinkRevokeForm(StyledForm):
 
 
 def _symptom_choices():
-    return [(name, HealthReport._meta.get_field(name).verbose_name) for name in SYMPTOMS]
+    return [
+        (name, cast(models.Field, HealthReport._meta.get_field(name)).verbose_name)
+        for name in SYMPTOMS
+    ]
 
 
 class SelfReportForm(StyledForm):

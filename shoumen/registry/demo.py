@@ -787,13 +787,13 @@ class DemoObservations:
             report = HealthReport(**row)
             for hit in report_hits(report, self.rules):
                 key = (report.person_id, hit.cause)
-                first = hits.get(key)
-                hits[key] = (first[0] if first else report, hit)
+                seen = hits.get(key)
+                hits[key] = (seen[0] if seen else report, hit)
         names = dict(Person.objects.filter(pk__in={p for p, _ in hits}).values_list("pk", "name"))
         recent = self.now - datetime.timedelta(days=2)
         alerts, notes = [], []
         for (person_id, cause), (first, hit) in hits.items():
-            obs = active[first.observation_id]
+            obs = active[first.observation_id or 0]
             opened = first.recorded_at
             alert = Alert(
                 person_id=person_id,
@@ -822,7 +822,7 @@ class DemoObservations:
             if alert.owner_id is not None:
                 title = TITLE_NEW % {
                     "cause": alert.get_cause_display(),
-                    "name": names[alert.person_id],
+                    "name": names.get(alert.person_id or 0, ""),
                     "due": timezone.localtime(alert.due_at).strftime("%H:%M"),
                 }
                 notes.append(Notification(recipient_id=alert.owner_id, alert=alert, title=title))

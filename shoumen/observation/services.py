@@ -234,7 +234,11 @@ def _messages(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def _locked_active(obs: Observation) -> Observation:
-    obs = Observation.objects.select_for_update().select_related("grid", "person").get(pk=obs.pk)
+    obs = (
+        Observation.objects.select_for_update(of=("self",))
+        .select_related("grid", "person")
+        .get(pk=obs.pk)
+    )
     if obs.status != ObservationStatus.ACTIVE:
         raise ValidationError(ERR_NOT_ACTIVE % {"status": obs.get_status_display()})
     return obs

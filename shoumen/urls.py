@@ -13,6 +13,8 @@ urlpatterns = [
     path("alerts/rules/", include("shoumen.alerts.rules_urls")),
     path("alerts/", include("shoumen.alerts.urls")),
     path("inbox/", include("shoumen.alerts.inbox_urls")),
+    path("", include("shoumen.observation.board_urls")),
+    path("", include("shoumen.observation.link_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("shoumen.api.urls")),
 ]

@@ -101,6 +101,31 @@ def _note(w):
     return Notification.objects.create(recipient=w.grid_worker, title="提醒")
 
 
+# observation: boards and self-report links
+EVERYONE_200 = dict.fromkeys(ALL, 200)
+
+
+def _report_link(w):
+    """A live self-report link for 单明 (observed), made once per test."""
+    from shoumen.observation.links import report_link_issue
+    from shoumen.observation.models import ReportLink
+    from shoumen.observation.services import observation_start
+
+    link = ReportLink.objects.filter(holder=w.shan).first()
+    if link is None:
+        observation_start(actor=w.admin_user, person=w.shan, kind="home_monitoring", reason="other")
+        link = report_link_issue(actor=w.admin_user, holder=w.shan, subjects=[w.shan])
+    return link
+
+
+def _report_token(w):
+    from shoumen.observation.links import report_link_token
+
+    return report_link_token(_report_link(w))
+
+
+# observation: boards and self-report links (end)
+
 ROUTES = {
     "home": (lambda w: [], _expect(200)),
     "accounts:login": (lambda w: [], _expect(302, anonymous=200)),
@@ -181,6 +206,17 @@ ROUTES = {
     "alert_rules:edit": (lambda w: [], _expect(403, admin_user=200)),
     "observation_ledgers:download": (lambda w: [], _expect(403, **_for(MANAGERS, 200, 403))),
     # alerts: inbox, rules; observation ledgers (end)
+    # observation: boards and self-report links
+    "boards:board": (lambda w: [w.community.pk], _expect(404, **_for(COVER_GRID_A, 200, 404))),
+    "links:person": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "links:issue": (lambda w: [w.shan.pk], POST_ONLY),
+    "links:regenerate": (lambda w: [_report_link(w).pk], POST_ONLY),
+    "links:revoke": (lambda w: [_report_link(w).pk], POST_ONLY),
+    "links:card": (lambda w: [_report_link(w).pk], GRID_A_PAGE),
+    "links:qr_png": (lambda w: [_report_link(w).pk], GRID_A_PAGE),
+    "links:qr_svg": (lambda w: [_report_link(w).pk], GRID_A_PAGE),
+    "links:self_report": (lambda w: [_report_token(w)], EVERYONE_200),
+    # observation: boards and self-report links (end)
 }
 
 PAGE_NAMESPACES = (
@@ -193,6 +229,8 @@ PAGE_NAMESPACES = (
     "inbox",
     "alert_rules",
     "observation_ledgers",
+    "boards",
+    "links",
 )
 
 
@@ -288,6 +326,17 @@ POST_ROUTES = {
     "alert_rules:edit": _expect(403, admin_user=400),
     "observation_ledgers:download": MANAGER_FORM,
     # alerts: inbox, rules; observation ledgers (end)
+    # observation: boards and self-report links
+    "boards:board": READ_ONLY,
+    "links:person": READ_ONLY,
+    "links:issue": GRID_A_FORM,
+    "links:revoke": GRID_A_FORM,
+    "links:card": READ_ONLY,
+    "links:qr_png": READ_ONLY,
+    "links:qr_svg": READ_ONLY,
+    # An empty report through a live link: the form's errors, for anyone holding it.
+    "links:self_report": dict.fromkeys(ALL, 400),
+    # observation: boards and self-report links (end)
 }
 # Covered one by one in tests/observation/test_observation_pages.py and
 # tests/alerts/test_alert_pages.py.
@@ -300,6 +349,8 @@ CHANGE_ON_EMPTY_POST = {
     "accounts:user_active",
     "observation:complete",
     "alerts:acknowledge",
+    # A new token on an empty POST; covered in tests/observation/test_links.py.
+    "links:regenerate",
 }
 
 

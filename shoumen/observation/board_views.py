@@ -1,0 +1,30 @@
+"""The community and street boards (read-only)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from shoumen.lib.names import mask_name
+from shoumen.lib.pages import or_404, paginate
+from shoumen.observation.boards import AGE_BUCKETS, board_for, mark_missing
+from shoumen.places.selectors import ancestors_of
+
+NON_REPORTING_PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def board(request, pk):
+    summary = or_404(board_for, request.user, pk=pk)
+    page = paginate(request, summary.non_reporting, NON_REPORTING_PAGE_SIZE)
+    for obs in mark_missing(page, summary.day, summary.due):
+        obs.masked_name = mask_name(obs.person.name if obs.person else "")  # type: ignore[attr-defined]
+    context = {
+        "board": summary,
+        "ancestors": ancestors_of(summary.unit),
+        "page": page,
+        "age_buckets": AGE_BUCKETS,
+        "tables": [(summary.by_kind, _("Kind")), (summary.by_reason, _("Reason"))],
+    }
+    return render(request, "observation/board.html", context)

@@ -468,9 +468,10 @@ def traffic(request, pk):
 @require_safe
 def handover(request, pk):
     checkpoint = _checkpoint(request, pk)
-    now = timezone.localtime()
+    # Up to the end of the current minute, the precision the form's fields have.
+    end = timezone.localtime().replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
     form = ShiftForm(request.GET or None)
-    start, end = now - datetime.timedelta(hours=SHIFT_HOURS), now
+    start = end - datetime.timedelta(hours=SHIFT_HOURS)
     if form.is_valid():
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end

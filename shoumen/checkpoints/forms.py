@@ -128,7 +128,7 @@ class ShiftForm(StyledForm):
     end = forms.DateTimeField(label=_("To"), required=False, widget=DATETIME_WIDGET)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["start"] >= data["end"]:
             self.add_error("end", ERR_SHIFT_ORDER)
         return data

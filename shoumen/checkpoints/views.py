@@ -387,8 +387,8 @@ def visitor_self(request, key):
         except ValidationError as exc:
             add_service_errors(form, exc, {"household": "building"})
         else:
-            context = {"checkpoint": checkpoint, "visitor": visitor}
-            return render(request, "checkpoints/visitor_self_done.html", context)
+            done = {"checkpoint": checkpoint, "visitor": visitor}
+            return render(request, "checkpoints/visitor_self_done.html", done)
     status = 400 if request.method == "POST" else 200
     context = {"checkpoint": checkpoint, "form": form}
     return render(request, "checkpoints/visitor_self.html", context, status=status)

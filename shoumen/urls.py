@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("shoumen.accounts.urls")),
     path("", include("shoumen.places.urls")),
     path("", include("shoumen.registry.urls")),
+    path("", include("shoumen.checkpoints.urls")),
     path("ledgers/", include("shoumen.ledgers.urls")),
     path("observations/ledgers/", include("shoumen.observation.report_urls")),
     path("", include("shoumen.observation.urls")),

@@ -1,9 +1,11 @@
 """Reads about checkpoints, passes and scans, scoped by the actor."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour
+from django.utils import timezone
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import scope_q
@@ -11,11 +13,15 @@ from shoumen.checkpoints.models import (
     Checkpoint,
     Direction,
     Pass,
+    PassStatus,
     Scan,
     Verdict,
     VerdictReason,
     Visitor,
 )
+from shoumen.places.models import Level, OrgUnit
+from shoumen.places.selectors import org_units_visible_to
+from shoumen.registry.models import Building, Household, Person, Status
 
 
 def checkpoints_visible_to(user, perm: str = Perm.SCAN_PASSES) -> QuerySet[Checkpoint]:
@@ -84,3 +90,153 @@ def visitors_of(checkpoint: Checkpoint, start, end) -> QuerySet[Visitor]:
     return Visitor.objects.filter(
         checkpoint=checkpoint, arrived_at__gte=start, arrived_at__lt=end
     ).select_related("household__building", "registered_by")
+
+
+# ---------------------------------------------------------------- pages
+
+
+def communities_for_checkpoints(user) -> QuerySet[OrgUnit]:
+    """Communities where ``user`` may set up checkpoints."""
+    return org_units_visible_to(user, Perm.MANAGE_CHECKPOINTS).filter(level=Level.COMMUNITY)
+
+
+def buildings_of_community(community: OrgUnit) -> QuerySet[Building]:
+    return Building.objects.filter(grid__path__startswith=community.path).order_by("name", "pk")
+
+
+def checkpoint_by_visitor_key(key) -> Checkpoint:
+    """The post whose own QR carries ``key`` (in use only), or Checkpoint.DoesNotExist."""
+    return Checkpoint.objects.select_related("community").get(visitor_key=key, is_active=True)
+
+
+def household_at(
+    community: OrgUnit, building: Building, unit: str, door_number: str
+) -> Household | None:
+    """The one household of ``community`` at this door, or None when there is none or the
+    door is ambiguous (the visitor's words are then kept as text)."""
+    found = list(
+        Household.objects.filter(
+            grid__path__startswith=community.path,
+            building=building,
+            door_number=door_number,
+            **({"unit": unit} if unit else {}),
+        )[:2]
+    )
+    return found[0] if len(found) == 1 else None
+
+
+def visitor_for(user, *, pk: int) -> Visitor:
+    return Visitor.objects.select_related("checkpoint__community").get(
+        scope_q(user, Perm.SCAN_PASSES, "checkpoint__community__path"), pk=pk
+    )
+
+
+def pass_of(person: Person) -> Pass | None:
+    return (
+        Pass.objects.select_related("person__grid", "household__building", "community")
+        .filter(person=person)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PassFilters:
+    unit: OrgUnit | None = None
+    building: Building | None = None
+    status: str = ""
+    expiring_by: datetime.date | None = None
+
+
+def passes_list(user, filters: PassFilters) -> QuerySet[Pass]:
+    passes = passes_visible_to(user)
+    if filters.unit is not None:
+        passes = passes.filter(person__grid__path__startswith=filters.unit.path)
+    if filters.building is not None:
+        passes = passes.filter(household__building=filters.building)
+    if filters.status:
+        passes = passes.filter(status=filters.status)
+    if filters.expiring_by is not None:
+        passes = passes.filter(status=PassStatus.VALID, valid_until__lte=filters.expiring_by)
+    return passes.select_related("person", "household__building").order_by(
+        "valid_until", "person__name", "pk"
+    )
+
+
+def residents_without_pass(*, building: Building | None = None, household=None):
+    persons = Person.objects.filter(status=Status.RESIDENT, checkpoint_pass__isnull=True)
+    if household is not None:
+        persons = persons.filter(household=household)
+    if building is not None:
+        persons = persons.filter(household__building=building)
+    return persons.select_related("grid", "household").order_by("pk")
+
+
+def denials_by_hour(checkpoint: Checkpoint, day: datetime.date) -> dict[int, dict[str, int]]:
+    """Hour of ``day`` → {denial reason: count}."""
+    rows = (
+        Scan.objects.filter(checkpoint=checkpoint, day=day, verdict=Verdict.DENY)
+        .annotate(hour=ExtractHour("scanned_at"))
+        .values("hour", "reason")
+        .annotate(n=Count("id"))
+    )
+    table: dict[int, dict[str, int]] = {}
+    for row in rows:
+        table.setdefault(row["hour"], {})[row["reason"]] = row["n"]
+    return table
+
+
+def _scans_between(checkpoint: Checkpoint, start, end) -> QuerySet[Scan]:
+    # ``day`` bounds let PostgreSQL read only the partitions the range touches.
+    return Scan.objects.filter(
+        checkpoint=checkpoint,
+        day__gte=timezone.localdate(start) - datetime.timedelta(days=1),
+        day__lte=timezone.localdate(end),
+        scanned_at__gte=start,
+        scanned_at__lt=end,
+    )
+
+
+@dataclass(frozen=True)
+class ShiftSummary:
+    entries: int
+    exits: int
+    denials: int
+    fevers: int
+    denials_by_reason: dict[str, int]
+    flagged: list[Scan]
+    visitors_arrived: int
+    visitors_inside: list[Visitor]
+
+
+def shift_summary(checkpoint: Checkpoint, start, end) -> ShiftSummary:
+    """What the next shift must know about [start, end): totals, denials by reason, fevers,
+    offline scans flagged afterwards, and visitors who came and have not left."""
+    scans = _scans_between(checkpoint, start, end)
+    totals = scans.aggregate(
+        entries=Count("id", filter=Q(direction=Direction.IN) & ~Q(verdict=Verdict.DENY)),
+        exits=Count("id", filter=Q(direction=Direction.OUT) & ~Q(verdict=Verdict.DENY)),
+        denials=Count("id", filter=Q(verdict=Verdict.DENY)),
+        fevers=Count("id", filter=Q(reason=VerdictReason.FEVER)),
+    )
+    visitors = Visitor.objects.filter(checkpoint=checkpoint, arrived_at__lt=end)
+    return ShiftSummary(
+        **totals,
+        denials_by_reason=denials_by_reason(checkpoint, start, end),
+        flagged=list(
+            scans.filter(flagged=True).select_related("person").order_by("scanned_at", "pk")
+        ),
+        visitors_arrived=visitors.filter(arrived_at__gte=start).count(),
+        visitors_inside=list(
+            visitors.filter(left_at__isnull=True)
+            .select_related("household__building")
+            .order_by("arrived_at", "pk")
+        ),
+    )
+
+
+def ledger_scans(checkpoint: Checkpoint, day: datetime.date) -> QuerySet[Scan]:
+    return (
+        Scan.objects.filter(checkpoint=checkpoint, day=day)
+        .select_related("person", "volunteer")
+        .order_by("scanned_at", "pk")
+    )

@@ -16,7 +16,7 @@ from shoumen.alerts.models import Cause
 from shoumen.alerts.rules import current_rules
 from shoumen.alerts.services import alert_raise
 from shoumen.audit.services import audit_event_record
-from shoumen.checkpoints import signing
+from shoumen.checkpoints import reports, signing
 from shoumen.checkpoints.models import (
     VISITOR_PHONE_CONTEXT,
     Checkpoint,
@@ -29,6 +29,7 @@ from shoumen.checkpoints.models import (
     VerdictReason,
     Visitor,
 )
+from shoumen.checkpoints.selectors import ledger_scans, residents_without_pass, visitors_of
 from shoumen.lib import crypto
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
@@ -524,3 +525,37 @@ def checkpoint_update(*, actor, checkpoint: Checkpoint, **values) -> Checkpoint:
         changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
     )
     return checkpoint
+
+
+# ---------------------------------------------------------------- pages: bulk issue, ledger
+
+ERR_BULK_TARGET = _("Choose a building or a household.")
+
+
+@transaction.atomic
+def passes_issue_missing(*, actor, building=None, household=None) -> list[Pass]:
+    """Issue a pass to every resident of a building or household who has none yet; passes
+    already issued keep their QR (re-issuing would void the printed cards)."""
+    if (building is None) == (household is None):
+        raise ValidationError(ERR_BULK_TARGET)
+    require(actor, Perm.MANAGE_PASSES, (building or household).grid)
+    persons = residents_without_pass(building=building, household=household)
+    return [pass_issue(actor=actor, person=person) for person in persons]
+
+
+@transaction.atomic
+def checkpoint_ledger_export(*, actor, checkpoint: Checkpoint, day: datetime.date) -> bytes:
+    """The day's ledger of a post as .xlsx, names masked; the export is audited."""
+    require(actor, Perm.SCAN_PASSES, checkpoint.community)
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    scans = list(ledger_scans(checkpoint, day))
+    visitors = list(visitors_of(checkpoint, start, start + datetime.timedelta(days=1)))
+    content = reports.checkpoint_ledger_xlsx(checkpoint, day, scans, visitors)
+    audit_event_record(
+        actor=actor,
+        action="checkpoint.ledger_export",
+        target=checkpoint,
+        org_path=checkpoint.community.path,
+        changes={"day": day.isoformat(), "scans": len(scans), "visitors": len(visitors)},
+    )
+    return content

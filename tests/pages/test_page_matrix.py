@@ -125,6 +125,45 @@ def _report_token(w):
 
 
 # observation: boards and self-report links (end)
+# checkpoints: pages
+# Who acts at grid A's community's posts: its volunteer and those above it.
+AT_C1_POSTS = COVER_GRID_A | {"volunteer"}
+PASS_KEEPERS = MANAGERS | {"grid_worker", "neighbour_worker"}
+VISITOR_UUID = "8e0c7a52-51a4-4f0e-9d53-3c1f7d7c0b11"
+
+
+def _gate(w):
+    from shoumen.checkpoints.models import Checkpoint
+
+    return Checkpoint.objects.get_or_create(community=w.community, name="北门")[0]
+
+
+def _visitor(w):
+    from shoumen.checkpoints.services import visitor_register
+
+    return visitor_register(
+        actor=None,
+        checkpoint=_gate(w),
+        client_uuid=VISITOR_UUID,
+        name="访客甲",
+        phone="13912345678",
+        visiting="5号楼2单元301",
+        reason="探望老人",
+    )
+
+
+def _with_pass(w):
+    from shoumen.checkpoints.models import Pass
+    from shoumen.checkpoints.services import pass_issue
+
+    if not Pass.objects.filter(person=w.shan).exists():
+        pass_issue(actor=w.admin_user, person=w.shan)
+    return [w.shan.pk]
+
+
+AT_GATE = _expect(404, **_for(AT_C1_POSTS, 200, 404))
+MANAGE_GATE = _expect(404, **_for(COVER_GRID_A, 200, 404))
+# checkpoints: pages (end)
 
 ROUTES = {
     "home": (lambda w: [], _expect(200)),
@@ -217,6 +256,27 @@ ROUTES = {
     "links:qr_svg": (lambda w: [_report_link(w).pk], GRID_A_PAGE),
     "links:self_report": (lambda w: [_report_token(w)], EVERYONE_200),
     # observation: boards and self-report links (end)
+    # checkpoints: pages
+    "checkpoints:list": (lambda w: [], _expect(200)),
+    "checkpoints:new": (lambda w: [w.community.pk], MANAGE_GATE),
+    "checkpoints:detail": (lambda w: [_gate(w).pk], AT_GATE),
+    "checkpoints:edit": (lambda w: [_gate(w).pk], MANAGE_GATE),
+    "checkpoints:poster": (lambda w: [_gate(w).pk], MANAGE_GATE),
+    "checkpoints:visitors": (lambda w: [_gate(w).pk], AT_GATE),
+    "checkpoints:visitor_new": (lambda w: [_gate(w).pk], AT_GATE),
+    "checkpoints:visitor_leave": (lambda w: [_visitor(w).pk], POST_ONLY),
+    "checkpoints:traffic": (lambda w: [_gate(w).pk], AT_GATE),
+    "checkpoints:handover": (lambda w: [_gate(w).pk], AT_GATE),
+    "checkpoints:ledger": (lambda w: [_gate(w).pk], AT_GATE),
+    "checkpoints:passes": (lambda w: [], _expect(403, **_for(PASS_KEEPERS, 200, 403))),
+    "checkpoints:passes_issue": (lambda w: [], POST_ONLY),
+    "checkpoints:person_pass": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "checkpoints:person_pass_issue": (lambda w: [w.shan.pk], POST_ONLY),
+    "checkpoints:person_pass_revoke": (_with_pass, POST_ONLY),
+    "checkpoints:person_pass_restore": (_with_pass, POST_ONLY),
+    "checkpoints:person_pass_card": (lambda w: [*_with_pass(w), "png"], GRID_A_PAGE),
+    "checkpoints:visitor_self": (lambda w: [_gate(w).visitor_key], _expect(200, anonymous=200)),
+    # checkpoints: pages (end)
 }
 
 PAGE_NAMESPACES = (
@@ -231,6 +291,7 @@ PAGE_NAMESPACES = (
     "observation_ledgers",
     "boards",
     "links",
+    "checkpoints",
 )
 
 
@@ -337,6 +398,29 @@ POST_ROUTES = {
     # An empty report through a live link: the form's errors, for anyone holding it.
     "links:self_report": dict.fromkeys(ALL, 400),
     # observation: boards and self-report links (end)
+    # checkpoints: pages
+    "checkpoints:list": READ_ONLY,
+    "checkpoints:new": _expect(404, **_for(COVER_GRID_A, 400, 404)),
+    "checkpoints:detail": READ_ONLY,
+    "checkpoints:edit": _expect(404, **_for(COVER_GRID_A, 400, 404)),
+    "checkpoints:poster": READ_ONLY,
+    "checkpoints:visitors": READ_ONLY,
+    "checkpoints:visitor_new": _expect(404, **_for(AT_C1_POSTS, 400, 404)),
+    # Marking a visitor's time out needs no input.
+    "checkpoints:visitor_leave": _expect(404, **_for(AT_C1_POSTS, 302, 404)),
+    "checkpoints:traffic": READ_ONLY,
+    "checkpoints:handover": READ_ONLY,
+    "checkpoints:ledger": READ_ONLY,
+    "checkpoints:passes": READ_ONLY,
+    "checkpoints:passes_issue": _expect(403, **_for(PASS_KEEPERS, 400, 403)),
+    "checkpoints:person_pass": READ_ONLY,
+    # Issuing needs no input: an empty POST issues the pass.
+    "checkpoints:person_pass_issue": _expect(404, **_for(COVER_GRID_A | {"grid_worker"}, 302, 404)),
+    "checkpoints:person_pass_revoke": GRID_A_FORM,
+    "checkpoints:person_pass_restore": GRID_A_FORM,
+    "checkpoints:person_pass_card": READ_ONLY,
+    "checkpoints:visitor_self": _expect(400, anonymous=400),
+    # checkpoints: pages (end)
 }
 # Covered one by one in tests/observation/test_observation_pages.py and
 # tests/alerts/test_alert_pages.py.

@@ -1,0 +1,140 @@
+"""Visitors at a post: self-registration through the post's own QR (no login), the
+volunteer's form, marking time out and the day's visitor ledger."""
+
+import datetime
+import uuid
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils.html import escape
+
+from shoumen.checkpoints.models import Checkpoint, Visitor
+from shoumen.checkpoints.services import ERR_VISITOR_TARGET
+from shoumen.lib.phones import ERR_PHONE_INVALID
+from shoumen.registry.services import household_create
+
+pytestmark = pytest.mark.django_db
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+NOW = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=TZ)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def gate(world):
+    return Checkpoint.objects.create(community=world.community, name="北门")
+
+
+def _form(world, **overrides):
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "name": "访客甲",
+        "phone": "139 1234 5678",
+        "building": world.building_a.pk,
+        "unit": "2",
+        "door_number": "301",
+        "visiting": "",
+        "reason": "探望老人",
+        "temperature": "36.6",
+        **overrides,
+    }
+
+
+def test_a_visitor_registers_by_scanning_the_post_qr_and_the_volunteer_sees_it(
+    world, client, login, gate
+):
+    url = reverse("checkpoints:visitor_self", args=[gate.visitor_key])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "5号楼" in page.content.decode()
+
+    data = _form(world)
+    done = client.post(url, data)
+    assert done.status_code == 200
+    assert 'data-testid="visitor-registered"' in done.content.decode()
+    # A second tap on the button stores nothing more.
+    assert client.post(url, data).status_code == 200
+    visitor = Visitor.objects.get()
+    assert (visitor.household, visitor.visiting, visitor.self_registered) == (
+        world.household_a,
+        "",
+        True,
+    )
+    assert str(visitor.temperature) == "36.6"
+
+    volunteer = login(world.volunteer)
+    ledger = volunteer.get(reverse("checkpoints:visitors", args=[gate.pk]))
+    text = ledger.content.decode()
+    assert "访**" in text and "访客甲" not in text and "****5678" in text
+    assert "13912345678" not in text
+
+    left = volunteer.post(reverse("checkpoints:visitor_leave", args=[visitor.pk]))
+    assert left.status_code == 302 and left.url.endswith("?day=2026-11-20")
+    visitor.refresh_from_db()
+    assert visitor.left_at == NOW
+
+
+def test_a_door_not_in_the_registry_is_kept_as_the_visitors_words(world, client, gate):
+    url = reverse("checkpoints:visitor_self", args=[gate.visitor_key])
+    client.post(url, _form(world, unit="", door_number="999"))
+    visitor = Visitor.objects.get()
+    assert (visitor.household, visitor.visiting) == (None, "5号楼 999")
+
+
+def test_an_ambiguous_door_is_kept_as_text(world, client, gate):
+    household_create(
+        actor=world.admin_user,
+        grid=world.grid_a,
+        building=world.building_a,
+        unit="1",
+        door_number="301",
+    )
+    url = reverse("checkpoints:visitor_self", args=[gate.visitor_key])
+    client.post(url, _form(world, unit=""))
+    assert Visitor.objects.get().household is None
+
+
+def test_a_typed_address_is_used_when_the_building_is_not_listed(world, client, gate):
+    url = reverse("checkpoints:visitor_self", args=[gate.visitor_key])
+    client.post(url, _form(world, building="", door_number="", visiting="北区菜市场"))
+    assert Visitor.objects.get().visiting == "北区菜市场"
+
+
+def test_self_registration_shows_clear_errors_and_stores_nothing(world, client, gate):
+    url = reverse("checkpoints:visitor_self", args=[gate.visitor_key])
+    response = client.post(url, _form(world, phone="12345", building="", door_number=""))
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert escape(str(ERR_PHONE_INVALID)) in text
+    assert escape(str(ERR_VISITOR_TARGET)) in text
+    assert not Visitor.objects.exists()
+
+
+def test_a_post_out_of_use_or_an_unknown_key_has_no_registration_page(client, gate):
+    assert client.get(reverse("checkpoints:visitor_self", args=[uuid.uuid4()])).status_code == 404
+    Checkpoint.objects.filter(pk=gate.pk).update(is_active=False)
+    url = reverse("checkpoints:visitor_self", args=[gate.visitor_key])
+    assert client.get(url).status_code == 404
+
+
+def test_the_volunteer_registers_a_visitor_at_the_post(world, login, gate):
+    response = login(world.volunteer).post(
+        reverse("checkpoints:visitor_new", args=[gate.pk]), _form(world)
+    )
+    assert response.status_code == 302
+    visitor = Visitor.objects.get()
+    assert (visitor.registered_by, visitor.household) == (world.volunteer, world.household_a)
+
+
+def test_the_visitor_ledger_shows_one_day(world, login, gate):
+    client = login(world.volunteer)
+    client.post(reverse("checkpoints:visitor_new", args=[gate.pk]), _form(world))
+    url = reverse("checkpoints:visitors", args=[gate.pk])
+    assert len(client.get(url, {"day": "2026-11-20"}).context["page"]) == 1
+    assert len(client.get(url, {"day": "2026-11-19"}).context["page"]) == 0

@@ -165,6 +165,11 @@ def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def _record_change(actor, action: str, obs: Observation, before: Mapping[str, Any], **kw) -> None:
+    """Audit what changed on ``obs`` since ``before`` (its earlier snapshot)."""
+    _record(actor, action, obs, org_path=obs.grid.path, changes=_diff(before, _snapshot(obs)), **kw)
+
+
 @transaction.atomic
 def observation_start(*, actor, person: Person, responsible=None, **values: Any) -> Observation:
     """Put a resident under observation; the grid worker is responsible by default."""
@@ -252,15 +257,7 @@ def _set_status(actor, obs: Observation, status: str, *, note: str = "", reason:
     obs.status, obs.status_changed_at = status, timezone.now()
     obs.outcome_note = note[:200]
     obs.save()
-    _record(
-        actor,
-        f"observation.{status}",
-        obs,
-        org_path=obs.grid.path,
-        changes=_diff(before, _snapshot(obs)),
-        reason=reason,
-        **kw,
-    )
+    _record_change(actor, f"observation.{status}", obs, before, reason=reason, **kw)
     if obs.person is not None:
         passes_sync_for_person(obs.person)
     return obs
@@ -313,14 +310,7 @@ def observation_extend(
     obs.starts_on = exposure_date
     obs.ends_on = exposure_date + datetime.timedelta(days=obs.period_days - 1)
     obs.save()
-    _record(
-        actor,
-        "observation.extend",
-        obs,
-        org_path=obs.grid.path,
-        changes=_diff(before, _snapshot(obs)),
-        reason=reason,
-    )
+    _record_change(actor, "observation.extend", obs, before, reason=reason)
     return obs
 
 
@@ -332,13 +322,7 @@ def observation_assign(*, actor, observation: Observation, responsible) -> Obser
     before = _snapshot(obs)
     obs.responsible = responsible
     obs.save(update_fields=["responsible", "updated_at"])
-    _record(
-        actor,
-        "observation.assign",
-        obs,
-        org_path=obs.grid.path,
-        changes=_diff(before, _snapshot(obs)),
-    )
+    _record_change(actor, "observation.assign", obs, before)
     return obs
 
 
@@ -359,14 +343,7 @@ def observation_transfer_request(
     before = _snapshot(obs)
     obs.transfer_to = to_community
     obs.save(update_fields=["transfer_to", "updated_at"])
-    _record(
-        actor,
-        "observation.transfer_request",
-        obs,
-        org_path=obs.grid.path,
-        changes=_diff(before, _snapshot(obs)),
-        reason=reason,
-    )
+    _record_change(actor, "observation.transfer_request", obs, before, reason=reason)
     return obs
 
 
@@ -427,14 +404,7 @@ def observation_transfer_cancel(*, actor, observation: Observation, reason: str)
     before = _snapshot(obs)
     obs.transfer_to = None
     obs.save(update_fields=["transfer_to", "updated_at"])
-    _record(
-        actor,
-        "observation.transfer_cancel",
-        obs,
-        org_path=obs.grid.path,
-        changes=_diff(before, _snapshot(obs)),
-        reason=reason,
-    )
+    _record_change(actor, "observation.transfer_cancel", obs, before, reason=reason)
     return obs
 
 

@@ -7,7 +7,14 @@ from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm, Role
 from shoumen.accounts.scoping import scope_paths, scope_q
 from shoumen.places.models import OrgUnit
-from shoumen.screening.models import Outcome, ScreeningRound, TaskStatus, Visit, VisitTask
+from shoumen.screening.models import (
+    Outcome,
+    QuestionnaireVersion,
+    ScreeningRound,
+    TaskStatus,
+    Visit,
+    VisitTask,
+)
 
 
 def rounds_visible_to(user) -> QuerySet[ScreeningRound]:
@@ -253,3 +260,18 @@ def coverage(user, round_: ScreeningRound) -> dict:
         "workers": sorted(by_worker.values(), key=lambda w: w["name"]),
         "days": list(days),
     }
+
+
+def tasks_in_scope(user) -> QuerySet[VisitTask]:
+    """Visit tasks of every round in the user's scope (for recording visits)."""
+    return VisitTask.objects.filter(scope_q(user, Perm.RECORD_VISITS, "grid__path")).select_related(
+        "round", "grid", "household"
+    )
+
+
+def current_versions(rounds) -> dict[int, QuestionnaireVersion]:
+    """Each round's latest questionnaire version, in one query."""
+    latest: dict[int, QuestionnaireVersion] = {}
+    for version in QuestionnaireVersion.objects.filter(round__in=rounds).order_by("number"):
+        latest[version.round_id] = version
+    return latest

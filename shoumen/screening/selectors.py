@@ -21,6 +21,9 @@ def rounds_visible_to(user) -> QuerySet[ScreeningRound]:
     """Rounds over the user's scope or part of it, and rounds over a wider unit that
     includes it (a street's round reaches each of its grid workers)."""
     paths = scope_paths(user, Perm.RECORD_VISITS)
+    if paths == [""]:
+        # Q() | Q(...) would keep only the second filter.
+        return ScreeningRound.objects.select_related("scope")
     wider = {p[:i] for p in paths for i in range(OrgUnit.steplen, len(p), OrgUnit.steplen)}
     return ScreeningRound.objects.filter(
         scope_q(user, Perm.RECORD_VISITS, "scope__path") | Q(scope__path__in=wider)

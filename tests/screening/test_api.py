@@ -152,3 +152,19 @@ def test_the_neighbouring_worker_cannot_record_or_replay_a_visit(world, round_):
     assert list(refused.json()["errors"]) == ["task"]
     assert api(world.grid_worker)("POST", "/visits", body).status_code == 201
     assert api(world.neighbour_worker)("POST", "/visits", body).status_code == 404
+
+
+def test_a_grid_worker_cannot_create_a_round_over_their_own_grid(world):
+    response = api(world.grid_worker)(
+        "POST",
+        "/screening-rounds",
+        {
+            "scope": "G1",
+            "name": "自建轮次",
+            "starts_on": "2026-11-20",
+            "ends_on": "2026-11-20",
+            "questions": ["symptoms"],
+        },
+    )
+    assert response.status_code == 403
+    assert not ScreeningRound.objects.exists()

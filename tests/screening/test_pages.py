@@ -449,3 +449,8 @@ def test_a_missing_risk_area_is_shown_on_the_members_form(world, login, round_):
 
     assert str(ERR_RISK_AREA_REQUIRED) in response.content.decode()
     assert QuestionnaireVersion.objects.filter(round=round_).count() == 1
+
+
+def test_the_system_administrator_sees_every_round(world, login, round_):
+    page = login(world.admin_user).get(reverse("screening:rounds"))
+    assert [r.pk for r in page.context["page"]] == [round_.pk]

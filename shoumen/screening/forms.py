@@ -3,6 +3,7 @@ questionnaire version, so the inputs are typed the way the answers are stored.""
 
 import uuid
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -62,9 +63,11 @@ class ReassignForm(StyledForm):
 
     def __init__(self, *args, task_ids, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tasks"].choices = [(pk, pk) for pk in task_ids]
-        self.fields["tasks"].error_messages["required"] = ERR_PICK_TASKS
-        self.fields["assignee"].choices = [("", "---------")] + [(u.pk, str(u)) for u in candidates]
+        tasks = cast(forms.TypedMultipleChoiceField, self.fields["tasks"])
+        tasks.choices = [(pk, pk) for pk in task_ids]
+        tasks.error_messages["required"] = ERR_PICK_TASKS
+        assignee = cast(forms.TypedChoiceField, self.fields["assignee"])
+        assignee.choices = [("", "---------")] + [(u.pk, str(u)) for u in candidates]
 
 
 def _member_label(person) -> str:
@@ -87,7 +90,7 @@ class VisitForm(StyledForm):
         kwargs["initial"].setdefault("client_uuid", uuid.uuid4())
         kwargs["initial"].setdefault("version", version.number)
         super().__init__(*args, **kwargs)
-        self.version = version
+        self.questionnaire = version
         self.members = list(members)
         self.answer_names = []
         for question in version.questions:
@@ -116,7 +119,10 @@ class VisitForm(StyledForm):
             self.fields[symptoms] = forms.MultipleChoiceField(
                 label=_("Symptoms"),
                 required=False,
-                choices=[(s, HealthReport._meta.get_field(s).verbose_name) for s in SYMPTOMS],
+                choices=[
+                    (s, getattr(HealthReport._meta.get_field(s), "verbose_name", s))
+                    for s in SYMPTOMS
+                ],
                 widget=forms.CheckboxSelectMultiple({"class": "form-check-input"}),
             )
             self.member_rows.append((person, _member_label(person), temp, symptoms))
@@ -171,7 +177,7 @@ class VisitForm(StyledForm):
         return [self[name] for name in self.answer_names]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         present = set(data.get("members_present") or [])
         for person, _label, temp, symptoms in self.member_rows:
             if (data.get(temp) is not None or data.get(symptoms)) and person.pk not in present:
@@ -182,7 +188,7 @@ class VisitForm(StyledForm):
         """The cleaned form as visit_record's keyword arguments."""
         data = self.cleaned_data
         answers = {}
-        for question in self.version.questions:
+        for question in self.questionnaire.questions:
             value = data.get(f"q_{question['code']}")
             if value in (None, "", []):
                 continue

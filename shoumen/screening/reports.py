@@ -74,7 +74,7 @@ def _answer_text(question: dict, value) -> str:
         return str(YES if value else NO)
     labels = {c[0]: c[1] for c in question.get("choices") or []}
     if isinstance(value, list):
-        return TAG_SEPARATOR.join(labels.get(v, v) for v in value)
+        return TAG_SEPARATOR.join(str(labels.get(v, v)) for v in value)
     return str(labels.get(value, value))
 
 

@@ -1,5 +1,7 @@
 """Reads about screening rounds: scoped task lists and coverage figures."""
 
+from typing import Any
+
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 
@@ -197,7 +199,9 @@ def coverage(user, round_: ScreeningRound) -> dict:
     tasks = VisitTask.objects.filter(round=round_)
     if not _covers_round(user, round_):
         tasks = tasks.filter(scope_q(user, Perm.RECORD_VISITS, "grid__path"))
-    rows = list(tasks.order_by().values("grid_id", "assignee_id").annotate(**COVERAGE))
+    rows: list[dict[str, Any]] = [
+        dict(r) for r in tasks.order_by().values("grid_id", "assignee_id").annotate(**COVERAGE)
+    ]
     grid_ids = {r["grid_id"] for r in rows}
     grids = {u.pk: u for u in OrgUnit.objects.filter(pk__in=grid_ids).only("name", "path", "depth")}
     parent_paths = {

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from shoumen.accounts.models import User
+from shoumen.lib.dates import today
 from shoumen.observation.models import Observation, Reason
 from shoumen.places.models import OrgUnit
 from shoumen.registry.models import Building, Household, Person
@@ -32,13 +33,13 @@ def screening_world(transactional_db):
     person_register(actor=admin, household=second, name="周平", sex="M", document_type="none")
     third = household_create(actor=admin, grid=grid, building=building, unit="2", door_number="303")
     person_register(actor=admin, household=third, name="吴敏", sex="F", document_type="none")
-    today = datetime.date.today()
+    day = today()
     round_ = round_create(
         actor=User.objects.get(username="community_staff"),
         scope=grid,
         name="光华第一网格入户排查",
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=2),
+        starts_on=day,
+        ends_on=day + datetime.timedelta(days=2),
     )
     first = Household.objects.get(grid=grid, door_number="301")
     return round_, [first, second, third]
@@ -71,7 +72,7 @@ def test_grid_worker_works_through_three_households_and_coverage_shows_it(
     phone.check("input[name=outcome][value=visited]")
     phone.check("input[name=q_risk_travel][value=yes]")
     phone.fill("input[name=q_risk_area]", "某市某区")
-    arrival = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
+    arrival = (today() - datetime.timedelta(days=2)).isoformat()
     phone.fill("input[name=q_arrival_date]", arrival)
     phone.check("input[name=q_symptoms][value=no]")
     phone.check(f"input[name=members_present][value='{shan.pk}']")

@@ -24,7 +24,7 @@ def answer_text(value, question):
         return YES if value else NO
     labels = {c[0]: c[1] for c in question.get("choices") or []}
     if isinstance(value, list):
-        return "、".join(labels.get(v, v) for v in value)
+        return "、".join(str(labels.get(v, v)) for v in value)
     return labels.get(value, value)
 
 

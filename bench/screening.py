@@ -172,10 +172,13 @@ def main() -> int:
         + ", ".join(f"{s:.2f} s" for s in seconds)
     )
 
-    counter = multiprocessing.Value("i", 0)
+    # A spawned writer opens its own connection pool: a forked one would share the
+    # parent's pooled sockets, and both processes would talk over the same connection.
+    spawn = multiprocessing.get_context("spawn")
+    counter = spawn.Value("i", 0)
     stop_at = time.time() + 600
     django.db.connections.close_all()
-    writer = multiprocessing.Process(target=record_visits, args=(round_id, stop_at, counter))
+    writer = spawn.Process(target=record_visits, args=(round_id, stop_at, counter))
     writer.start()
     time.sleep(2)
     started = time.time()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("inbox/", include("shoumen.alerts.inbox_urls")),
     path("", include("shoumen.observation.board_urls")),
     path("", include("shoumen.observation.link_urls")),
+    path("screening/", include("shoumen.screening.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("shoumen.api.urls")),
 ]

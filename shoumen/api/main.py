@@ -6,6 +6,7 @@ from shoumen.api import errors
 from shoumen.api.auth import session_auth, token_auth
 from shoumen.places.api import router as places_router
 from shoumen.registry.api import router as registry_router
+from shoumen.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="Shoumen",
@@ -19,3 +20,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", places_router)
 api.add_router("/", registry_router)
+api.add_router("/", screening_router)

@@ -4,6 +4,7 @@ questionnaire, assign, and record visits (idempotent on the client UUID)."""
 import datetime
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,15 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm, Role
-from shoumen.accounts.scoping import can, require
+from shoumen.accounts.scoping import can, require, scope_paths, scope_q
 from shoumen.alerts.rules import current_rules
 from shoumen.audit.services import audit_event_record
+from shoumen.ledgers.exports import XLSX_CONTENT_TYPE, CountedRows
+from shoumen.lib.dates import today
+from shoumen.lib.errors import ERR_NOT_ALLOWED, ERR_OUT_OF_SCOPE, clean_reason, deny
 from shoumen.lib.text import clean_line
 from shoumen.observation.models import Slot, Source
 from shoumen.observation.services import health_reports_ingest
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import Person
 from shoumen.screening import questions as library
+from shoumen.screening import reports
 from shoumen.screening.models import (
     OUTCOME_STATUS,
     Method,
@@ -346,3 +351,66 @@ def _member_health_reports(actor, visit: Visit, member_reports) -> None:
     bad = {r.index: r.errors for r in results if r.result == "error"}
     if bad:
         raise ValidationError({"member_reports": [str(errors) for errors in bad.values()]})
+
+
+# ---------------------------------------------------------------- the screening ledger
+
+LEDGER_FILENAME = _("%(round)s screening ledger %(date)s")
+
+
+@dataclass(frozen=True)
+class LedgerExport:
+    content: bytes
+    filename: str
+    content_type: str
+    rows: int
+
+
+@transaction.atomic
+def round_ledger_export(
+    *, actor, round_: ScreeningRound, unmasked: bool = False, reason: str = ""
+) -> LedgerExport:
+    """The screening ledger of a round as .xlsx, as far as the actor sees it. Names are
+    masked unless the actor may export them in full and gives a reason; audited."""
+    if not can(actor, Perm.EXPORT, round_.scope) and not _exports_part_of(actor, round_):
+        raise deny(ERR_OUT_OF_SCOPE)
+    reason = clean_line(reason or "")
+    if unmasked:
+        if not can(actor, Perm.EXPORT_SENSITIVE, round_.scope):
+            raise deny(ERR_NOT_ALLOWED)
+        reason = clean_reason(reason)
+    tasks = (
+        VisitTask.objects.filter(scope_q(actor, Perm.EXPORT, "grid__path"), round=round_)
+        .select_related("grid", "household__building", "household__head")
+        .order_by(
+            "grid__path",
+            "household__building__name",
+            "household__unit",
+            "household__door_number",
+            "pk",
+        )
+    )
+    questions = reports._questions(round_.versions.order_by("number"))
+    columns = reports.ledger_columns(questions)
+    rows = CountedRows(
+        reports.ledger_rows(tasks.iterator(chunk_size=2000), questions, unmasked=unmasked)
+    )
+    day = today()
+    content = reports.write_ledger_xlsx(reports.ledger_title(round_.name, day), columns, rows)
+    audit_event_record(
+        actor=actor,
+        action="screening.ledger_export",
+        target=round_,
+        org_path=round_.scope.path,
+        changes={"format": "xlsx", "rows": rows.count, "masked": not unmasked},
+        reason=reason,
+    )
+    name = LEDGER_FILENAME % {"round": round_.name, "date": day.strftime("%Y%m%d")}
+    return LedgerExport(
+        content=content, filename=f"{name}.xlsx", content_type=XLSX_CONTENT_TYPE, rows=rows.count
+    )
+
+
+def _exports_part_of(actor, round_: ScreeningRound) -> bool:
+    """A community's staff export their part of a street's round."""
+    return any(p.startswith(round_.scope.path) for p in scope_paths(actor, Perm.EXPORT))

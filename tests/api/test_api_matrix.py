@@ -30,6 +30,40 @@ def _expect(inside, outside, personas=COVER_GRID_A):
 
 EVERYONE_200 = _expect(200, 200)
 
+
+# screening
+def _screening_round(w):
+    """A screening round over community C1, shared by the screening operations."""
+    import datetime
+
+    from shoumen.screening.models import ScreeningRound
+    from shoumen.screening.services import round_create
+
+    existing = ScreeningRound.objects.filter(name="接口矩阵轮次").first()
+    if existing is not None:
+        return existing
+    day = datetime.date(2026, 11, 20)
+    return round_create(
+        actor=w.community_staff, scope=w.community, name="接口矩阵轮次", starts_on=day, ends_on=day
+    )
+
+
+def _visit_body(w):
+    import uuid
+
+    task = _screening_round(w).tasks.get(household=w.household_a)
+    return {
+        "task": task.pk,
+        "client_uuid": str(uuid.uuid4()),
+        "outcome": "nobody_home",
+        "method": "in_person",
+    }
+
+
+ROUND_C1 = COVER_GRID_A | {"neighbour_worker"}
+SCREENING_MANAGERS = {"admin_user", "district_officer", "street_officer", "community_staff"}
+# screening (end)
+
 # (method, path template, body factory, expected status per persona)
 OPERATIONS = {
     ("GET", "/org-units"): (lambda w: None, EVERYONE_200),
@@ -55,10 +89,28 @@ OPERATIONS = {
         _expect(201, 422),
     ),
     ("GET", "/households/{id}"): (lambda w: None, _expect(200, 404)),
+    # screening
+    ("GET", "/screening-rounds"): (lambda w: None, EVERYONE_200),
+    ("POST", "/screening-rounds"): (
+        lambda w: {
+            "scope": "C1",
+            "name": "第二轮走访",
+            "starts_on": "2026-11-20",
+            "ends_on": "2026-11-21",
+            "questions": ["risk_travel", "symptoms"],
+        },
+        # C1 outside the actor's scope is a field error (grid workers see only their grid).
+        _expect(201, 422, SCREENING_MANAGERS),
+    ),
+    ("GET", "/screening-rounds/{id}/tasks"): (lambda w: None, _expect(200, 404, ROUND_C1)),
+    ("POST", "/visits"): (_visit_body, _expect(201, 422)),
+    # screening (end)
 }
 
 
 def _path_for(template: str, world) -> str:
+    if template.startswith("/screening-rounds/"):
+        return template.replace("{id}", str(_screening_round(world).pk))
     target = world.household_a.pk if template.startswith("/households") else world.shan.pk
     return template.replace("{id}", str(target))
 

@@ -164,6 +164,51 @@ def _with_pass(w):
 AT_GATE = _expect(404, **_for(AT_C1_POSTS, 200, 404))
 MANAGE_GATE = _expect(404, **_for(COVER_GRID_A, 200, 404))
 # checkpoints: pages (end)
+# screening
+VISITORS = COVER_GRID_A | {"grid_worker", "neighbour_worker", "outsider"}
+ROUND_C1 = COVER_GRID_A | {"grid_worker", "neighbour_worker"}
+SCREENING_MANAGERS = COVER_GRID_A
+
+
+def _round(w):
+    """A screening round over community C1 (grid A and grid B)."""
+    import datetime
+
+    from shoumen.screening.models import ScreeningRound
+    from shoumen.screening.services import round_create
+
+    existing = ScreeningRound.objects.filter(name="矩阵轮次").first()
+    if existing is not None:
+        return existing
+    day = datetime.date(2026, 11, 20)
+    return round_create(
+        actor=w.community_staff, scope=w.community, name="矩阵轮次", starts_on=day, ends_on=day
+    )
+
+
+def _task_a(w):
+    return _round(w).tasks.get(household=w.household_a)
+
+
+def _visit_a(w):
+    import uuid
+
+    from shoumen.screening.services import visit_record
+
+    task = _task_a(w)
+    visit = task.visits.first()
+    if visit is None:
+        visit, _created = visit_record(
+            actor=w.grid_worker,
+            task=task,
+            client_uuid=uuid.uuid4(),
+            outcome="visited",
+            method="in_person",
+        )
+    return visit
+
+
+# screening (end)
 
 ROUTES = {
     "home": (lambda w: [], _expect(200)),
@@ -277,6 +322,23 @@ ROUTES = {
     "checkpoints:person_pass_card": (lambda w: [*_with_pass(w), "png"], GRID_A_PAGE),
     "checkpoints:visitor_self": (lambda w: [_gate(w).visitor_key], _expect(200, anonymous=200)),
     # checkpoints: pages (end)
+    # screening
+    "screening:rounds": (lambda w: [], _expect(403, **_for(VISITORS, 200, 403))),
+    "screening:round_new": (lambda w: [], _expect(403, **_for(MANAGERS, 200, 403))),
+    "screening:round": (lambda w: [_round(w).pk], _expect(404, **_for(ROUND_C1, 200, 404))),
+    "screening:round_questions": (lambda w: [_round(w).pk], POST_ONLY),
+    "screening:round_close": (lambda w: [_round(w).pk], POST_ONLY),
+    "screening:tasks": (lambda w: [_round(w).pk], _expect(404, **_for(ROUND_C1, 200, 404))),
+    "screening:reassign": (lambda w: [_round(w).pk], POST_ONLY),
+    "screening:coverage": (lambda w: [_round(w).pk], _expect(404, **_for(ROUND_C1, 200, 404))),
+    "screening:ledger": (
+        lambda w: [_round(w).pk],
+        _expect(404, **_for(SCREENING_MANAGERS, 200, 404)),
+    ),
+    "screening:visit_new": (lambda w: [_task_a(w).pk], GRID_A_PAGE),
+    "screening:visit": (lambda w: [_visit_a(w).pk], GRID_A_PAGE),
+    "screening:visit_observe": (lambda w: [_visit_a(w).pk], POST_ONLY),
+    # screening (end)
 }
 
 PAGE_NAMESPACES = (
@@ -292,6 +354,7 @@ PAGE_NAMESPACES = (
     "boards",
     "links",
     "checkpoints",
+    "screening",
 )
 
 
@@ -421,6 +484,18 @@ POST_ROUTES = {
     "checkpoints:person_pass_card": READ_ONLY,
     "checkpoints:visitor_self": _expect(400, anonymous=400),
     # checkpoints: pages (end)
+    # screening
+    "screening:rounds": READ_ONLY,
+    "screening:round_new": MANAGER_FORM,
+    "screening:round": READ_ONLY,
+    "screening:round_questions": _expect(404, **_for(SCREENING_MANAGERS, 400, 404)),
+    "screening:tasks": READ_ONLY,
+    "screening:reassign": _expect(404, **_for(SCREENING_MANAGERS, 400, 404)),
+    "screening:coverage": READ_ONLY,
+    "screening:visit_new": GRID_A_FORM,
+    "screening:visit": READ_ONLY,
+    "screening:visit_observe": GRID_A_FORM,
+    # screening (end)
 }
 # Covered one by one in tests/observation/test_observation_pages.py and
 # tests/alerts/test_alert_pages.py.
@@ -435,6 +510,9 @@ CHANGE_ON_EMPTY_POST = {
     "alerts:acknowledge",
     # A new token on an empty POST; covered in tests/observation/test_links.py.
     "links:regenerate",
+    # screening: closing a round and downloading its ledger (masked) need no fields
+    "screening:round_close",
+    "screening:ledger",
 }
 
 

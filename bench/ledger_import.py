@@ -163,7 +163,8 @@ def build_ledger(path: Path, *, rows: int, bad_share: float) -> dict:
 
 
 def _reset(community: OrgUnit) -> None:
-    """Remove what earlier imports created under the bench community (not the buildings)."""
+    """Remove what earlier imports created under the bench community (not the buildings),
+    and vacuum, so that each import starts from the same tables (autovacuum may be off)."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE registry_household, registry_person")
     with transaction.atomic():
@@ -171,6 +172,9 @@ def _reset(community: OrgUnit) -> None:
         Household.objects.filter(**under).update(head=None)
         Person.objects.filter(**under).delete()
         Household.objects.filter(**under).delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE registry_household, registry_person")
 
 
 def child_import(path: Path, *, mode: str, limit: int | None) -> dict:

@@ -1386,8 +1386,13 @@ def _ledger_import(
         result.error_report = error_report_xlsx(table, rows)
     if dry_run or (counts["bad"] and not skip_bad_rows):
         return result
+    large = connection.vendor == "postgresql" and counts["new"] >= ANALYZE_ROWS
     with transaction.atomic():
+        if large:
+            _defer_gin_updates()
         _commit(planner, rows, filename=filename, counts=counts)
+        if large:
+            _merge_gin_pending()
         if connection.vendor == "postgresql" and counts["new"] + counts["updated"] >= ANALYZE_ROWS:
             # Fresh statistics before the deferred foreign keys are checked at commit and
             # before the next query: planned for "empty" tables, each check scans the table
@@ -1400,6 +1405,28 @@ def _ledger_import(
                 )
     result.committed = True
     return result
+
+
+def _defer_gin_updates() -> None:
+    """For this transaction only, let new persons' entries in the trigram (GIN) index of
+    search text wait in its pending list, so that they are merged into the index once, in
+    bulk, by ``_merge_gin_pending`` (about a second less per 100,000 persons than merging
+    every 4 MB). The index stays whole throughout: the pending list is part of it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL gin_pending_list_limit = '2GB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+
+
+def _merge_gin_pending() -> None:
+    """Merge the pending entries into the GIN indexes of persons before the commit, so that
+    searches do not scan a long pending list and no later write has to merge it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+            "WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+            [Person._meta.db_table],
+        )
 
 
 # ---------------------------------------------------------------- the template

@@ -1,13 +1,36 @@
 """Appending to the audit chain. Every service that writes calls ``audit_event_record``."""
 
 import datetime
-from collections.abc import Callable, Mapping
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from shoumen.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+# The columns of an event row as ``AuditChainAppender.rows`` gives them (``changes`` as JSON).
+AUDIT_ROW_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "org_path",
+    "changes",
+    "reason",
+    "ip_address",
+    "prev_hash",
+    "hash",
+)
+# The encoder of ``AuditEvent.compute_hash`` (same options), made once.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
 def _target_fields(target: models.Model | None) -> dict[str, str]:
@@ -20,10 +43,97 @@ def _target_fields(target: models.Model | None) -> dict[str, str]:
     }
 
 
-def _chain(*, actor, actor_label: str | None, specs: list[dict[str, Any]]) -> list[AuditEvent]:
-    """Lock the chain head, build the events that follow it, and move the head past them.
+class AuditChainAppender:
+    """Builds the events that follow a locked chain head, in order, hashing each.
 
-    The caller saves the returned events in the same transaction."""
+    ``AuditEvent.compute_hash`` hashes the canonical JSON of the event (keys sorted, no
+    spaces); with the keys in sorted order that text is the encoded values joined with
+    their keys, so only the values that differ from event to event are encoded here: a
+    bulk append of 100,000 events would otherwise spend seconds re-encoding the rest."""
+
+    def __init__(self, *, head: AuditChainHead, user, label: str, now: datetime.datetime):
+        self.seq, self.hash = head.seq, head.hash
+        self.user = user
+        self.actor_id = user.pk if user is not None else None
+        self.label = label
+        self.now = now
+        self._actor_json = f'"actor_id":{_encode(self.actor_id)},"actor_label":{_encode(label)}'
+        occurred = now.isoformat(timespec="microseconds")
+        self._occurred_json = f'"occurred_at":{_encode(occurred)}'
+
+    def _build(self, specs: Iterable[Mapping[str, Any]]) -> Iterator[tuple]:
+        """(row fields, changes) per spec; the row's ``changes`` is its canonical JSON."""
+        for spec in specs:
+            target = spec.get("target")
+            if target is not None:
+                t = _target_fields(target)
+                target_type, target_id, target_label = (
+                    t["target_type"],
+                    t["target_id"],
+                    t["target_label"],
+                )
+            else:
+                target_type = spec.get("target_type", "")
+                target_id = spec.get("target_id", "")
+                target_label = spec.get("target_label", "")
+            action = spec["action"]
+            org_path = spec.get("org_path", "")
+            changes = dict(spec.get("changes") or {})
+            reason = spec.get("reason", "")
+            ip_address = spec.get("ip_address")
+            seq, prev_hash = self.seq + 1, self.hash
+            changes_json = _encode(changes)
+            canonical = (
+                f'{{"action":{_encode(action)},{self._actor_json},"changes":{changes_json},'
+                f'"ip_address":{_encode(ip_address)},{self._occurred_json},'
+                f'"org_path":{_encode(org_path)},"prev_hash":{_encode(prev_hash)},'
+                f'"reason":{_encode(reason)},"seq":{_encode(seq)},'
+                f'"target_id":{_encode(target_id)},"target_label":{_encode(target_label)},'
+                f'"target_type":{_encode(target_type)}}}'
+            )
+            digest = hashlib.sha256(canonical.encode()).hexdigest()
+            self.seq, self.hash = seq, digest
+            row = (
+                seq,
+                self.now,
+                self.actor_id,
+                self.label,
+                action,
+                target_type,
+                target_id,
+                target_label,
+                org_path,
+                changes_json,
+                reason,
+                ip_address,
+                prev_hash,
+                digest,
+            )
+            yield row, changes
+
+    def rows(self, specs: Iterable[Mapping[str, Any]]) -> Iterator[tuple]:
+        """The next events as rows of ``AUDIT_ROW_COLUMNS``, for writing with ``COPY``:
+        built one by one as they are taken (the chain moves on with each), so that a
+        stream can be written while the next one is hashed. Take them all."""
+        for row, _changes in self._build(specs):
+            yield row
+
+    def events(self, specs: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
+        """The next events as unsaved model instances."""
+        out = []
+        for row, changes in self._build(specs):
+            fields = dict(zip(AUDIT_ROW_COLUMNS, row, strict=True))
+            fields["changes"] = changes
+            del fields["actor_id"]
+            out.append(AuditEvent(actor=self.user, **fields))
+        return out
+
+
+@contextmanager
+def audit_chain_appending(*, actor, actor_label: str | None = None):
+    """Lock the chain head for a long append and yield an ``AuditChainAppender``; the head
+    moves past the events it built when the block ends. The caller saves those events in
+    the same transaction (it must be inside one: the lock is held until it commits)."""
     user = actor if actor is not None and getattr(actor, "pk", None) else None
     label = (actor_label if actor_label is not None else getattr(user, "username", ""))[:150]
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(
@@ -31,30 +141,19 @@ def _chain(*, actor, actor_label: str | None, specs: list[dict[str, Any]]) -> li
     )
     # Truncating to whole microseconds in UTC keeps the hash stable across databases.
     now = timezone.now().astimezone(datetime.UTC)
-    events = []
-    for spec in specs:
-        event = AuditEvent(
-            seq=head.seq + 1,
-            occurred_at=now,
-            actor=user,
-            actor_label=label,
-            action=spec["action"],
-            org_path=spec.get("org_path", ""),
-            changes=dict(spec.get("changes") or {}),
-            reason=spec.get("reason", ""),
-            ip_address=spec.get("ip_address"),
-            prev_hash=head.hash,
-            **(
-                _target_fields(spec["target"])
-                if spec.get("target") is not None
-                else {k: spec.get(k, "") for k in ("target_type", "target_id", "target_label")}
-            ),
-        )
-        event.hash = event.compute_hash()
-        head.seq, head.hash = event.seq, event.hash
-        events.append(event)
-    head.save(update_fields=["seq", "hash"])
-    return events
+    appender = AuditChainAppender(head=head, user=user, label=label, now=now)
+    yield appender
+    if appender.seq != head.seq:
+        head.seq, head.hash = appender.seq, appender.hash
+        head.save(update_fields=["seq", "hash"])
+
+
+def _chain(*, actor, actor_label: str | None, specs: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Lock the chain head, build the events that follow it, and move the head past them.
+
+    The caller saves the returned events in the same transaction."""
+    with audit_chain_appending(actor=actor, actor_label=actor_label) as chain:
+        return chain.events(specs)
 
 
 def audit_event_record(
@@ -94,7 +193,8 @@ def audit_events_record_many(
     ``audit_event_record`` (``action``, ``target``, ``org_path``, ``changes``, ...).
 
     ``write`` saves the built events (e.g. with PostgreSQL ``COPY``); by default they are
-    bulk-created. Call it inside the caller's transaction."""
+    bulk-created. Call it inside the caller's transaction. For very many events, build
+    and write them in batches with ``audit_chain_appending``."""
     if not events:
         return
     built = _chain(actor=actor, actor_label=actor_label, specs=events)

@@ -11,17 +11,17 @@ date + household; households by building + unit + door number (or address + unit
 """
 
 import datetime
+import gc
 import io
-import json
 import math
 import multiprocessing as mp
 import os
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,7 +32,11 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, scope_paths
 from shoumen.audit.models import AuditEvent
-from shoumen.audit.services import audit_events_record_many
+from shoumen.audit.services import (
+    AUDIT_ROW_COLUMNS,
+    AuditChainAppender,
+    audit_chain_appending,
+)
 from shoumen.ledgers.models import ColumnMapping
 from shoumen.lib import crypto
 from shoumen.lib.dates import today
@@ -40,10 +44,12 @@ from shoumen.lib.errors import ERR_OUT_OF_SCOPE, ERR_TOO_LONG, deny
 from shoumen.lib.excel import HEADER_ALIASES, Table, UnreadableFile, is_blank, read_table
 from shoumen.lib.ids import mask_id_number, normalize_id_number
 from shoumen.lib.phones import mask_phone
+from shoumen.lib.pinyin import search_text
 from shoumen.lib.text import clean_line, strip_all_spaces, strip_controls, to_halfwidth
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import (
     FLAG_TAGS,
+    ID_CONTEXT,
     PHONE_CONTEXT,
     Building,
     DocumentType,
@@ -223,7 +229,7 @@ class _Row:
     person: Person | None = None
     kind: str = ""
     # For a valid row: the person's stored columns and audit snapshot, as a new record.
-    stored: tuple[dict[str, Any], dict[str, Any]] | None = None
+    stored: tuple[tuple, dict[str, Any]] | None = None
 
 
 @dataclass
@@ -813,12 +819,64 @@ PARALLEL_MIN_CPUS = 4
 _prepared_planner: "_Planner | None" = None
 
 
-def _stored_form(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What the registry stores for a new person with ``values`` (encrypted numbers, blind
-    indexes, search text), and the audit snapshot of it."""
-    person = Person()
-    apply_person_values(person, values)
-    return {a: getattr(person, a) for a in STORED_ATTRS}, person_snapshot(person)
+def _stored_form(values: Mapping[str, Any]) -> tuple[tuple, dict[str, Any]]:
+    """What the registry stores for a new person with ``values``: the ``STORED_ATTRS``
+    columns as ``apply_person_values`` sets them (encrypted numbers, blind indexes, search
+    text), and the audit snapshot of it (``person_snapshot``; placement left out).
+
+    Worked out here from the values without a model instance, and the masked numbers from
+    the plain ones rather than by decrypting them again: 100,000 rows at once."""
+    document_type = values["document_type"]
+    number = values["id_number"]
+    id_encrypted: bytes | None
+    phone_encrypted: bytes | None
+    if number:
+        id_encrypted = crypto.encrypt(number, context=ID_CONTEXT)
+        id_index = values.get("id_index") or document_index(document_type, number)
+        id_last4, id_masked = number[-4:], mask_id_number(number)
+    else:
+        id_encrypted = id_index = None
+        id_last4 = id_masked = ""
+    phone = values["phone"]
+    if phone:
+        phone_encrypted = crypto.encrypt(phone, context=PHONE_CONTEXT)
+        phone_index = crypto.blind_index(phone, context=PHONE_CONTEXT)
+        phone_last4, phone_masked = phone[-4:], mask_phone(phone)
+    else:
+        phone_encrypted = phone_index = None
+        phone_last4 = phone_masked = ""
+    name, tags, birth_date = values["name"], values["tags"], values["birth_date"]
+    stored = (
+        name,
+        values["sex"],
+        birth_date,
+        document_type,
+        id_encrypted,
+        id_index,
+        id_last4,
+        phone_encrypted,
+        phone_index,
+        phone_last4,
+        values["relation_to_head"],
+        *(tag in tags for tag in FLAG_TAGS),
+        values["notes"],
+        search_text(name),
+    )
+    snapshot = {
+        "name": name,
+        "sex": values["sex"],
+        "birth_date": birth_date.isoformat() if birth_date else None,
+        "document_type": document_type,
+        "id_number": id_masked,
+        "phone": phone_masked,
+        "household": None,
+        "grid": None,
+        "relation_to_head": values["relation_to_head"],
+        "status": NEW_PERSON_DEFAULTS["status"],
+        "tags": sorted(tag for tag in FLAG_TAGS if tag in tags),
+        "notes": values["notes"],
+    }
+    return stored, snapshot
 
 
 def _prepare(planner: "_Planner", start: int, end: int, *, stored: bool = False) -> list[tuple]:
@@ -936,28 +994,123 @@ def _next_ids(model, n: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _copy_rows(model, objs: list, *, with_id: bool = True) -> None:
-    """Stream model instances into their table with ``COPY`` (PostgreSQL)."""
-    if not objs:
-        return
-    fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-    attnames = [f.attname for f in fields]
+@contextmanager
+def _copy_into(model, attnames: tuple[str, ...]) -> Iterator[Callable[[Sequence[Any]], None]]:
+    """Stream rows (values in the order of ``attnames``) into the model's table with
+    ``COPY`` (PostgreSQL): yields the function that writes one row. The server takes the
+    rows in as they come, so the rows are best worked out while they are written."""
+    quote = connection.ops.quote_name
+    column = {f.attname: f.column for f in model._meta.concrete_fields}
+    columns = ", ".join(quote(column[a]) for a in attnames)
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
     ):
-        for obj in objs:
-            copy.write_row(
-                [
-                    json.dumps(getattr(obj, a), ensure_ascii=False)
-                    if a in json_fields
-                    else getattr(obj, a)
-                    for a in attnames
-                ]
+        yield copy.write_row
+
+
+HOUSEHOLD_COLUMNS = (
+    "id",
+    "grid_id",
+    "building_id",
+    "address",
+    "unit",
+    "door_number",
+    "head_id",
+    "created_at",
+    "updated_at",
+)
+PERSON_COLUMNS = (
+    "id",
+    *STORED_ATTRS,
+    "household_id",
+    "grid_id",
+    "status",
+    "status_changed_on",
+    "merged_into_id",
+    "created_at",
+    "updated_at",
+)
+# New persons are written this many at a time, each batch followed by its audit events,
+# so that the stored forms and events of one batch only are held at once.
+COMMIT_BATCH = 10_000
+
+
+def _write_audit_events(chain: AuditChainAppender, specs: list[dict[str, Any]], *, copy: bool):
+    if copy:
+        with _copy_into(AuditEvent, AUDIT_ROW_COLUMNS) as write:
+            for row in chain.rows(specs):
+                write(row)
+    else:
+        AuditEvent.objects.bulk_create(chain.events(specs), batch_size=2000)
+
+
+def _write_new_persons(
+    planner: _Planner,
+    new_rows: list[_Row],
+    chain: AuditChainAppender,
+    *,
+    now: datetime.datetime,
+    copy: bool,
+) -> dict[int, int]:
+    """Write the new persons and their audit events, a batch of persons then their events;
+    returns the new heads of households (household id -> person id)."""
+    ids = _next_ids(Person, len(new_rows)) if copy else []
+    grid_paths = {g.pk: g.path for g in planner.grids.values()}
+    heads: dict[int, int] = {}
+    status = NEW_PERSON_DEFAULTS["status"]
+    for start in range(0, len(new_rows), COMMIT_BATCH):
+        batch = new_rows[start : start + COMMIT_BATCH]
+        placed: list[tuple[int | None, tuple, dict[str, Any]]] = []
+        if copy:
+            with _copy_into(Person, PERSON_COLUMNS) as write:
+                for pk, row in zip(ids[start : start + len(batch)], batch, strict=True):
+                    assert row.household_key is not None and row.grid is not None
+                    columns, snapshot = row.stored or _stored_form(row.values)
+                    row.stored = None  # held for this batch only
+                    household_id, grid_id = planner.households[row.household_key], row.grid.pk
+                    write((pk, *columns, household_id, grid_id, status, None, None, now, now))
+                    snapshot["household"], snapshot["grid"] = household_id, grid_id
+                    placed.append((pk, columns, snapshot))
+        else:
+            persons = []
+            for row in batch:
+                assert row.household_key is not None and row.grid is not None
+                columns, snapshot = row.stored or _stored_form(row.values)
+                row.stored = None
+                household_id, grid_id = planner.households[row.household_key], row.grid.pk
+                persons.append(
+                    Person(
+                        **dict(zip(STORED_ATTRS, columns, strict=True)),
+                        household_id=household_id,
+                        grid_id=grid_id,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                snapshot["household"], snapshot["grid"] = household_id, grid_id
+                placed.append((None, columns, snapshot))
+            Person.objects.bulk_create(persons, batch_size=2000)
+            placed = [(p.pk, c, s) for p, (_pk, c, s) in zip(persons, placed, strict=True)]
+        specs = []
+        for person_id, columns, snapshot in placed:
+            assert person_id is not None
+            if snapshot["relation_to_head"] == Relation.HEAD:
+                heads[snapshot["household"]] = person_id
+            specs.append(
+                {
+                    "action": "person.import.register",
+                    "target_type": "registry.person",
+                    "target_id": str(person_id),
+                    "target_label": columns[0][:200],
+                    "org_path": grid_paths.get(snapshot["grid"], ""),
+                    # person_diff({}, snapshot): every value set, from nothing.
+                    "changes": {k: [None, v] for k, v in snapshot.items() if v is not None},
+                }
             )
+        del placed
+        _write_audit_events(chain, specs, copy=copy)
+    return heads
 
 
 def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> None:
@@ -965,8 +1118,9 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
     now = timezone.now()
     copy = connection.vendor == "postgresql"
 
-    # Households that do not exist yet, one per key.
-    missing: dict[tuple, Household] = {}
+    # Households that do not exist yet, one per key: [id, grid, building, address, unit,
+    # door number, head].
+    missing: dict[tuple, list[Any]] = {}
     for row in good:
         key = row.household_key
         if key is None or key in planner.households or key in missing:
@@ -974,145 +1128,121 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
         grid = row.grid
         assert grid is not None
         if key[0] == "b":
-            household = Household(grid=grid, building_id=key[1], unit=key[2], door_number=key[3])
+            missing[key] = [None, grid.pk, key[1], "", key[2], key[3], None]
         else:
-            household = Household(grid=grid, address=key[2], unit=key[3], door_number=key[4])
-        household.created_at = household.updated_at = now
-        missing[key] = household
+            missing[key] = [None, grid.pk, None, key[2], key[3], key[4], None]
     if copy:
-        for household, pk in zip(missing.values(), _next_ids(Household, len(missing)), strict=True):
-            household.pk = household.id = pk
+        for values, pk in zip(missing.values(), _next_ids(Household, len(missing)), strict=True):
+            values[0] = pk
     else:
-        Household.objects.bulk_create(list(missing.values()), batch_size=2000)
-    for key, household in missing.items():
-        planner.households[key] = household.pk
-        planner.household_heads[household.pk] = None
-        planner.household_grid[household.pk] = household.grid_id
+        households = [
+            Household(
+                grid_id=grid_id,
+                building_id=building_id,
+                address=address,
+                unit=unit,
+                door_number=door,
+                created_at=now,
+                updated_at=now,
+            )
+            for _pk, grid_id, building_id, address, unit, door, _head in missing.values()
+        ]
+        Household.objects.bulk_create(households, batch_size=2000)
+        for values, household in zip(missing.values(), households, strict=True):
+            values[0] = household.pk
+    for key, values in missing.items():
+        planner.households[key] = values[0]
+        planner.household_heads[values[0]] = None
+        planner.household_grid[values[0]] = values[1]
 
-    new_persons: list[Any] = []
-    new_snapshots: list[dict[str, Any]] = []
+    new_rows = [r for r in good if r.kind == "new"]
     updated: list[tuple[Person, dict[str, Any]]] = []
     for row in good:
-        if row.kind == "new":
-            assert row.household_key is not None and row.grid is not None
+        if row.kind != "updated":
+            continue
+        assert row.person is not None
+        person = row.person
+        before = person_snapshot(person)
+        keep_phone = "phone" not in row.given
+        if keep_phone:
+            kept = (person.phone_encrypted, person.phone_index, person.phone_last4)
+        apply_person_values(person, dict(row.values))
+        if keep_phone:
+            person.phone_encrypted, person.phone_index, person.phone_last4 = kept
+        if row.household_key is not None:
             household_id = planner.households[row.household_key]
-            if row.stored is None:
-                row.stored = _stored_form(row.values)
-            stored, snapshot = row.stored
-            columns = {
-                **stored,
-                "household_id": household_id,
-                "grid_id": row.grid.pk,
-                "created_at": now,
-                "updated_at": now,
-            }
-            # PostgreSQL streams plain rows; elsewhere the ORM creates instances.
-            person = (
-                SimpleNamespace(**NEW_PERSON_DEFAULTS, **columns) if copy else Person(**columns)
-            )
-            new_persons.append(person)
-            new_snapshots.append(snapshot | {"household": household_id, "grid": row.grid.pk})
-            row.person = person  # type: ignore[assignment]  # a row to stream on PostgreSQL
+            if household_id != person.household_id:
+                person.household_id = household_id
+                person.grid_id = planner.household_grid[household_id]
+        person.updated_at = now
+        updated.append((person, before))
+
+    with audit_chain_appending(
+        actor=planner.actor, actor_label=planner.system_label or None
+    ) as chain:
+        if copy:
+            # Ids are drawn up front, so that new households are written with their head;
+            # foreign keys are checked at the end of the transaction.
+            heads = _write_new_persons(planner, new_rows, chain, now=now, copy=True)
+            for values in missing.values():
+                values[6] = heads.get(values[0])
+            with _copy_into(Household, HOUSEHOLD_COLUMNS) as write:
+                for values in missing.values():
+                    write((*values, now, now))
+            for values in missing.values():
+                planner.household_heads[values[0]] = values[6]
         else:
-            assert row.person is not None
-            person = row.person
-            before = person_snapshot(person)
-            values = dict(row.values)
-            keep_phone = "phone" not in row.given
-            if keep_phone:
-                kept = (person.phone_encrypted, person.phone_index, person.phone_last4)
-            apply_person_values(person, values)
-            if keep_phone:
-                person.phone_encrypted, person.phone_index, person.phone_last4 = kept
-            if row.household_key is not None:
-                household_id = planner.households[row.household_key]
-                if household_id != person.household_id:
-                    person.household_id = household_id
-                    person.grid_id = planner.household_grid[household_id]
-            person.updated_at = now
-            updated.append((person, before))
-    if copy:
-        # Ids drawn up front, so that new households are written with their head; foreign
-        # keys are checked at the end of the transaction.
-        for person, pk in zip(new_persons, _next_ids(Person, len(new_persons)), strict=True):
-            person.pk = person.id = pk
-        by_id = {h.pk: h for h in missing.values()}
-        for person in new_persons:
-            new_household = by_id.get(person.household_id)
-            if new_household is not None and person.relation_to_head == Relation.HEAD:
-                new_household.head_id = person.pk
-                planner.household_heads[new_household.pk] = person.pk
-        _copy_rows(Household, list(missing.values()))
-        _copy_rows(Person, new_persons)
-    else:
-        Person.objects.bulk_create(new_persons, batch_size=2000)
-    Person.objects.bulk_update([p for p, _b in updated], PERSON_UPDATE_FIELDS, batch_size=1000)
+            heads = _write_new_persons(planner, new_rows, chain, now=now, copy=False)
+        Person.objects.bulk_update([p for p, _b in updated], PERSON_UPDATE_FIELDS, batch_size=1000)
 
-    # Heads: a household whose head left gets none; a new head takes the household.
-    head_changes: dict[int, int | None] = {}
-    headed = {head: hh for hh, head in planner.household_heads.items() if head is not None}
-    for person, _before in updated:
-        headed_id = headed.get(person.pk)
-        if headed_id is not None and (
-            person.relation_to_head != Relation.HEAD or person.household_id != headed_id
-        ):
-            head_changes[headed_id] = None
-    for row in good:
-        head = row.person
-        if (
-            head is not None
-            and head.relation_to_head == Relation.HEAD
-            and planner.household_heads.get(head.household_id) != head.pk
-        ):
-            head_changes[head.household_id] = head.pk
-    if head_changes:
-        households = list(Household.objects.filter(pk__in=list(head_changes)))
-        for household in households:
-            household.head_id = head_changes[household.pk]
-            household.updated_at = now
-        Household.objects.bulk_update(households, ["head", "updated_at"], batch_size=1000)
+        # Heads: a household whose head left gets none; a new head takes the household.
+        head_changes: dict[int, int | None] = {}
+        headed = {head: hh for hh, head in planner.household_heads.items() if head is not None}
+        for person, _before in updated:
+            headed_id = headed.get(person.pk)
+            if headed_id is not None and (
+                person.relation_to_head != Relation.HEAD or person.household_id != headed_id
+            ):
+                head_changes[headed_id] = None
+        # (At most one head per household in a file: the order of the rows does not matter.)
+        new_heads = list(heads.items())
+        new_heads += [
+            (p.household_id, p.pk) for p, _b in updated if p.relation_to_head == Relation.HEAD
+        ]
+        for household_id, head_id in new_heads:
+            if planner.household_heads.get(household_id) != head_id:
+                head_changes[household_id] = head_id
+        if head_changes:
+            households = list(Household.objects.filter(pk__in=list(head_changes)))
+            for household in households:
+                household.head_id = head_changes[household.pk]
+                household.updated_at = now
+            Household.objects.bulk_update(households, ["head", "updated_at"], batch_size=1000)
 
-    grid_paths = {g.pk: g.path for g in planner.grids.values()}
-    events: list[dict[str, Any]] = []
-    for person, snapshot in zip(new_persons, new_snapshots, strict=True):
-        events.append(
-            {
-                "action": "person.import.register",
-                "target_type": "registry.person",
-                "target_id": str(person.pk),
-                "target_label": person.name[:200],
-                "org_path": grid_paths.get(person.grid_id, ""),
-                "changes": person_diff({}, snapshot),
-            }
-        )
-    for person, before in updated:
-        events.append(
+        grid_paths = {g.pk: g.path for g in planner.grids.values()}
+        events: list[dict[str, Any]] = [
             {
                 "action": "person.import.update",
                 "target": person,
                 "org_path": grid_paths.get(person.grid_id, ""),
                 "changes": person_diff(before, person_snapshot(person)),
             }
+            for person, before in updated
+        ]
+        events.append(
+            {
+                "action": "ledger.import",
+                "target": planner.org_unit,
+                "org_path": planner.org_unit.path,
+                "changes": {
+                    "file": filename,
+                    "sheet": planner.table.sheet,
+                    "households_created": len(missing),
+                    **counts,
+                },
+            }
         )
-    events.append(
-        {
-            "action": "ledger.import",
-            "target": planner.org_unit,
-            "org_path": planner.org_unit.path,
-            "changes": {
-                "file": filename,
-                "sheet": planner.table.sheet,
-                "households_created": len(missing),
-                **counts,
-            },
-        }
-    )
-    audit_events_record_many(
-        actor=planner.actor,
-        events=events,
-        actor_label=planner.system_label or None,
-        write=(lambda built: _copy_rows(AuditEvent, built, with_id=False)) if copy else None,
-    )
+        _write_audit_events(chain, events, copy=copy)
 
 
 # ---------------------------------------------------------------- error report
@@ -1188,6 +1318,50 @@ def ledger_import(
         pass
     elif not can(actor, Perm.EDIT_REGISTRY, org_unit):
         raise deny(ERR_OUT_OF_SCOPE)
+    with _collector_paused():
+        return _ledger_import(
+            actor=actor,
+            org_unit=org_unit,
+            data=data,
+            filename=filename,
+            sheet=sheet,
+            mapping=mapping,
+            dry_run=dry_run,
+            skip_bad_rows=skip_bad_rows,
+            on_progress=on_progress,
+            system_label=system_label,
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the import: a large file makes millions
+    of objects that live until the end, and each full collection would walk them all again
+    (seconds per 100,000 rows). What the import makes is freed by reference counting; the
+    collector runs again afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _ledger_import(
+    *,
+    actor,
+    org_unit: OrgUnit,
+    data: bytes,
+    filename: str,
+    sheet: str | None,
+    mapping: Mapping[str, str] | None,
+    dry_run: bool,
+    skip_bad_rows: bool,
+    on_progress: ProgressCallback | None,
+    system_label: str,
+) -> ImportResult:
     known = remembered_mapping(org_unit) if mapping is None else mapping
     table = load_table(data, filename, sheet=sheet, known=known)
     used = effective_mapping(table, mapping, org_unit)
@@ -1212,8 +1386,13 @@ def ledger_import(
         result.error_report = error_report_xlsx(table, rows)
     if dry_run or (counts["bad"] and not skip_bad_rows):
         return result
+    large = connection.vendor == "postgresql" and counts["new"] >= ANALYZE_ROWS
     with transaction.atomic():
+        if large:
+            _defer_gin_updates()
         _commit(planner, rows, filename=filename, counts=counts)
+        if large:
+            _merge_gin_pending()
         if connection.vendor == "postgresql" and counts["new"] + counts["updated"] >= ANALYZE_ROWS:
             # Fresh statistics before the deferred foreign keys are checked at commit and
             # before the next query: planned for "empty" tables, each check scans the table
@@ -1226,6 +1405,28 @@ def ledger_import(
                 )
     result.committed = True
     return result
+
+
+def _defer_gin_updates() -> None:
+    """For this transaction only, let new persons' entries in the trigram (GIN) index of
+    search text wait in its pending list, so that they are merged into the index once, in
+    bulk, by ``_merge_gin_pending`` (about a second less per 100,000 persons than merging
+    every 4 MB). The index stays whole throughout: the pending list is part of it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL gin_pending_list_limit = '2GB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+
+
+def _merge_gin_pending() -> None:
+    """Merge the pending entries into the GIN indexes of persons before the commit, so that
+    searches do not scan a long pending list and no later write has to merge it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+            "WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+            [Person._meta.db_table],
+        )
 
 
 # ---------------------------------------------------------------- the template

@@ -1,11 +1,28 @@
 """Phone numbers: validate for region CN, store as E.164, mask for display."""
 
+import re
+
 import phonenumbers
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.lib.text import strip_all_spaces, to_halfwidth
 
 ERR_PHONE_INVALID = _("Enter a valid mobile or landline number, e.g. 13812345678.")
+
+
+def _mobile_pattern() -> re.Pattern[str]:
+    """A mainland mobile number as phonenumbers' own metadata describes it (11 digits
+    matching both the general and the mobile pattern of region CN). Such a number is valid
+    and its E.164 form is +86 and the digits: none starts with 0 or with a carrier or
+    international prefix (11, 12, 179) that parsing would strip."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    assert meta is not None and meta.mobile is not None and meta.general_desc is not None
+    general = meta.general_desc.national_number_pattern
+    mobile = meta.mobile.national_number_pattern
+    return re.compile(rf"(?=(?:{general})$)(?:{mobile})", re.ASCII)
+
+
+_MOBILE = _mobile_pattern()
 
 
 class InvalidPhone(ValueError):
@@ -17,6 +34,9 @@ class InvalidPhone(ValueError):
 def normalize_phone(raw: str) -> str:
     """Return the number in E.164 (+8613812345678) or raise InvalidPhone."""
     cleaned = strip_all_spaces(to_halfwidth(raw)).replace("-", "")
+    if len(cleaned) == 11 and cleaned.isascii() and _MOBILE.fullmatch(cleaned):
+        # Most numbers are mobiles typed as 11 digits; phonenumbers takes ~20 µs for each.
+        return "+86" + cleaned
     try:
         parsed = phonenumbers.parse(cleaned, "CN")
     except phonenumbers.NumberParseException:

@@ -4,6 +4,7 @@ from functools import lru_cache
 from itertools import islice, product
 
 from pypinyin import Style, pinyin
+from pypinyin.seg.simpleseg import seg
 
 # A name of four characters each with three readings is 81 combinations; more is noise.
 _MAX_COMBINATIONS = 64
@@ -11,11 +12,27 @@ _MAX_COMBINATIONS = 64
 MAX_SEARCH_TEXT = 1000
 
 
-def _readings(name: str, style: Style) -> list[list[str]]:
-    return pinyin(name, style=style, heteronym=True, strict=False, errors="default")
+@lru_cache(maxsize=1 << 16)
+def _segment_readings(segment: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        tuple(r)
+        for r in pinyin(segment, style=Style.NORMAL, heteronym=True, strict=False, errors="default")
+    )
 
 
-def _combos(parts: list[list[str]]) -> list[str]:
+def _readings(name: str) -> list[tuple[str, ...]]:
+    """What ``pinyin(name, heteronym=True)`` gives, worked out once per word.
+
+    pypinyin cuts the text into words (its ``seg``) and reads each word on its own, so the
+    readings of a name are those of its words in order; a word cut alone is that word again.
+    Names share few words (mostly single characters), so each is read once per process."""
+    out: list[tuple[str, ...]] = []
+    for segment in seg(name):
+        out.extend(_segment_readings(segment))
+    return out
+
+
+def _combos(parts: list[list[str]] | list[tuple[str, ...]]) -> list[str]:
     return ["".join(c) for c in islice(product(*parts), _MAX_COMBINATIONS)]
 
 
@@ -27,10 +44,9 @@ def pinyin_keys(name: str) -> list[str]:
     name = "".join(name.split())
     if not name:
         return []
-    full = _combos(_readings(name, Style.NORMAL))
-    initials = _combos(
-        [[r[0] for r in readings if r] for readings in _readings(name, Style.NORMAL)]
-    )
+    readings = _readings(name)
+    full = _combos(readings)
+    initials = _combos([[r[0] for r in options if r] for options in readings])
     seen: dict[str, None] = {}
     for key in [*initials, *full]:  # initials first: they survive the length cap
         seen.setdefault(key.lower(), None)

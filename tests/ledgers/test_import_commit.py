@@ -182,7 +182,7 @@ def test_a_failure_mid_commit_leaves_the_database_unchanged(world, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "audit_events_record_many", explode)
+    monkeypatch.setattr(importing, "_write_audit_events", explode)
     before = state()
     with pytest.raises(RuntimeError):
         run(world, xlsx(rows_302()))

@@ -95,3 +95,26 @@ def test_lowercase_x_becomes_uppercase():
 def test_mask_keeps_area_and_last_four():
     assert mask_id_number("11010519720707001X") == "110105********001X"
     assert mask_id_number("E12345678") == "*****5678"
+
+
+def _outcome(raw: str):
+    try:
+        parsed = parse_resident_id(raw, today=TODAY)
+    except InvalidIdNumber as exc:
+        return str(exc.message)
+    return parsed
+
+
+@given(st.text(alphabet="0123456789X", min_size=18, max_size=18))
+def test_plain_numbers_checked_directly_get_the_same_answer_as_typed_ones(number):
+    # A leading space sends the number through normalisation and stdnum, the long way.
+    assert _outcome(number) == _outcome(" " + number)
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_the_check_digit_is_stdnums(first17):
+    from stdnum.cn import ric
+
+    from shoumen.lib.ids import _check_digit
+
+    assert _check_digit(first17) == ric.calc_check_digit(first17 + "0")

@@ -42,3 +42,23 @@ def test_landline_with_area_code_is_valid():
 
 def test_mask_shows_first_three_and_last_four():
     assert mask_phone("+8613812345678") == "138****5678"
+
+
+@given(st.integers(min_value=10_000_000_000, max_value=19_999_999_999))
+def test_every_eleven_digit_number_gets_phonenumbers_own_answer(value):
+    import phonenumbers
+
+    number = str(value)
+    parsed = phonenumbers.parse(number, "CN")
+    if phonenumbers.is_valid_number(parsed):
+        expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        assert normalize_phone(number) == expected
+    else:
+        with pytest.raises(InvalidPhone):
+            normalize_phone(number)
+
+
+@pytest.mark.parametrize("number", ["17951234567", "11012345678", "12512345678", "14012345678"])
+def test_prefixes_outside_the_mobile_ranges_are_judged_by_phonenumbers(number):
+    with pytest.raises(InvalidPhone):
+        normalize_phone(number)

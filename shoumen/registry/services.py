@@ -34,6 +34,9 @@ from shoumen.registry.models import (
     Tag,
 )
 
+# Django rebuilds ``TextChoices.values`` on every access; the ledger import checks each row.
+SEX_VALUES = frozenset(Sex.values)
+
 ERR_NAME_REQUIRED = _("Enter the person's name.")
 ERR_SEX_REQUIRED = _("Choose the person's sex.")
 ERR_SEX_MISMATCH = _("The sex does not match the ID number, which says %(sex)s.")
@@ -174,7 +177,7 @@ def _validated_person_values(values: Mapping[str, Any], *, day: datetime.date) -
             errors.setdefault("id_number", []).append(ERR_NUMBER_FORMAT)
     out["id_number"] = number
 
-    if sex not in Sex.values and "id_number" not in errors:
+    if sex not in SEX_VALUES and "id_number" not in errors:
         errors.setdefault("sex", []).append(ERR_SEX_REQUIRED)
     out["sex"] = sex
     if birth_date and birth_date > day:

@@ -50,6 +50,18 @@ def _import_job(w):
 
 # ledgers: import (end)
 
+# checkpoints: scan
+SCANNERS = {"admin_user", "district_officer", "street_officer", "community_staff", "volunteer"}
+
+
+def _gate(w):
+    from shoumen.checkpoints.models import Checkpoint
+
+    return Checkpoint.objects.get_or_create(community=w.community, name="北门")[0]
+
+
+# checkpoints: scan (end)
+
 ROUTES = {
     "home": (lambda w: [], _expect(200)),
     "accounts:login": (lambda w: [], _expect(302, anonymous=200)),
@@ -99,9 +111,13 @@ ROUTES = {
     "ledgers:import_confirm": (lambda w: [_import_job(w).pk], POST_ONLY),
     "ledgers:import_errors": (lambda w: [_import_job(w).pk], GRID_A_PAGE),
     # ledgers: import (end)
+    # checkpoints: scan
+    "checkpoint_scan:scan": (lambda w: [_gate(w).pk], _expect(404, **_for(SCANNERS, 200, 404))),
+    "checkpoint_scan:service_worker": (lambda w: [], _expect(200, anonymous=200)),
+    # checkpoints: scan (end)
 }
 
-PAGE_NAMESPACES = ("accounts", "places", "registry", "ledgers")
+PAGE_NAMESPACES = ("accounts", "places", "registry", "ledgers", "checkpoint_scan")
 
 
 def _page_route_names():
@@ -172,6 +188,10 @@ POST_ROUTES = {
     "ledgers:import_confirm": GRID_A_FORM,
     "ledgers:import_errors": READ_ONLY,
     # ledgers: import (end)
+    # checkpoints: scan
+    "checkpoint_scan:scan": READ_ONLY,
+    "checkpoint_scan:service_worker": _expect(405, anonymous=405),
+    # checkpoints: scan (end)
 }
 CHANGE_ON_EMPTY_POST = {
     "accounts:login",

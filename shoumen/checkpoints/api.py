@@ -9,11 +9,12 @@ from ninja import Path, Query, Router
 
 from shoumen.alerts.rules import current_rules
 from shoumen.checkpoints import signing
-from shoumen.checkpoints.models import VerdictReason
+from shoumen.checkpoints.models import Verdict, VerdictReason
 from shoumen.checkpoints.scan_selectors import pass_list_for_phone, residents_lookup
 from shoumen.checkpoints.schemas import (
     BatchIn,
     BatchOut,
+    CandidateOut,
     LookupIn,
     LookupOut,
     RevocationsIn,
@@ -41,7 +42,7 @@ def passes_verify(request, payload: VerifyIn):
     check = pass_check(token=payload.token, checkpoint=checkpoint, temperature=payload.temperature)
     pass_ = check.checkpoint_pass
     return VerifyOut(
-        verdict=check.verdict,
+        verdict=Verdict(check.verdict),
         reason=check.reason,
         reason_label=reason_label(check.reason),
         display_name=check.display_name,
@@ -123,13 +124,13 @@ def checkpoint_residents(request, filters: Query[LookupIn], id: int = Path(..., 
     )
     return LookupOut(
         candidates=[
-            {
-                "person": c.person_id,
-                "display_name": c.display_name,
-                "place": c.place,
-                "has_pass": c.checkpoint_pass is not None,
-                "token": pass_token(c.checkpoint_pass) if c.checkpoint_pass is not None else None,
-            }
+            CandidateOut(
+                person=c.person_id,
+                display_name=c.display_name,
+                place=c.place,
+                has_pass=c.checkpoint_pass is not None,
+                token=pass_token(c.checkpoint_pass) if c.checkpoint_pass is not None else None,
+            )
             for c in candidates
         ]
     )

@@ -58,9 +58,7 @@ def residents_lookup(
     if surname and id_last4:
         persons = persons.filter(name__startswith=surname, id_number_last4=id_last4.upper())
     else:
-        persons = persons.filter(
-            household__building__name=building, household__door_number=door
-        )
+        persons = persons.filter(household__building__name=building, household__door_number=door)
     rows = persons.select_related("household__building", "checkpoint_pass").order_by("pk")[
         : LOOKUP_LIMIT + 1
     ]

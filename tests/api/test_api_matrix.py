@@ -54,7 +54,9 @@ def _token(w):
 # Query strings for GET operations that need one.
 QUERIES = {
     ("GET", "/passes/revocations"): lambda w: f"?checkpoint={_gate(w).pk}",
-    ("GET", "/checkpoints/{id}/residents"): lambda w: "?" + urlencode({"building": "5号楼", "door": "301"}),
+    ("GET", "/checkpoints/{id}/residents"): lambda w: (
+        "?" + urlencode({"building": "5号楼", "door": "301"})
+    ),
 }
 # checkpoints: scan (end)
 

@@ -352,12 +352,14 @@
     const minutes = Math.max(0, Math.floor((Date.now() - meta.fetched_at) / 60000));
     const age = minutes < 120 ? T("minutes", { n: minutes }) : T("hours", { n: Math.floor(minutes / 60) });
     el.textContent = T("list_age", { age });
+    el.dataset.minutes = String(minutes);
     el.classList.toggle("text-warning", minutes >= 60);
   }
 
   function showNetwork() {
     const el = $("[data-testid=network]");
     el.textContent = navigator.onLine ? el.dataset.online : el.dataset.offline;
+    el.dataset.state = navigator.onLine ? "online" : "offline";
     el.className = "badge " + (navigator.onLine ? "text-bg-light" : "text-bg-warning");
   }
 

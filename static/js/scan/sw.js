@@ -24,14 +24,14 @@ async function pageNetworkFirst(request) {
     if (response.ok && !response.redirected) await cache.put(request, response.clone());
     return response;
   } catch (err) {
-    const cached = await cache.match(request, { ignoreSearch: true });
+    const cached = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
     if (cached) return cached;
     throw err;
   }
 }
 
 async function cacheFirst(request) {
-  const cached = await caches.match(request);
+  const cached = await caches.match(request, { ignoreVary: true });
   return cached || fetch(request);
 }
 

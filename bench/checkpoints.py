@@ -80,7 +80,9 @@ def issue_passes() -> dict:
     )
     n = 0
     with transaction.atomic(), connection.cursor() as read, connection.cursor() as write:
-        read.execute("SELECT id, grid_id, household_id FROM registry_person WHERE status = %s", ["resident"])
+        read.execute(
+            "SELECT id, grid_id, household_id FROM registry_person WHERE status = %s", ["resident"]
+        )
         with write.cursor.copy(f"COPY checkpoints_pass ({columns}) FROM STDIN") as copy:
             while rows := read.fetchmany(20000):
                 for person_id, grid_id, household_id in rows:
@@ -111,9 +113,7 @@ def gate_and_volunteer() -> tuple[Checkpoint, str]:
     gate, _ = Checkpoint.objects.get_or_create(community=community, name="测试北门")
     user, created = User.objects.get_or_create(username=VOLUNTEER, display_name="卡点志愿者")
     if created:
-        RoleAssignment.objects.create(
-            user=user, role=Role.CHECKPOINT_VOLUNTEER, org_unit=community
-        )
+        RoleAssignment.objects.create(user=user, role=Role.CHECKPOINT_VOLUNTEER, org_unit=community)
     _token, raw = api_token_create(actor=None, user=user)
     return gate, raw
 
@@ -141,7 +141,9 @@ class Conn:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, path: str, headers: dict, body: bytes) -> tuple[int, bytes]:
+    async def request(
+        self, method: str, path: str, headers: dict, body: bytes
+    ) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
@@ -153,7 +155,9 @@ class Conn:
         raw = await self.reader.readuntil(b"\r\n\r\n")
         lines = raw.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
-        fields = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        fields = {
+            k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)
+        }
         content = await self.reader.readexactly(int(fields.get("content-length", "0")))
         if fields.get("connection", "").lower() == "close":
             self.writer.close()
@@ -179,7 +183,7 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
     for _ in range(300):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -216,9 +220,7 @@ async def open_loop(port, headers, bodies, rate: float, connections: int) -> dic
             await asyncio.sleep(delay)
         conn = await idle.get()
         try:
-            status, content = await conn.request(
-                "POST", "/api/v1/passes/verify", headers, body
-            )
+            status, content = await conn.request("POST", "/api/v1/passes/verify", headers, body)
         finally:
             idle.put_nowait(conn)
         latencies.append((time.perf_counter() - scheduled) * 1000)

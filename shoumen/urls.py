@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("shoumen.observation.board_urls")),
     path("", include("shoumen.observation.link_urls")),
     path("screening/", include("shoumen.screening.urls")),
+    path("checkpoints/", include("shoumen.checkpoints.scan_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("shoumen.api.urls")),
 ]

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from shoumen.api import errors
 from shoumen.api.auth import session_auth, token_auth
+from shoumen.checkpoints.api import router as checkpoints_router
 from shoumen.places.api import router as places_router
 from shoumen.registry.api import router as registry_router
 from shoumen.screening.api import router as screening_router
@@ -21,3 +22,4 @@ errors.install(api)
 api.add_router("/", places_router)
 api.add_router("/", registry_router)
 api.add_router("/", screening_router)
+api.add_router("/", checkpoints_router)

@@ -2,6 +2,7 @@
 OpenAPI schema fails ``test_every_api_operation_is_classified`` until it is added here."""
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -63,6 +64,34 @@ def _visit_body(w):
 ROUND_C1 = COVER_GRID_A | {"neighbour_worker"}
 SCREENING_MANAGERS = {"admin_user", "district_officer", "street_officer", "community_staff"}
 # screening (end)
+# checkpoints: scan
+# Who may scan at the world's checkpoint in community C1; anyone else gets 404 for it.
+SCANNERS = {"admin_user", "district_officer", "street_officer", "community_staff", "volunteer"}
+SCAN_200 = _expect(200, 404, SCANNERS)
+
+
+def _gate(w):
+    from shoumen.checkpoints.models import Checkpoint
+
+    return Checkpoint.objects.get_or_create(community=w.community, name="北门")[0]
+
+
+def _token(w):
+    from shoumen.checkpoints.models import Pass
+    from shoumen.checkpoints.services import pass_issue, pass_token
+
+    pass_ = Pass.objects.filter(person=w.shan).first()
+    return pass_token(pass_ or pass_issue(actor=w.admin_user, person=w.shan))
+
+
+# Query strings for GET operations that need one.
+QUERIES = {
+    ("GET", "/passes/revocations"): lambda w: f"?checkpoint={_gate(w).pk}",
+    ("GET", "/checkpoints/{id}/residents"): lambda w: (
+        "?" + urlencode({"building": "5号楼", "door": "301"})
+    ),
+}
+# checkpoints: scan (end)
 
 # (method, path template, body factory, expected status per persona)
 OPERATIONS = {
@@ -105,12 +134,35 @@ OPERATIONS = {
     ("GET", "/screening-rounds/{id}/tasks"): (lambda w: None, _expect(200, 404, ROUND_C1)),
     ("POST", "/visits"): (_visit_body, _expect(201, 422)),
     # screening (end)
+    # checkpoints: scan
+    ("POST", "/passes/verify"): (
+        lambda w: {"checkpoint": _gate(w).pk, "token": _token(w)},
+        SCAN_200,
+    ),
+    ("POST", "/scans/batch"): (
+        lambda w: {
+            "checkpoint": _gate(w).pk,
+            "rows": [
+                {
+                    "client_uuid": "6f1c2b1e-8a55-4c1e-9d2f-2f4b1f0a7c01",
+                    "token": _token(w),
+                    "direction": "in",
+                }
+            ],
+        },
+        SCAN_200,
+    ),
+    ("GET", "/passes/revocations"): (lambda w: None, SCAN_200),
+    ("GET", "/checkpoints/{id}/residents"): (lambda w: None, SCAN_200),
+    # checkpoints: scan (end)
 }
 
 
 def _path_for(template: str, world) -> str:
     if template.startswith("/screening-rounds/"):
         return template.replace("{id}", str(_screening_round(world).pk))
+    if template.startswith("/checkpoints"):
+        return template.replace("{id}", str(_gate(world).pk))
     target = world.household_a.pk if template.startswith("/households") else world.shan.pk
     return template.replace("{id}", str(target))
 
@@ -134,7 +186,8 @@ def test_api_matrix(world, persona):
     client = Client()
     got = {}
     for (method, template), (body, _) in OPERATIONS.items():
-        url = "/api/v1" + _path_for(template, world)
+        query = QUERIES.get((method, template))
+        url = "/api/v1" + _path_for(template, world) + (query(world) if query else "")
         payload = body(world)
         if payload is None:
             response = client.generic(method, url, headers=headers)

@@ -130,6 +130,8 @@ def _report_token(w):
 AT_C1_POSTS = COVER_GRID_A | {"volunteer"}
 PASS_KEEPERS = MANAGERS | {"grid_worker", "neighbour_worker"}
 VISITOR_UUID = "8e0c7a52-51a4-4f0e-9d53-3c1f7d7c0b11"
+# checkpoints: scan
+SCANNERS = {"admin_user", "district_officer", "street_officer", "community_staff", "volunteer"}
 
 
 def _gate(w):
@@ -209,6 +211,7 @@ def _visit_a(w):
 
 
 # screening (end)
+# checkpoints: scan (end)
 
 ROUTES = {
     "home": (lambda w: [], _expect(200)),
@@ -339,6 +342,10 @@ ROUTES = {
     "screening:visit": (lambda w: [_visit_a(w).pk], GRID_A_PAGE),
     "screening:visit_observe": (lambda w: [_visit_a(w).pk], POST_ONLY),
     # screening (end)
+    # checkpoints: scan
+    "checkpoint_scan:scan": (lambda w: [_gate(w).pk], _expect(404, **_for(SCANNERS, 200, 404))),
+    "checkpoint_scan:service_worker": (lambda w: [], _expect(200, anonymous=200)),
+    # checkpoints: scan (end)
 }
 
 PAGE_NAMESPACES = (
@@ -355,6 +362,7 @@ PAGE_NAMESPACES = (
     "links",
     "checkpoints",
     "screening",
+    "checkpoint_scan",
 )
 
 
@@ -496,6 +504,10 @@ POST_ROUTES = {
     "screening:visit": READ_ONLY,
     "screening:visit_observe": GRID_A_FORM,
     # screening (end)
+    # checkpoints: scan
+    "checkpoint_scan:scan": READ_ONLY,
+    "checkpoint_scan:service_worker": _expect(405, anonymous=405),
+    # checkpoints: scan (end)
 }
 # Covered one by one in tests/observation/test_observation_pages.py and
 # tests/alerts/test_alert_pages.py.

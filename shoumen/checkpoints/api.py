@@ -1,0 +1,136 @@
+"""Checkpoint scanning over the API: the online check, the sync of a phone's queued scans,
+and what a phone needs to decide offline. A checkpoint outside the caller's scope is 404."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Path, Query, Router
+
+from shoumen.alerts.rules import current_rules
+from shoumen.checkpoints import signing
+from shoumen.checkpoints.models import Verdict, VerdictReason
+from shoumen.checkpoints.scan_selectors import pass_list_for_phone, residents_lookup
+from shoumen.checkpoints.schemas import (
+    BatchIn,
+    BatchOut,
+    CandidateOut,
+    LookupIn,
+    LookupOut,
+    RevocationsIn,
+    RevocationsOut,
+    ScanRowOut,
+    VerifyIn,
+    VerifyOut,
+)
+from shoumen.checkpoints.selectors import checkpoint_for
+from shoumen.checkpoints.services import pass_check, pass_token, scans_record
+from shoumen.registry.schemas import MAX_ID
+
+ERR_LOOKUP_PAIR = _("Enter the surname and the last 4 of the ID number, or building and door.")
+
+router = Router(tags=["checkpoints"])
+
+
+def reason_label(reason: str) -> str:
+    return str(VerdictReason(reason).label) if reason in VerdictReason.values else ""
+
+
+@router.post("/passes/verify", response=VerifyOut, summary="Check a pass shown at a checkpoint")
+def passes_verify(request, payload: VerifyIn):
+    checkpoint = checkpoint_for(request.auth, pk=payload.checkpoint)
+    check = pass_check(token=payload.token, checkpoint=checkpoint, temperature=payload.temperature)
+    pass_ = check.checkpoint_pass
+    return VerifyOut(
+        verdict=Verdict(check.verdict),
+        reason=check.reason,
+        reason_label=reason_label(check.reason),
+        display_name=check.display_name,
+        pass_id=pass_.pk if pass_ is not None else None,
+        valid_until=pass_.valid_until if pass_ is not None else None,
+    )
+
+
+@router.post(
+    "/scans/batch",
+    response=BatchOut,
+    summary="Record scans, or sync a phone's queued offline scans (idempotent on client_uuid)",
+)
+def scans_batch(request, payload: BatchIn):
+    checkpoint = checkpoint_for(request.auth, pk=payload.checkpoint)
+    rows = [row.dict() for row in payload.rows]
+    results = scans_record(actor=request.auth, checkpoint=checkpoint, rows=rows)
+    out = []
+    for r in results:
+        scan = r.scan
+        out.append(
+            ScanRowOut(
+                index=r.index,
+                client_uuid=rows[r.index]["client_uuid"],
+                result=r.result,  # type: ignore[arg-type]
+                scan_id=scan.pk if scan is not None else None,
+                verdict=scan.verdict if scan is not None else "",
+                reason=scan.reason if scan is not None else "",
+                reason_label=reason_label(scan.reason) if scan is not None else "",
+                flagged=bool(scan is not None and scan.flagged),
+                errors=r.errors,
+            )
+        )
+    return BatchOut(
+        created=sum(r.result == "created" for r in out),
+        unchanged=sum(r.result == "unchanged" for r in out),
+        errors=sum(r.result == "error" for r in out),
+        flagged=sum(r.flagged and r.result == "created" for r in out),
+        results=out,
+    )
+
+
+@router.get(
+    "/passes/revocations",
+    response=RevocationsOut,
+    summary="Pass changes since a time, the public keys and the rules a phone needs offline",
+)
+def passes_revocations(request, filters: Query[RevocationsIn]):
+    checkpoint = checkpoint_for(request.auth, pk=filters.checkpoint)
+    server_time = timezone.now()  # before the read: nothing changed after it is missed
+    return RevocationsOut(
+        server_time=server_time,
+        since=filters.since,
+        community=checkpoint.community_id,
+        keys=signing.public_keys(),
+        fever_temperature=current_rules().fever_temperature,
+        expiry_warning_days=settings.PASS_EXPIRY_WARNING_DAYS,
+        changes=pass_list_for_phone(checkpoint, filters.since),  # type: ignore[arg-type]
+    )
+
+
+@router.get(
+    "/checkpoints/{id}/residents",
+    response=LookupOut,
+    summary="Find a resident without their pass: surname + ID last 4, or building + door",
+)
+def checkpoint_residents(request, filters: Query[LookupIn], id: int = Path(..., ge=1, le=MAX_ID)):
+    checkpoint = checkpoint_for(request.auth, pk=id)
+    by_name = bool(filters.surname.strip() and filters.id_last4)
+    by_door = bool(filters.building.strip() and filters.door.strip())
+    if not (by_name or by_door):
+        raise ValidationError(ERR_LOOKUP_PAIR)
+    candidates = residents_lookup(
+        checkpoint,
+        surname=filters.surname.strip() if by_name else "",
+        id_last4=filters.id_last4 if by_name else "",
+        building=filters.building.strip(),
+        door=filters.door.strip(),
+    )
+    return LookupOut(
+        candidates=[
+            CandidateOut(
+                person=c.person_id,
+                display_name=c.display_name,
+                place=c.place,
+                has_pass=c.checkpoint_pass is not None,
+                token=pass_token(c.checkpoint_pass) if c.checkpoint_pass is not None else None,
+            )
+            for c in candidates
+        ]
+    )

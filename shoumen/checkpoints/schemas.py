@@ -1,0 +1,122 @@
+"""API shapes of the checkpoint scan: what a volunteer's phone sends and gets back.
+
+Nothing here carries an ID number or a phone; names leave masked (surname + *)."""
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from shoumen.checkpoints.models import Direction, Verdict
+from shoumen.registry.schemas import Id, Text
+
+ERR_NAIVE_TIME = _("Give the time with its UTC offset.")
+MAX_BATCH = 1000
+TOKEN_MAX = 512
+
+
+def _aware(value: datetime.datetime) -> datetime.datetime:
+    if value.tzinfo is None:
+        raise ValueError(str(ERR_NAIVE_TIME))
+    return value
+
+
+AwareTime = Annotated[datetime.datetime, AfterValidator(_aware)]
+Token = Annotated[Text, Field(min_length=1, max_length=TOKEN_MAX)]
+Temperature = Annotated[Decimal, Field(max_digits=3, decimal_places=1)]
+
+
+class VerifyIn(Schema):
+    checkpoint: Id
+    token: Token
+    temperature: Temperature | None = None
+
+
+class VerifyOut(Schema):
+    verdict: Verdict
+    reason: str
+    reason_label: str
+    display_name: str = Field(description="Surname and a masked given name only")
+    pass_id: int | None
+    valid_until: datetime.date | None
+
+
+class ScanRowIn(Schema):
+    client_uuid: uuid.UUID
+    token: Token
+    direction: Direction
+    temperature: Temperature | None = None
+    scanned_at: AwareTime | None = None
+    offline: bool = False
+    verdict: Verdict | None = Field(None, description="What the phone showed, for offline scans")
+
+
+class BatchIn(Schema):
+    checkpoint: Id
+    rows: list[ScanRowIn] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+class ScanRowOut(Schema):
+    index: int
+    client_uuid: uuid.UUID | None
+    result: Literal["created", "unchanged", "error"]
+    scan_id: int | None = None
+    verdict: str = ""
+    reason: str = ""
+    reason_label: str = ""
+    flagged: bool = False
+    errors: dict[str, list[str]] = {}
+
+
+class BatchOut(Schema):
+    created: int
+    unchanged: int
+    errors: int
+    flagged: int
+    results: list[ScanRowOut]
+
+
+class RevocationsIn(Schema):
+    checkpoint: Id
+    since: AwareTime | None = None
+
+
+class PassChangeOut(Schema):
+    id: int
+    version: int
+    status: str
+    changed_at: datetime.datetime
+    name: str = Field(description="Surname and a masked given name only")
+
+
+class RevocationsOut(Schema):
+    server_time: datetime.datetime
+    since: datetime.datetime | None
+    community: int
+    keys: dict[str, str] = Field(description="Ed25519 public keys (raw, base64url) by key id")
+    fever_temperature: Decimal
+    expiry_warning_days: int
+    changes: list[PassChangeOut]
+
+
+class LookupIn(Schema):
+    surname: Text = Field("", max_length=2)
+    id_last4: Text = Field("", pattern=r"^$|^[0-9]{3}[0-9Xx]$")
+    building: Text = Field("", max_length=50)
+    door: Text = Field("", max_length=20)
+
+
+class CandidateOut(Schema):
+    person: int
+    display_name: str
+    place: str
+    has_pass: bool
+    token: str | None = Field(description="The resident's current pass, as its QR carries it")
+
+
+class LookupOut(Schema):
+    candidates: list[CandidateOut]

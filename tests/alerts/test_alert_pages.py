@@ -123,7 +123,7 @@ def test_alert_list_query_count_does_not_grow_with_rows(
     for person in [world.shan, world.zeng, world.neighbour][:count]:
         raise_alert(person, Cause.FEVER, temperature="37.6")
     client = login(world.community_staff)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("alerts:list"))
     assert len(response.context["page"]) == count
     assert Alert.objects.count() == count

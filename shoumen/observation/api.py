@@ -60,6 +60,7 @@ from shoumen.registry.selectors import persons_visible_to
 
 ERR_UNKNOWN_UNIT = _("There is no org unit with this code in your jurisdiction.")
 ERR_UNKNOWN_GRID = _("There is no grid with this code.")
+ERR_ROW_NOT_OBJECT = _("Each row is an object with the fields of one report.")
 ERR_UNKNOWN_COMMUNITY = _("There is no community with this code.")
 
 router = Router(tags=["observation"])
@@ -135,6 +136,9 @@ def _parse_rows(raw: list[Any]) -> tuple[dict[int, dict], dict[int, dict[str, li
         return {i: m.__dict__ for i, m in enumerate(_ROWS.validate_python(raw))}, {}
     except PydanticValidationError as exc:
         bad = _rows_errors(exc)
+    for i, row in enumerate(raw):
+        if not isinstance(row, dict):
+            bad[i] = {NON_FIELD: [str(ERR_ROW_NOT_OBJECT)]}
     good = {
         i: HealthReportIn.model_validate(row).__dict__ for i, row in enumerate(raw) if i not in bad
     }
@@ -160,7 +164,7 @@ def health_reports_batch(request, payload: HealthReportBatchIn):
         results[index] = {
             "index": index,
             "result": one.result,
-            "id": one.report.pk if one.report is not None else None,
+            "id": one.report_id,
             "errors": one.errors,
         }
     return {"counts": _counts(results), "results": results}

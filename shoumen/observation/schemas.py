@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from shoumen.observation.models import (
@@ -100,14 +100,15 @@ class HealthReportResultOut(Schema):
     report: HealthReportOut
 
 
-class RowResultOut(Schema):
+# Plain pydantic models: a 1,000-row answer skips ninja's per-object root validator.
+class RowResultOut(BaseModel):
     index: int
     result: Literal["created", "updated", "unchanged", "error"]
     id: int | None = None
     errors: dict[str, list[str]] = {}
 
 
-class BatchResultOut(Schema):
+class BatchResultOut(BaseModel):
     counts: dict[str, int]
     results: list[RowResultOut]
 

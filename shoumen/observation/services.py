@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -552,6 +553,16 @@ def _common_path(paths: list[str]) -> str:
     return prefix[: len(prefix) - len(prefix) % OrgUnit.steplen]
 
 
+def _in(field: str, values, sql_type: str) -> Q:
+    """``field IN values``; on PostgreSQL as one array parameter, since the driver splits a
+    query with hundreds of placeholders slowly (and cannot cache its plan)."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        array = RawSQL(f"SELECT unnest(%s::{sql_type}[])", (values,))  # noqa: S611 (a type name)
+        return Q(**{f"{field}__in": array})
+    return Q(**{f"{field}__in": values})
+
+
 def _reporting_persons(actor, link, person_ids) -> dict[int, tuple]:
     """pk -> (status, grid id, grid path, name, active observation id) of the persons the
     actor (or the link) may report for, in one query."""
@@ -564,7 +575,7 @@ def _reporting_persons(actor, link, person_ids) -> dict[int, tuple]:
         person=OuterRef("pk"), status=ObservationStatus.ACTIVE
     ).order_by("-ends_on", "-id")
     rows = (
-        allowed.filter(pk__in=person_ids)
+        allowed.filter(_in("pk", person_ids, "bigint"))
         .annotate(active_observation=Subquery(active.values("id")[:1]))
         .values_list("id", "status", "grid_id", "grid__path", "name", "active_observation")
     )
@@ -572,8 +583,12 @@ def _reporting_persons(actor, link, person_ids) -> dict[int, tuple]:
 
 
 def _insert(reports: list[list]) -> None:
-    """Multi-row INSERT ... RETURNING id, in chunks; fills in each report's id."""
+    """Write new reports and fill in their ids: ids drawn from the sequence and rows
+    streamed with COPY on PostgreSQL, a multi-row INSERT ... RETURNING elsewhere."""
     if not reports:
+        return
+    if connection.vendor == "postgresql":
+        _copy(reports)
         return
     table = connection.ops.quote_name(HealthReport._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS[1:])
@@ -599,6 +614,25 @@ def _insert(reports: list[list]) -> None:
             ids = [row[0] for row in cursor.fetchall()]
         for report, pk in zip(chunk, ids, strict=True):
             report[_ID] = pk
+
+
+def _copy(reports: list[list]) -> None:
+    qn = connection.ops.quote_name
+    table = HealthReport._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(%s) FROM generate_series(1, %s)", [f"{table}_id_seq", len(reports)]
+        )
+        for report, (pk,) in zip(reports, cursor.fetchall(), strict=True):
+            report[_ID] = pk
+        columns = ", ".join(qn(c) for c in _COLUMNS)
+        # The driver's own cursor: its errors are turned into Django's (IntegrityError).
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy,
+        ):
+            for report in reports:
+                copy.write_row(report)
 
 
 class _ReportView:
@@ -670,7 +704,7 @@ def _ingest_once(*, actor, rows, link, day, now) -> list[ReportResult]:
         dates = {key[1] for key in deciding}
         uuids = {clean[i][3] for i in deciding.values()}
         found = HealthReport.objects.filter(date__in=dates).filter(
-            Q(client_uuid__in=uuids) | Q(person_id__in={key[0] for key in deciding})
+            _in("client_uuid", uuids, "uuid") | _in("person_id", {k[0] for k in deciding}, "bigint")
         )
         for values in found.values_list(*_COLUMNS):
             report = list(values)

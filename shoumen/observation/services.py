@@ -451,6 +451,9 @@ _UUID, _RECORDED_BY, _RECORDED_AT = (
     _COLUMNS.index(n) for n in ("client_uuid", "recorded_by_id", "recorded_at")
 )
 INSERT_CHUNK = 1000
+# Below this many rows one INSERT (a single round trip, its plan cached by the driver) is
+# quicker than COPY; above it, COPY avoids the driver's slow handling of many placeholders.
+COPY_FROM_ROWS = 2
 assert _COLUMNS[_FIELDS] == REPORT_FIELDS  # noqa: S101 (the model and this module agree)
 
 
@@ -584,10 +587,11 @@ def _reporting_persons(actor, link, person_ids) -> dict[int, tuple]:
 
 def _insert(reports: list[list]) -> None:
     """Write new reports and fill in their ids: ids drawn from the sequence and rows
-    streamed with COPY on PostgreSQL, a multi-row INSERT ... RETURNING elsewhere."""
+    streamed with COPY on PostgreSQL, a multi-row INSERT ... RETURNING for a few rows and
+    elsewhere."""
     if not reports:
         return
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(reports) > COPY_FROM_ROWS:
         _copy(reports)
         return
     table = connection.ops.quote_name(HealthReport._meta.db_table)

@@ -168,6 +168,26 @@ def test_each_row_of_a_batch_has_its_own_result_and_good_rows_are_kept(world):
     assert results[1]["id"] is None
 
 
+def test_every_row_of_a_larger_batch_is_saved_under_the_id_it_was_answered_with(world):
+    persons = [world.shan, world.zeng, world.person("单小宝")]
+    rows = [
+        report(person, slot=slot, temperature=f"36.{n}")
+        for n, (person, slot) in enumerate((p, s) for p in persons for s in ("am", "pm"))
+    ]
+    response = client_for(world.grid_worker).post("/health-reports/batch", {"rows": rows})
+    results = response.json()["results"]
+    assert [r["result"] for r in results] == ["created"] * 6
+    saved = HealthReport.objects.in_bulk([r["id"] for r in results])
+    for row, result in zip(rows, results, strict=True):
+        got = saved[result["id"]]
+        assert (got.person_id, got.slot, str(got.temperature)) == (
+            row["person"],
+            row["slot"],
+            row["temperature"],
+        )
+        assert got.client_uuid == uuid.UUID(row["client_uuid"])
+
+
 def test_a_batch_writes_one_audit_event_with_its_counts(world):
     api = client_for(world.grid_worker)
     before = AuditEvent.objects.count()

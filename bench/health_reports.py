@@ -160,6 +160,64 @@ def stop_server(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
+# ---------------------------------------------------------------- CPU accounting
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU of the given processes so far (those gone count as 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICK
+
+
+def group_pids(pgid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def backend_pids() -> list[int]:
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [DB_NAME],
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+class CpuMeter:
+    """CPU spent by gunicorn, its PostgreSQL backends and this load generator over a phase."""
+
+    def __init__(self, server: subprocess.Popen):
+        self.server = server
+
+    def __enter__(self):
+        self.app_pids, self.db_pids = group_pids(self.server.pid), backend_pids()
+        self.app0, self.db0 = cpu_seconds(self.app_pids), cpu_seconds(self.db_pids)
+        self.client0 = time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.result = {
+            "app_cpu_s": round(cpu_seconds(self.app_pids) - self.app0, 2),
+            "db_cpu_s": round(cpu_seconds(self.db_pids) - self.db0, 2),
+            "client_cpu_s": round(time.process_time() - self.client0, 2),
+        }
+
+
 # ---------------------------------------------------------------- the HTTP load generator
 
 
@@ -275,26 +333,35 @@ def _parallel(work, jobs, concurrency):
     cursor = [0]
     lock = threading.Lock()
     latencies = [0.0] * len(jobs)
+    db_cpu = [0.0] * concurrency
 
-    def loop():
+    def loop(slot):
         with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+            pid = conn.info.backend_pid
+            start = cpu_seconds([pid])
             while True:
                 with lock:
                     index = cursor[0]
                     cursor[0] += 1
                 if index >= len(jobs):
+                    db_cpu[slot] = cpu_seconds([pid]) - start
                     return
                 began = time.perf_counter()
                 work(conn, jobs[index])
                 latencies[index] = time.perf_counter() - began
 
-    threads = [threading.Thread(target=loop) for _ in range(concurrency)]
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(concurrency)]
+    client0 = time.process_time()
     began = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return time.perf_counter() - began, latencies
+    cpu = {
+        "db_cpu_s": round(sum(db_cpu), 2),
+        "client_cpu_s": round(time.process_time() - client0, 2),
+    }
+    return time.perf_counter() - began, latencies, cpu
 
 
 def raw_copy(buffers: list[str], concurrency: int):
@@ -320,6 +387,17 @@ def raw_upserts(params: list[tuple], concurrency: int):
         conn.execute(UPSERT, values, prepare=True)
 
     return _parallel(work, params, concurrency)
+
+
+def per_unit(cpu: dict, count: int, unit: str) -> dict:
+    """CPU per unit of work, and the rate two whole cores would allow at that cost."""
+    total = sum(cpu.values())
+    server = cpu.get("app_cpu_s", 0) + cpu.get("db_cpu_s", 0)
+    return {
+        f"cpu_ms_per_{unit}": round(total / count * 1000, 3),
+        f"server_cpu_ms_per_{unit}": round(server / count * 1000, 3),
+        f"{unit}s_per_s_on_2_free_cores_server_only": round(2 * count / server) if server else None,
+    }
 
 
 # ---------------------------------------------------------------- main
@@ -425,12 +503,15 @@ def main() -> int:
     server = start_server(args.workers, args.threads)
     try:
         run_http(warm_requests, args.concurrency)  # every worker connects, imports, warms up
-        batch_s, batch_lat, batch_resp = run_http(batch_requests, args.concurrency)
-        single_s, single_lat, single_resp = run_http(single_requests, args.concurrency)
+        with CpuMeter(server) as batch_cpu:
+            batch_s, batch_lat, batch_resp = run_http(batch_requests, args.concurrency)
+        with CpuMeter(server) as single_cpu:
+            single_s, single_lat, single_resp = run_http(single_requests, args.concurrency)
     finally:
         stop_server(server)
-    copy_s, copy_lat = raw_copy(copy_buffers, args.concurrency)
-    upsert_s, upsert_lat = raw_upserts(upsert_params, args.concurrency)
+    copy_s, copy_lat, copy_cpu = raw_copy(copy_buffers, args.concurrency)
+    upsert_s, upsert_lat, upsert_cpu = raw_upserts(upsert_params, args.concurrency)
+    load = os.getloadavg()
 
     batch_counts: dict[str, int] = {}
     for status, body in batch_resp:
@@ -465,10 +546,12 @@ def main() -> int:
             "reports_per_s": round(batch_rate),
             "request_latency": percentiles(batch_lat),
             "results": batch_counts,
+            "cpu": {**batch_cpu.result, **per_unit(batch_cpu.result, n_batch, "report")},
             "raw_copy": {
                 "seconds": round(copy_s, 2),
                 "reports_per_s": round(copy_rate),
                 "copy_latency": percentiles(copy_lat),
+                "cpu": {**copy_cpu, **per_unit(copy_cpu, n_batch, "report")},
             },
             "ratio_to_raw": round(batch_rate / copy_rate, 3),
             "target_reports_per_s": TARGET_BATCH_PER_S,
@@ -480,10 +563,12 @@ def main() -> int:
             "requests_per_s": round(single_rate),
             "latency": single_pct,
             "statuses": single_statuses,
+            "cpu": {**single_cpu.result, **per_unit(single_cpu.result, args.singles, "request")},
             "raw_upsert": {
                 "seconds": round(upsert_s, 2),
                 "statements_per_s": round(upsert_rate),
                 "latency": percentiles(upsert_lat),
+                "cpu": {**upsert_cpu, **per_unit(upsert_cpu, args.singles, "statement")},
             },
             "ratio_to_raw": round(single_rate / upsert_rate, 3),
             "target_requests_per_s": TARGET_SINGLE_PER_S,
@@ -495,6 +580,7 @@ def main() -> int:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "note": "gunicorn, PostgreSQL and the load generator share these cores",
+            "load_average_after": [round(x, 1) for x in load],
         },
     }
     out = Path(args.out)

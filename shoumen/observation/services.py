@@ -75,6 +75,8 @@ ERR_CLIENT_UUID = _("Each report needs its client UUID.")
 REPORT_BACKFILL_DAYS = 7
 MIN_TEMPERATURE, MAX_TEMPERATURE = Decimal("34.0"), Decimal("43.0")
 SELF_SOURCES = frozenset({Source.SELF, Source.PROXY})
+SLOTS = frozenset(Slot.values)
+SOURCES = frozenset(Source.values)
 
 
 def _record(actor, action: str, obj, *, org_path: str, changes=None, reason: str = "", **kw):
@@ -511,7 +513,7 @@ def _report_errors(row: Mapping[str, Any], day: datetime.date, sources) -> dict[
         errors["date"] = [str(ERR_DATE_FUTURE)]
     elif (day - date).days >= REPORT_BACKFILL_DAYS:
         errors["date"] = [str(ERR_REPORT_DATE_OLD % {"days": REPORT_BACKFILL_DAYS})]
-    if row.get("slot") not in Slot.values:
+    if row.get("slot") not in SLOTS:
         errors["slot"] = [str(ERR_SLOT)]
     temperature = row.get("temperature")
     if temperature is not None and not MIN_TEMPERATURE <= Decimal(temperature) <= MAX_TEMPERATURE:
@@ -639,6 +641,10 @@ def _copy(reports: list[list]) -> None:
                 copy.write_row(report)
 
 
+_POSITION = {name: i for i, name in enumerate(_COLUMNS)}
+_SYMPTOM_POSITIONS = tuple((name, _POSITION[name]) for name in SYMPTOMS)
+
+
 class _ReportView:
     """What the alert rules read from a saved report, without building the model."""
 
@@ -650,13 +656,13 @@ class _ReportView:
 
     def __getattr__(self, name: str) -> Any:
         try:
-            return self._c[_COLUMNS.index(name)]
-        except ValueError:
+            return self._c[_POSITION[name]]
+        except KeyError:
             raise AttributeError(name) from None
 
     @property
     def symptoms(self) -> list[str]:
-        return [name for name in SYMPTOMS if self._c[_COLUMNS.index(name)]]
+        return [name for name, i in _SYMPTOM_POSITIONS if self._c[i]]
 
     @property
     def observation(self) -> Observation | None:
@@ -673,7 +679,7 @@ class _ReportView:
 
 
 def _ingest_once(*, actor, rows, link, day, now) -> list[ReportResult]:
-    sources = SELF_SOURCES if link is not None else set(Source.values)
+    sources = SELF_SOURCES if link is not None else SOURCES
     results: list[ReportResult | None] = [None] * len(rows)
     clean: dict[int, tuple] = {}  # index -> (person, date, slot, client_uuid, fields)
     for index, row in enumerate(rows):

@@ -46,7 +46,15 @@ os.environ.setdefault("SHOUMEN_DEBUG", "0")
 
 import psycopg  # noqa: E402
 
-PORT = 8765
+
+def free_port() -> int:
+    """A port nobody listens on now (other servers may run on this machine)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = free_port()
 BATCH_ROWS = 500
 TARGET_BATCH_PER_S = 20_000
 TARGET_SINGLE_PER_S = 800
@@ -146,6 +154,8 @@ def start_server(workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
         try:
             socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
             return server

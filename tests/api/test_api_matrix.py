@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from shoumen.accounts.services import api_token_create
-from shoumen.alerts.models import Alert, Cause
+from shoumen.alerts.models import OPEN_STATUSES, Alert, Cause
 from shoumen.api.main import api as ninja_api
 from shoumen.lib.dates import today
 from shoumen.observation.models import Kind, Observation, Reason
@@ -172,11 +172,16 @@ def _observation_id(template: str, world) -> int:
 
 
 def _alert_id(template: str, world) -> int:
+    """An open alert for the operation's cause (reports sent earlier may have opened it)."""
+    cause = _ALERT_FOR[template]
+    there = Alert.objects.filter(person=world.shan, cause=cause, status__in=OPEN_STATUSES).first()
+    if there is not None:
+        return there.pk
     now = timezone.now()
     alert = Alert.objects.create(
         person=world.shan,
         grid=world.grid_a,
-        cause=_ALERT_FOR[template],
+        cause=cause,
         owner=world.grid_worker,
         opened_at=now,
         due_at=now + datetime.timedelta(hours=2),

@@ -105,19 +105,23 @@ def test_no_operation_gives_a_server_error(world):
         "/api/v1/persons/{id}/reveal": world.shan.pk,
         "/api/v1/households/{id}": world.household_a.pk,
     }
-    for template in (
-        "/observations/{id}",
-        "/observations/{id}/complete",
-        "/observations/{id}/close",
-        "/observations/{id}/extend",
-        "/observations/{id}/assign",
-        "/observations/{id}/transfer",
-        "/observations/{id}/transfer/accept",
-        "/observations/{id}/transfer/cancel",
-    ):
-        in_scope["/api/v1" + template] = _observation_id(template, world)
+    # Made just before their operation is fuzzed, so that no other operation's random ids
+    # reach them first (ids on PostgreSQL are not reused across tests).
+    made_for = {
+        "/api/v1" + template: (lambda t=template: _observation_id(t, world))
+        for template in (
+            "/observations/{id}",
+            "/observations/{id}/complete",
+            "/observations/{id}/close",
+            "/observations/{id}/extend",
+            "/observations/{id}/assign",
+            "/observations/{id}/transfer",
+            "/observations/{id}/transfer/accept",
+            "/observations/{id}/transfer/cancel",
+        )
+    }
     for template in ("/alerts/{id}/acknowledge", "/alerts/{id}/resolve"):
-        in_scope["/api/v1" + template] = _alert_id(template, world)
+        made_for["/api/v1" + template] = lambda t=template: _alert_id(t, world)
     report = {
         "person": world.shan.pk,
         "date": today().isoformat(),
@@ -165,6 +169,8 @@ def test_no_operation_gives_a_server_error(world):
         for result in schema.get_all_operations():
             operation = result.ok()
             auth = headers_for.get(operation.path, headers)
+            if operation.path in made_for:
+                in_scope[operation.path] = made_for[operation.path]()
             if operation.path in in_scope:
                 fixed = {"id": in_scope[operation.path]}
                 # The valid transition first, while the object is still in its state.

@@ -102,12 +102,24 @@ def alert_raise(
 
 
 def alerts_raise_for_reports(reports: Iterable, *, observations: dict | None = None) -> list[Alert]:
-    """Apply the report rules to saved health reports; returns the alerts opened or updated."""
+    """Apply the report rules to saved health reports; returns the alerts opened or updated.
+
+    ``observations``: person id -> active observation, when the caller has them; otherwise
+    a report's own observation is read, and only for a report that hits a rule."""
+    reports = list(reports)
+    if not reports:
+        return []
     rules = current_rules()
     raised = []
     for report in reports:
-        for hit in report_hits(report, rules):
-            observation = (observations or {}).get(report.person_id)
+        hits = report_hits(report, rules)
+        if not hits:
+            continue
+        if observations is not None:
+            observation = observations.get(report.person_id)
+        else:
+            observation = report.observation
+        for hit in hits:
             alert, _ = alert_raise(
                 person=report.person,
                 cause=hit.cause,

@@ -2,9 +2,11 @@
 
 from ninja import NinjaAPI
 
+from shoumen.alerts.api import router as alerts_router
 from shoumen.api import errors
 from shoumen.api.auth import session_auth, token_auth
 from shoumen.checkpoints.api import router as checkpoints_router
+from shoumen.observation.api import router as observation_router
 from shoumen.places.api import router as places_router
 from shoumen.registry.api import router as registry_router
 from shoumen.screening.api import router as screening_router
@@ -12,7 +14,10 @@ from shoumen.screening.api import router as screening_router
 api = NinjaAPI(
     title="Shoumen",
     version="v1",
-    description="Resident registry by jurisdiction, grid and household.",
+    description=(
+        "Resident registry by jurisdiction, grid and household; key persons under "
+        "observation, health reports and alerts."
+    ),
     auth=[token_auth, session_auth],
     urls_namespace="api",
     openapi_url="/openapi.json",
@@ -23,3 +28,5 @@ api.add_router("/", places_router)
 api.add_router("/", registry_router)
 api.add_router("/", screening_router)
 api.add_router("/", checkpoints_router)
+api.add_router("/", observation_router)
+api.add_router("/", alerts_router)

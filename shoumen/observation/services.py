@@ -10,14 +10,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, require, scope_q
 from shoumen.alerts.services import alerts_raise_for_reports
-from shoumen.audit.services import audit_event_record
+from shoumen.audit.services import audit_event_record, audit_events_record_many
 from shoumen.checkpoints.services import passes_sync_for_person
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
@@ -35,7 +37,7 @@ from shoumen.observation.models import (
     Slot,
     Source,
 )
-from shoumen.observation.selectors import active_observations_of, grid_worker_of
+from shoumen.observation.selectors import grid_worker_of
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import Person, Status
 
@@ -74,6 +76,8 @@ ERR_CLIENT_UUID = _("Each report needs its client UUID.")
 REPORT_BACKFILL_DAYS = 7
 MIN_TEMPERATURE, MAX_TEMPERATURE = Decimal("34.0"), Decimal("43.0")
 SELF_SOURCES = frozenset({Source.SELF, Source.PROXY})
+SLOTS = frozenset(Slot.values)
+SOURCES = frozenset(Source.values)
 
 
 def _record(actor, action: str, obj, *, org_path: str, changes=None, reason: str = "", **kw):
@@ -412,13 +416,62 @@ def observation_transfer_cancel(*, actor, observation: Observation, reason: str)
 
 REPORT_FIELDS = ("temperature", *SYMPTOMS, "other_symptoms", "source", "reached")
 
+# A report travels through ingest as a list of column values in this order (no model
+# instances: building 500 of them costs more than inserting them).
+_COLUMNS = tuple(f.attname for f in HealthReport._meta.concrete_fields)
+_ID, _PERSON, _GRID, _OBSERVATION, _DATE, _SLOT = (
+    _COLUMNS.index(n) for n in ("id", "person_id", "grid_id", "observation_id", "date", "slot")
+)
+_FIELDS = slice(_COLUMNS.index(REPORT_FIELDS[0]), _COLUMNS.index(REPORT_FIELDS[-1]) + 1)
+_UUID, _RECORDED_BY, _RECORDED_AT = (
+    _COLUMNS.index(n) for n in ("client_uuid", "recorded_by_id", "recorded_at")
+)
+INSERT_CHUNK = 1000
+# Below this many rows one INSERT (a single round trip, its plan cached by the driver) is
+# quicker than COPY; above it, COPY avoids the driver's slow handling of many placeholders.
+COPY_FROM_ROWS = 2
+assert _COLUMNS[_FIELDS] == REPORT_FIELDS  # noqa: S101 (the model and this module agree)
 
-@dataclass
+
+def _model(columns: list) -> HealthReport:
+    return HealthReport.from_db(DEFAULT_DB_ALIAS, list(_COLUMNS), columns)
+
+
 class ReportResult:
-    index: int
-    result: str  # created / updated / unchanged / error
-    report: HealthReport | None = None
-    errors: dict[str, list[str]] = field(default_factory=dict)
+    """One row's outcome: created / updated / unchanged / error.
+
+    ``report`` is the saved HealthReport, built on first access; ``report_id`` costs
+    nothing."""
+
+    __slots__ = ("_columns", "_report", "errors", "index", "result")
+
+    def __init__(
+        self,
+        index: int,
+        result: str,
+        report: HealthReport | None = None,
+        errors: dict[str, list[str]] | None = None,
+        *,
+        columns: list | None = None,
+    ):
+        self.index, self.result = index, result
+        self.errors = errors if errors is not None else {}
+        self._report, self._columns = report, columns
+
+    @property
+    def report_id(self) -> int | None:
+        if self._columns is not None:
+            return self._columns[_ID]
+        return self._report.pk if self._report is not None else None
+
+    @property
+    def report(self) -> HealthReport | None:
+        if self._report is None and self._columns is not None:
+            self._report = _model(self._columns)
+        return self._report
+
+    def __repr__(self) -> str:
+        return f"ReportResult({self.index}, {self.result!r}, id={self.report_id})"
 
 
 def _report_errors(row: Mapping[str, Any], day: datetime.date, sources) -> dict[str, list[str]]:
@@ -434,7 +487,7 @@ def _report_errors(row: Mapping[str, Any], day: datetime.date, sources) -> dict[
         errors["date"] = [str(ERR_DATE_FUTURE)]
     elif (day - date).days >= REPORT_BACKFILL_DAYS:
         errors["date"] = [str(ERR_REPORT_DATE_OLD % {"days": REPORT_BACKFILL_DAYS})]
-    if row.get("slot") not in Slot.values:
+    if row.get("slot") not in SLOTS:
         errors["slot"] = [str(ERR_SLOT)]
     temperature = row.get("temperature")
     if temperature is not None and not MIN_TEMPERATURE <= Decimal(temperature) <= MAX_TEMPERATURE:
@@ -452,19 +505,26 @@ def _report_errors(row: Mapping[str, Any], day: datetime.date, sources) -> dict[
     return errors
 
 
-def _report_values(row: Mapping[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {name: bool(row.get(name)) for name in SYMPTOMS}
+_TENTH = Decimal("0.1")
+
+
+def _report_fields(row: Mapping[str, Any]) -> tuple:
+    """The REPORT_FIELDS values of a checked row, in order."""
     temperature = row.get("temperature")
-    values["temperature"] = (
-        Decimal(temperature).quantize(Decimal("0.1")) if temperature is not None else None
-    )
-    values["other_symptoms"] = clean_line(row.get("other_symptoms") or "")[:200]
-    values["source"] = row["source"]
+    if temperature is not None:
+        temperature = Decimal(temperature).quantize(_TENTH)
+    other = row.get("other_symptoms") or ""
+    source = row["source"]
     reached = row.get("reached")
-    if reached is None and row["source"] in WORKER_SOURCES:
+    if reached is None and source in WORKER_SOURCES:
         reached = True
-    values["reached"] = reached
-    return values
+    return (
+        temperature,
+        *(bool(row.get(name)) for name in SYMPTOMS),
+        clean_line(other)[:200] if other else "",
+        str(source),
+        reached,
+    )
 
 
 def _common_path(paths: list[str]) -> str:
@@ -472,108 +532,240 @@ def _common_path(paths: list[str]) -> str:
     return prefix[: len(prefix) - len(prefix) % OrgUnit.steplen]
 
 
+def _in(field: str, values, sql_type: str) -> Q:
+    """``field IN values``; on PostgreSQL as one array parameter, since the driver splits a
+    query with hundreds of placeholders slowly (and cannot cache its plan)."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        array = RawSQL(f"SELECT unnest(%s::{sql_type}[])", (values,))  # noqa: S611 (a type name)
+        return Q(**{f"{field}__in": array})
+    return Q(**{f"{field}__in": values})
+
+
+def _reporting_persons(actor, link, person_ids) -> dict[int, tuple]:
+    """pk -> (status, grid id, grid path, name, active observation id) of the persons the
+    actor (or the link) may report for, in one query."""
+    if link is not None:
+        allowed = link.subjects.all()
+    else:
+        allowed = Person.objects.filter(scope_q(actor, Perm.RECORD_HEALTH_REPORTS, "grid__path"))
+    # The observation ending last, when several kinds are active.
+    active = Observation.objects.filter(
+        person=OuterRef("pk"), status=ObservationStatus.ACTIVE
+    ).order_by("-ends_on", "-id")
+    rows = (
+        allowed.filter(_in("pk", person_ids, "bigint"))
+        .annotate(active_observation=Subquery(active.values("id")[:1]))
+        .values_list("id", "status", "grid_id", "grid__path", "name", "active_observation")
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def _insert(reports: list[list]) -> None:
+    """Write new reports and fill in their ids: ids drawn from the sequence and rows
+    streamed with COPY on PostgreSQL, a multi-row INSERT ... RETURNING for a few rows and
+    elsewhere."""
+    if not reports:
+        return
+    if connection.vendor == "postgresql" and len(reports) > COPY_FROM_ROWS:
+        _copy(reports)
+        return
+    table = connection.ops.quote_name(HealthReport._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS[1:])
+    placeholders = "(" + ", ".join(["%s"] * (len(_COLUMNS) - 1)) + ")"
+    returning = connection.ops.quote_name("id")
+    native_uuid = connection.features.has_native_uuid_field
+    for start in range(0, len(reports), INSERT_CHUNK):
+        chunk = reports[start : start + INSERT_CHUNK]
+        params: list[Any] = []
+        for report in chunk:
+            values = report[1:]
+            if not native_uuid:
+                values[_UUID - 1] = report[_UUID].hex
+            values[_RECORDED_AT - 1] = connection.ops.adapt_datetimefield_value(
+                report[_RECORDED_AT]
+            )
+            params += values
+        rows_sql = ", ".join([placeholders] * len(chunk))
+        # Only quoted names from the model's metadata are interpolated; values are params.
+        sql = f"INSERT INTO {table} ({columns}) VALUES {rows_sql} RETURNING {returning}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        for report, pk in zip(chunk, ids, strict=True):
+            report[_ID] = pk
+
+
+def _copy(reports: list[list]) -> None:
+    qn = connection.ops.quote_name
+    table = HealthReport._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(%s) FROM generate_series(1, %s)", [f"{table}_id_seq", len(reports)]
+        )
+        for report, (pk,) in zip(reports, cursor.fetchall(), strict=True):
+            report[_ID] = pk
+        columns = ", ".join(qn(c) for c in _COLUMNS)
+        # The driver's own cursor: its errors are turned into Django's (IntegrityError).
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy,
+        ):
+            for report in reports:
+                copy.write_row(report)
+
+
+_POSITION = {name: i for i, name in enumerate(_COLUMNS)}
+_SYMPTOM_POSITIONS = tuple((name, _POSITION[name]) for name in SYMPTOMS)
+
+
+class _ReportView:
+    """What the alert rules read from a saved report, without building the model."""
+
+    __slots__ = ("_c", "_person")
+
+    def __init__(self, columns: list):
+        self._c = columns
+        self._person: Person | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._c[_POSITION[name]]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def symptoms(self) -> list[str]:
+        return [name for name, i in _SYMPTOM_POSITIONS if self._c[i]]
+
+    @property
+    def observation(self) -> Observation | None:
+        pk = self._c[_OBSERVATION]
+        return (
+            Observation.objects.select_related("responsible").filter(pk=pk).first() if pk else None
+        )
+
+    @property
+    def person(self) -> Person:
+        if self._person is None:
+            self._person = Person.objects.select_related("grid").get(pk=self._c[_PERSON])
+        return self._person
+
+
 def _ingest_once(*, actor, rows, link, day, now) -> list[ReportResult]:
-    sources = SELF_SOURCES if link is not None else set(Source.values)
+    sources = SELF_SOURCES if link is not None else SOURCES
     results: list[ReportResult | None] = [None] * len(rows)
-    clean: dict[int, dict[str, Any]] = {}
+    clean: dict[int, tuple] = {}  # index -> (person, date, slot, client_uuid, fields)
     for index, row in enumerate(rows):
         errors = _report_errors(row, day, sources)
         if errors:
             results[index] = ReportResult(index, "error", errors=errors)
         else:
-            clean[index] = {**row, **_report_values(row)}
+            fields = _report_fields(row)
+            key = (row["person"], row["date"], str(row["slot"]))
+            clean[index] = (*key, row["client_uuid"], fields)
 
-    if link is not None:
-        allowed = link.subjects.all()
-    else:
-        allowed = Person.objects.filter(scope_q(actor, Perm.RECORD_HEALTH_REPORTS, "grid__path"))
-    person_ids = {v["person"] for v in clean.values()}
-    persons = {
-        p.pk: p
-        for p in allowed.filter(pk__in=person_ids)
-        .select_related("grid")
-        .only("id", "name", "status", "grid_id", "grid__path")
-    }
-    observations = active_observations_of(persons)
-    dates = {v["date"] for v in clean.values()}
-    uuids = {v["client_uuid"] for v in clean.values()}
-    by_uuid = {
-        r.client_uuid: r for r in HealthReport.objects.filter(client_uuid__in=uuids, date__in=dates)
-    }
-    by_slot = {
-        (r.person_id, r.date, r.slot): r
-        for r in HealthReport.objects.filter(person_id__in=persons, date__in=dates)
-    }
-    to_create: list[HealthReport] = []
-    to_update: dict[int, HealthReport] = {}
-    for index, values in clean.items():
-        person = persons.get(values["person"])
+    persons = _reporting_persons(actor, link, {v[0] for v in clean.values()})
+    # Several rows for one slot: the last one decides, the others share its result (so
+    # that replaying the batch finds every row unchanged).
+    deciding: dict[tuple, int] = {}
+    for index, (person_id, date, slot, _uuid, _fields) in clean.items():
+        person = persons.get(person_id)
         if person is None:
-            errors = {"person": [str(ERR_PERSON_UNKNOWN)]}
-            results[index] = ReportResult(index, "error", errors=errors)
-            continue
-        if person.status != Status.RESIDENT:
+            results[index] = ReportResult(
+                index, "error", errors={"person": [str(ERR_PERSON_UNKNOWN)]}
+            )
+        elif person[0] != Status.RESIDENT:
             results[index] = ReportResult(
                 index, "error", errors={"person": [str(ERR_PERSON_NOT_RESIDENT)]}
             )
-            continue
-        seen = by_uuid.get(values["client_uuid"])
-        if seen is not None:
-            results[index] = ReportResult(index, "unchanged", seen)
-            continue
-        key = (person.pk, values["date"], values["slot"])
-        report = by_slot.get(key)
-        fields = {name: values[name] for name in REPORT_FIELDS}
-        if report is not None:
-            if all(getattr(report, k) == v for k, v in fields.items()):
-                results[index] = ReportResult(index, "unchanged", report)
-                continue
-            for name, value in fields.items():
-                setattr(report, name, value)
-            report.recorded_by = actor
-            report.recorded_at = now
-            if report.pk is not None:
-                to_update[report.pk] = report
-            results[index] = ReportResult(index, "updated" if report.pk else "created", report)
-            continue
-        obs = observations.get(person.pk)
-        report = HealthReport(
-            person=person,
-            grid_id=person.grid_id,
-            observation=obs,
-            date=values["date"],
-            slot=values["slot"],
-            client_uuid=values["client_uuid"],
-            recorded_by=actor,
-            recorded_at=now,
-            **fields,
-        )
-        by_slot[key] = report
-        by_uuid[report.client_uuid] = report
-        to_create.append(report)
-        results[index] = ReportResult(index, "created", report)
+        else:
+            deciding[(person_id, date, slot)] = index
 
-    ensure_day_partitions(HealthReport, {r.date for r in to_create})
-    with transaction.atomic():
-        HealthReport.objects.bulk_create(to_create, batch_size=1000)
-        if to_update:
-            HealthReport.objects.bulk_update(
-                list(to_update.values()), [*REPORT_FIELDS, "recorded_by", "recorded_at"]
-            )
-        changed = [*to_create, *to_update.values()]
-        alerts_raise_for_reports(changed, observations=observations)
-        if changed:
-            counts = {
-                kind: sum(1 for r in results if r and r.result == kind)
-                for kind in ("created", "updated", "unchanged", "error")
-            }
-            _record(
-                actor,
-                "health_reports.ingest",
-                changed[0].person if len(changed) == 1 else None,
-                org_path=_common_path([p.grid.path for p in persons.values()]),
-                changes=counts,
+    by_uuid: dict[uuid.UUID, list] = {}
+    by_slot: dict[tuple, list] = {}
+    if deciding:
+        dates = {key[1] for key in deciding}
+        uuids = {clean[i][3] for i in deciding.values()}
+        found = HealthReport.objects.filter(date__in=dates).filter(
+            _in("client_uuid", uuids, "uuid") | _in("person_id", {k[0] for k in deciding}, "bigint")
+        )
+        for values in found.values_list(*_COLUMNS):
+            report = list(values)
+            by_uuid[report[_UUID]] = report
+            by_slot[(report[_PERSON], report[_DATE], report[_SLOT])] = report
+
+    actor_id = actor.pk if actor is not None else None
+    to_create: list[list] = []
+    to_update: dict[int, list] = {}
+    for index, (person_id, date, slot, client_uuid, fields) in clean.items():
+        key = (person_id, date, slot)
+        if deciding.get(key) != index:
+            continue
+        seen = by_uuid.get(client_uuid)
+        if seen is not None:
+            results[index] = ReportResult(index, "unchanged", columns=seen)
+            continue
+        there = by_slot.get(key)
+        if there is not None:
+            if tuple(there[_FIELDS]) == fields:
+                results[index] = ReportResult(index, "unchanged", columns=there)
+                continue
+            there[_FIELDS] = fields
+            there[_RECORDED_BY], there[_RECORDED_AT] = actor_id, now
+            to_update[there[_ID]] = there
+            results[index] = ReportResult(index, "updated", columns=there)
+            continue
+        person = persons[person_id]
+        report = [None, person_id, person[1], person[4], date, slot, *fields]
+        report += [client_uuid, actor_id, now]
+        by_slot[key] = by_uuid[client_uuid] = report
+        to_create.append(report)
+        results[index] = ReportResult(index, "created", columns=report)
+    for index, (person_id, date, slot, _uuid, _fields) in clean.items():
+        decided = deciding.get((person_id, date, slot))
+        if decided is not None and decided != index:
+            same = results[decided]
+            assert same is not None  # noqa: S101 (every deciding row has its result)
+            results[index] = ReportResult(index, same.result, columns=same._columns)
+
+    ensure_day_partitions(HealthReport, {r[_DATE] for r in to_create})
+    changed = [*to_create, *to_update.values()]
+    if changed:
+        with transaction.atomic():
+            _insert(to_create)
+            if to_update:
+                HealthReport.objects.bulk_update(
+                    [
+                        HealthReport.from_db(DEFAULT_DB_ALIAS, list(_COLUMNS), r)
+                        for r in to_update.values()
+                    ],
+                    [*REPORT_FIELDS, "recorded_by", "recorded_at"],
+                )
+            alerts_raise_for_reports([_ReportView(r) for r in changed])
+            counts = dict.fromkeys(("created", "updated", "unchanged", "error"), 0)
+            for result in results:
+                if result is not None:
+                    counts[result.result] += 1
+            target: dict[str, str] = {}
+            if len(changed) == 1:
+                person_id = changed[0][_PERSON]
+                target = {
+                    "target_type": Person._meta.label_lower,
+                    "target_id": str(person_id),
+                    "target_label": str(persons[person_id][3])[:200],
+                }
+            audit_events_record_many(
+                actor=actor,
                 actor_label=None if actor is not None else f"self-report link {link.pk}",
+                events=[
+                    {
+                        "action": "health_reports.ingest",
+                        "org_path": _common_path([p[2] for p in persons.values()]),
+                        "changes": counts,
+                        **target,
+                    }
+                ],
             )
     return [r for r in results if r is not None]
 
@@ -585,8 +777,12 @@ def health_reports_ingest(
 
     A row: person (id), date, slot, temperature, symptom flags, other_symptoms, source,
     reached, client_uuid. A replayed client UUID changes nothing; a new report for a slot
-    that already has one replaces its values. ``link``: a self-report through a personal
-    link (no user), limited to the link's persons."""
+    that already has one replaces its values (within one batch, the last row for a slot
+    decides and the others share its result). ``link``: a self-report through a personal
+    link (no user), limited to the link's persons.
+
+    The fast path: one query for the persons (with their active observation), one for
+    the reports already there, one multi-row INSERT, one audit event per batch."""
     day, now = today(), timezone.now()
     try:
         return _ingest_once(actor=actor, rows=rows, link=link, day=day, now=now)

@@ -1,14 +1,20 @@
 """Every API operation, classified: what each persona gets. An operation added to the
 OpenAPI schema fails ``test_every_api_operation_is_classified`` until it is added here."""
 
+import datetime
 import json
+import uuid
 from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from shoumen.accounts.services import api_token_create
+from shoumen.alerts.models import OPEN_STATUSES, Alert, Cause
 from shoumen.api.main import api as ninja_api
+from shoumen.lib.dates import today
+from shoumen.observation.models import Kind, Observation, Reason
 from tests.personas import PERSONAS
 
 ANONYMOUS = "anonymous"
@@ -30,6 +36,27 @@ def _expect(inside, outside, personas=COVER_GRID_A):
 
 
 EVERYONE_200 = _expect(200, 200)
+# Roles that follow key persons up hold the permission somewhere; the volunteer does not.
+FOLLOW_UP_200 = {**_expect(200, 200), "volunteer": 403}
+
+
+def _follow_up(inside, outside):
+    return {**_expect(inside, outside), "volunteer": 403}
+
+
+def _report(w):
+    return {
+        "person": w.shan.pk,
+        "date": today().isoformat(),
+        "slot": "am",
+        "temperature": "36.5",
+        "source": "worker_phone",
+        "client_uuid": str(uuid.uuid4()),
+    }
+
+
+# The receiving community (C2) accepts a transfer from C1: the officers above both do.
+ACCEPTS = {"admin_user", "district_officer", "street_officer"}
 
 
 # screening
@@ -155,15 +182,129 @@ OPERATIONS = {
     ("GET", "/passes/revocations"): (lambda w: None, SCAN_200),
     ("GET", "/checkpoints/{id}/residents"): (lambda w: None, SCAN_200),
     # checkpoints: scan (end)
+    ("POST", "/health-reports"): (_report, _follow_up(201, 422)),
+    ("POST", "/health-reports/batch"): (lambda w: {"rows": [_report(w)]}, FOLLOW_UP_200),
+    ("GET", "/observations"): (lambda w: None, FOLLOW_UP_200),
+    ("POST", "/observations"): (
+        lambda w: {"person": w.person("单小宝").pk, "kind": "home_isolation", "reason": "other"},
+        _follow_up(201, 422),
+    ),
+    ("POST", "/observations/bulk"): (
+        lambda w: {
+            "persons": [w.person("单小宝").pk],
+            "kind": "central_isolation",
+            "reason": "other",
+        },
+        FOLLOW_UP_200,  # out of scope: a per-row error
+    ),
+    ("GET", "/observations/{id}"): (lambda w: None, _follow_up(200, 404)),
+    ("POST", "/observations/{id}/complete"): (lambda w: {}, _follow_up(200, 404)),
+    ("POST", "/observations/{id}/close"): (
+        lambda w: {"status": "cancelled", "reason": "登记有误"},
+        _follow_up(200, 404),
+    ),
+    ("POST", "/observations/{id}/extend"): (
+        lambda w: {
+            "exposure_date": (today() - datetime.timedelta(days=1)).isoformat(),
+            "reason": "再次接触",
+        },
+        _follow_up(200, 404),
+    ),
+    ("POST", "/observations/{id}/assign"): (
+        lambda w: {"responsible": w.grid_worker.pk},
+        _follow_up(200, 404),
+    ),
+    ("POST", "/observations/{id}/transfer"): (
+        lambda w: {"to_community": "C2", "reason": "搬到永安社区"},
+        _follow_up(200, 404),
+    ),
+    ("POST", "/observations/{id}/transfer/accept"): (
+        lambda w: {"grid": "G3"},
+        # The sending side sees it but cannot accept for another community.
+        {**_follow_up(200, 404), "community_staff": 403, "grid_worker": 403},
+    ),
+    ("POST", "/observations/{id}/transfer/cancel"): (
+        lambda w: {"reason": "对方社区核实无此人"},
+        _follow_up(200, 404),
+    ),
+    ("GET", "/alerts"): (lambda w: None, FOLLOW_UP_200),
+    ("POST", "/alerts/{id}/acknowledge"): (lambda w: None, _follow_up(200, 404)),
+    ("POST", "/alerts/{id}/resolve"): (
+        lambda w: {"outcome": "false_reading", "note": "复测正常"},
+        _follow_up(200, 404),
+    ),
+}
+
+# Each operation on one observation gets its own, in the state the operation needs:
+# (person, kind, pending transfer).
+_OBSERVATION_FOR = {
+    "/observations/{id}": ("单明", Kind.HOME_ISOLATION, False),
+    "/observations/{id}/complete": ("单明", Kind.CENTRAL_ISOLATION, False),
+    "/observations/{id}/close": ("单明", Kind.HOME_MONITORING, False),
+    "/observations/{id}/extend": ("单明", Kind.ROUTINE_MONITORING, False),
+    "/observations/{id}/assign": ("曾丽", Kind.HOME_ISOLATION, False),
+    "/observations/{id}/transfer": ("曾丽", Kind.CENTRAL_ISOLATION, False),
+    "/observations/{id}/transfer/accept": ("曾丽", Kind.HOME_MONITORING, True),
+    "/observations/{id}/transfer/cancel": ("曾丽", Kind.ROUTINE_MONITORING, True),
+}
+_ALERT_FOR = {
+    "/alerts/{id}/acknowledge": Cause.FEVER,
+    "/alerts/{id}/resolve": Cause.RED_FLAG,
 }
 
 
+def _observation_id(template: str, world) -> int:
+    name, kind, pending = _OBSERVATION_FOR[template]
+    person = world.person(name)
+    starts = today() - datetime.timedelta(days=3)
+    obs = Observation.objects.create(
+        person=person,
+        grid=person.grid,
+        kind=kind,
+        reason=Reason.OTHER,
+        starts_on=starts,
+        period_days=14,
+        ends_on=starts + datetime.timedelta(days=13),
+        responsible=world.grid_worker,
+        transfer_to=world.unit("C2") if pending else None,
+    )
+    return obs.pk
+
+
+def _alert_id(template: str, world) -> int:
+    """An open alert for the operation's cause (reports sent earlier may have opened it)."""
+    cause = _ALERT_FOR[template]
+    there = Alert.objects.filter(person=world.shan, cause=cause, status__in=OPEN_STATUSES).first()
+    if there is not None:
+        return there.pk
+    now = timezone.now()
+    alert = Alert.objects.create(
+        person=world.shan,
+        grid=world.grid_a,
+        cause=cause,
+        owner=world.grid_worker,
+        opened_at=now,
+        due_at=now + datetime.timedelta(hours=2),
+        last_seen_at=now,
+    )
+    return alert.pk
+
+
 def _path_for(template: str, world) -> str:
+    if "{id}" not in template:
+        return template
     if template.startswith("/screening-rounds/"):
-        return template.replace("{id}", str(_screening_round(world).pk))
-    if template.startswith("/checkpoints"):
-        return template.replace("{id}", str(_gate(world).pk))
-    target = world.household_a.pk if template.startswith("/households") else world.shan.pk
+        target = _screening_round(world).pk
+    elif template.startswith("/checkpoints"):
+        target = _gate(world).pk
+    elif template.startswith("/households"):
+        target = world.household_a.pk
+    elif template.startswith("/observations"):
+        target = _observation_id(template, world)
+    elif template.startswith("/alerts"):
+        target = _alert_id(template, world)
+    else:
+        target = world.shan.pk
     return template.replace("{id}", str(target))
 
 

@@ -1,5 +1,6 @@
 """Fuzz every API operation from its OpenAPI schema: no input may cause a server error."""
 
+import datetime
 from contextlib import contextmanager
 
 import pytest
@@ -12,6 +13,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 
 from shoumen.accounts.services import api_token_create
+from shoumen.lib.dates import today
+from tests.api.test_api_matrix import _alert_id, _observation_id
 
 EXPECTED_OPERATIONS = {
     "GET /api/v1/org-units",
@@ -23,6 +26,22 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/households",
     "POST /api/v1/households",
     "GET /api/v1/households/{id}",
+    "POST /api/v1/health-reports",
+    "POST /api/v1/health-reports/batch",
+    "GET /api/v1/observations",
+    "POST /api/v1/observations",
+    "POST /api/v1/observations/bulk",
+    "GET /api/v1/observations/{id}",
+    "POST /api/v1/observations/{id}/complete",
+    "POST /api/v1/observations/{id}/close",
+    "POST /api/v1/observations/{id}/extend",
+    "POST /api/v1/observations/{id}/assign",
+    "POST /api/v1/observations/{id}/transfer",
+    "POST /api/v1/observations/{id}/transfer/accept",
+    "POST /api/v1/observations/{id}/transfer/cancel",
+    "GET /api/v1/alerts",
+    "POST /api/v1/alerts/{id}/acknowledge",
+    "POST /api/v1/alerts/{id}/resolve",
 }
 FUZZ = settings(
     max_examples=25,
@@ -76,10 +95,39 @@ def _fuzz(operation, mode, headers, seen, path_parameters=None, body_fields=None
 def test_no_operation_gives_a_server_error(world):
     _token, raw = api_token_create(actor=None, user=world.grid_worker)
     headers = {"Authorization": f"Bearer {raw}"}
+    # Accepting a transfer is the receiving community's: the street officer above both.
+    _token, raw_officer = api_token_create(actor=None, user=world.street_officer)
+    headers_for = {
+        "/api/v1/observations/{id}/transfer/accept": {"Authorization": f"Bearer {raw_officer}"}
+    }
     in_scope = {
         "/api/v1/persons/{id}": world.shan.pk,
         "/api/v1/persons/{id}/reveal": world.shan.pk,
         "/api/v1/households/{id}": world.household_a.pk,
+    }
+    # Made just before their operation is fuzzed, so that no other operation's random ids
+    # reach them first (ids on PostgreSQL are not reused across tests).
+    made_for = {
+        "/api/v1" + template: (lambda t=template: _observation_id(t, world))
+        for template in (
+            "/observations/{id}",
+            "/observations/{id}/complete",
+            "/observations/{id}/close",
+            "/observations/{id}/extend",
+            "/observations/{id}/assign",
+            "/observations/{id}/transfer",
+            "/observations/{id}/transfer/accept",
+            "/observations/{id}/transfer/cancel",
+        )
+    }
+    for template in ("/alerts/{id}/acknowledge", "/alerts/{id}/resolve"):
+        made_for["/api/v1" + template] = lambda t=template: _alert_id(t, world)
+    report = {
+        "person": world.shan.pk,
+        "date": today().isoformat(),
+        "temperature": "36.5",
+        "source": "worker_phone",
+        "reached": None,
     }
     # Random references rarely hit a record in scope; these runs fuzz the rest of the body.
     in_scope_body = {
@@ -91,20 +139,50 @@ def test_no_operation_gives_a_server_error(world):
             "id_number": "",
         },
         "POST /api/v1/households": {"grid": world.grid_a.code},
+        "POST /api/v1/health-reports": report,
+        "POST /api/v1/health-reports/batch": {"rows": [report]},
+        "POST /api/v1/observations": {
+            "person": world.person("单小宝").pk,
+            "kind": "home_isolation",
+            "reason": "other",
+            "arrival_date": None,
+            "last_exposure_date": None,
+            "period_days": None,
+            "responsible": None,
+        },
+    }
+    # Transitions whose success needs more than a valid shape.
+    fixed_body = {
+        "POST /api/v1/observations/{id}/close": {"status": "cancelled", "reason": "登记有误"},
+        "POST /api/v1/observations/{id}/extend": {
+            "exposure_date": (today() - datetime.timedelta(days=1)).isoformat(),
+            "reason": "再次接触",
+        },
+        "POST /api/v1/observations/{id}/assign": {"responsible": world.grid_worker.pk},
+        "POST /api/v1/observations/{id}/transfer": {"to_community": "C2", "reason": "搬家"},
+        "POST /api/v1/observations/{id}/transfer/accept": {"grid": "G3", "responsible": None},
+        "POST /api/v1/observations/{id}/transfer/cancel": {"reason": "对方核实无此人"},
     }
     seen: dict[str, set[int]] = {}
     with same_connection_for_requests():
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
         for result in schema.get_all_operations():
             operation = result.ok()
-            _fuzz(operation, GenerationMode.POSITIVE, headers, seen)
-            if operation.query or operation.path_parameters or operation.body:
-                _fuzz(operation, GenerationMode.NEGATIVE, headers, seen)
+            auth = headers_for.get(operation.path, headers)
+            if operation.path in made_for:
+                in_scope[operation.path] = made_for[operation.path]()
             if operation.path in in_scope:
                 fixed = {"id": in_scope[operation.path]}
-                _fuzz(operation, GenerationMode.POSITIVE, headers, seen, fixed)
+                # The valid transition first, while the object is still in its state.
+                if operation.label in fixed_body:
+                    body = fixed_body[operation.label]
+                    _fuzz(operation, GenerationMode.POSITIVE, auth, seen, fixed, body)
+                _fuzz(operation, GenerationMode.POSITIVE, auth, seen, fixed)
                 if operation.query or operation.body:
-                    _fuzz(operation, GenerationMode.NEGATIVE, headers, seen, fixed)
+                    _fuzz(operation, GenerationMode.NEGATIVE, auth, seen, fixed)
+            _fuzz(operation, GenerationMode.POSITIVE, auth, seen)
+            if operation.query or operation.path_parameters or operation.body:
+                _fuzz(operation, GenerationMode.NEGATIVE, auth, seen)
             if operation.label in in_scope_body:
                 fields = in_scope_body[operation.label]
                 _fuzz(operation, GenerationMode.POSITIVE, headers, seen, body_fields=fields)

@@ -4,9 +4,9 @@ import uuid
 import pytest
 import time_machine
 
-from shoumen.checkpoints.models import Checkpoint, Scan
+from shoumen.checkpoints.models import Checkpoint, Scan, VerdictReason
 from shoumen.checkpoints.schemas import MAX_BATCH
-from shoumen.checkpoints.services import pass_issue, pass_revoke, pass_token
+from shoumen.checkpoints.services import ERR_SCAN_TIME, pass_issue, pass_revoke, pass_token
 from tests.personas import ID_SHAN, PHONE_SHAN
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -63,7 +63,7 @@ def test_a_revoked_pass_is_denied_with_the_reason(volunteer, world, gate, token)
     assert (body["verdict"], body["reason"], body["reason_label"]) == (
         "deny",
         "revoked",
-        "The pass was revoked",
+        str(VerdictReason.REVOKED.label),
     )
 
 
@@ -118,7 +118,7 @@ def test_an_offline_allow_for_a_pass_revoked_meanwhile_is_flagged(volunteer, wor
         "scan_id": None,
         "verdict": "allow",
         "reason": "revoked",
-        "reason_label": "The pass was revoked",
+        "reason_label": str(VerdictReason.REVOKED.label),
         "flagged": True,
         "errors": {},
     }
@@ -129,7 +129,7 @@ def test_a_bad_row_is_reported_and_the_others_are_recorded(volunteer, gate, toke
     rows = [row(token), row(token, scanned_at=future)]
     body = volunteer.post("/scans/batch", {"checkpoint": gate.pk, "rows": rows}).json()
     assert [r["result"] for r in body["results"]] == ["created", "error"]
-    assert body["results"][1]["errors"] == {"scanned_at": ["The scan time is in the future."]}
+    assert body["results"][1]["errors"] == {"scanned_at": [str(ERR_SCAN_TIME)]}
     assert Scan.objects.count() == 1
 
 

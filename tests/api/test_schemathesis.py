@@ -1,6 +1,7 @@
 """Fuzz every API operation from its OpenAPI schema: no input may cause a server error."""
 
 import datetime
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -14,7 +15,15 @@ from schemathesis.generation.modes import GenerationMode
 
 from shoumen.accounts.services import api_token_create
 from shoumen.lib.dates import today
-from tests.api.test_api_matrix import _alert_id, _observation_id
+from tests.api.test_api_matrix import (
+    _alert_id,
+    _gate,
+    _observation_id,
+    _screening_round,
+)
+from tests.api.test_api_matrix import (
+    _token as _pass_token,
+)
 
 EXPECTED_OPERATIONS = {
     "GET /api/v1/org-units",
@@ -42,6 +51,14 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/alerts",
     "POST /api/v1/alerts/{id}/acknowledge",
     "POST /api/v1/alerts/{id}/resolve",
+    "GET /api/v1/screening-rounds",
+    "POST /api/v1/screening-rounds",
+    "GET /api/v1/screening-rounds/{id}/tasks",
+    "POST /api/v1/visits",
+    "POST /api/v1/passes/verify",
+    "POST /api/v1/scans/batch",
+    "GET /api/v1/passes/revocations",
+    "GET /api/v1/checkpoints/{id}/residents",
 }
 FUZZ = settings(
     max_examples=25,
@@ -74,9 +91,9 @@ def _with_body_fields(fields):
     return apply
 
 
-def _fuzz(operation, mode, headers, seen, path_parameters=None, body_fields=None):
+def _fuzz(operation, mode, headers, seen, path_parameters=None, body_fields=None, query=None):
     strategy = operation.as_strategy(
-        generation_mode=mode, headers=headers, path_parameters=path_parameters
+        generation_mode=mode, headers=headers, path_parameters=path_parameters, query=query
     )
     if body_fields:
         strategy = strategy.map(_with_body_fields(body_fields))
@@ -97,13 +114,33 @@ def test_no_operation_gives_a_server_error(world):
     headers = {"Authorization": f"Bearer {raw}"}
     # Accepting a transfer is the receiving community's: the street officer above both.
     _token, raw_officer = api_token_create(actor=None, user=world.street_officer)
+    # Checkpoints and new rounds are community staff's.
+    _token, raw_staff = api_token_create(actor=None, user=world.community_staff)
+    staff = {"Authorization": f"Bearer {raw_staff}"}
     headers_for = {
-        "/api/v1/observations/{id}/transfer/accept": {"Authorization": f"Bearer {raw_officer}"}
+        "/api/v1/observations/{id}/transfer/accept": {"Authorization": f"Bearer {raw_officer}"},
+        "/api/v1/screening-rounds": staff,
+        "/api/v1/passes/verify": staff,
+        "/api/v1/scans/batch": staff,
+        "/api/v1/passes/revocations": staff,
+        "/api/v1/checkpoints/{id}/residents": staff,
     }
+    # Cached before any fuzzed request may rename them.
+    assert (world.shan.name, world.zeng.name) == ("单明", "曾丽")
+    gate = _gate(world)
+    token = _pass_token(world)
+    screening_round = _screening_round(world)
+    task = screening_round.tasks.get(household=world.household_a)
     in_scope = {
         "/api/v1/persons/{id}": world.shan.pk,
         "/api/v1/persons/{id}/reveal": world.shan.pk,
         "/api/v1/households/{id}": world.household_a.pk,
+        "/api/v1/screening-rounds/{id}/tasks": screening_round.pk,
+        "/api/v1/checkpoints/{id}/residents": gate.pk,
+    }
+    in_scope_query = {
+        "GET /api/v1/passes/revocations": {"checkpoint": gate.pk},
+        "GET /api/v1/checkpoints/{id}/residents": {"building": "5号楼", "door": "301"},
     }
     # Made just before their operation is fuzzed, so that no other operation's random ids
     # reach them first (ids on PostgreSQL are not reused across tests).
@@ -141,6 +178,26 @@ def test_no_operation_gives_a_server_error(world):
         "POST /api/v1/households": {"grid": world.grid_a.code},
         "POST /api/v1/health-reports": report,
         "POST /api/v1/health-reports/batch": {"rows": [report]},
+        "POST /api/v1/screening-rounds": {
+            "scope": "C1",
+            "name": "排查",
+            "starts_on": today().isoformat(),
+            "ends_on": today().isoformat(),
+            "questions": ["symptoms"],
+        },
+        "POST /api/v1/visits": {
+            "task": task.pk,
+            "outcome": "nobody_home",
+            "method": "in_person",
+            "answers": {},
+            "members_present": [],
+            "member_reports": [],
+        },
+        "POST /api/v1/passes/verify": {"checkpoint": gate.pk, "token": token},
+        "POST /api/v1/scans/batch": {
+            "checkpoint": gate.pk,
+            "rows": [{"client_uuid": str(uuid.uuid4()), "token": token, "direction": "in"}],
+        },
         "POST /api/v1/observations": {
             "person": world.person("单小宝").pk,
             "kind": "home_isolation",
@@ -185,7 +242,11 @@ def test_no_operation_gives_a_server_error(world):
                 _fuzz(operation, GenerationMode.NEGATIVE, auth, seen)
             if operation.label in in_scope_body:
                 fields = in_scope_body[operation.label]
-                _fuzz(operation, GenerationMode.POSITIVE, headers, seen, body_fields=fields)
+                _fuzz(operation, GenerationMode.POSITIVE, auth, seen, body_fields=fields)
+            if operation.label in in_scope_query:
+                fixed = {"id": in_scope[operation.path]} if operation.path in in_scope else None
+                query = in_scope_query[operation.label]
+                _fuzz(operation, GenerationMode.POSITIVE, auth, seen, fixed, query=query)
 
     assert set(seen) == EXPECTED_OPERATIONS
     # Every operation answered at least one request successfully, not only with errors.

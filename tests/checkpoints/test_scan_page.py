@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from shoumen.checkpoints.models import Checkpoint
+from shoumen.checkpoints.models import Checkpoint, VerdictReason
 from shoumen.checkpoints.services import pass_issue
 from tests.personas import ID_SHAN, PHONE_SHAN
 
@@ -33,7 +33,7 @@ def test_the_scan_page_carries_what_the_phone_needs_offline(login, world, gate):
     assert (config["checkpoint"], config["community"]) == (gate.pk, world.community.pk)
     assert config["urls"]["batch"] == "/api/v1/scans/batch"
     assert config["urls"]["sw"] == "/checkpoints/scan-sw.js"
-    assert config["reasons"]["revoked"] == "The pass was revoked"
+    assert config["reasons"]["revoked"] == str(VerdictReason.REVOKED.label)
     assert "vendor/jsqr/jsQR.js" in response.content.decode()
 
 

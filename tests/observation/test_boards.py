@@ -269,10 +269,10 @@ def test_board_page_query_count_is_pinned(world, observed, client, django_assert
     client.force_login(world.community_staff)
     url = reverse("boards:board", args=[world.community.pk])
     client.get(url)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
     _more_observed(world, 6)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
 
 

@@ -296,6 +296,6 @@ def test_list_query_count_does_not_grow_with_rows(
     for person in [world.shan, world.zeng, world.person("单小宝")][:count]:
         observe(world, person)
     client = login(world.community_staff)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("observation:list"))
     assert len(response.context["page"]) == count

@@ -305,6 +305,6 @@ def test_today_query_count_does_not_grow_with_rows(
 ):
     _busy_grid(world, count)
     client = login(world.grid_worker)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("observation:today"))
     assert len(response.context["rows"]) == count

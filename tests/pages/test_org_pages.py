@@ -64,5 +64,5 @@ def test_admin_adds_renames_and_moves_a_grid(world, login):
 
 def test_tree_query_count_is_flat(world, login, django_assert_max_num_queries):
     client = login(world.admin_user)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("places:tree")).status_code == 200

@@ -109,11 +109,10 @@ def _report_link(w):
     """A live self-report link for 单明 (observed), made once per test."""
     from shoumen.observation.links import report_link_issue
     from shoumen.observation.models import ReportLink
-    from shoumen.observation.services import observation_start
 
     link = ReportLink.objects.filter(holder=w.shan).first()
     if link is None:
-        observation_start(actor=w.admin_user, person=w.shan, kind="home_monitoring", reason="other")
+        _observation(w)
         link = report_link_issue(actor=w.admin_user, holder=w.shan, subjects=[w.shan])
     return link
 

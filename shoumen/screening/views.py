@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
@@ -292,18 +292,8 @@ def _visit_page(request, visit, *, observe_form=None, observe_person=None, statu
         "members": rows,
         "visited": visit.outcome == Outcome.VISITED,
         "can_observe": can(request.user, Perm.MANAGE_OBSERVATIONS, task.grid),
-        "obs_pages": _obs_pages(),
     }
     return render(request, "screening/visit_detail.html", context, status=status)
-
-
-def _obs_pages() -> bool:
-    """Whether observation pages exist to send the worker to after starting one."""
-    try:
-        reverse("observation:detail", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 @login_required
@@ -336,8 +326,7 @@ def visit_observe(request, pk):
                 MSG_OBSERVATION_STARTED
                 % {"kind": obs.get_kind_display(), "name": person.name, "end": obs.ends_on},
             )
-            if _obs_pages():
-                return redirect("observation:detail", pk=obs.pk)
+            # Back to the visit: the worker is in the middle of a round.
             return redirect("screening:visit", pk=visit.pk)
     else:
         raw = request.POST.get("person", "")

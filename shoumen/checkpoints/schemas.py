@@ -7,25 +7,17 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
-from pydantic import AfterValidator
 
+from shoumen.api.types import Moment
 from shoumen.checkpoints.models import Direction, Verdict
 from shoumen.registry.schemas import Id, Text
 
-ERR_NAIVE_TIME = _("Give the time with its UTC offset.")
 MAX_BATCH = 1000
 TOKEN_MAX = 512
 
 
-def _aware(value: datetime.datetime) -> datetime.datetime:
-    if value.tzinfo is None:
-        raise ValueError(str(ERR_NAIVE_TIME))
-    return value
-
-
-AwareTime = Annotated[datetime.datetime, AfterValidator(_aware)]
+AwareTime = Moment
 Token = Annotated[Text, Field(min_length=1, max_length=TOKEN_MAX)]
 Temperature = Annotated[Decimal, Field(max_digits=3, decimal_places=1)]
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from shoumen.api.types import Moment
 from shoumen.lib.names import mask_name
 from shoumen.observation.models import SYMPTOMS
 from shoumen.registry.schemas import Code, Id, Page, Text
@@ -119,7 +120,7 @@ class VisitIn(Schema):
     members_present: list[Id] = Field([], max_length=50)
     member_reports: list[MemberReportIn] = Field([], max_length=50)
     service_need: Text = Field("", max_length=200)
-    visited_at: datetime.datetime | None = None
+    visited_at: Moment | None = None
     questionnaire_version: int | None = Field(None, ge=1, le=10_000)
 
 

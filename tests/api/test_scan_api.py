@@ -4,9 +4,10 @@ import uuid
 import pytest
 import time_machine
 
+from shoumen.api.types import ERR_NAIVE_TIME
 from shoumen.checkpoints.api import ERR_LOOKUP_PAIR
 from shoumen.checkpoints.models import Checkpoint, Scan, VerdictReason
-from shoumen.checkpoints.schemas import ERR_NAIVE_TIME, MAX_BATCH
+from shoumen.checkpoints.schemas import MAX_BATCH
 from shoumen.checkpoints.services import ERR_SCAN_TIME, pass_issue, pass_revoke, pass_token
 from tests.personas import ID_SHAN, PHONE_SHAN
 

@@ -130,7 +130,12 @@ class VisitTask(models.Model):
             models.UniqueConstraint(fields=["round", "household"], name="task_one_per_household")
         ]
         indexes = [
-            models.Index(fields=["round", "grid", "status"], name="task_round_grid_status"),
+            # Includes the findings: coverage is an index-only scan.
+            models.Index(
+                fields=["round", "grid", "status"],
+                include=["returnee_found", "symptomatic", "vulnerable"],
+                name="task_round_grid_status",
+            ),
             models.Index(fields=["assignee", "status"], name="task_assignee_status"),
         ]
 

@@ -206,6 +206,20 @@ _STATUS_KEY = {
 }
 
 
+def _counts(group: dict) -> dict[str, int]:
+    """The coverage figures of a group of tasks with one status and the same findings."""
+    n = group["n"]
+    counts = {"households": n, _STATUS_KEY[group["status"]]: n}
+    for flag, key in (
+        ("returnee_found", "returnees"),
+        ("symptomatic", "symptomatic"),
+        ("vulnerable", "vulnerable"),
+    ):
+        if group[flag]:
+            counts[key] = n
+    return counts
+
+
 def _add(entry: dict, counts: dict) -> None:
     for name, n in counts.items():
         entry[name] += n
@@ -224,24 +238,15 @@ def coverage(user, round_: ScreeningRound, *, unit_pk: int | None = None) -> dic
     tasks = VisitTask.objects.filter(round=round_)
     if not covers:
         tasks = tasks.filter(scope_q(user, Perm.RECORD_VISITS, "grid__path"))
-    groups = (
-        tasks.order_by()
-        .values("grid_id", "assignee_id", "status", "returnee_found", "symptomatic", "vulnerable")
+    # Grid, status and findings only: the (round, grid, status) index includes the
+    # findings, so this is an index-only scan.
+    rows = [
+        (g["grid_id"], _counts(g))
+        for g in tasks.order_by()
+        .values("grid_id", "status", "returnee_found", "symptomatic", "vulnerable")
         .annotate(n=Count("id"))
-    )
-    rows: list[tuple[int, int | None, dict[str, int]]] = []
-    for g in groups:
-        n = g["n"]
-        counts = {"households": n, _STATUS_KEY[g["status"]]: n}
-        for flag, key in (
-            ("returnee_found", "returnees"),
-            ("symptomatic", "symptomatic"),
-            ("vulnerable", "vulnerable"),
-        ):
-            if g[flag]:
-                counts[key] = n
-        rows.append((g["grid_id"], g["assignee_id"], counts))
-    grid_ids = {grid_id for grid_id, _, _ in rows}
+    ]
+    grid_ids = {grid_id for grid_id, _ in rows}
     grids = {u.pk: u for u in OrgUnit.objects.filter(pk__in=grid_ids).only("name", "path", "depth")}
     parent_paths = {
         g.path[: -OrgUnit.steplen * i] for g in grids.values() for i in (1, 2) if g.depth > i
@@ -268,9 +273,8 @@ def coverage(user, round_: ScreeningRound, *, unit_pk: int | None = None) -> dic
 
     by_grid: dict = {}
     by_unit: dict = {}
-    by_worker: dict = {}
     total = dict.fromkeys(COVERAGE, 0)
-    for grid_id, assignee_id, counts in rows:
+    for grid_id, counts in rows:
         grid = grids[grid_id]
         _add(total, counts)
         for i in (1, 2):
@@ -287,7 +291,15 @@ def coverage(user, round_: ScreeningRound, *, unit_pk: int | None = None) -> dic
                 _add(unit, counts)
         if shown(grid):
             _add(entry(by_grid, grid.pk, name=grid.name, path=grid.path), counts)
-            _add(entry(by_worker, assignee_id), counts)
+    by_worker: dict = {}
+    if by_grid:
+        for g in (
+            tasks.filter(grid_id__in=list(by_grid))
+            .order_by()
+            .values("assignee_id", "status", "returnee_found", "symptomatic", "vulnerable")
+            .annotate(n=Count("id"))
+        ):
+            _add(entry(by_worker, g["assignee_id"]), _counts(g))
     workers = {
         u.pk: str(u)
         for u in User.objects.filter(pk__in=[k for k in by_worker if k is not None]).only(

@@ -1,6 +1,8 @@
 """Reads about screening rounds: scoped task lists and coverage figures."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
@@ -206,7 +208,7 @@ _STATUS_KEY = {
 }
 
 
-def _counts(group: dict) -> dict[str, int]:
+def _counts(group: Mapping[str, Any]) -> dict[str, int]:
     """The coverage figures of a group of tasks with one status and the same findings."""
     n = group["n"]
     counts = {"households": n, _STATUS_KEY[group["status"]]: n}
@@ -350,7 +352,7 @@ def _visits_per_day(user, round_: ScreeningRound, covers: bool) -> list[dict]:
         )
         .order_by("-day")
     )
-    return list(days)
+    return [dict(d) for d in days]
 
 
 def tasks_in_scope(user) -> QuerySet[VisitTask]:

@@ -94,7 +94,11 @@ class Method(models.TextChoices):
 
 
 class VisitTask(models.Model):
-    round = models.ForeignKey(ScreeningRound, on_delete=models.CASCADE, related_name="tasks")
+    # Indexed by the unique (round, household) constraint and (round, grid, status): a
+    # separate index would only slow the one INSERT that creates a round's tasks.
+    round = models.ForeignKey(
+        ScreeningRound, on_delete=models.CASCADE, related_name="tasks", db_index=False
+    )
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     # The household's grid when the round was created: scoping and coverage need no join.
     grid = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", db_index=False)
@@ -105,6 +109,7 @@ class VisitTask(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # indexed by (assignee, status)
     )
     status = models.CharField(
         _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.DUE
@@ -125,7 +130,12 @@ class VisitTask(models.Model):
             models.UniqueConstraint(fields=["round", "household"], name="task_one_per_household")
         ]
         indexes = [
-            models.Index(fields=["round", "grid", "status"], name="task_round_grid_status"),
+            # Includes the findings: coverage is an index-only scan.
+            models.Index(
+                fields=["round", "grid", "status"],
+                include=["returnee_found", "symptomatic", "vulnerable"],
+                name="task_round_grid_status",
+            ),
             models.Index(fields=["assignee", "status"], name="task_assignee_status"),
         ]
 
@@ -134,7 +144,13 @@ class VisitTask(models.Model):
 
 
 class Visit(models.Model):
-    task = models.ForeignKey(VisitTask, on_delete=models.CASCADE, related_name="visits")
+    task = models.ForeignKey(
+        VisitTask, on_delete=models.CASCADE, related_name="visits", db_index=False
+    )
+    # The task's round, so that visits per day of a round need no join to the tasks.
+    round = models.ForeignKey(
+        ScreeningRound, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     client_uuid = models.UUIDField(unique=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
@@ -152,7 +168,12 @@ class Visit(models.Model):
     class Meta:
         verbose_name = _("household visit")
         verbose_name_plural = _("household visits")
-        indexes = [models.Index(fields=["task", "visited_at"], name="visit_task_time")]
+        indexes = [
+            models.Index(fields=["task", "visited_at"], name="visit_task_time"),
+            models.Index(
+                fields=["round", "visited_at"], include=["outcome"], name="visit_round_time"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.visited_at:%Y-%m-%d}"

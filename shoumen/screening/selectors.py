@@ -1,14 +1,17 @@
 """Reads about screening rounds: scoped task lists and coverage figures."""
 
+import datetime
+from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm, Role
 from shoumen.accounts.scoping import scope_paths, scope_q
-from shoumen.places.models import OrgUnit
+from shoumen.places.models import Level, OrgUnit
 from shoumen.screening.models import (
     Outcome,
     QuestionnaireVersion,
@@ -192,17 +195,60 @@ def _covers_round(user, round_: ScreeningRound) -> bool:
     return any(round_.scope.path.startswith(p) for p in scope_paths(user, Perm.RECORD_VISITS))
 
 
-def coverage(user, round_: ScreeningRound) -> dict:
-    """Coverage of a round as far as the user sees it, from one grouped count over the
-    tasks (per grid and worker), then summed per community and street in Python; visits
-    per day are a second grouped count. A street of 100,000 households is two scans."""
+DAYS_SHOWN = 14
+
+# Task status → the coverage figure it counts towards.
+_STATUS_KEY = {
+    TaskStatus.VISITED: "visited",
+    TaskStatus.DUE: "due",
+    TaskStatus.REVISIT: "revisit",
+    TaskStatus.REFUSED: "refused",
+    TaskStatus.MOVED_AWAY: "moved_away",
+    TaskStatus.NOT_FOUND: "not_found",
+}
+
+
+def _counts(group: Mapping[str, Any]) -> dict[str, int]:
+    """The coverage figures of a group of tasks with one status and the same findings."""
+    n = group["n"]
+    counts = {"households": n, _STATUS_KEY[group["status"]]: n}
+    for flag, key in (
+        ("returnee_found", "returnees"),
+        ("symptomatic", "symptomatic"),
+        ("vulnerable", "vulnerable"),
+    ):
+        if group[flag]:
+            counts[key] = n
+    return counts
+
+
+def _add(entry: dict, counts: dict) -> None:
+    for name, n in counts.items():
+        entry[name] += n
+
+
+def coverage(user, round_: ScreeningRound, *, unit_pk: int | None = None) -> dict:
+    """Coverage of a round as far as the user sees it.
+
+    One grouped count over the round's tasks (by grid, worker, status and findings: a few
+    hundred groups for a street of 100,000 households), summed per grid, community, street
+    and worker in Python. Over a whole street the page lists the communities; the grids
+    and workers of one community (``unit_pk``) are listed when it is opened. Visits per
+    day, for the last ``DAYS_SHOWN`` days with visits, come from the visits' own
+    (round, visited_at) index."""
+    covers = _covers_round(user, round_)
     tasks = VisitTask.objects.filter(round=round_)
-    if not _covers_round(user, round_):
+    if not covers:
         tasks = tasks.filter(scope_q(user, Perm.RECORD_VISITS, "grid__path"))
-    rows: list[dict[str, Any]] = [
-        dict(r) for r in tasks.order_by().values("grid_id", "assignee_id").annotate(**COVERAGE)
+    # Grid, status and findings only: the (round, grid, status) index includes the
+    # findings, so this is an index-only scan.
+    rows = [
+        (g["grid_id"], _counts(g))
+        for g in tasks.order_by()
+        .values("grid_id", "status", "returnee_found", "symptomatic", "vulnerable")
+        .annotate(n=Count("id"))
     ]
-    grid_ids = {r["grid_id"] for r in rows}
+    grid_ids = {grid_id for grid_id, _ in rows}
     grids = {u.pk: u for u in OrgUnit.objects.filter(pk__in=grid_ids).only("name", "path", "depth")}
     parent_paths = {
         g.path[: -OrgUnit.steplen * i] for g in grids.values() for i in (1, 2) if g.depth > i
@@ -210,44 +256,94 @@ def coverage(user, round_: ScreeningRound) -> dict:
     parents = {
         u.path: u
         for u in OrgUnit.objects.filter(path__in=parent_paths).only("name", "path", "level")
+        if u.path.startswith(round_.scope.path)
     }
-    workers = {
-        u.pk: u
-        for u in User.objects.filter(pk__in={r["assignee_id"] for r in rows}).only(
-            "username", "display_name"
-        )
-    }
+    # A street's communities are listed first; their grids and workers on demand. A
+    # smaller round, or the part of a round a user works in, is listed in full.
+    opened = next(
+        (u for u in parents.values() if u.pk == unit_pk and u.level == Level.COMMUNITY), None
+    )
+    detailed = opened is not None or round_.scope.level != Level.STREET or not covers
 
-    def add(bucket: dict, key, label, row, **extra):
-        entry = bucket.setdefault(
-            key, {"key": key, "name": label, **extra, **dict.fromkeys(COVERAGE, 0)}
-        )
-        for name in COVERAGE:
-            entry[name] += row[name]
+    def shown(grid) -> bool:
+        return detailed and (opened is None or grid.path.startswith(opened.path))
+
+    def entry(bucket: dict, key, **fields) -> dict:
+        if key not in bucket:
+            bucket[key] = {"key": key, **fields, **dict.fromkeys(COVERAGE, 0)}
+        return bucket[key]
 
     by_grid: dict = {}
     by_unit: dict = {}
-    by_worker: dict = {}
     total = dict.fromkeys(COVERAGE, 0)
-    for row in rows:
-        grid = grids[row["grid_id"]]
-        add(by_grid, grid.pk, grid.name, row, path=grid.path)
+    for grid_id, counts in rows:
+        grid = grids[grid_id]
+        _add(total, counts)
         for i in (1, 2):
             parent = parents.get(grid.path[: -OrgUnit.steplen * i])
-            if parent is not None and parent.path.startswith(round_.scope.path):
-                add(by_unit, parent.path, parent.name, row, path=parent.path, level=parent.level)
-        worker = workers.get(row["assignee_id"])
-        add(by_worker, row["assignee_id"], str(worker) if worker else "", row)
-        for name in COVERAGE:
-            total[name] += row[name]
-
-    days = (
-        Visit.objects.filter(task__round=round_)
-        .filter(
-            Q()
-            if _covers_round(user, round_)
-            else scope_q(user, Perm.RECORD_VISITS, "task__grid__path")
+            if parent is not None:
+                unit = entry(
+                    by_unit,
+                    parent.path,
+                    pk=parent.pk,
+                    name=parent.name,
+                    path=parent.path,
+                    level=parent.level,
+                )
+                _add(unit, counts)
+        if shown(grid):
+            _add(entry(by_grid, grid.pk, name=grid.name, path=grid.path), counts)
+    by_worker: dict = {}
+    if by_grid:
+        for g in (
+            tasks.filter(grid_id__in=list(by_grid))
+            .order_by()
+            .values("assignee_id", "status", "returnee_found", "symptomatic", "vulnerable")
+            .annotate(n=Count("id"))
+        ):
+            _add(entry(by_worker, g["assignee_id"]), _counts(g))
+    workers = {
+        u.pk: str(u)
+        for u in User.objects.filter(pk__in=[k for k in by_worker if k is not None]).only(
+            "username", "display_name"
         )
+    }
+    for key, worker in by_worker.items():
+        worker["name"] = workers.get(key, "")
+    grid_list = sorted(by_grid.values(), key=lambda g: g["path"])
+    units = sorted(by_unit.values(), key=lambda u: u["path"])
+    for unit in units:
+        unit["grids"] = (
+            [g for g in grid_list if g["path"].startswith(unit["path"])]
+            if unit["level"] != Level.STREET and (opened is None or opened.path == unit["path"])
+            else []
+        )
+        unit["opened"] = bool(unit["grids"])
+    return {
+        "total": total,
+        "units": units,
+        "grids": grid_list,
+        "detailed": detailed,
+        "opened": opened,
+        "workers": sorted(by_worker.values(), key=lambda w: w["name"]),
+        "days": _visits_per_day(user, round_, covers),
+    }
+
+
+def _visits_per_day(user, round_: ScreeningRound, covers: bool) -> list[dict]:
+    visits = Visit.objects.filter(round=round_)
+    if not covers:
+        visits = visits.filter(scope_q(user, Perm.RECORD_VISITS, "task__grid__path"))
+    latest = visits.aggregate(at=Max("visited_at"))["at"]
+    if latest is None:
+        return []
+    since = datetime.datetime.combine(
+        timezone.localdate(latest) - datetime.timedelta(days=DAYS_SHOWN - 1),
+        datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    days = (
+        visits.filter(visited_at__gte=since)
         .annotate(day=TruncDate("visited_at"))
         .values("day")
         .annotate(
@@ -256,17 +352,7 @@ def coverage(user, round_: ScreeningRound) -> dict:
         )
         .order_by("-day")
     )
-    grid_list = sorted(by_grid.values(), key=lambda g: g["path"])
-    units = sorted(by_unit.values(), key=lambda u: u["path"])
-    for unit in units:
-        unit["grids"] = [g for g in grid_list if g["path"].startswith(unit["path"])]
-    return {
-        "total": total,
-        "units": units,
-        "grids": grid_list,
-        "workers": sorted(by_worker.values(), key=lambda w: w["name"]),
-        "days": list(days),
-    }
+    return [dict(d) for d in days]
 
 
 def tasks_in_scope(user) -> QuerySet[VisitTask]:

@@ -297,6 +297,7 @@ def visit_record(
     answers = _clean_answers(version, answers or {}) if outcome == Outcome.VISITED else {}
     visit = Visit.objects.create(
         task=task,
+        round_id=task.round_id,
         client_uuid=client_uuid,
         outcome=outcome,
         method=method,

@@ -341,7 +341,7 @@ def visit_observe(request, pk):
 @require_safe
 def coverage(request, pk):
     round_ = _round(request, pk)
-    figures = selectors.coverage(request.user, round_)
+    figures = selectors.coverage(request.user, round_, unit_pk=_int_param(request, "unit"))
     context = {"round": round_, **figures, "library": LIBRARY}
     return render(request, "screening/coverage.html", context)
 

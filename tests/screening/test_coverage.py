@@ -76,7 +76,9 @@ def _by_name(rows):
 
 
 def test_coverage_matches_hand_counts(world, login, street_round):
-    page = login(world.street_officer).get(reverse("screening:coverage", args=[street_round.pk]))
+    client = login(world.street_officer)
+    url = reverse("screening:coverage", args=[street_round.pk])
+    page = client.get(url)
     assert page.status_code == 200
     total = page.context["total"]
     # 4 + 1 + 2 households; 2 visited, 1 revisit, 1 refused, 1 moved away, 2 still due.
@@ -93,22 +95,60 @@ def test_coverage_matches_hand_counts(world, login, street_round):
         1,
         1,
     )
-    grids = _by_name(page.context["grids"])
-    assert (grids["光华第一网格"]["households"], grids["光华第一网格"]["visited"]) == (4, 2)
-    assert (grids["光华第二网格"]["moved_away"], grids["永安第一网格"]["due"]) == (1, 2)
     units = _by_name(page.context["units"])
     assert set(units) == {"建国门街道", "光华社区", "永安社区"}
     assert (units["光华社区"]["households"], units["永安社区"]["households"]) == (5, 2)
+    assert (units["光华社区"]["visited"], units["光华社区"]["refused"]) == (2, 1)
     assert units["建国门街道"]["households"] == 7
-    workers = _by_name(page.context["workers"])
-    assert (workers["grid_worker"]["visited"], workers["grid_worker"]["households"]) == (2, 4)
-    assert workers["neighbour_worker"]["moved_away"] == 1
     days = {d["day"]: d for d in page.context["days"]}
     assert days[TODAY]["visits"] == 3
     assert (
         days[TODAY - datetime.timedelta(days=1)]["visited"],
         days[TODAY - datetime.timedelta(days=1)]["nobody_home"],
     ) == (1, 1)
+
+    # A community opened: its grids and its workers.
+    c1 = client.get(url, {"unit": world.unit("C1").pk})
+    grids = _by_name(c1.context["grids"])
+    assert set(grids) == {"光华第一网格", "光华第二网格"}
+    assert (grids["光华第一网格"]["households"], grids["光华第一网格"]["visited"]) == (4, 2)
+    assert grids["光华第二网格"]["moved_away"] == 1
+    workers = _by_name(c1.context["workers"])
+    assert (workers["grid_worker"]["visited"], workers["grid_worker"]["households"]) == (2, 4)
+    assert workers["neighbour_worker"]["moved_away"] == 1
+    assert c1.context["total"] == total
+    c2 = client.get(url, {"unit": world.unit("C2").pk})
+    assert [(g["name"], g["due"]) for g in c2.context["grids"]] == [("永安第一网格", 2)]
+
+
+def test_a_street_round_lists_communities_and_opens_one_on_demand(world, login, street_round):
+    client = login(world.street_officer)
+    url = reverse("screening:coverage", args=[street_round.pk])
+    page = client.get(url)
+    assert (page.context["grids"], page.context["workers"]) == ([], [])
+    body = page.content.decode()
+    assert f"?unit={world.unit('C1').pk}" in body
+    assert 'data-testid="coverage-workers"' not in body
+    opened = client.get(url, {"unit": world.unit("C1").pk}).content.decode()
+    assert opened.count('data-testid="unit-grid"') == 2
+    assert 'data-testid="coverage-workers"' in opened
+    # A grid, the street or anything else is no community to open.
+    for unit in (world.grid_a.pk, world.street.pk, 99999999, "x"):
+        assert client.get(url, {"unit": unit}).context["grids"] == []
+
+
+def test_visits_per_day_show_the_last_fourteen_days_with_visits(world, login, street_round):
+    task = VisitTask.objects.filter(round=street_round, status="due").first()
+    visit_record(
+        actor=world.admin_user,
+        task=task,
+        client_uuid=uuid.uuid4(),
+        outcome=Outcome.NOBODY_HOME,
+        method="in_person",
+        visited_at=NOW - datetime.timedelta(days=14),
+    )
+    page = login(world.street_officer).get(reverse("screening:coverage", args=[street_round.pk]))
+    assert [d["day"] for d in page.context["days"]] == [TODAY, TODAY - datetime.timedelta(days=1)]
 
 
 def test_a_grid_worker_sees_the_coverage_of_their_grid_only(world, login, street_round):

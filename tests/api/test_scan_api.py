@@ -4,8 +4,9 @@ import uuid
 import pytest
 import time_machine
 
+from shoumen.checkpoints.api import ERR_LOOKUP_PAIR
 from shoumen.checkpoints.models import Checkpoint, Scan, VerdictReason
-from shoumen.checkpoints.schemas import MAX_BATCH
+from shoumen.checkpoints.schemas import ERR_NAIVE_TIME, MAX_BATCH
 from shoumen.checkpoints.services import ERR_SCAN_TIME, pass_issue, pass_revoke, pass_token
 from tests.personas import ID_SHAN, PHONE_SHAN
 
@@ -137,7 +138,7 @@ def test_a_scan_time_without_offset_is_refused(volunteer, gate, token):
     rows = [row(token, scanned_at="2026-11-20T08:00:00")]
     response = volunteer.post("/scans/batch", {"checkpoint": gate.pk, "rows": rows})
     assert response.status_code == 422
-    assert response.json()["errors"]["rows"] == ["Value error, Give the time with its UTC offset."]
+    assert response.json()["errors"]["rows"] == [f"Value error, {ERR_NAIVE_TIME}"]
 
 
 def test_a_batch_larger_than_the_limit_is_refused_whole(volunteer, gate, token):
@@ -208,6 +209,4 @@ def test_lookup_stays_inside_the_checkpoints_community(volunteer, gate):
 def test_lookup_needs_a_complete_pair(volunteer, gate):
     response = volunteer.get(f"/checkpoints/{gate.pk}/residents", surname="单")
     assert response.status_code == 422
-    assert response.json()["errors"] == {
-        "__all__": ["Enter the surname and the last 4 of the ID number, or building and door."]
-    }
+    assert response.json()["errors"] == {"__all__": [str(ERR_LOOKUP_PAIR)]}

@@ -344,6 +344,7 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
     # database), the passes named by genuine tokens, the checkpoint's buildings, the rules.
     pending: list[tuple[int, dict, signing.PassClaims | None]] = []
     errors_of: dict[int, dict[str, list[str]]] = {}
+    verified: dict[str, signing.PassClaims | None] = {}
     for index, row in enumerate(rows):
         errors = _scan_errors(row, now)
         if errors:
@@ -351,11 +352,13 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
             continue
         if row["client_uuid"] in seen:
             continue
-        try:
-            claims = signing.verify(row["token"])
-        except signing.ForgedToken:
-            claims = None
-        pending.append((index, row, claims))
+        token = row["token"]
+        if token not in verified:  # a queue repeats tokens (in and out): check each once
+            try:
+                verified[token] = signing.verify(token)
+            except signing.ForgedToken:
+                verified[token] = None
+        pending.append((index, row, verified[token]))
     pass_ids = {claims.pass_id for _i, _r, claims in pending if claims is not None}
     passes = (
         Pass.objects.select_related("person", "household").in_bulk(pass_ids) if pass_ids else {}

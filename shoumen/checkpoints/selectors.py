@@ -3,13 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour
-from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
-from shoumen.accounts.models import RoleAssignment
-from shoumen.accounts.roles import Perm, Role, role_allows
+from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import scope_q
 from shoumen.checkpoints.models import (
     Checkpoint,
@@ -33,23 +31,8 @@ def checkpoints_visible_to(user, perm: str = Perm.SCAN_PASSES) -> QuerySet[Check
 
 
 def checkpoint_for(user, *, pk: int, perm: str = Perm.SCAN_PASSES) -> Checkpoint:
-    """One checkpoint in scope, or Checkpoint.DoesNotExist.
-
-    The same scope as ``checkpoints_visible_to``; when the actor's role assignments are not
-    loaded yet (an API request), they are checked inside the checkpoint's query instead of
-    being read first, so the scan endpoints make one query here rather than two."""
-    if user.is_superuser or getattr(user, "_shoumen_assignments", None) is not None:
-        return checkpoints_visible_to(user, perm).get(pk=pk)
-    checkpoints = Checkpoint.objects.select_related("community")
-    if not (user.is_authenticated and user.is_active):
-        return checkpoints.none().get(pk=pk)
-    roles = [role for role in Role.values if role_allows(role, perm)]
-    # An assignment whose org unit's path prefixes the community's; a system administrator
-    # covers everything (as in ``scope_paths``).
-    held = RoleAssignment.objects.filter(user=user, role__in=roles).filter(
-        Q(role=Role.SYSTEM_ADMIN) | Q(StartsWith(OuterRef("community__path"), F("org_unit__path")))
-    )
-    return checkpoints.filter(Exists(held)).get(pk=pk)
+    """One checkpoint in scope, or Checkpoint.DoesNotExist."""
+    return checkpoints_visible_to(user, perm).get(pk=pk)
 
 
 def passes_visible_to(user, perm: str = Perm.MANAGE_PASSES) -> QuerySet[Pass]:

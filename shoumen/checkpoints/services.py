@@ -197,6 +197,45 @@ def _deny(reason: str, pass_: Pass | None = None) -> CheckResult:
     return CheckResult(Verdict.DENY, reason, pass_, name)
 
 
+def _verdict(
+    claims: signing.PassClaims,
+    pass_: Pass | None,
+    *,
+    community_id: int,
+    building_allowed: bool,
+    day: datetime.date,
+    temperature: Decimal | None,
+    fever_temperature: Decimal | None,
+) -> CheckResult:
+    """The rule, in one place, for a genuine token's claims and the pass they name (None
+    when no such pass of that person exists). ``building_allowed``: the pass's household is
+    in a building the checkpoint lets through (or the checkpoint lets every building
+    through). ``fever_temperature`` is needed only when a temperature was taken."""
+    if pass_ is None:
+        return _deny(VerdictReason.FORGED)
+    if claims.version != pass_.version:
+        return _deny(VerdictReason.OLD_VERSION, pass_)
+    if pass_.status == PassStatus.REVOKED:
+        isolated = pass_.revoke_reason == RevokeReason.ISOLATION
+        return _deny(VerdictReason.ISOLATION if isolated else VerdictReason.REVOKED, pass_)
+    if claims.community_id != community_id:
+        return _deny(VerdictReason.OTHER_COMMUNITY, pass_)
+    if claims.valid_until < day:
+        return _deny(VerdictReason.EXPIRED, pass_)
+    if not building_allowed:
+        return _deny(VerdictReason.BUILDING, pass_)
+    if temperature is not None and temperature >= fever_temperature:  # type: ignore[operator]
+        return _deny(VerdictReason.FEVER, pass_)
+    name = mask_name(pass_.person.name)
+    if (claims.valid_until - day).days < settings.PASS_EXPIRY_WARNING_DAYS:
+        return CheckResult(Verdict.WARN, VerdictReason.EXPIRING, pass_, name)
+    return CheckResult(Verdict.ALLOW, VerdictReason.OK, pass_, name)
+
+
+def _checkpoint_buildings(checkpoint: Checkpoint):
+    return Checkpoint.buildings.through.objects.filter(checkpoint_id=checkpoint.pk)
+
+
 def pass_check(
     *,
     token: str,
@@ -215,26 +254,18 @@ def pass_check(
         .filter(pk=claims.pass_id, person_id=claims.person_id)
         .first()
     )
-    if pass_ is None:
-        return _deny(VerdictReason.FORGED)
-    if claims.version != pass_.version:
-        return _deny(VerdictReason.OLD_VERSION, pass_)
-    if pass_.status == PassStatus.REVOKED:
-        isolated = pass_.revoke_reason == RevokeReason.ISOLATION
-        return _deny(VerdictReason.ISOLATION if isolated else VerdictReason.REVOKED, pass_)
-    if claims.community_id != checkpoint.community_id:
-        return _deny(VerdictReason.OTHER_COMMUNITY, pass_)
-    if claims.valid_until < day:
-        return _deny(VerdictReason.EXPIRED, pass_)
-    allowed = set(checkpoint.buildings.values_list("pk", flat=True))
-    if allowed and (pass_.household is None or pass_.household.building_id not in allowed):
-        return _deny(VerdictReason.BUILDING, pass_)
-    if temperature is not None and temperature >= current_rules().fever_temperature:
-        return _deny(VerdictReason.FEVER, pass_)
-    name = mask_name(pass_.person.name)
-    if (claims.valid_until - day).days < settings.PASS_EXPIRY_WARNING_DAYS:
-        return CheckResult(Verdict.WARN, VerdictReason.EXPIRING, pass_, name)
-    return CheckResult(Verdict.ALLOW, VerdictReason.OK, pass_, name)
+    allowed = set(checkpoint.buildings.values_list("pk", flat=True)) if pass_ else set()
+    household = pass_.household if pass_ is not None else None
+    return _verdict(
+        claims,
+        pass_,
+        community_id=checkpoint.community_id,
+        building_allowed=not allowed
+        or (household is not None and household.building_id in allowed),
+        day=day,
+        temperature=temperature,
+        fever_temperature=current_rules().fever_temperature if temperature is not None else None,
+    )
 
 
 # ---------------------------------------------------------------- scans
@@ -300,22 +331,61 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
     seen = {
         s.client_uuid: s for s in Scan.objects.filter(client_uuid__in=uuids, checkpoint=checkpoint)
     }
-    to_create: list[Scan] = []
-    fevers: list[Scan] = []
+    # Everything the rule needs, read once for the whole batch: the signatures (no
+    # database), the passes named by genuine tokens, the checkpoint's buildings, the rules.
+    pending: list[tuple[int, dict, signing.PassClaims | None]] = []
+    errors_of: dict[int, dict[str, list[str]]] = {}
+    verified: dict[str, signing.PassClaims | None] = {}
     for index, row in enumerate(rows):
         errors = _scan_errors(row, now)
         if errors:
-            results.append(ScanResult(index, "error", errors=errors))
+            errors_of[index] = errors
             continue
         if row["client_uuid"] in seen:
-            results.append(ScanResult(index, "unchanged", seen[row["client_uuid"]]))
+            continue
+        token = row["token"]
+        if token not in verified:  # a queue repeats tokens (in and out): check each once
+            try:
+                verified[token] = signing.verify(token)
+            except signing.ForgedToken:
+                verified[token] = None
+        pending.append((index, row, verified[token]))
+    pass_ids = {claims.pass_id for _i, _r, claims in pending if claims is not None}
+    passes = (
+        Pass.objects.select_related("person", "household").in_bulk(pass_ids) if pass_ids else {}
+    )
+    allowed = set(_checkpoint_buildings(checkpoint).values_list("building_id", flat=True))
+    fever_temperature = (
+        current_rules().fever_temperature
+        if any(row.get("temperature") is not None for _i, row, _c in pending)
+        else None
+    )
+    to_create: list[Scan] = []
+    fevers: list[Scan] = []
+    decided: dict[int, Scan] = {}
+    for index, row, claims in pending:
+        if row["client_uuid"] in seen:  # the same UUID twice in one batch
             continue
         at = row.get("scanned_at") or now
         day = timezone.localdate(at)
         temperature = row.get("temperature")
-        check = pass_check(
-            token=row["token"], checkpoint=checkpoint, day=day, temperature=temperature
-        )
+        if claims is None:
+            check = _deny(VerdictReason.FORGED)
+        else:
+            pass_ = passes.get(claims.pass_id)
+            if pass_ is not None and pass_.person_id != claims.person_id:
+                pass_ = None
+            household = pass_.household if pass_ is not None else None
+            check = _verdict(
+                claims,
+                pass_,
+                community_id=checkpoint.community_id,
+                building_allowed=not allowed
+                or (household is not None and household.building_id in allowed),
+                day=day,
+                temperature=temperature,
+                fever_temperature=fever_temperature,
+            )
         offline = bool(row.get("offline"))
         shown = row.get("verdict") if offline and row.get("verdict") in Verdict.values else None
         let_through = shown in (Verdict.ALLOW, Verdict.WARN)
@@ -336,10 +406,17 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
             received_at=now,
         )
         seen[scan.client_uuid] = scan
+        decided[index] = scan
         to_create.append(scan)
         if check.reason == VerdictReason.FEVER:
             fevers.append(scan)
-        results.append(ScanResult(index, "created", scan))
+    for index, row in enumerate(rows):
+        if index in errors_of:
+            results.append(ScanResult(index, "error", errors=errors_of[index]))
+        elif index in decided:
+            results.append(ScanResult(index, "created", decided[index]))
+        else:
+            results.append(ScanResult(index, "unchanged", seen[row["client_uuid"]]))
     ensure_day_partitions(Scan, {s.day for s in to_create})
     with transaction.atomic():
         Scan.objects.bulk_create(to_create)

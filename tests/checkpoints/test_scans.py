@@ -5,11 +5,15 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from shoumen.alerts.models import Alert, Cause
+from shoumen.checkpoints import signing
 from shoumen.checkpoints.models import Checkpoint, Direction, Scan, Verdict, VerdictReason
 from shoumen.checkpoints.services import (
     ERR_SCAN_OLD,
+    pass_check,
     pass_issue,
     pass_revoke,
     pass_token,
@@ -106,3 +110,65 @@ def test_a_volunteer_scans_only_at_their_own_communitys_posts(world, token):
     other = Checkpoint.objects.create(community=world.unit("C2"), name="南门")
     with pytest.raises(PermissionDenied):
         scans_record(actor=world.volunteer, checkpoint=other, rows=[scan(token)])
+
+
+def test_a_batch_decides_every_row_as_the_online_check_does(world, gate):
+    gate.buildings.set([world.building_a])
+    good = pass_issue(actor=world.grid_worker, person=world.shan)
+    elsewhere = pass_issue(actor=world.admin_user, person=world.neighbour)
+    old_token = pass_token(elsewhere)
+    elsewhere = pass_issue(actor=world.admin_user, person=world.neighbour)
+
+    def signed(pass_, **claims):
+        values = {
+            "pass_id": pass_.pk,
+            "person_id": pass_.person_id,
+            "community_id": pass_.community_id,
+            "valid_until": pass_.valid_until,
+            "version": pass_.version,
+            **claims,
+        }
+        return signing.sign(signing.PassClaims(**values))
+
+    tokens = [
+        pass_token(good),
+        pass_token(elsewhere),
+        old_token,
+        signed(good, valid_until=NOW.date() + datetime.timedelta(days=1)),
+        signed(good, valid_until=NOW.date() - datetime.timedelta(days=1)),
+        signed(good, community_id=world.unit("C2").pk),
+        signed(good, person_id=world.neighbour.pk),
+        signed(good, pass_id=good.pk + elsewhere.pk + 1),
+        pass_token(good)[:-4] + "AAAA",
+    ]
+    rows = [scan(t) for t in tokens] + [scan(pass_token(good), temperature=Decimal("38.0"))]
+    expected = [
+        pass_check(token=r["token"], checkpoint=gate, day=NOW.date(), temperature=r["temperature"])
+        for r in rows
+    ]
+    recorded = scans_record(actor=world.volunteer, checkpoint=gate, rows=rows)
+    got = [(r.scan.verdict, r.scan.reason, r.scan.checkpoint_pass_id) for r in recorded]
+    assert got == [
+        (e.verdict, e.reason, e.checkpoint_pass.pk if e.checkpoint_pass else None) for e in expected
+    ]
+    assert {e.reason for e in expected} == {
+        VerdictReason.OK,
+        VerdictReason.BUILDING,
+        VerdictReason.OLD_VERSION,
+        VerdictReason.EXPIRING,
+        VerdictReason.EXPIRED,
+        VerdictReason.OTHER_COMMUNITY,
+        VerdictReason.FORGED,
+        VerdictReason.FEVER,
+    }
+
+
+def test_the_queries_of_a_batch_do_not_grow_with_its_rows(world, gate, token):
+    def queries(count: int) -> int:
+        rows = [scan(token) for _ in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            scans_record(actor=world.volunteer, checkpoint=gate, rows=rows)
+        return len(captured)
+
+    queries(1)  # the alert rules are created on first use
+    assert queries(2) == queries(40)

@@ -48,7 +48,6 @@ ERR_ASSIGNEE_SCOPE = _("This worker does not work in the household's grid.")
 ERR_OUTCOME = _("Choose the outcome of the visit.")
 ERR_METHOD = _("Choose how the household was visited.")
 ERR_VISIT_TIME = _("The visit time cannot be in the future.")
-ERR_VISIT_BEFORE_ROUND = _("The visit time is before the round started on %(date)s.")
 ERR_ANSWER_TYPE = _("This answer does not fit the question.")
 ERR_ANSWER_UNKNOWN = _("This question is not in the round's questionnaire.")
 ERR_MEMBER = _("This person is not a member of the household.")
@@ -280,8 +279,6 @@ def visit_record(
     visited_at = visited_at or now
     if visited_at > now + datetime.timedelta(minutes=5):
         errors["visited_at"] = [ERR_VISIT_TIME]
-    elif timezone.localdate(visited_at) < task.round.starts_on:
-        errors["visited_at"] = [ERR_VISIT_BEFORE_ROUND % {"date": task.round.starts_on}]
     members = set(
         Person.objects.filter(household_id=task.household_id).values_list("pk", flat=True)
     )

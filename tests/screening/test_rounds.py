@@ -20,7 +20,6 @@ from shoumen.screening.services import (
     ERR_ANSWER_UNKNOWN,
     ERR_ASSIGNEE_SCOPE,
     ERR_ROUND_CLOSED,
-    ERR_VISIT_BEFORE_ROUND,
     questionnaire_revise,
     round_close,
     round_create,
@@ -182,12 +181,3 @@ def test_a_closed_round_takes_no_more_visits(world, community_round):
         visit(world, task_of(community_round, world.household_a))
     assert exc.value.messages == [str(ERR_ROUND_CLOSED)]
 
-
-def test_a_visit_dated_before_the_round_is_refused(world, community_round):
-    with pytest.raises(ValidationError) as exc:
-        visit(
-            world,
-            task_of(community_round, world.household_a),
-            visited_at=NOW - datetime.timedelta(days=400),
-        )
-    assert exc.value.message_dict == {"visited_at": [str(ERR_VISIT_BEFORE_ROUND % {"date": TODAY})]}

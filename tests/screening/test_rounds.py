@@ -180,4 +180,3 @@ def test_a_closed_round_takes_no_more_visits(world, community_round):
     with pytest.raises(ValidationError) as exc:
         visit(world, task_of(community_round, world.household_a))
     assert exc.value.messages == [str(ERR_ROUND_CLOSED)]
-

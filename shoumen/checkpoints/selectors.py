@@ -47,7 +47,7 @@ def pass_changes_since(checkpoint: Checkpoint, since: datetime.datetime | None) 
     if since is not None:
         passes = passes.filter(changed_at__gt=since)
     fields = ("id", "version", "status", "changed_at")
-    return [dict(row) for row in passes.order_by("changed_at").values(*fields)]
+    return [dict(row) for row in passes.order_by("changed_at", "id").values(*fields)]
 
 
 def traffic_by_hour(checkpoint: Checkpoint, day: datetime.date) -> list[dict]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +31,7 @@ from shoumen.checkpoints.models import (
 )
 from shoumen.checkpoints.selectors import ledger_scans, residents_without_pass, visitors_of
 from shoumen.lib import crypto
+from shoumen.lib.bulk import copy_rows, next_ids
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
 from shoumen.lib.names import mask_name
@@ -317,6 +318,19 @@ def _community_staff(community) -> list:
     )
 
 
+_SCAN_COLUMNS = tuple(f.attname for f in Scan._meta.concrete_fields)
+
+
+def _scans_insert(scans: list[Scan]) -> None:
+    """PostgreSQL: ids from the sequence and one COPY; elsewhere a bulk insert."""
+    if connection.vendor != "postgresql":
+        Scan.objects.bulk_create(scans)
+        return
+    for scan, pk in zip(scans, next_ids(Scan, len(scans)), strict=True):
+        scan.pk = pk
+    copy_rows(Scan, _SCAN_COLUMNS, ([getattr(s, c) for c in _SCAN_COLUMNS] for s in scans))
+
+
 def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
     """Record scans at ``checkpoint``, online or synced from a phone's offline queue.
 
@@ -419,7 +433,7 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
             results.append(ScanResult(index, "unchanged", seen[row["client_uuid"]]))
     ensure_day_partitions(Scan, {s.day for s in to_create})
     with transaction.atomic():
-        Scan.objects.bulk_create(to_create)
+        _scans_insert(to_create)
         staff = _community_staff(checkpoint.community) if fevers else []
         for scan in fevers:
             if scan.person is None:

@@ -21,6 +21,7 @@ from shoumen.accounts.scoping import can, require, scope_q
 from shoumen.alerts.services import alerts_raise_for_reports
 from shoumen.audit.services import audit_event_record, audit_events_record_many
 from shoumen.checkpoints.services import passes_sync_for_person
+from shoumen.lib.bulk import copy_rows, next_ids
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
 from shoumen.lib.partitions import ensure_day_partitions
@@ -597,22 +598,9 @@ def _insert(reports: list[list]) -> None:
 
 
 def _copy(reports: list[list]) -> None:
-    qn = connection.ops.quote_name
-    table = HealthReport._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(%s) FROM generate_series(1, %s)", [f"{table}_id_seq", len(reports)]
-        )
-        for report, (pk,) in zip(reports, cursor.fetchall(), strict=True):
-            report[_ID] = pk
-        columns = ", ".join(qn(c) for c in _COLUMNS)
-        # The driver's own cursor: its errors are turned into Django's (IntegrityError).
-        with (
-            connection.wrap_database_errors,
-            cursor.cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy,
-        ):
-            for report in reports:
-                copy.write_row(report)
+    for report, pk in zip(reports, next_ids(HealthReport, len(reports)), strict=True):
+        report[_ID] = pk
+    copy_rows(HealthReport, _COLUMNS, reports)
 
 
 _POSITION = {name: i for i, name in enumerate(_COLUMNS)}

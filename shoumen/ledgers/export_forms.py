@@ -11,19 +11,12 @@ from shoumen.places.models import Level
 GRID_INDENT = "\u3000"
 
 
-class ExportForm(StyledForm):
+class UnitExportForm(StyledForm):
+    """A ledger of one unit in the actor's scope, masked unless the actor may unmask."""
+
     # A number, not a choice: a unit outside the actor's scope is a 404 from the
     # view's scoped lookup, the same answer as everywhere else.
     unit = forms.IntegerField(label=_("Community or grid"), widget=forms.Select)
-    fmt = forms.ChoiceField(
-        label=_("Format"),
-        choices=[(FORMAT_XLSX, _("Excel (.xlsx)")), (FORMAT_CSV, _("CSV"))],
-        initial=FORMAT_XLSX,
-        widget=forms.RadioSelect,
-    )
-    include_inactive = forms.BooleanField(
-        label=_("Include persons who moved out or died"), required=False
-    )
     unmasked = forms.BooleanField(
         label=_("Full ID numbers and phones (recorded in the audit log)"), required=False
     )
@@ -39,3 +32,17 @@ class ExportForm(StyledForm):
         if not can(user, Perm.EXPORT_SENSITIVE):
             del self.fields["unmasked"]
             del self.fields["reason"]
+
+
+class ExportForm(UnitExportForm):
+    field_order = ["unit", "fmt", "include_inactive", "unmasked", "reason"]
+
+    fmt = forms.ChoiceField(
+        label=_("Format"),
+        choices=[(FORMAT_XLSX, _("Excel (.xlsx)")), (FORMAT_CSV, _("CSV"))],
+        initial=FORMAT_XLSX,
+        widget=forms.RadioSelect,
+    )
+    include_inactive = forms.BooleanField(
+        label=_("Include persons who moved out or died"), required=False
+    )

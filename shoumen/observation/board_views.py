@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from shoumen.lib.names import mask_name
 from shoumen.lib.pages import or_404, paginate
 from shoumen.observation.boards import AGE_BUCKETS, board_for, mark_missing
 from shoumen.places.selectors import ancestors_of
@@ -18,8 +17,7 @@ NON_REPORTING_PAGE_SIZE = 50
 def board(request, pk):
     summary = or_404(board_for, request.user, pk=pk)
     page = paginate(request, summary.non_reporting, NON_REPORTING_PAGE_SIZE)
-    for obs in mark_missing(page, summary.day, summary.due):
-        obs.masked_name = mask_name(obs.person.name if obs.person else "")  # type: ignore[attr-defined]
+    mark_missing(page, summary.day, summary.due)
     context = {
         "board": summary,
         "ancestors": ancestors_of(summary.unit),

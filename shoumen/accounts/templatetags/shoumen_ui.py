@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.scoping import can
 from shoumen.accounts.selectors import assignments_with_units
+from shoumen.lib import names
 from shoumen.registry.models import Tag
 
 register = template.Library()
@@ -32,6 +33,12 @@ def my_assignments(user):
 @register.simple_tag
 def user_can(user, perm, org_unit=None):
     return can(user, perm, org_unit)
+
+
+@register.filter
+def mask_name(value):
+    """A resident's name as it shows where the full name is not needed: 单*, 欧阳**."""
+    return names.mask_name(value or "")
 
 
 @register.filter

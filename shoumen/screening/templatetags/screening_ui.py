@@ -3,16 +3,9 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from shoumen.lib.names import mask_name
-
 register = template.Library()
 
 YES, NO = _("Yes"), _("No")
-
-
-@register.filter
-def masked_name(name):
-    return mask_name(name or "")
 
 
 @register.filter

@@ -41,6 +41,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from cpu import CpuMeter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -337,20 +338,27 @@ def main() -> int:
     ]
 
     connection.close()
+    database_url = os.environ["DATABASE_URL"]
     server = start_gunicorn(args.port, args.workers, args.threads)
     verify = {}
     try:
         asyncio.run(open_loop(args.port, headers, bodies[:warm], rates[0], args.connections))
-        serial = asyncio.run(one_at_a_time(args.port, headers, bodies[:300]))
+        with CpuMeter(server, database_url) as meter:
+            serial = asyncio.run(one_at_a_time(args.port, headers, bodies[:300]))
+        serial["cpu"] = meter.per(serial["requests"], "request")
         print(f"one at a time: {serial}")
         for rate in rates:
             n = int(rate * args.seconds)
-            verify[str(int(rate))] = asyncio.run(
-                open_loop(args.port, headers, bodies[warm : warm + n], rate, args.connections)
-            )
+            with CpuMeter(server, database_url) as meter:
+                verify[str(int(rate))] = asyncio.run(
+                    open_loop(args.port, headers, bodies[warm : warm + n], rate, args.connections)
+                )
+            verify[str(int(rate))]["cpu"] = meter.per(n, "request")
             print(f"verify at {rate}/s: {verify[str(int(rate))]}")
         before = Scan.objects.count()
-        sync_s, sync_totals = asyncio.run(post_batches(args.port, headers, batches))
+        with CpuMeter(server, database_url) as meter:
+            sync_s, sync_totals = asyncio.run(post_batches(args.port, headers, batches))
+        sync_cpu = meter.per(len(rows), "row")
         after_sync = Scan.objects.count()
         replay_s, replay_totals = asyncio.run(post_batches(args.port, headers, batches))
         after_replay = Scan.objects.count()
@@ -362,6 +370,7 @@ def main() -> int:
         "seconds": round(sync_s, 2),
         "rows_per_s": round(len(rows) / sync_s),
         "results": sync_totals,
+        "cpu": sync_cpu,
         "scan_rows_added": after_sync - before,
         "replay_seconds": round(replay_s, 2),
         "replay_results": replay_totals,

@@ -45,6 +45,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shoumen.settings")
 os.environ.setdefault("SHOUMEN_DEBUG", "0")
 
 import psycopg  # noqa: E402
+from cpu import CpuMeter, cpu_of  # noqa: E402
 
 
 def free_port() -> int:
@@ -170,64 +171,6 @@ def stop_server(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
-# ---------------------------------------------------------------- CPU accounting
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pids) -> float:
-    """User + system CPU of the given processes so far (those gone count as 0)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICK
-
-
-def group_pids(pgid: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if os.getpgid(int(entry.name)) == pgid:
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
-def backend_pids() -> list[int]:
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            [DB_NAME],
-        ).fetchall()
-    return [pid for (pid,) in rows]
-
-
-class CpuMeter:
-    """CPU spent by gunicorn, its PostgreSQL backends and this load generator over a phase."""
-
-    def __init__(self, server: subprocess.Popen):
-        self.server = server
-
-    def __enter__(self):
-        self.app_pids, self.db_pids = group_pids(self.server.pid), backend_pids()
-        self.app0, self.db0 = cpu_seconds(self.app_pids), cpu_seconds(self.db_pids)
-        self.client0 = time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.result = {
-            "app_cpu_s": round(cpu_seconds(self.app_pids) - self.app0, 2),
-            "db_cpu_s": round(cpu_seconds(self.db_pids) - self.db0, 2),
-            "client_cpu_s": round(time.process_time() - self.client0, 2),
-        }
-
-
 # ---------------------------------------------------------------- the HTTP load generator
 
 
@@ -348,13 +291,13 @@ def _parallel(work, jobs, concurrency):
     def loop(slot):
         with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
             pid = conn.info.backend_pid
-            start = cpu_seconds([pid])
+            start = cpu_of([pid]).get(pid, 0.0)
             while True:
                 with lock:
                     index = cursor[0]
                     cursor[0] += 1
                 if index >= len(jobs):
-                    db_cpu[slot] = cpu_seconds([pid]) - start
+                    db_cpu[slot] = cpu_of([pid]).get(pid, 0.0) - start
                     return
                 began = time.perf_counter()
                 work(conn, jobs[index])
@@ -513,9 +456,9 @@ def main() -> int:
     server = start_server(args.workers, args.threads)
     try:
         run_http(warm_requests, args.concurrency)  # every worker connects, imports, warms up
-        with CpuMeter(server) as batch_cpu:
+        with CpuMeter(server, os.environ["DATABASE_URL"]) as batch_cpu:
             batch_s, batch_lat, batch_resp = run_http(batch_requests, args.concurrency)
-        with CpuMeter(server) as single_cpu:
+        with CpuMeter(server, os.environ["DATABASE_URL"]) as single_cpu:
             single_s, single_lat, single_resp = run_http(single_requests, args.concurrency)
     finally:
         stop_server(server)

@@ -7,11 +7,17 @@
 from functools import reduce
 from operator import or_
 
+from django.db import connection
 from django.db.models import Q
 
 from shoumen.accounts.roles import Role, role_allows
 from shoumen.lib.errors import ERR_OUT_OF_SCOPE, deny
 from shoumen.places.models import OrgUnit
+
+_ASSIGNMENTS_SQL = (
+    "SELECT a.role, o.path FROM accounts_roleassignment a"
+    " JOIN places_orgunit o ON o.id = a.org_unit_id WHERE a.user_id = %s"
+)
 
 
 def assignments_of(user) -> list[tuple[str, str]]:
@@ -20,7 +26,11 @@ def assignments_of(user) -> list[tuple[str, str]]:
         return []
     cached = getattr(user, "_shoumen_assignments", None)
     if cached is None:
-        cached = list(user.assignments.values_list("role", "org_unit__path"))
+        # Plain SQL: every scoped request runs it, and compiling the ORM query cost more
+        # than running it.
+        with connection.cursor() as cursor:
+            cursor.execute(_ASSIGNMENTS_SQL, [user.pk])
+            cached = [(role, path) for role, path in cursor.fetchall()]
         if user.is_superuser:
             cached.append((Role.SYSTEM_ADMIN, ""))
         user._shoumen_assignments = cached
@@ -56,10 +66,14 @@ def scope_q(user, perm: str, path_field: str) -> Q:
 
 def can(user, perm: str, org_unit: OrgUnit | None = None) -> bool:
     """Whether ``user`` holds ``perm`` at all (no unit) or over ``org_unit``."""
-    paths = scope_paths(user, perm)
     if org_unit is None:
-        return bool(paths)
-    return any(org_unit.path.startswith(p) for p in paths)
+        return bool(scope_paths(user, perm))
+    return covers(user, perm, org_unit.path)
+
+
+def covers(user, perm: str, path: str) -> bool:
+    """Whether ``user`` holds ``perm`` over the org unit at ``path``."""
+    return any(path.startswith(p) for p in scope_paths(user, perm))
 
 
 def require(user, perm: str, org_unit: OrgUnit) -> None:

@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,7 @@ from shoumen.accounts.roles import ROLE_LEVEL, ROLE_RANK, Perm, Role, role_allow
 from shoumen.accounts.scoping import assignments_of, can, forget_assignments
 from shoumen.audit.services import audit_event_record
 from shoumen.lib.errors import deny
+from shoumen.lib.rawsql import row_converter
 from shoumen.lib.text import clean_line
 from shoumen.places.models import OrgUnit
 
@@ -202,15 +203,32 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     return token
 
 
+_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
+_USER_COLUMNS = tuple(f.column for f in User._meta.concrete_fields)
+_TOKEN_FIELDS = (
+    ApiToken._meta.get_field("id"),
+    ApiToken._meta.get_field("last_used_at"),
+    *User._meta.concrete_fields,
+)
+# Every API request runs this: plain SQL, since compiling the ORM query cost more than the
+# query itself (~1 ms of the ~1.3 ms it took).
+_TOKEN_SQL = (
+    "SELECT t.id, t.last_used_at, "  # noqa: S608 (column names from the model)
+    + ", ".join(f"u.{c}" for c in _USER_COLUMNS)
+    + " FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id"
+    " WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active"
+)
+
+
 def api_token_authenticate(raw: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=ApiToken.digest_of(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL, [ApiToken.digest_of(raw)])
+        row = cursor.fetchone()
+    if row is None:
         return None
+    token_id, last_used_at, *user_values = row_converter(_TOKEN_FIELDS)(row)
+    user = User.from_db(connection.alias, _USER_FIELDS, user_values)
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if last_used_at is None or (now - last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return user

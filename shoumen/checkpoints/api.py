@@ -23,7 +23,7 @@ from shoumen.checkpoints.schemas import (
     VerifyIn,
     VerifyOut,
 )
-from shoumen.checkpoints.selectors import checkpoint_for
+from shoumen.checkpoints.selectors import checkpoint_for, checkpoint_ref_for
 from shoumen.checkpoints.services import pass_check, pass_token, scans_record
 from shoumen.registry.schemas import MAX_ID
 
@@ -32,22 +32,25 @@ ERR_LOOKUP_PAIR = _("Enter the surname and the last 4 of the ID number, or build
 router = Router(tags=["checkpoints"])
 
 
+_LABELS = dict(VerdictReason.choices)
+
+
 def reason_label(reason: str) -> str:
-    return str(VerdictReason(reason).label) if reason in VerdictReason.values else ""
+    return str(_LABELS[reason]) if reason in _LABELS else ""
 
 
 @router.post("/passes/verify", response=VerifyOut, summary="Check a pass shown at a checkpoint")
 def passes_verify(request, payload: VerifyIn):
-    checkpoint = checkpoint_for(request.auth, pk=payload.checkpoint)
+    checkpoint = checkpoint_ref_for(request.auth, pk=payload.checkpoint)
     check = pass_check(token=payload.token, checkpoint=checkpoint, temperature=payload.temperature)
-    pass_ = check.checkpoint_pass
+    facts = check.checkpoint_pass
     return VerifyOut(
         verdict=Verdict(check.verdict),
         reason=check.reason,
         reason_label=reason_label(check.reason),
         display_name=check.display_name,
-        pass_id=pass_.pk if pass_ is not None else None,
-        valid_until=pass_.valid_until if pass_ is not None else None,
+        pass_id=facts.pass_id if facts is not None else None,
+        valid_until=facts.valid_until if facts is not None else None,
     )
 
 
@@ -58,7 +61,7 @@ def passes_verify(request, payload: VerifyIn):
 )
 def scans_batch(request, payload: BatchIn):
     checkpoint = checkpoint_for(request.auth, pk=payload.checkpoint)
-    rows = [row.dict() for row in payload.rows]
+    rows = [row.model_dump() for row in payload.rows]
     results = scans_record(actor=request.auth, checkpoint=checkpoint, rows=rows)
     out = []
     for r in results:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from shoumen.api.types import Moment
 from shoumen.checkpoints.models import Direction, Verdict
@@ -37,7 +38,7 @@ class VerifyOut(Schema):
     valid_until: datetime.date | None
 
 
-class ScanRowIn(Schema):
+class ScanRowIn(BaseModel):  # a plain model: up to 1,000 a request
     client_uuid: uuid.UUID
     token: Token
     direction: Direction
@@ -52,7 +53,7 @@ class BatchIn(Schema):
     rows: list[ScanRowIn] = Field(..., min_length=1, max_length=MAX_BATCH)
 
 
-class ScanRowOut(Schema):
+class ScanRowOut(BaseModel):
     index: int
     client_uuid: uuid.UUID | None
     result: Literal["created", "unchanged", "error"]

@@ -29,7 +29,15 @@ from shoumen.checkpoints.models import (
     VerdictReason,
     Visitor,
 )
-from shoumen.checkpoints.selectors import ledger_scans, residents_without_pass, visitors_of
+from shoumen.checkpoints.selectors import (
+    CheckpointRef,
+    PassFacts,
+    checkpoint_buildings,
+    ledger_scans,
+    pass_facts,
+    residents_without_pass,
+    visitors_of,
+)
 from shoumen.lib import crypto
 from shoumen.lib.bulk import copy_rows, next_ids
 from shoumen.lib.dates import today
@@ -188,59 +196,53 @@ def pass_token(pass_: Pass) -> str:
 class CheckResult:
     verdict: str
     reason: str
-    checkpoint_pass: Pass | None = None
+    checkpoint_pass: PassFacts | None = None
     # What a volunteer may see: the surname and a masked given name.
     display_name: str = ""
 
 
-def _deny(reason: str, pass_: Pass | None = None) -> CheckResult:
-    name = mask_name(pass_.person.name) if pass_ is not None else ""
-    return CheckResult(Verdict.DENY, reason, pass_, name)
+def _deny(reason: str, facts: PassFacts | None = None) -> CheckResult:
+    return CheckResult(Verdict.DENY, reason, facts, mask_name(facts.name) if facts else "")
 
 
 def _verdict(
     claims: signing.PassClaims,
-    pass_: Pass | None,
+    facts: PassFacts | None,
     *,
     community_id: int,
-    building_allowed: bool,
+    buildings: frozenset[int],
     day: datetime.date,
     temperature: Decimal | None,
     fever_temperature: Decimal | None,
 ) -> CheckResult:
     """The rule, in one place, for a genuine token's claims and the pass they name (None
-    when no such pass of that person exists). ``building_allowed``: the pass's household is
-    in a building the checkpoint lets through (or the checkpoint lets every building
-    through). ``fever_temperature`` is needed only when a temperature was taken."""
-    if pass_ is None:
+    when no such pass of that person exists). ``buildings``: those the checkpoint lets
+    through (empty: all). ``fever_temperature`` is needed only when a temperature was taken."""
+    if facts is None or facts.person_id != claims.person_id:
         return _deny(VerdictReason.FORGED)
-    if claims.version != pass_.version:
-        return _deny(VerdictReason.OLD_VERSION, pass_)
-    if pass_.status == PassStatus.REVOKED:
-        isolated = pass_.revoke_reason == RevokeReason.ISOLATION
-        return _deny(VerdictReason.ISOLATION if isolated else VerdictReason.REVOKED, pass_)
+    if claims.version != facts.version:
+        return _deny(VerdictReason.OLD_VERSION, facts)
+    if facts.status == PassStatus.REVOKED:
+        isolated = facts.revoke_reason == RevokeReason.ISOLATION
+        return _deny(VerdictReason.ISOLATION if isolated else VerdictReason.REVOKED, facts)
     if claims.community_id != community_id:
-        return _deny(VerdictReason.OTHER_COMMUNITY, pass_)
+        return _deny(VerdictReason.OTHER_COMMUNITY, facts)
     if claims.valid_until < day:
-        return _deny(VerdictReason.EXPIRED, pass_)
-    if not building_allowed:
-        return _deny(VerdictReason.BUILDING, pass_)
+        return _deny(VerdictReason.EXPIRED, facts)
+    if buildings and facts.building_id not in buildings:
+        return _deny(VerdictReason.BUILDING, facts)
     if temperature is not None and temperature >= fever_temperature:  # type: ignore[operator]
-        return _deny(VerdictReason.FEVER, pass_)
-    name = mask_name(pass_.person.name)
+        return _deny(VerdictReason.FEVER, facts)
+    name = mask_name(facts.name)
     if (claims.valid_until - day).days < settings.PASS_EXPIRY_WARNING_DAYS:
-        return CheckResult(Verdict.WARN, VerdictReason.EXPIRING, pass_, name)
-    return CheckResult(Verdict.ALLOW, VerdictReason.OK, pass_, name)
-
-
-def _checkpoint_buildings(checkpoint: Checkpoint):
-    return Checkpoint.buildings.through.objects.filter(checkpoint_id=checkpoint.pk)
+        return CheckResult(Verdict.WARN, VerdictReason.EXPIRING, facts, name)
+    return CheckResult(Verdict.ALLOW, VerdictReason.OK, facts, name)
 
 
 def pass_check(
     *,
     token: str,
-    checkpoint: Checkpoint,
+    checkpoint: Checkpoint | CheckpointRef,
     day: datetime.date | None = None,
     temperature: Decimal | None = None,
 ) -> CheckResult:
@@ -250,19 +252,11 @@ def pass_check(
         claims = signing.verify(token)
     except signing.ForgedToken:
         return _deny(VerdictReason.FORGED)
-    pass_ = (
-        Pass.objects.select_related("person", "household")
-        .filter(pk=claims.pass_id, person_id=claims.person_id)
-        .first()
-    )
-    allowed = set(checkpoint.buildings.values_list("pk", flat=True)) if pass_ else set()
-    household = pass_.household if pass_ is not None else None
     return _verdict(
         claims,
-        pass_,
+        pass_facts([claims.pass_id]).get(claims.pass_id),
         community_id=checkpoint.community_id,
-        building_allowed=not allowed
-        or (household is not None and household.building_id in allowed),
+        buildings=checkpoint_buildings(checkpoint.pk),
         day=day,
         temperature=temperature,
         fever_temperature=current_rules().fever_temperature if temperature is not None else None,
@@ -277,6 +271,7 @@ ERR_SCAN_OLD = _("Scans older than %(days)d days are not accepted.")
 ERR_SCAN_DIRECTION = _("Choose in or out.")
 ERR_SCAN_TEMPERATURE = _("Enter a body temperature between 34.0 and 43.0 °C.")
 SCAN_MAX_AGE_DAYS = 7
+DIRECTIONS, VERDICTS = frozenset(Direction.values), frozenset(Verdict.values)
 # Reasons that mean the pass itself was withdrawn: an offline "allow" for these is flagged.
 WITHDRAWN = frozenset({VerdictReason.REVOKED, VerdictReason.ISOLATION, VerdictReason.OLD_VERSION})
 
@@ -293,7 +288,7 @@ def _scan_errors(row, now) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not row.get("token"):
         errors["token"] = [str(ERR_SCAN_TOKEN)]
-    if row.get("direction") not in Direction.values:
+    if row.get("direction") not in DIRECTIONS:
         errors["direction"] = [str(ERR_SCAN_DIRECTION)]
     at = row.get("scanned_at") or now
     if at > now + datetime.timedelta(minutes=5):
@@ -364,11 +359,9 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
             except signing.ForgedToken:
                 verified[token] = None
         pending.append((index, row, verified[token]))
-    pass_ids = {claims.pass_id for _i, _r, claims in pending if claims is not None}
-    passes = (
-        Pass.objects.select_related("person", "household").in_bulk(pass_ids) if pass_ids else {}
-    )
-    allowed = set(_checkpoint_buildings(checkpoint).values_list("building_id", flat=True))
+    passes = pass_facts({claims.pass_id for _i, _r, claims in pending if claims is not None})
+    buildings = checkpoint_buildings(checkpoint.pk)
+    zone = timezone.get_current_timezone()
     fever_temperature = (
         current_rules().fever_temperature
         if any(row.get("temperature") is not None for _i, row, _c in pending)
@@ -381,34 +374,30 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
         if row["client_uuid"] in seen:  # the same UUID twice in one batch
             continue
         at = row.get("scanned_at") or now
-        day = timezone.localdate(at)
+        day = at.astimezone(zone).date()
         temperature = row.get("temperature")
         if claims is None:
             check = _deny(VerdictReason.FORGED)
         else:
-            pass_ = passes.get(claims.pass_id)
-            if pass_ is not None and pass_.person_id != claims.person_id:
-                pass_ = None
-            household = pass_.household if pass_ is not None else None
             check = _verdict(
                 claims,
-                pass_,
+                passes.get(claims.pass_id),
                 community_id=checkpoint.community_id,
-                building_allowed=not allowed
-                or (household is not None and household.building_id in allowed),
+                buildings=buildings,
                 day=day,
                 temperature=temperature,
                 fever_temperature=fever_temperature,
             )
         offline = bool(row.get("offline"))
-        shown = row.get("verdict") if offline and row.get("verdict") in Verdict.values else None
+        shown = row.get("verdict") if offline and row.get("verdict") in VERDICTS else None
         let_through = shown in (Verdict.ALLOW, Verdict.WARN)
+        facts = check.checkpoint_pass
         scan = Scan(
             checkpoint=checkpoint,
             day=day,
             scanned_at=at,
-            checkpoint_pass=check.checkpoint_pass,
-            person=check.checkpoint_pass.person if check.checkpoint_pass else None,
+            checkpoint_pass_id=facts.pass_id if facts else None,
+            person_id=facts.person_id if facts else None,
             direction=row["direction"],
             temperature=temperature,
             verdict=shown or check.verdict,
@@ -435,11 +424,12 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
     with transaction.atomic():
         _scans_insert(to_create)
         staff = _community_staff(checkpoint.community) if fevers else []
+        feverish = Person.objects.in_bulk({s.person_id for s in fevers if s.person_id})
         for scan in fevers:
-            if scan.person is None:
+            if scan.person_id is None:
                 continue
             alert_raise(
-                person=scan.person,
+                person=feverish[scan.person_id],
                 cause=Cause.FEVER,
                 details={
                     "date": scan.day.isoformat(),

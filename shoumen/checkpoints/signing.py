@@ -60,9 +60,19 @@ def public_raw(public: Ed25519PublicKey) -> bytes:
 def public_keys() -> dict[str, str]:
     """Every public key a token may be signed with, by key id (base64): the current one
     and the retired ones still accepted."""
-    raws = [public_raw(signing_key().public_key())]
-    raws += [_unb64(k) for k in settings.SHOUMEN_PASS_RETIRED_PUBLIC_KEYS]
-    return {key_id(raw): _b64(raw) for raw in raws}
+    return {kid: _b64(public_raw(key)) for kid, key in _verifiers().items()}
+
+
+def _verifiers() -> dict[str, Ed25519PublicKey]:
+    return _verifiers_for(
+        settings.SHOUMEN_PASS_SIGNING_KEY, tuple(settings.SHOUMEN_PASS_RETIRED_PUBLIC_KEYS)
+    )
+
+
+@cache
+def _verifiers_for(seed: bytes, retired: tuple[str, ...]) -> dict[str, Ed25519PublicKey]:
+    raws = [public_raw(_signing_key(seed).public_key())] + [_unb64(k) for k in retired]
+    return {key_id(raw): Ed25519PublicKey.from_public_bytes(raw) for raw in raws}
 
 
 def sign(claims: PassClaims) -> str:
@@ -88,13 +98,11 @@ def verify(token: str) -> PassClaims:
         prefix, kid, payload, signature = token.strip().split(".")
     except ValueError:
         raise ForgedToken(token) from None
-    public = public_keys().get(kid)
+    public = _verifiers().get(kid)
     if prefix != PREFIX or public is None:
         raise ForgedToken(token)
     try:
-        Ed25519PublicKey.from_public_bytes(_unb64(public)).verify(
-            _unb64(signature), f"{prefix}.{kid}.{payload}".encode()
-        )
+        public.verify(_unb64(signature), f"{prefix}.{kid}.{payload}".encode())
         pass_id, person_id, community_id, valid_until, version = json.loads(_unb64(payload))
         return PassClaims(
             int(pass_id),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
-from shoumen.checkpoints import cards, reports, selectors, services
+from shoumen.checkpoints import reports, selectors, services
 from shoumen.checkpoints.forms import (
     BulkIssueForm,
     CheckpointForm,
@@ -236,7 +236,7 @@ def person_pass_restore(request, pk):
     return _pass_change(request, pk, services.pass_restore, MSG_PASS_RESTORED)
 
 
-CARD_FORMATS = {"png": (cards.card_png, "image/png"), "pdf": (cards.card_pdf, "application/pdf")}
+CARD_CONTENT_TYPES = {"png": "image/png", "pdf": "application/pdf"}
 
 
 @login_required
@@ -245,13 +245,13 @@ CARD_FORMATS = {"png": (cards.card_png, "image/png"), "pdf": (cards.card_pdf, "a
 def person_pass_card(request, pk, fmt):
     person = or_404(person_for, request.user, pk=pk, perm=Perm.MANAGE_PASSES)
     pass_ = selectors.pass_of(person)
-    if pass_ is None or fmt not in CARD_FORMATS:
+    if pass_ is None or fmt not in CARD_CONTENT_TYPES:
         raise Http404
-    render_card, content_type = CARD_FORMATS[fmt]
+    content = services.pass_card_export(actor=request.user, pass_=pass_, fmt=fmt)
     filename = f"pass-{pass_.pk}-v{pass_.version}.{fmt}"
     return HttpResponse(
-        render_card(pass_, services.pass_token(pass_)),
-        content_type=content_type,
+        content,
+        content_type=CARD_CONTENT_TYPES[fmt],
         headers={"Content-Disposition": content_disposition_header(False, filename)},
     )
 

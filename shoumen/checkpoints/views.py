@@ -35,6 +35,7 @@ from shoumen.checkpoints.models import Checkpoint, VerdictReason
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
+from shoumen.lib.throttle import public_page_limits
 from shoumen.places.models import Level
 from shoumen.places.selectors import org_unit_for, org_units_visible_to
 from shoumen.registry.selectors import buildings_visible_to, household_for, person_for
@@ -370,6 +371,7 @@ def visitor_new(request, pk):
 
 
 @never_cache
+@public_page_limits("visitor-self")
 def visitor_self(request, key):
     """Reached by scanning the post's own QR: no login, a phone-sized form."""
     checkpoint = or_404(selectors.checkpoint_by_visitor_key, key)

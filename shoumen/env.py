@@ -2,6 +2,7 @@
 
 import base64
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import overload
@@ -40,6 +41,17 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigurationError(f"{name} must be an integer, not {raw!r}") from None
+
+
+RATE_PATTERN = re.compile(r"[0-9]+/[0-9]*[smhd]")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate as ``count/period``: ``30/m``, ``100/h``, ``5/10s``."""
+    value = env_str(name, default).strip()
+    if not RATE_PATTERN.fullmatch(value):
+        raise ConfigurationError(f"{name} must be a rate such as 30/m or 100/h, not {value!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from shoumen.env import (
     env_bool,
     env_int,
     env_list,
+    env_rate,
     env_str,
     generated_key,
     new_data_key,
@@ -152,6 +153,22 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Limits on the public pages that need no login (visitor self-registration, self-report
+# links), per client address, counted by django-ratelimit in the cache above: without Redis
+# each server process counts on its own. Over the probe rate (addresses of unknown keys or
+# tokens), a client is refused every key until the period ends.
+PUBLIC_POST_RATE = env_rate("SHOUMEN_PUBLIC_POST_RATE", "30/m")
+PUBLIC_PROBE_RATE = env_rate("SHOUMEN_PUBLIC_PROBE_RATE", "20/m")
+# Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets to the client's
+# address (e.g. X-Real-IP). Trust it only when the proxy overwrites it.
+_client_ip_header = env_str("SHOUMEN_CLIENT_IP_HEADER", "").strip()
+CLIENT_IP_META_KEY = (
+    "HTTP_" + _client_ip_header.upper().replace("-", "_") if _client_ip_header else ""
+)
+RATELIMIT_IP_META_KEY = "shoumen.lib.throttle.client_ip"
+# A cache hiccup must not lock visitors out of the gate.
+RATELIMIT_FAIL_OPEN = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from tests.personas import World, build_world
 
@@ -14,6 +15,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Build the persona world once; every test runs inside a rollback on top of it."""
     with django_db_blocker.unblock():
         build_world()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no rate-limit counts left by another test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

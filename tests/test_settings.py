@@ -64,3 +64,15 @@ def test_production_refuses_a_short_data_key():
 def test_production_with_everything_set_passes_check_deploy():
     result = _run(PRODUCTION_ENV, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_malformed_public_page_rate_stops_start_up():
+    result = _run({"SHOUMEN_PUBLIC_POST_RATE": "thirty a minute"}, "check")
+    assert result.returncode != 0
+    assert "SHOUMEN_PUBLIC_POST_RATE must be a rate such as 30/m" in result.stderr
+
+
+def test_the_client_address_header_is_read_from_its_meta_key():
+    code = "from django.conf import settings; print(settings.CLIENT_IP_META_KEY)"
+    result = _run({"SHOUMEN_CLIENT_IP_HEADER": "X-Real-IP"}, "shell", "-c", code)
+    assert result.stdout.strip().splitlines()[-1] == "HTTP_X_REAL_IP", result.stderr

@@ -10,7 +10,11 @@ from ninja import Path, Query, Router
 from shoumen.alerts.rules import current_rules
 from shoumen.checkpoints import signing
 from shoumen.checkpoints.models import Verdict, VerdictReason
-from shoumen.checkpoints.scan_selectors import pass_list_for_phone, residents_lookup
+from shoumen.checkpoints.scan_selectors import (
+    checkpoint_building_ids,
+    pass_list_for_phone,
+    residents_lookup,
+)
 from shoumen.checkpoints.schemas import (
     BatchIn,
     BatchOut,
@@ -103,6 +107,7 @@ def passes_revocations(request, filters: Query[RevocationsIn]):
         keys=signing.public_keys(),
         fever_temperature=current_rules().fever_temperature,
         expiry_warning_days=settings.PASS_EXPIRY_WARNING_DAYS,
+        buildings=checkpoint_building_ids(checkpoint),
         changes=pass_list_for_phone(checkpoint, filters.since),  # type: ignore[arg-type]
     )
 

@@ -16,14 +16,29 @@ LOOKUP_LIMIT = 10
 
 def pass_list_for_phone(checkpoint: Checkpoint, since: datetime.datetime | None) -> list[dict]:
     """The passes of the checkpoint's community changed since ``since``, each with the
-    masked name a volunteer may see, so that an offline phone can show who it let in."""
+    masked name a volunteer may see, so that an offline phone can show who it let in, and
+    the building of the pass's household, which the checkpoint may not let through."""
     changes = pass_changes_since(checkpoint, since)
-    names = dict(
-        Pass.objects.filter(pk__in=[c["id"] for c in changes]).values_list("pk", "person__name")
-    )
+    extra = {
+        pk: (name, building)
+        for pk, name, building in Pass.objects.filter(
+            pk__in=[c["id"] for c in changes]
+        ).values_list("pk", "person__name", "household__building_id")
+    }
     for change in changes:
-        change["name"] = mask_name(names.get(change["id"], ""))
+        name, building = extra.get(change["id"], ("", None))
+        change["name"] = mask_name(name)
+        change["building"] = building
     return changes
+
+
+def checkpoint_building_ids(checkpoint: Checkpoint) -> list[int]:
+    """The buildings whose residents ``checkpoint`` lets through; empty: every building."""
+    return sorted(
+        Checkpoint.buildings.through.objects.filter(checkpoint_id=checkpoint.pk).values_list(
+            "building_id", flat=True
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,14 @@ class PassChangeOut(Schema):
     id: int
     version: int
     status: str
+    revoke_reason: str = Field(
+        description="Why a revoked pass was revoked (isolation, moved_out, manual); empty if valid"
+    )
     changed_at: datetime.datetime
     name: str = Field(description="Surname and a masked given name only")
+    building: int | None = Field(
+        description="The building of the pass's household (none for an address without one)"
+    )
 
 
 class RevocationsOut(Schema):
@@ -93,6 +99,9 @@ class RevocationsOut(Schema):
     keys: dict[str, str] = Field(description="Ed25519 public keys (raw, base64url) by key id")
     fever_temperature: Decimal
     expiry_warning_days: int
+    buildings: list[int] = Field(
+        description="Buildings whose residents this checkpoint lets through; empty: every one"
+    )
     changes: list[PassChangeOut]
 
 

@@ -114,12 +114,12 @@ def passes_visible_to(user, perm: str = Perm.MANAGE_PASSES) -> QuerySet[Pass]:
 
 def pass_changes_since(checkpoint: Checkpoint, since: datetime.datetime | None) -> list[dict]:
     """What an offline phone at ``checkpoint`` must know: each pass of the community that
-    changed since ``since`` with its current version and status (a lower version in a QR is
-    an old, re-issued pass)."""
+    changed since ``since`` with its current version, status and revoke reason (a lower
+    version in a QR is an old, re-issued pass; isolation is told apart from a revocation)."""
     passes = Pass.objects.filter(community_id=checkpoint.community_id)
     if since is not None:
         passes = passes.filter(changed_at__gt=since)
-    fields = ("id", "version", "status", "changed_at")
+    fields = ("id", "version", "status", "revoke_reason", "changed_at")
     return [dict(row) for row in passes.order_by("changed_at", "id").values(*fields)]
 
 

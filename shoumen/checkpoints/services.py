@@ -16,7 +16,7 @@ from shoumen.alerts.models import Cause
 from shoumen.alerts.rules import current_rules
 from shoumen.alerts.services import alert_raise
 from shoumen.audit.services import audit_event_record
-from shoumen.checkpoints import reports, signing
+from shoumen.checkpoints import cards, reports, signing
 from shoumen.checkpoints.models import (
     VISITOR_PHONE_CONTEXT,
     Checkpoint,
@@ -190,6 +190,23 @@ def pass_token(pass_: Pass) -> str:
             version=pass_.version,
         )
     )
+
+
+ERR_CARD_FORMAT = _("A pass card is a PNG or a PDF.")
+CARD_RENDERERS = {"png": cards.card_png, "pdf": cards.card_pdf}
+
+
+@transaction.atomic
+def pass_card_export(*, actor, pass_: Pass, fmt: str) -> bytes:
+    """The printable card of a pass as PNG or PDF. It carries the holder's name and a QR
+    that opens the gate, so every download is audited like an export."""
+    require(actor, Perm.MANAGE_PASSES, pass_.person.grid)
+    render = CARD_RENDERERS.get(fmt)
+    if render is None:
+        raise ValidationError({"fmt": [ERR_CARD_FORMAT]})
+    content = render(pass_, pass_token(pass_))
+    _record(actor, "pass.card_export", pass_, changes={"format": fmt, "version": pass_.version})
+    return content
 
 
 @dataclass(frozen=True)

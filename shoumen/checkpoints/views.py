@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
-from shoumen.checkpoints import cards, reports, selectors, services
+from shoumen.checkpoints import reports, selectors, services
 from shoumen.checkpoints.forms import (
     BulkIssueForm,
     CheckpointForm,
@@ -35,6 +35,7 @@ from shoumen.checkpoints.models import Checkpoint, VerdictReason
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
+from shoumen.lib.throttle import public_page_limits
 from shoumen.places.models import Level
 from shoumen.places.selectors import org_unit_for, org_units_visible_to
 from shoumen.registry.selectors import buildings_visible_to, household_for, person_for
@@ -236,7 +237,7 @@ def person_pass_restore(request, pk):
     return _pass_change(request, pk, services.pass_restore, MSG_PASS_RESTORED)
 
 
-CARD_FORMATS = {"png": (cards.card_png, "image/png"), "pdf": (cards.card_pdf, "application/pdf")}
+CARD_CONTENT_TYPES = {"png": "image/png", "pdf": "application/pdf"}
 
 
 @login_required
@@ -245,13 +246,13 @@ CARD_FORMATS = {"png": (cards.card_png, "image/png"), "pdf": (cards.card_pdf, "a
 def person_pass_card(request, pk, fmt):
     person = or_404(person_for, request.user, pk=pk, perm=Perm.MANAGE_PASSES)
     pass_ = selectors.pass_of(person)
-    if pass_ is None or fmt not in CARD_FORMATS:
+    if pass_ is None or fmt not in CARD_CONTENT_TYPES:
         raise Http404
-    render_card, content_type = CARD_FORMATS[fmt]
+    content = services.pass_card_export(actor=request.user, pass_=pass_, fmt=fmt)
     filename = f"pass-{pass_.pk}-v{pass_.version}.{fmt}"
     return HttpResponse(
-        render_card(pass_, services.pass_token(pass_)),
-        content_type=content_type,
+        content,
+        content_type=CARD_CONTENT_TYPES[fmt],
         headers={"Content-Disposition": content_disposition_header(False, filename)},
     )
 
@@ -370,6 +371,7 @@ def visitor_new(request, pk):
 
 
 @never_cache
+@public_page_limits("visitor-self")
 def visitor_self(request, key):
     """Reached by scanning the post's own QR: no login, a phone-sized form."""
     checkpoint = or_404(selectors.checkpoint_by_visitor_key, key)

@@ -17,6 +17,7 @@ from shoumen.accounts.roles import Perm
 from shoumen.lib.names import mask_name
 from shoumen.lib.pages import add_service_errors, or_404
 from shoumen.lib.qr import qr_png, qr_svg, qr_svg_inline
+from shoumen.lib.throttle import public_page_limits
 from shoumen.observation.link_forms import LinkIssueForm, LinkRevokeForm, SelfReportForm
 from shoumen.observation.links import (
     household_candidates,
@@ -174,6 +175,7 @@ def _slot_now(now: datetime.datetime) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@public_page_limits("self-report")
 def self_report(request, token):
     """The page behind a personal link: one short form per person the link reports for.
 

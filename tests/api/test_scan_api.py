@@ -6,9 +6,11 @@ import time_machine
 
 from shoumen.api.types import ERR_NAIVE_TIME
 from shoumen.checkpoints.api import ERR_LOOKUP_PAIR
-from shoumen.checkpoints.models import Checkpoint, Scan, VerdictReason
+from shoumen.checkpoints.models import Checkpoint, RevokeReason, Scan, VerdictReason
 from shoumen.checkpoints.schemas import MAX_BATCH
 from shoumen.checkpoints.services import ERR_SCAN_TIME, pass_issue, pass_revoke, pass_token
+from shoumen.observation.models import Kind, Reason
+from shoumen.observation.services import observation_start
 from tests.personas import ID_SHAN, PHONE_SHAN
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -170,6 +172,43 @@ def test_the_revocation_list_gives_keys_rules_and_changes_since(volunteer, world
         volunteer.get("/passes/revocations", checkpoint=gate.pk, since=later).json()["changes"]
         == []
     )
+
+
+def test_the_revocation_list_gives_each_pass_its_building_and_the_gates_buildings(
+    volunteer, world, gate, token
+):
+    neighbour = pass_issue(actor=world.neighbour_worker, person=world.neighbour)
+    everyone = volunteer.get("/passes/revocations", checkpoint=gate.pk).json()
+    assert everyone["buildings"] == []
+    assert {c["id"]: c["building"] for c in everyone["changes"]} == {
+        world.shan.checkpoint_pass.pk: world.building_a.pk,
+        neighbour.pk: world.neighbour.household.building_id,
+    }
+    gate.buildings.set([world.building_a])
+    # A later sync with ``since`` has no pass changes, but the gate's buildings in full.
+    since = volunteer.get(
+        "/passes/revocations", checkpoint=gate.pk, since=everyone["server_time"]
+    ).json()
+    assert (since["buildings"], since["changes"]) == ([world.building_a.pk], [])
+
+
+def test_the_revocation_list_tells_isolation_apart_from_a_revocation(volunteer, world, gate, token):
+    observation_start(
+        actor=world.grid_worker,
+        person=world.shan,
+        kind=Kind.HOME_ISOLATION,
+        reason=Reason.CLOSE_CONTACT,
+        last_exposure_date=NOW.date(),
+    )
+    zeng = pass_issue(actor=world.grid_worker, person=world.zeng)
+    pass_revoke(actor=world.community_staff, pass_=zeng, reason="冒用他人证件")
+    neighbour = pass_issue(actor=world.neighbour_worker, person=world.neighbour)
+    changes = volunteer.get("/passes/revocations", checkpoint=gate.pk).json()["changes"]
+    assert {c["id"]: (c["status"], c["revoke_reason"]) for c in changes} == {
+        world.shan.checkpoint_pass.pk: ("revoked", RevokeReason.ISOLATION),
+        zeng.pk: ("revoked", RevokeReason.MANUAL),
+        neighbour.pk: ("valid", ""),
+    }
 
 
 def test_lookup_by_surname_and_id_last4_gives_a_masked_candidate_and_their_token(

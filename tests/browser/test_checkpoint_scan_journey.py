@@ -8,8 +8,11 @@ import pytest
 from shoumen.accounts.models import User
 from shoumen.checkpoints.models import Checkpoint, Pass, Scan
 from shoumen.checkpoints.services import pass_issue, pass_revoke, pass_token
+from shoumen.lib.dates import today
+from shoumen.observation.models import Kind, Reason
+from shoumen.observation.services import observation_start
 from shoumen.places.models import OrgUnit
-from shoumen.registry.models import Person
+from shoumen.registry.models import Building, Person
 from tests.personas import PASSWORD, build_world
 
 pytestmark = pytest.mark.browser
@@ -95,6 +98,48 @@ def test_scans_made_offline_sync_once_and_the_one_revoked_meanwhile_is_flagged(
         "曾丽": (True, "allow", True),
         "王刚": (True, "allow", False),
     }
+
+
+def test_offline_the_phone_refuses_another_building_and_tells_isolation_from_revocation(
+    live_server, phone, gate
+):
+    """The gate lets 5号楼 through only: 王刚 of 7号楼 is refused offline as online, and
+    曾丽, isolated at home, is shown as under isolation rather than merely revoked."""
+    admin = User.objects.get(username="admin_user")
+    gate.buildings.set([Building.objects.get(name="5号楼")])
+    observation_start(
+        actor=admin,
+        person=Person.objects.get(name="曾丽"),
+        kind=Kind.HOME_ISOLATION,
+        reason=Reason.CLOSE_CONTACT,
+        last_exposure_date=today(),
+    )
+    names = ("单明", "曾丽", "王刚")
+    tokens = [_token(name) for name in names]
+    _log_in(phone, live_server, gate)
+    phone.context.set_offline(True)
+
+    shown = {}
+    for count, (name, token) in enumerate(zip(names, tokens, strict=True), start=1):
+        result = _scan(phone, token)
+        shown[name] = (result["verdict"], result["reason"])
+        assert phone.locator("[data-testid=verdict]").get_attribute("data-offline") == "1"
+        phone.wait_for_selector(f"[data-testid=pending][data-count='{count}']")
+    assert shown == {
+        "单明": ("allow", "ok"),
+        "曾丽": ("deny", "isolation"),
+        "王刚": ("deny", "building"),
+    }
+
+    phone.context.set_offline(False)
+    phone.wait_for_selector("[data-testid=pending][data-count='0']", state="attached")
+    phone.evaluate("() => window.shoumenScan.sync()")
+    # The server, deciding again on sync, gives the same reasons and flags nothing.
+    scans = {
+        s.person.name: (s.verdict, s.reason, s.flagged)
+        for s in Scan.objects.select_related("person")
+    }
+    assert scans == {name: (*shown[name], False) for name in names}
 
 
 def test_a_resident_without_their_pass_is_found_by_door_and_checked_online(

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
 
+from shoumen.audit.models import AuditEvent
+from shoumen.checkpoints import services
 from shoumen.checkpoints.models import (
     Checkpoint,
     Direction,
@@ -160,6 +162,18 @@ def test_the_pass_card_downloads_as_png_and_pdf(world, login):
     assert pdf.content.startswith(b"%PDF")
     other = client.get(reverse("checkpoints:person_pass_card", args=[world.shan.pk, "gif"]))
     assert other.status_code == 404
+
+
+def test_downloading_the_pass_card_page_records_an_audit_event(world, login, monkeypatch):
+    monkeypatch.setitem(services.CARD_RENDERERS, "pdf", lambda pass_, token: b"%PDF")
+    pass_ = pass_issue(actor=world.grid_worker, person=world.shan)
+    client = login(world.grid_worker)
+    client.get(reverse("checkpoints:person_pass_card", args=[world.shan.pk, "pdf"]))
+    client.get(reverse("checkpoints:person_pass_card", args=[world.shan.pk, "gif"]))
+    events = AuditEvent.objects.filter(action="pass.card_export")
+    assert [(e.actor_id, e.target_id, e.changes["format"]) for e in events] == [
+        (world.grid_worker.pk, str(pass_.pk), "pdf")
+    ]
 
 
 def test_a_person_without_a_pass_has_no_card(world, login):

@@ -13,6 +13,8 @@
   const ONLINE_TIMEOUT_MS = 4000;
   const REFRESH_MS = 60000;
   const OVERLAP_MS = 60000; // re-read a minute of changes: a late commit is not missed
+  // What a cached pass row holds; a list cached in an older shape is downloaded again whole.
+  const LIST_FORMAT = 2;
 
   // ------------------------------------------------------------ IndexedDB
   function openDb() {
@@ -49,8 +51,8 @@
     });
 
   // ------------------------------------------------------------ state
-  let meta = null; // {keys, community, fever_temperature, expiry_warning_days, server_time, fetched_at}
-  const passes = new Map(); // pass id -> {version, status, name}
+  let meta = null; // {format, keys, community, buildings, fever_temperature, expiry_warning_days, server_time, fetched_at}
+  const passes = new Map(); // pass id -> {version, status, revoke_reason, name, building}
   let current = null; // the scan on screen, not yet recorded
   let syncing = null;
 
@@ -64,7 +66,7 @@
   }
 
   async function refreshList() {
-    const since = meta && meta.server_time
+    const since = meta && meta.server_time && meta.format === LIST_FORMAT
       ? new Date(Date.parse(meta.server_time) - OVERLAP_MS).toISOString()
       : null;
     const params = new URLSearchParams({ checkpoint: CP });
@@ -74,8 +76,10 @@
     if (!res.ok) throw new Error(res.status);
     const body = await res.json();
     const next = {
+      format: LIST_FORMAT,
       keys: body.keys,
       community: body.community,
+      buildings: body.buildings,
       fever_temperature: Number(body.fever_temperature),
       expiry_warning_days: body.expiry_warning_days,
       server_time: body.server_time,
@@ -155,6 +159,16 @@
     return { verdict: "deny", reason, display_name: name || "" };
   }
 
+  // A post for some buildings only cannot tell where an unknown pass lives (issued after the
+  // last sync): it refuses rather than guesses.
+  function buildingAllowed(known) {
+    const buildings = meta.buildings || [];
+    if (!buildings.length) return true;
+    return Boolean(known) && known.building !== null && buildings.includes(known.building);
+  }
+
+  // The order of checks is the server's (services._verdict), so that a phone offline shows
+  // the reason the online check would have shown.
   async function verifyOffline(token, temperature) {
     if (!meta) return deny("forged");
     const parts = token.trim().split(".");
@@ -174,10 +188,13 @@
     const known = passes.get(passId);
     const name = known ? known.name : "";
     if (known && version < known.version) return deny("old_version", name);
-    if (known && version === known.version && known.status === "revoked") return deny("revoked", name);
+    if (known && version === known.version && known.status === "revoked") {
+      return deny(known.revoke_reason === "isolation" ? "isolation" : "revoked", name);
+    }
     if (communityId !== meta.community) return deny("other_community", name);
     const today = localDay();
     if (validUntil < today) return deny("expired", name);
+    if (!buildingAllowed(known)) return deny("building", name);
     if (temperature !== null && temperature >= meta.fever_temperature) return deny("fever", name);
     const daysLeft = (Date.parse(validUntil) - Date.parse(today)) / 86400000;
     if (daysLeft < meta.expiry_warning_days) {
@@ -265,11 +282,12 @@
         /* the network went away between the check and the tap: queue it below */
       }
     }
-    // Offline: this phone's verdict, with the cached fever threshold, is what was shown.
+    // Offline: this phone's verdict, with the cached fever threshold, is what was shown. A
+    // fever is the last check, as on the server: a pass already refused keeps its reason.
     const local =
       scan.offline || !scan.result.verdict ? await verifyOffline(scan.token, temperature) : scan.result;
     const shown =
-      temperature !== null && meta && temperature >= meta.fever_temperature
+      local.verdict !== "deny" && temperature !== null && meta && temperature >= meta.fever_temperature
         ? deny("fever", local.display_name)
         : local;
     row.offline = true;

@@ -63,16 +63,6 @@ def checkpoint_ref_for(user, *, pk: int, perm: str = Perm.SCAN_PASSES) -> Checkp
     return CheckpointRef(row[0], row[1])
 
 
-def checkpoint_buildings(checkpoint_id: int) -> frozenset[int]:
-    """The buildings a checkpoint lets through; empty: every building of its community."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT building_id FROM checkpoints_checkpoint_buildings WHERE checkpoint_id = %s",
-            [checkpoint_id],
-        )
-        return frozenset(pk for (pk,) in cursor.fetchall())
-
-
 @dataclass(frozen=True)
 class PassFacts:
     """What the pass check reads of a pass, its person and household."""
@@ -84,28 +74,37 @@ class PassFacts:
     revoke_reason: str
     valid_until: datetime.date
     name: str
-    building_id: int | None
+    # Whether the checkpoint lets the pass's household through: it lets every building of
+    # its community through, or the household's building is one of its buildings.
+    building_allowed: bool
 
 
 _FACTS_SQL = (
-    "SELECT p.id, p.person_id, p.version, p.status, p.revoke_reason, p.valid_until,"
-    " pe.name, h.building_id FROM checkpoints_pass p"
-    " JOIN registry_person pe ON pe.id = p.person_id"
+    "SELECT p.id, p.person_id, p.version, p.status, p.revoke_reason, p.valid_until, pe.name,"
+    " NOT EXISTS (SELECT 1 FROM checkpoints_checkpoint_buildings b WHERE b.checkpoint_id = %s)"
+    " OR EXISTS (SELECT 1 FROM checkpoints_checkpoint_buildings b"
+    "  WHERE b.checkpoint_id = %s AND b.building_id = h.building_id)"
+    " FROM checkpoints_pass p JOIN registry_person pe ON pe.id = p.person_id"
     " LEFT JOIN registry_household h ON h.id = p.household_id WHERE p.id "
 )
 
 
-def pass_facts(pass_ids) -> dict[int, PassFacts]:
-    """pass id -> its facts, for the passes that exist."""
+def pass_facts(pass_ids, *, checkpoint_id: int) -> dict[int, PassFacts]:
+    """pass id -> its facts at the checkpoint, for the passes that exist."""
     ids = list(pass_ids)
     if not ids:
         return {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one array parameter, however many ids
-            cursor.execute(_FACTS_SQL + "= ANY(%s)", [ids])
+            cursor.execute(_FACTS_SQL + "= ANY(%s)", [checkpoint_id, checkpoint_id, ids])
         else:
-            cursor.execute(_FACTS_SQL + f"IN ({', '.join(['%s'] * len(ids))})", ids)
-        return {row[0]: PassFacts(*row) for row in cursor.fetchall()}
+            in_ids = f"IN ({', '.join(['%s'] * len(ids))})"
+            cursor.execute(_FACTS_SQL + in_ids, [checkpoint_id, checkpoint_id, *ids])
+        rows = cursor.fetchall()
+    return {
+        pk: PassFacts(pk, person_id, version, status, reason, valid_until, name, bool(allowed))
+        for pk, person_id, version, status, reason, valid_until, name, allowed in rows
+    }
 
 
 def passes_visible_to(user, perm: str = Perm.MANAGE_PASSES) -> QuerySet[Pass]:

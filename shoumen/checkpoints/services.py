@@ -32,7 +32,6 @@ from shoumen.checkpoints.models import (
 from shoumen.checkpoints.selectors import (
     CheckpointRef,
     PassFacts,
-    checkpoint_buildings,
     ledger_scans,
     pass_facts,
     residents_without_pass,
@@ -227,14 +226,13 @@ def _verdict(
     facts: PassFacts | None,
     *,
     community_id: int,
-    buildings: frozenset[int],
     day: datetime.date,
     temperature: Decimal | None,
     fever_temperature: Decimal | None,
 ) -> CheckResult:
     """The rule, in one place, for a genuine token's claims and the pass they name (None
-    when no such pass of that person exists). ``buildings``: those the checkpoint lets
-    through (empty: all). ``fever_temperature`` is needed only when a temperature was taken."""
+    when no such pass of that person exists), read at the checkpoint. ``fever_temperature``
+    is needed only when a temperature was taken."""
     if facts is None or facts.person_id != claims.person_id:
         return _deny(VerdictReason.FORGED)
     if claims.version != facts.version:
@@ -246,7 +244,7 @@ def _verdict(
         return _deny(VerdictReason.OTHER_COMMUNITY, facts)
     if claims.valid_until < day:
         return _deny(VerdictReason.EXPIRED, facts)
-    if buildings and facts.building_id not in buildings:
+    if not facts.building_allowed:
         return _deny(VerdictReason.BUILDING, facts)
     if temperature is not None and temperature >= fever_temperature:  # type: ignore[operator]
         return _deny(VerdictReason.FEVER, facts)
@@ -271,9 +269,8 @@ def pass_check(
         return _deny(VerdictReason.FORGED)
     return _verdict(
         claims,
-        pass_facts([claims.pass_id]).get(claims.pass_id),
+        pass_facts([claims.pass_id], checkpoint_id=checkpoint.pk).get(claims.pass_id),
         community_id=checkpoint.community_id,
-        buildings=checkpoint_buildings(checkpoint.pk),
         day=day,
         temperature=temperature,
         fever_temperature=current_rules().fever_temperature if temperature is not None else None,
@@ -376,8 +373,10 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
             except signing.ForgedToken:
                 verified[token] = None
         pending.append((index, row, verified[token]))
-    passes = pass_facts({claims.pass_id for _i, _r, claims in pending if claims is not None})
-    buildings = checkpoint_buildings(checkpoint.pk)
+    passes = pass_facts(
+        {claims.pass_id for _i, _r, claims in pending if claims is not None},
+        checkpoint_id=checkpoint.pk,
+    )
     zone = timezone.get_current_timezone()
     fever_temperature = (
         current_rules().fever_temperature
@@ -400,7 +399,6 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
                 claims,
                 passes.get(claims.pass_id),
                 community_id=checkpoint.community_id,
-                buildings=buildings,
                 day=day,
                 temperature=temperature,
                 fever_temperature=fever_temperature,

@@ -305,7 +305,7 @@ def _as_system(function):
     (like the command line), so the check is answered yes here."""
     import shoumen.registry.services as services
 
-    services._require = lambda *args, **kwargs: None
+    services.require = lambda *args, **kwargs: None
     return function
 
 

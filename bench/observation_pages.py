@@ -42,6 +42,7 @@ django.setup()
 import time_machine  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Exists, OuterRef  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -109,7 +110,9 @@ def prepare(*, observed: int, days: int, seed: int, day: datetime.date, console)
     started = time.perf_counter()
     persons = list(
         Person.objects.filter(grid__path__startswith=district.path, status=Status.RESIDENT)
-        .exclude(observations__status=ObservationStatus.ACTIVE)
+        # Not the demo's own key persons and check-ins: their reports would collide.
+        .exclude(observations__isnull=False)
+        .exclude(Exists(HealthReport.objects.filter(person_id=OuterRef("pk"))))
         .order_by("pk")
         .values_list("pk", "grid_id")
     )

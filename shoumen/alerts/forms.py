@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.alerts.models import Cause, Outcome
 from shoumen.alerts.selectors import STATE_ALL, STATE_OPEN, STATE_RESOLVED
@@ -12,7 +13,7 @@ class AlertFiltersForm(StyledForm):
     state = forms.ChoiceField(
         label=_("Status"),
         choices=[
-            (STATE_OPEN, _("Open")),
+            (STATE_OPEN, pgettext_lazy("alerts not yet resolved", "Open")),
             (STATE_RESOLVED, _("Resolved")),
             (STATE_ALL, _("All")),
         ],

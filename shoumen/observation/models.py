@@ -201,7 +201,12 @@ class HealthReport(models.Model):
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     # Worker contacts only: whether the person was reached.
     reached = models.BooleanField(_("reached"), null=True, blank=True)
+    # The client UUID of the report that first filled the slot, and every other one sent
+    # for the slot since (reports that replaced its values, or sent the same values again):
+    # sending any of them again changes nothing. The database default serves writers that
+    # do not name the column (raw COPY, an older app node during a deploy).
     client_uuid = models.UUIDField(default=uuid.uuid4)
+    other_uuids = models.JSONField(default=list, db_default=[], blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

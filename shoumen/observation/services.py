@@ -424,9 +424,10 @@ _ID, _PERSON, _GRID, _OBSERVATION, _DATE, _SLOT = (
     _COLUMNS.index(n) for n in ("id", "person_id", "grid_id", "observation_id", "date", "slot")
 )
 _FIELDS = slice(_COLUMNS.index(REPORT_FIELDS[0]), _COLUMNS.index(REPORT_FIELDS[-1]) + 1)
-_UUID, _RECORDED_BY, _RECORDED_AT = (
-    _COLUMNS.index(n) for n in ("client_uuid", "recorded_by_id", "recorded_at")
+_UUID, _OTHER, _RECORDED_BY, _RECORDED_AT = (
+    _COLUMNS.index(n) for n in ("client_uuid", "other_uuids", "recorded_by_id", "recorded_at")
 )
+_OTHER_FIELD = HealthReport._meta.get_field("other_uuids")
 INSERT_CHUNK = 1000
 # Below this many rows one INSERT (a single round trip, its plan cached by the driver) is
 # quicker than COPY; above it, COPY avoids the driver's slow handling of many placeholders.
@@ -583,6 +584,7 @@ def _insert(reports: list[list]) -> None:
             values = report[1:]
             if not native_uuid:
                 values[_UUID - 1] = report[_UUID].hex
+            values[_OTHER - 1] = _OTHER_FIELD.get_db_prep_value(report[_OTHER], connection)
             values[_RECORDED_AT - 1] = connection.ops.adapt_datetimefield_value(
                 report[_RECORDED_AT]
             )
@@ -600,7 +602,12 @@ def _insert(reports: list[list]) -> None:
 def _copy(reports: list[list]) -> None:
     for report, pk in zip(reports, next_ids(HealthReport, len(reports)), strict=True):
         report[_ID] = pk
-    copy_rows(HealthReport, _COLUMNS, reports)
+    rows = []
+    for report in reports:
+        row = list(report)
+        row[_OTHER] = _OTHER_FIELD.get_db_prep_value(report[_OTHER], connection)
+        rows.append(row)
+    copy_rows(HealthReport, _COLUMNS, rows)
 
 
 _POSITION = {name: i for i, name in enumerate(_COLUMNS)}
@@ -640,6 +647,20 @@ class _ReportView:
         return self._person
 
 
+def _applied(report: list, client_uuid: uuid.UUID) -> bool:
+    """Whether the report's slot has already been sent this client UUID."""
+    return client_uuid == report[_UUID] or str(client_uuid) in report[_OTHER]
+
+
+def _remember(report: list, client_uuids: list[uuid.UUID]) -> bool:
+    """Add the client UUIDs the slot has not been sent yet to the report's other ones;
+    whether there were any."""
+    new = [str(u) for u in dict.fromkeys(client_uuids) if not _applied(report, u)]
+    if new:
+        report[_OTHER] = [*report[_OTHER], *new]
+    return bool(new)
+
+
 def _ingest_once(*, actor, rows, link, day, now) -> list[ReportResult]:
     sources = SELF_SOURCES if link is not None else SOURCES
     results: list[ReportResult | None] = [None] * len(rows)
@@ -674,7 +695,7 @@ def _ingest_once(*, actor, rows, link, day, now) -> list[ReportResult]:
     by_slot: dict[tuple, list] = {}
     if deciding:
         dates = {key[1] for key in deciding}
-        uuids = {clean[i][3] for i in deciding.values()}
+        uuids = {v[3] for v in clean.values() if v[:3] in deciding}
         found = HealthReport.objects.filter(date__in=dates).filter(
             _in("client_uuid", uuids, "uuid") | _in("person_id", {k[0] for k in deciding}, "bigint")
         )
@@ -683,33 +704,53 @@ def _ingest_once(*, actor, rows, link, day, now) -> list[ReportResult]:
             by_uuid[report[_UUID]] = report
             by_slot[(report[_PERSON], report[_DATE], report[_SLOT])] = report
 
+    # Every client UUID sent for a slot in this batch: the slot remembers them all, so
+    # that sending any of them again (even one superseded in this batch) changes nothing.
+    # The first one stays the report's client_uuid, so a UUID never moves between reports.
+    sent: dict[tuple, list[uuid.UUID]] = {}
+    for person_id, date, slot, client_uuid, _fields in clean.values():
+        key = (person_id, date, slot)
+        if key in deciding:
+            sent.setdefault(key, []).append(client_uuid)
+
     actor_id = actor.pk if actor is not None else None
     to_create: list[list] = []
-    to_update: dict[int, list] = {}
+    to_update: dict[int, list] = {}  # new values (and client UUIDs)
+    to_remember: dict[int, list] = {}  # the same values, more client UUIDs
     for index, (person_id, date, slot, client_uuid, fields) in clean.items():
         key = (person_id, date, slot)
         if deciding.get(key) != index:
             continue
-        seen = by_uuid.get(client_uuid)
+        there = by_slot.get(key)
+        seen = there if there is not None and _applied(there, client_uuid) else None
+        if seen is None:
+            seen = by_uuid.get(client_uuid)
         if seen is not None:
             results[index] = ReportResult(index, "unchanged", columns=seen)
-            continue
-        there = by_slot.get(key)
-        if there is not None:
+        elif there is not None:
             if tuple(there[_FIELDS]) == fields:
                 results[index] = ReportResult(index, "unchanged", columns=there)
-                continue
-            there[_FIELDS] = fields
-            there[_RECORDED_BY], there[_RECORDED_AT] = actor_id, now
-            to_update[there[_ID]] = there
-            results[index] = ReportResult(index, "updated", columns=there)
+            else:
+                there[_FIELDS] = fields
+                there[_RECORDED_BY], there[_RECORDED_AT] = actor_id, now
+                to_update[there[_ID]] = there
+                results[index] = ReportResult(index, "updated", columns=there)
+        else:
+            person = persons[person_id]
+            report = [None, person_id, person[1], person[4], date, slot, *fields]
+            report += [client_uuid, [], actor_id, now]
+            by_slot[key] = by_uuid[client_uuid] = report
+            to_create.append(report)
+            results[index] = ReportResult(index, "created", columns=report)
+        there = by_slot.get(key)
+        # Not a client UUID that belongs to another slot's report (a client's mistake):
+        # sent again, it must find that report again.
+        if there is None or not _remember(
+            there, [u for u in sent[key] if by_uuid.get(u, there) is there]
+        ):
             continue
-        person = persons[person_id]
-        report = [None, person_id, person[1], person[4], date, slot, *fields]
-        report += [client_uuid, actor_id, now]
-        by_slot[key] = by_uuid[client_uuid] = report
-        to_create.append(report)
-        results[index] = ReportResult(index, "created", columns=report)
+        if there[_ID] is not None and there[_ID] not in to_update:  # not new, not changed
+            to_remember[there[_ID]] = there
     for index, (person_id, date, slot, _uuid, _fields) in clean.items():
         decided = deciding.get((person_id, date, slot))
         if decided is not None and decided != index:
@@ -719,42 +760,42 @@ def _ingest_once(*, actor, rows, link, day, now) -> list[ReportResult]:
 
     ensure_day_partitions(HealthReport, {r[_DATE] for r in to_create})
     changed = [*to_create, *to_update.values()]
-    if changed:
+    saved = [*to_update.values(), *to_remember.values()]
+    if changed or saved:
         with transaction.atomic():
             _insert(to_create)
-            if to_update:
+            if saved:
                 HealthReport.objects.bulk_update(
-                    [
-                        HealthReport.from_db(DEFAULT_DB_ALIAS, list(_COLUMNS), r)
-                        for r in to_update.values()
-                    ],
-                    [*REPORT_FIELDS, "recorded_by", "recorded_at"],
+                    [HealthReport.from_db(DEFAULT_DB_ALIAS, list(_COLUMNS), r) for r in saved],
+                    [*REPORT_FIELDS, "other_uuids", "recorded_by", "recorded_at"],
                 )
-            alerts_raise_for_reports([_ReportView(r) for r in changed])
-            counts = dict.fromkeys(("created", "updated", "unchanged", "error"), 0)
-            for result in results:
-                if result is not None:
-                    counts[result.result] += 1
-            target: dict[str, str] = {}
-            if len(changed) == 1:
-                person_id = changed[0][_PERSON]
-                target = {
-                    "target_type": Person._meta.label_lower,
-                    "target_id": str(person_id),
-                    "target_label": str(persons[person_id][3])[:200],
-                }
-            audit_events_record_many(
-                actor=actor,
-                actor_label=None if actor is not None else f"self-report link {link.pk}",
-                events=[
-                    {
-                        "action": "health_reports.ingest",
-                        "org_path": _common_path([p[2] for p in persons.values()]),
-                        "changes": counts,
-                        **target,
+            # Only client UUIDs learnt (the same values sent again): no alert, no audit.
+            if changed:
+                alerts_raise_for_reports([_ReportView(r) for r in changed])
+                counts = dict.fromkeys(("created", "updated", "unchanged", "error"), 0)
+                for result in results:
+                    if result is not None:
+                        counts[result.result] += 1
+                target: dict[str, str] = {}
+                if len(changed) == 1:
+                    person_id = changed[0][_PERSON]
+                    target = {
+                        "target_type": Person._meta.label_lower,
+                        "target_id": str(person_id),
+                        "target_label": str(persons[person_id][3])[:200],
                     }
-                ],
-            )
+                audit_events_record_many(
+                    actor=actor,
+                    actor_label=None if actor is not None else f"self-report link {link.pk}",
+                    events=[
+                        {
+                            "action": "health_reports.ingest",
+                            "org_path": _common_path([p[2] for p in persons.values()]),
+                            "changes": counts,
+                            **target,
+                        }
+                    ],
+                )
     return [r for r in results if r is not None]
 
 
@@ -764,10 +805,11 @@ def health_reports_ingest(
     """Record many health reports; each row gets its own result and good rows are kept.
 
     A row: person (id), date, slot, temperature, symptom flags, other_symptoms, source,
-    reached, client_uuid. A replayed client UUID changes nothing; a new report for a slot
-    that already has one replaces its values (within one batch, the last row for a slot
-    decides and the others share its result). ``link``: a self-report through a personal
-    link (no user), limited to the link's persons.
+    reached, client_uuid. A replayed client UUID changes nothing, even when the slot's
+    values have since been replaced: a slot remembers every client UUID sent for it. A new
+    report for a slot that already has one replaces its values (within one batch, the last
+    row for a slot decides and the others share its result). ``link``: a self-report
+    through a personal link (no user), limited to the link's persons.
 
     The fast path: one query for the persons (with their active observation), one for
     the reports already there, one multi-row INSERT, one audit event per batch."""

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.places.models import OrgUnit
 from shoumen.registry.models import Household
 
 
 class RoundStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("screening round status", "Open")
     CLOSED = "closed", _("Closed")
 
 

@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from shoumen.alerts.models import Alert, AlertStatus, Cause, EscalationLevel, Outcome
 from shoumen.alerts.services import ERR_ALREADY_ACKNOWLEDGED, ERR_OUTCOME_REQUIRED, alert_raise
@@ -105,6 +107,20 @@ def test_an_empty_post_acknowledges_and_a_resolve_needs_an_outcome(world, login)
         "alert.acknowledge",
         "alert.resolve",
     ]
+
+
+def test_the_deadline_status_and_unresolved_filter_each_have_their_own_words(world, login):
+    alert = raise_alert(world.shan, Cause.FEVER, temperature="37.6")
+    client = login(world.grid_worker)
+    detail = client.get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    listing = client.get(reverse("alerts:list")).content.decode()
+    with translation.override(settings.LANGUAGE_CODE):
+        deadline = translation.pgettext("alert deadline", "Due")
+        status = str(AlertStatus.OPEN.label)
+        unresolved = translation.pgettext("alerts not yet resolved", "Open")
+    assert f'text-secondary">{deadline}</dt>' in detail
+    assert f'data-status="open">{status}</span>' in detail
+    assert f">{unresolved}</option>" in listing
 
 
 def test_acknowledging_twice_says_so_and_changes_nothing(world, login):

@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from shoumen.alerts.models import Alert, AlertStatus, Cause
 from shoumen.alerts.rules import current_rules
@@ -225,6 +227,16 @@ def test_board_page_shows_masked_names_and_links_to_the_person(world, observed, 
     assert "曾*" in html
     assert "曾丽" not in html
     assert reverse("registry:person", args=[world.zeng.pk]) in html
+
+
+def test_board_headings_say_reports_due_and_alerts_open_in_their_own_words(world, observed, client):
+    client.force_login(world.community_staff)
+    html = client.get(reverse("boards:board", args=[world.community.pk])).content.decode()
+    with translation.override(settings.LANGUAGE_CODE):
+        due = translation.pgettext("number of reports expected so far", "Due")
+        open_ = translation.pgettext("alert status", "Open")
+    assert f'<th class="text-end">{due}</th>' in html
+    assert f'<th class="text-end">{open_}</th>' in html
 
 
 def _more_observed(world, n):

@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from shoumen.alerts.models import Alert, AlertStatus, Cause
 from shoumen.audit.models import AuditEvent
@@ -117,3 +119,100 @@ def test_each_ingest_writes_one_audit_event(world):
     assert AuditEvent.objects.filter(action="health_reports.ingest").count() == before + 1
     assert event.changes == {"created": 2, "updated": 0, "unchanged": 0, "error": 0}
     assert event.org_path == world.grid_a.path
+
+
+# ---------------------------------------------------------------- replays of replaced reports
+
+
+def _ingest(world, *rows):
+    return [r.result for r in health_reports_ingest(actor=world.grid_worker, rows=list(rows))]
+
+
+def test_a_replaced_report_sent_again_changes_nothing(world):
+    first = row(world.shan)
+    fever = row(world.shan, temperature=Decimal("38.2"))
+    _ingest(world, first)
+    assert _ingest(world, fever) == ["updated"]
+    events = AuditEvent.objects.count()
+    assert _ingest(world, first) == ["unchanged"]
+    assert HealthReport.objects.get().temperature == Decimal("38.2")
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_report_replaced_within_its_batch_changes_nothing_when_sent_again(world):
+    first = row(world.shan)
+    fever = row(world.shan, temperature=Decimal("38.2"))
+    assert _ingest(world, first, fever, row(world.zeng)) == ["created"] * 3
+    assert _ingest(world, first) == ["unchanged"]
+    assert HealthReport.objects.get(person=world.shan).temperature == Decimal("38.2")
+
+
+def test_a_batch_sending_replaced_reports_again_changes_nothing(world):
+    first = [row(world.shan), row(world.zeng)]
+    _ingest(world, *first)
+    _ingest(world, row(world.shan, temperature=Decimal("38.2")), row(world.zeng, cough=True))
+    assert _ingest(world, *first, row(world.shan, slot=Slot.AFTERNOON)) == [
+        "unchanged",
+        "unchanged",
+        "created",
+    ]
+    shan, zeng = (
+        HealthReport.objects.get(person=p, slot=Slot.MORNING) for p in (world.shan, world.zeng)
+    )
+    assert (shan.temperature, shan.cough) == (Decimal("38.2"), False)
+    assert (zeng.temperature, zeng.cough) == (Decimal("36.6"), True)
+
+
+def test_the_same_values_under_a_new_uuid_are_remembered_without_an_audit_event(world):
+    normal = row(world.shan)
+    normal_again = {**normal, "client_uuid": uuid.uuid4()}  # e.g. a second phone
+    _ingest(world, normal)
+    events = AuditEvent.objects.count()
+    assert _ingest(world, normal_again) == ["unchanged"]
+    assert AuditEvent.objects.count() == events
+    _ingest(world, row(world.shan, temperature=Decimal("38.2")))
+    assert _ingest(world, normal_again) == ["unchanged"]
+    assert HealthReport.objects.get().temperature == Decimal("38.2")
+
+
+def test_a_superseded_report_is_still_unchanged_after_several_changes(world):
+    reports = [row(world.shan, temperature=Decimal(t)) for t in ("36.5", "37.3", "38.2", "36.9")]
+    for one in reports:
+        _ingest(world, one)
+    assert _ingest(world, *reports[:3]) == ["unchanged"] * 3
+    assert HealthReport.objects.get().temperature == Decimal("36.9")
+
+
+def test_a_uuid_of_another_slots_report_is_answered_with_that_report_every_time(world):
+    (morning,) = health_reports_ingest(actor=world.grid_worker, rows=[row(world.shan)])
+    afternoon = row(world.shan, slot=Slot.AFTERNOON)
+    _ingest(world, afternoon)
+    reused = {**afternoon, "client_uuid": morning.report.client_uuid, "cough": True}
+    first = health_reports_ingest(actor=world.grid_worker, rows=[reused])
+    again = health_reports_ingest(actor=world.grid_worker, rows=[reused])
+    assert [(r.result, r.report_id) for r in first + again] == [
+        ("unchanged", morning.report_id)
+    ] * 2
+    assert not HealthReport.objects.filter(cough=True).exists()
+
+
+def _queries(world, rows) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        health_reports_ingest(actor=world.grid_worker, rows=rows)
+    return len(queries)
+
+
+def test_replaying_and_remembering_take_as_many_queries_for_many_rows_as_for_one(world):
+    slots = [(TODAY - datetime.timedelta(days=d), s) for d in (0, 1) for s in Slot.values]
+    first = [row(world.shan, date=day, slot=slot) for day, slot in slots]
+    _ingest(world, *first)
+    _ingest(world, *(row(world.shan, date=d, slot=s, cough=True) for d, s in slots))
+
+    def again_under_new_uuids(rows):
+        return [{**r, "client_uuid": uuid.uuid4(), "cough": True} for r in rows]
+
+    assert _queries(world, first[:1]) == _queries(world, first)  # superseded, sent again
+    assert _queries(world, again_under_new_uuids(first[:1])) == _queries(
+        world, again_under_new_uuids(first[1:])
+    )
+    assert HealthReport.objects.filter(cough=True).count() == len(slots)

@@ -202,6 +202,50 @@ def test_the_temperature_form_works_without_javascript(world, login):
     assert HealthReport.objects.get().source == Source.WORKER_VISIT
 
 
+def test_a_phone_report_sent_again_after_a_change_on_today_changes_nothing(world, login):
+    obs = observe(world, world.shan)
+    phone = {
+        "person": world.shan.pk,
+        "date": DAY,
+        "slot": Slot.MORNING,
+        "temperature": Decimal("36.5"),
+        "source": Source.WORKER_PHONE,
+        "client_uuid": uuid.uuid4(),
+    }
+    health_report_record(actor=world.grid_worker, **phone)
+    client = login(world.grid_worker)
+    url = reverse("observation:today_temperature", args=[obs.pk])
+    form = client.get(url, **HTMX).content.decode()
+    data = {
+        "client_uuid": client_uuid_in(form),
+        "date": DAY.isoformat(),
+        "slot": Slot.MORNING,
+        "temperature": "38.6",
+        "symptoms": ["cough"],
+        "source": Source.WORKER_VISIT,
+    }
+    assert client.post(url, data, **HTMX).status_code == 200
+
+    again = health_report_record(actor=world.grid_worker, **phone)  # from the phone's queue
+
+    assert again.result == "unchanged"
+    saved = HealthReport.objects.get()
+    assert (saved.temperature, saved.cough, saved.source) == (Decimal("38.6"), True, "worker_visit")
+
+
+def test_a_today_tap_sent_again_after_the_slot_changed_elsewhere_changes_nothing(world, login):
+    obs = observe(world, world.shan)
+    client = login(world.grid_worker)
+    page = client.get(reverse("observation:today")).content.decode()
+    tap(client, obs, page, "normal")
+    report(world, world.shan, temperature=Decimal("38.2"))  # e.g. from the worker's phone
+
+    response = tap(client, obs, page, "normal")  # the browser sends the old form again
+
+    assert response.status_code == 200
+    assert HealthReport.objects.get().temperature == Decimal("38.2")
+
+
 def test_grid_worker_sees_only_own_observations_on_today(world, login):
     observe(world, world.shan)
     observe(world, world.neighbour)

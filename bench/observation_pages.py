@@ -54,7 +54,7 @@ from shoumen.accounts.scoping import forget_assignments  # noqa: E402
 from shoumen.alerts.models import OPEN_STATUSES, Alert, Cause  # noqa: E402
 from shoumen.alerts.rules import current_rules, due_slots  # noqa: E402
 from shoumen.lib.partitions import ensure_day_partitions  # noqa: E402
-from shoumen.observation.boards import board_for, non_reporting  # noqa: E402
+from shoumen.observation.boards import board_for, non_reporting, non_reporting_page  # noqa: E402
 from shoumen.observation.models import (  # noqa: E402
     HealthReport,
     Kind,
@@ -284,8 +284,7 @@ def main() -> int:
             def selector(user=user, unit=unit):
                 forget_assignments(user)
                 board = board_for(user, pk=unit.pk)
-                list(board.non_reporting[:PAGE])
-                board.non_reporting.count()
+                non_reporting_page(board, 1, PAGE)
                 return board
 
             board = selector()
@@ -293,7 +292,7 @@ def main() -> int:
                 "observed_today": board.total_rate.persons,
                 "expected": board.total_rate.expected,
                 "received": board.total_rate.received,
-                "non_reporting": board.non_reporting.count(),
+                "non_reporting": non_reporting_page(board, 1, PAGE).paginator.count,
                 "open_alerts": sum(board.age_totals),
             }
             level = unit.level
@@ -321,6 +320,16 @@ def main() -> int:
         results["selector: grid worker's due list and open alerts as grid1"] = measure(
             worker_day, runs=args.runs, warmup=args.warmup
         )
+        today_client = Client()
+        today_client.force_login(grid1)
+        today_url = reverse("observation:today")
+
+        def today_page():
+            response = today_client.get(today_url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{today_url} answered {response.status_code}")
+
+        results["page: Today as grid1"] = measure(today_page, runs=args.runs, warmup=args.warmup)
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT 1")

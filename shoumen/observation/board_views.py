@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from shoumen.lib.pages import or_404, paginate
-from shoumen.observation.boards import AGE_BUCKETS, board_for, mark_missing
+from shoumen.lib.pages import or_404
+from shoumen.observation.boards import AGE_BUCKETS, board_for, non_reporting_page
 from shoumen.places.selectors import ancestors_of
 
 NON_REPORTING_PAGE_SIZE = 50
@@ -16,8 +16,7 @@ NON_REPORTING_PAGE_SIZE = 50
 @require_safe
 def board(request, pk):
     summary = or_404(board_for, request.user, pk=pk)
-    page = paginate(request, summary.non_reporting, NON_REPORTING_PAGE_SIZE)
-    mark_missing(page, summary.day, summary.due)
+    page = non_reporting_page(summary, request.GET.get("page"), NON_REPORTING_PAGE_SIZE)
     context = {
         "board": summary,
         "ancestors": ancestors_of(summary.unit),

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -253,22 +254,37 @@ def non_reporting(grid_ids: list[int], day: datetime.date, due: list[str]):
         observed_today(grid_ids, day)
         .exclude(person_id__in=complete)
         .filter(~Exists(earlier))
-        .select_related("person", "grid", "responsible")
-        .only(
-            "pk",
-            "kind",
-            "ends_on",
-            "person_id",
-            "person__name",
-            "grid_id",
-            "grid__name",
-            "grid__path",
-            "responsible_id",
-            "responsible__username",
-            "responsible__display_name",
-        )
         .order_by("grid__path", "person__name", "pk")
     )
+
+
+# What a row of the non-reporting list shows.
+_ROW_RELATED = ("person", "grid", "responsible")
+_ROW_FIELDS = (
+    "pk",
+    "kind",
+    "ends_on",
+    "person_id",
+    "person__name",
+    "grid_id",
+    "grid__name",
+    "grid__path",
+    "responsible_id",
+    "responsible__username",
+    "responsible__display_name",
+)
+
+
+def non_reporting_page(board: "Board", number, per_page: int) -> Page:
+    """A page of the board's non-reporting list, its rows marked with the missing slots.
+    The list's ids are read once, in order (they also give the count); then only the
+    page's rows are read in full."""
+    ids = list(board.non_reporting.values_list("pk", flat=True))
+    page = Paginator(ids, per_page).get_page(number)
+    shown = Observation.objects.select_related(*_ROW_RELATED).only(*_ROW_FIELDS)
+    by_id = shown.in_bulk(page.object_list)
+    rows = mark_missing([by_id[pk] for pk in page.object_list], board.day, board.due)
+    return Page(rows, page.number, page.paginator)
 
 
 def mark_missing(observations, day: datetime.date, due: list[str]) -> list[Observation]:

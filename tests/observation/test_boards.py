@@ -11,7 +11,7 @@ from django.utils import translation
 from shoumen.alerts.models import Alert, AlertStatus, Cause
 from shoumen.alerts.rules import current_rules
 from shoumen.alerts.services import alert_acknowledge, alert_raise
-from shoumen.observation.boards import board_for, mark_missing, non_reporting
+from shoumen.observation.boards import board_for, mark_missing, non_reporting, non_reporting_page
 from shoumen.observation.models import Kind, ObservationStatus, Reason, Slot, Source
 from shoumen.observation.services import (
     health_report_record,
@@ -291,3 +291,13 @@ def test_board_page_query_count_is_pinned(world, observed, client, django_assert
 def test_non_reporting_for_no_due_slot_is_empty(world, observed):
     grid_ids = list(OrgUnit.objects.filter(code__in=["G1", "G2"]).values_list("pk", flat=True))
     assert list(non_reporting(grid_ids, TODAY, [])) == []
+
+
+def test_the_non_reporting_list_pages_in_grid_and_name_order_with_its_full_count(world, observed):
+    _more_observed(world, 6)  # 单甲, 单丙 and 单戊 have no report
+    board = board_for(world.community_staff, pk=world.community.pk)
+    first, second = non_reporting_page(board, 1, 2), non_reporting_page(board, 2, 2)
+    assert first.paginator.count == 4
+    # All four in one grid, so in name order.
+    assert [o.person.name for o in [*first, *second]] == ["单丙", "单戊", "单甲", "曾丽"]
+    assert all(o.has_am is False for o in [*first, *second])

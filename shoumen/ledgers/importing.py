@@ -19,7 +19,7 @@ import os
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +39,7 @@ from shoumen.audit.services import (
 )
 from shoumen.ledgers.models import ColumnMapping
 from shoumen.lib import crypto
+from shoumen.lib.bulk import copy_writer, next_ids
 from shoumen.lib.dates import today
 from shoumen.lib.errors import ERR_OUT_OF_SCOPE, ERR_TOO_LONG, deny
 from shoumen.lib.excel import HEADER_ALIASES, Table, UnreadableFile, is_blank, read_table
@@ -982,33 +983,6 @@ PERSON_UPDATE_FIELDS = [
 ]
 
 
-def _next_ids(model, n: int) -> list[int]:
-    """``n`` ids from the table's sequence (PostgreSQL)."""
-    if n == 0:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, n],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-@contextmanager
-def _copy_into(model, attnames: tuple[str, ...]) -> Iterator[Callable[[Sequence[Any]], None]]:
-    """Stream rows (values in the order of ``attnames``) into the model's table with
-    ``COPY`` (PostgreSQL): yields the function that writes one row. The server takes the
-    rows in as they come, so the rows are best worked out while they are written."""
-    quote = connection.ops.quote_name
-    column = {f.attname: f.column for f in model._meta.concrete_fields}
-    columns = ", ".join(quote(column[a]) for a in attnames)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
-    ):
-        yield copy.write_row
-
-
 HOUSEHOLD_COLUMNS = (
     "id",
     "grid_id",
@@ -1038,7 +1012,7 @@ COMMIT_BATCH = 10_000
 
 def _write_audit_events(chain: AuditChainAppender, specs: list[dict[str, Any]], *, copy: bool):
     if copy:
-        with _copy_into(AuditEvent, AUDIT_ROW_COLUMNS) as write:
+        with copy_writer(AuditEvent, AUDIT_ROW_COLUMNS) as write:
             for row in chain.rows(specs):
                 write(row)
     else:
@@ -1055,7 +1029,7 @@ def _write_new_persons(
 ) -> dict[int, int]:
     """Write the new persons and their audit events, a batch of persons then their events;
     returns the new heads of households (household id -> person id)."""
-    ids = _next_ids(Person, len(new_rows)) if copy else []
+    ids = next_ids(Person, len(new_rows)) if copy else []
     grid_paths = {g.pk: g.path for g in planner.grids.values()}
     heads: dict[int, int] = {}
     status = NEW_PERSON_DEFAULTS["status"]
@@ -1063,7 +1037,7 @@ def _write_new_persons(
         batch = new_rows[start : start + COMMIT_BATCH]
         placed: list[tuple[int | None, tuple, dict[str, Any]]] = []
         if copy:
-            with _copy_into(Person, PERSON_COLUMNS) as write:
+            with copy_writer(Person, PERSON_COLUMNS) as write:
                 for pk, row in zip(ids[start : start + len(batch)], batch, strict=True):
                     assert row.household_key is not None and row.grid is not None
                     columns, snapshot = row.stored or _stored_form(row.values)
@@ -1132,7 +1106,7 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
         else:
             missing[key] = [None, grid.pk, None, key[2], key[3], key[4], None]
     if copy:
-        for values, pk in zip(missing.values(), _next_ids(Household, len(missing)), strict=True):
+        for values, pk in zip(missing.values(), next_ids(Household, len(missing)), strict=True):
             values[0] = pk
     else:
         households = [
@@ -1186,7 +1160,7 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
             heads = _write_new_persons(planner, new_rows, chain, now=now, copy=True)
             for values in missing.values():
                 values[6] = heads.get(values[0])
-            with _copy_into(Household, HOUSEHOLD_COLUMNS) as write:
+            with copy_writer(Household, HOUSEHOLD_COLUMNS) as write:
                 for values in missing.values():
                     write((*values, now, now))
             for values in missing.values():

@@ -1,6 +1,7 @@
 """Bulk writes on PostgreSQL: ids from a table's sequence and rows streamed with COPY."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -18,10 +19,14 @@ def next_ids(model, count: int) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def copy_rows(model, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Stream ``rows`` (values in ``columns`` order, as Python values) into the table."""
+@contextmanager
+def copy_writer(model, attnames: Sequence[str]) -> Iterator[Callable[[Sequence[Any]], None]]:
+    """Stream rows into the model's table with ``COPY``: yields the function that writes one
+    row (Python values in ``attnames`` order). The server takes the rows in as they come,
+    so rows are best worked out while they are written."""
+    column = {f.attname: f.column for f in model._meta.concrete_fields}
     qn = connection.ops.quote_name
-    names = ", ".join(qn(c) for c in columns)
+    names = ", ".join(qn(column[a]) for a in attnames)
     sql = f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN"
     # The driver's own cursor, inside Django's error wrapper (IntegrityError and the rest).
     with (
@@ -29,5 +34,11 @@ def copy_rows(model, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> N
         connection.wrap_database_errors,
         cursor.cursor.copy(sql) as copy,
     ):
+        yield copy.write_row
+
+
+def copy_rows(model, attnames: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Stream ``rows`` (Python values in ``attnames`` order) into the model's table."""
+    with copy_writer(model, attnames) as write:
         for row in rows:
-            copy.write_row(row)
+            write(row)

@@ -29,6 +29,7 @@ from shoumen.alerts.rules import Hit, current_rules, report_hits
 from shoumen.alerts.services import TITLE_NEW
 from shoumen.audit.services import audit_event_record
 from shoumen.lib import crypto
+from shoumen.lib.bulk import copy_rows, next_ids
 from shoumen.lib.dates import today
 from shoumen.lib.ids import id_check_digit
 from shoumen.lib.partitions import ensure_day_partitions
@@ -548,23 +549,11 @@ class _CopyWriter(_Writer):
     """
 
     def _ids(self, model, n: int) -> list[int]:
-        if n == 0:
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [model._meta.db_table, n],
-            )
-            return [row[0] for row in cursor.fetchall()]
+        return next_ids(model, n)
 
     def _copy(self, model, rows: list[dict]) -> None:
-        fields = model._meta.concrete_fields
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-        attnames = [f.attname for f in fields]
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row([row[a] for a in attnames])
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        copy_rows(model, attnames, ([row[a] for a in attnames] for row in rows))
 
     def _write(self) -> None:
         now = _now()
@@ -844,15 +833,13 @@ def _write_reports(rows: list[dict]) -> None:
             [HealthReport(**{**REPORT_DEFAULTS, **row}) for row in rows], batch_size=1000
         )
         return
-    qn = connection.ops.quote_name
-    sql = (
-        f"COPY {qn(HealthReport._meta.db_table)} "
-        f"({', '.join(qn(c) for c in REPORT_COLUMNS)}) FROM STDIN"
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+
+    def values():
         for row in rows:
-            values = {**REPORT_DEFAULTS, **row}
-            copy.write_row([values[c] for c in REPORT_COLUMNS])
+            merged = {**REPORT_DEFAULTS, **row}
+            yield [merged[c] for c in REPORT_COLUMNS]
+
+    copy_rows(HealthReport, REPORT_COLUMNS, values())
 
 
 # ---------------------------------------------------------------- the load

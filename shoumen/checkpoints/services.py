@@ -179,6 +179,32 @@ def passes_sync_for_person(person: Person) -> Pass | None:
     return pass_
 
 
+def passes_follow_residence(persons) -> None:
+    """Keep passes on their holders' households after a move. A move to another community
+    also moves the pass there and bumps its version: the old QR names the old community."""
+    by_person = {p.pk: p for p in persons}
+    passes = Pass.objects.select_for_update().filter(person_id__in=list(by_person))
+    communities: dict[int, OrgUnit] = {}
+    now = timezone.now()
+    for pass_ in passes:
+        person = by_person[pass_.person_id]
+        if person.grid_id not in communities:
+            communities[person.grid_id] = _community_of(person)
+        community = communities[person.grid_id]
+        changes = {}
+        if pass_.household_id != person.household_id:
+            changes["household"] = [pass_.household_id, person.household_id]
+            pass_.household_id = person.household_id
+        if pass_.community_id != community.pk:
+            changes["community"] = [pass_.community_id, community.pk]
+            changes["version"] = [pass_.version, pass_.version + 1]
+            pass_.community, pass_.version = community, pass_.version + 1
+        if changes:
+            pass_.changed_at = now
+            pass_.save(update_fields=["household", "community", "version", "changed_at"])
+            _record(None, "pass.move", pass_, changes=changes)
+
+
 def pass_token(pass_: Pass) -> str:
     return signing.sign(
         signing.PassClaims(

@@ -37,6 +37,7 @@ from shoumen.audit.services import (
     AuditChainAppender,
     audit_chain_appending,
 )
+from shoumen.checkpoints.services import passes_follow_residence
 from shoumen.ledgers.models import ColumnMapping
 from shoumen.lib import crypto
 from shoumen.lib.bulk import copy_writer, next_ids
@@ -1217,6 +1218,8 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
             }
         )
         _write_audit_events(chain, events, copy=copy)
+    # After the import's own events: these append to the audit chain one by one.
+    passes_follow_residence([p for p, b in updated if b["household"] != p.household_id])
 
 
 # ---------------------------------------------------------------- error report

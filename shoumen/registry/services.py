@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, require
 from shoumen.audit.services import audit_event_record
-from shoumen.checkpoints.services import passes_sync_for_person
+from shoumen.checkpoints.services import passes_follow_residence, passes_sync_for_person
 from shoumen.lib import crypto
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason, length_errors
@@ -376,6 +376,7 @@ def person_move(
         org_path=household.grid.path,
         changes=_diff(before, _snapshot(person)),
     )
+    passes_follow_residence([person])
     return person
 
 
@@ -659,4 +660,5 @@ def household_move(
         org_path=grid.path,
         changes=_diff(before, _household_snapshot(household)),
     )
+    passes_follow_residence(household.members.all())
     return household

@@ -26,7 +26,12 @@ from shoumen.lib.names import mask_name
 from shoumen.observation.models import Kind, Reason
 from shoumen.observation.services import observation_complete, observation_start
 from shoumen.registry.models import Status
-from shoumen.registry.services import person_set_status
+from shoumen.registry.services import (
+    household_create,
+    household_move,
+    person_move,
+    person_set_status,
+)
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
@@ -209,3 +214,40 @@ def test_pass_keys_prints_the_current_public_key(settings):
     ((kid, public, label),) = [line.split() for line in out.getvalue().splitlines()]
     assert (kid, label) == (next(iter(signing.public_keys())), "current")
     assert public == signing.public_keys()[kid]
+
+
+def test_a_pass_follows_its_holder_to_another_household_of_the_community(world, issued, gate):
+    neighbours, before = world.neighbour.household, world.shan.household_id  # 7号楼, G2
+    gate.buildings.set([neighbours.building])
+    assert check(pass_token(issued), gate).reason == Why.BUILDING
+    person_move(actor=world.admin_user, person=world.shan, household=neighbours)
+    issued.refresh_from_db()
+    assert (issued.household_id, issued.version) == (neighbours.pk, 1)
+    assert check(pass_token(issued), gate).reason == Why.OK
+    event = AuditEvent.objects.get(action="pass.move")
+    assert event.changes == {"household": [before, neighbours.pk]}
+
+
+def test_a_move_to_another_community_moves_the_pass_and_retires_the_old_qr(world, issued):
+    old_token = pass_token(issued)
+    elsewhere = household_create(
+        actor=world.admin_user, grid=world.unit("G3"), address="永安里1号", unit="", door_number="1"
+    )
+    person_move(actor=world.admin_user, person=world.shan, household=elsewhere)
+    issued.refresh_from_db()
+    assert (issued.community_id, issued.version) == (world.unit("C2").pk, 2)
+    new_gate = Checkpoint.objects.create(community=world.unit("C2"), name="永安南门")
+    assert check(old_token, new_gate).reason == Why.OLD_VERSION
+    assert check(pass_token(issued), new_gate).reason == Why.OK
+
+
+def test_a_household_moved_to_another_community_takes_its_members_passes_along(world, issued):
+    household_move(
+        actor=world.admin_user,
+        household=world.household_a,
+        grid=world.unit("G3"),
+        address="永安里2号",
+    )
+    issued.refresh_from_db()
+    assert (issued.community_id, issued.version) == (world.unit("C2").pk, 2)
+    assert AuditEvent.objects.filter(action="pass.move").count() == 1

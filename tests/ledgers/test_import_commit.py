@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from shoumen.audit.models import AuditEvent
 from shoumen.audit.verify import verify_chain
+from shoumen.checkpoints.services import pass_issue
 from shoumen.ledgers import importing
 from shoumen.ledgers.importing import REASON_HEADER, ledger_import
 from shoumen.ledgers.models import ColumnMapping
@@ -176,6 +177,16 @@ def test_moving_a_matched_person_to_another_door_moves_them(world):
     zeng = world.person("曾丽")
     assert zeng.household.door_number == "302"
     assert zeng.household.head_id == zeng.pk
+
+
+def test_a_pass_follows_its_holder_moved_by_an_import(world):
+    zeng = world.person("曾丽")
+    checkpoint_pass = pass_issue(actor=world.community_staff, person=zeng)
+    rows = [[1, "曾丽", "女", "110105195001010020", "", "5号楼", "2", "302", "户主", ""]]
+    run(world, xlsx(rows))
+    checkpoint_pass.refresh_from_db()
+    assert checkpoint_pass.household_id == world.person("曾丽").household_id != zeng.household_id
+    assert AuditEvent.objects.filter(action="pass.move").count() == 1
 
 
 def test_a_failure_mid_commit_leaves_the_database_unchanged(world, monkeypatch):

@@ -4,10 +4,12 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from shoumen.audit.services import audit_event_record
+from shoumen.lib.throttle import client_ip
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    # Behind a proxy, the client's address from the configured header (as rate limits use).
+    return client_ip(request) if request is not None else None
 
 
 @receiver(user_logged_in)

@@ -23,6 +23,7 @@ from shoumen.observation.links import (
     household_candidates,
     link_reports_today,
     link_subjects,
+    report_link_card_shown,
     report_link_for,
     report_link_issue,
     report_link_regenerate,
@@ -129,6 +130,7 @@ def _url(request, link: ReportLink) -> str:
 def link_card(request, pk):
     link = _link(request, pk)
     url = _url(request, link)
+    report_link_card_shown(actor=request.user, link=link, fmt="page")
     context = {
         "link": link,
         "url": url,
@@ -143,6 +145,7 @@ def link_card(request, pk):
 @require_safe
 def link_qr_png(request, pk):
     link = _link(request, pk)
+    report_link_card_shown(actor=request.user, link=link, fmt="png")
     response = HttpResponse(qr_png(_url(request, link)), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="report-link-{link.pk}.png"'
     response["Cache-Control"] = "private, no-store"
@@ -153,6 +156,7 @@ def link_qr_png(request, pk):
 @require_safe
 def link_qr_svg(request, pk):
     link = _link(request, pk)
+    report_link_card_shown(actor=request.user, link=link, fmt="svg")
     response = HttpResponse(qr_svg(_url(request, link)), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="report-link-{link.pk}.svg"'
     response["Cache-Control"] = "private, no-store"

@@ -150,6 +150,18 @@ def report_link_revoke(*, actor, link: ReportLink, reason: str) -> ReportLink:
     return link
 
 
+# How a link's card can be shown: the printable page, or its QR as an image.
+CARD_FORMATS = ("page", "png", "svg")
+
+
+def report_link_card_shown(*, actor, link: ReportLink, fmt: str) -> None:
+    """The link's card or QR carries a working token: each time one is shown is audited."""
+    require(actor, Perm.RECORD_HEALTH_REPORTS, link.holder.grid)
+    if fmt not in CARD_FORMATS:
+        raise ValueError(fmt)
+    _audit(actor, "report_link.card", link, link.holder, changes={"format": fmt})
+
+
 def report_link_resolve(token: str) -> ReportLink | None:
     """The live link a token stands for, or None (forged, superseded, expired, revoked, or
     its holder no longer lives here) without saying which."""

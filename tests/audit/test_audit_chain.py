@@ -73,6 +73,14 @@ def test_login_success_is_audited(world, client):
     assert event.actor == world.grid_worker
 
 
+def test_login_behind_a_proxy_is_audited_with_the_clients_address(world, rf, settings):
+    settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
+    request = rf.post("/accounts/login/", HTTP_X_REAL_IP="203.0.113.7")
+    assert authenticate(request=request, username="grid_worker", password="wrong") is None
+    event = AuditEvent.objects.filter(action="login.failure").latest("seq")
+    assert event.ip_address == "203.0.113.7"
+
+
 def test_login_failure_is_audited_with_the_attempted_username(world, rf):
     request = rf.post("/accounts/login/")
     assert authenticate(request=request, username="grid_worker", password="wrong") is None

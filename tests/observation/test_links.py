@@ -302,6 +302,19 @@ def test_worker_issues_prints_and_downloads_the_qr(world, client):
     assert b"<svg" in svg.content
 
 
+def test_each_showing_of_a_link_card_or_qr_is_audited(world, client):
+    _observe(world, world.shan)
+    link = report_link_issue(actor=world.grid_worker, holder=world.shan, subjects=[world.shan])
+    client.force_login(world.grid_worker)
+    for name in ("links:card", "links:qr_png", "links:qr_svg"):
+        assert client.get(reverse(name, args=[link.pk])).status_code == 200
+    events = AuditEvent.objects.filter(action="report_link.card").order_by("seq")
+    assert [e.changes["format"] for e in events] == ["page", "png", "svg"]
+    assert {(e.actor_id, e.target_id) for e in events} == {
+        (world.grid_worker.pk, str(world.shan.pk))
+    }
+
+
 def test_worker_revokes_and_regenerates_from_the_page(world, household_link, client):
     client.force_login(world.grid_worker)
     url = reverse("links:revoke", args=[household_link.pk])

@@ -47,7 +47,7 @@ def reason_label(reason: str) -> str:
 def passes_verify(request, payload: VerifyIn):
     checkpoint = checkpoint_ref_for(request.auth, pk=payload.checkpoint)
     check = pass_check(token=payload.token, checkpoint=checkpoint, temperature=payload.temperature)
-    facts = check.checkpoint_pass
+    facts = check.facts
     return VerifyOut(
         verdict=Verdict(check.verdict),
         reason=check.reason,

@@ -238,7 +238,7 @@ def pass_card_export(*, actor, pass_: Pass, fmt: str) -> bytes:
 class CheckResult:
     verdict: str
     reason: str
-    checkpoint_pass: PassFacts | None = None
+    facts: PassFacts | None = None  # the pass as read, when one was found
     # What a volunteer may see: the surname and a masked given name.
     display_name: str = ""
 
@@ -432,7 +432,7 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
         offline = bool(row.get("offline"))
         shown = row.get("verdict") if offline and row.get("verdict") in VERDICTS else None
         let_through = shown in (Verdict.ALLOW, Verdict.WARN)
-        facts = check.checkpoint_pass
+        facts = check.facts
         scan = Scan(
             checkpoint=checkpoint,
             day=day,

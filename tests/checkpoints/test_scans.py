@@ -148,10 +148,7 @@ def test_a_batch_decides_every_row_as_the_online_check_does(world, gate):
     ]
     recorded = scans_record(actor=world.volunteer, checkpoint=gate, rows=rows)
     got = [(r.scan.verdict, r.scan.reason, r.scan.checkpoint_pass_id) for r in recorded]
-    assert got == [
-        (e.verdict, e.reason, e.checkpoint_pass.pass_id if e.checkpoint_pass else None)
-        for e in expected
-    ]
+    assert got == [(e.verdict, e.reason, e.facts.pass_id if e.facts else None) for e in expected]
     assert {e.reason for e in expected} == {
         VerdictReason.OK,
         VerdictReason.BUILDING,

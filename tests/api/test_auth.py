@@ -1,7 +1,9 @@
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from shoumen.accounts.services import api_token_create, api_token_revoke
+from shoumen.accounts.models import User
+from shoumen.accounts.services import api_token_authenticate, api_token_create, api_token_revoke
 from shoumen.api.errors import ERR_UNAUTHENTICATED
 
 URL = "/api/v1/persons"
@@ -89,3 +91,26 @@ def test_openapi_schema_and_docs_are_served(client):
     }
     assert set(schema["components"]["securitySchemes"]) == {"TokenAuth", "BrowserSessionAuth"}
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_token_user_is_the_user_as_the_orm_reads_it(world):
+    worker = world.grid_worker
+    _token, raw = api_token_create(actor=None, user=worker)
+    worker.last_login = timezone.now()
+    worker.save(update_fields=["last_login"])
+    user = api_token_authenticate(raw)
+    stored = User.objects.get(pk=worker.pk)
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert [getattr(user, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert timezone.is_aware(user.last_login) and timezone.is_aware(user.date_joined)
+
+
+def test_a_token_records_its_last_use_at_most_every_five_minutes(world):
+    token, raw = api_token_create(actor=None, user=world.grid_worker)
+    api_token_authenticate(raw)
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    api_token_authenticate(raw)
+    token.refresh_from_db()
+    assert token.last_used_at == first

@@ -179,9 +179,11 @@ def passes_sync_for_person(person: Person) -> Pass | None:
     return pass_
 
 
-def passes_follow_residence(persons) -> None:
+def passes_follow_residence(persons, *, building: tuple[int | None, int | None] | None = None):
     """Keep passes on their holders' households after a move. A move to another community
-    also moves the pass there and bumps its version: the old QR names the old community."""
+    also moves the pass there and bumps its version: the old QR names the old community.
+    ``building`` (before, after): the household itself moved to another building, which
+    offline phones learn from the pass's change time."""
     by_person = {p.pk: p for p in persons}
     passes = Pass.objects.select_for_update().filter(person_id__in=list(by_person))
     communities: dict[int, OrgUnit] = {}
@@ -199,6 +201,8 @@ def passes_follow_residence(persons) -> None:
             changes["community"] = [pass_.community_id, community.pk]
             changes["version"] = [pass_.version, pass_.version + 1]
             pass_.community, pass_.version = community, pass_.version + 1
+        if building is not None and building[0] != building[1]:
+            changes["building"] = list(building)
         if changes:
             pass_.changed_at = now
             pass_.save(update_fields=["household", "community", "version", "changed_at"])

@@ -638,6 +638,7 @@ def household_move(
     require(actor, Perm.EDIT_REGISTRY, household.grid)
     require(actor, Perm.EDIT_REGISTRY, grid)
     before = _household_snapshot(household)
+    building_before = household.building_id
     clean = _household_values(
         grid,
         {
@@ -660,5 +661,7 @@ def household_move(
         org_path=grid.path,
         changes=_diff(before, _household_snapshot(household)),
     )
-    passes_follow_residence(household.members.all())
+    passes_follow_residence(
+        household.members.all(), building=(building_before, household.building_id)
+    )
     return household

@@ -27,6 +27,7 @@ from shoumen.observation.models import Kind, Reason
 from shoumen.observation.services import observation_complete, observation_start
 from shoumen.registry.models import Status
 from shoumen.registry.services import (
+    building_create,
     household_create,
     household_move,
     person_move,
@@ -251,3 +252,21 @@ def test_a_household_moved_to_another_community_takes_its_members_passes_along(w
     issued.refresh_from_db()
     assert (issued.community_id, issued.version) == (world.unit("C2").pk, 2)
     assert AuditEvent.objects.filter(action="pass.move").count() == 1
+
+
+def test_a_household_moved_to_another_building_marks_its_passes_changed(world, issued):
+    other = building_create(actor=world.admin_user, grid=world.grid_a, name="6号楼", units=2)
+    before = issued.changed_at
+    with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
+        household_move(
+            actor=world.admin_user,
+            household=world.household_a,
+            grid=world.grid_a,
+            building=other,
+            unit="1",
+            door_number="101",
+        )
+    issued.refresh_from_db()
+    assert issued.changed_at > before and issued.version == 1
+    event = AuditEvent.objects.get(action="pass.move")
+    assert event.changes == {"building": [world.building_a.pk, other.pk]}

@@ -7,7 +7,8 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field
+from django.db.models import Field, Q
+from django.db.models.expressions import RawSQL
 
 
 def row_converter(fields: Sequence[Field]) -> Callable[[Sequence[Any]], list[Any]]:
@@ -34,3 +35,13 @@ def _converter(fields: tuple[Field, ...], _vendor: str):
         return values
 
     return convert
+
+
+def in_values(field: str, values, sql_type: str) -> Q:
+    """``field IN values``; on PostgreSQL as one array parameter, since the driver splits a
+    query with hundreds of placeholders slowly (and cannot cache its plan)."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        array = RawSQL(f"SELECT unnest(%s::{sql_type}[])", (values,))  # noqa: S611 (a type name)
+        return Q(**{f"{field}__in": array})
+    return Q(**{f"{field}__in": values})

@@ -11,8 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +24,7 @@ from shoumen.lib.bulk import copy_rows, next_ids
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
 from shoumen.lib.partitions import ensure_day_partitions
+from shoumen.lib.rawsql import in_values
 from shoumen.lib.text import clean_line
 from shoumen.observation.models import (
     SYMPTOMS,
@@ -534,16 +534,6 @@ def _common_path(paths: list[str]) -> str:
     return prefix[: len(prefix) - len(prefix) % OrgUnit.steplen]
 
 
-def _in(field: str, values, sql_type: str) -> Q:
-    """``field IN values``; on PostgreSQL as one array parameter, since the driver splits a
-    query with hundreds of placeholders slowly (and cannot cache its plan)."""
-    values = list(values)
-    if connection.vendor == "postgresql":
-        array = RawSQL(f"SELECT unnest(%s::{sql_type}[])", (values,))  # noqa: S611 (a type name)
-        return Q(**{f"{field}__in": array})
-    return Q(**{f"{field}__in": values})
-
-
 def _reporting_persons(actor, link, person_ids) -> dict[int, tuple]:
     """pk -> (status, grid id, grid path, name, active observation id) of the persons the
     actor (or the link) may report for, in one query."""
@@ -556,7 +546,7 @@ def _reporting_persons(actor, link, person_ids) -> dict[int, tuple]:
         person=OuterRef("pk"), status=ObservationStatus.ACTIVE
     ).order_by("-ends_on", "-id")
     rows = (
-        allowed.filter(_in("pk", person_ids, "bigint"))
+        allowed.filter(in_values("pk", person_ids, "bigint"))
         .annotate(active_observation=Subquery(active.values("id")[:1]))
         .values_list("id", "status", "grid_id", "grid__path", "name", "active_observation")
     )
@@ -697,7 +687,8 @@ def _ingest_once(*, actor, rows, link, day, now) -> list[ReportResult]:
         dates = {key[1] for key in deciding}
         uuids = {v[3] for v in clean.values() if v[:3] in deciding}
         found = HealthReport.objects.filter(date__in=dates).filter(
-            _in("client_uuid", uuids, "uuid") | _in("person_id", {k[0] for k in deciding}, "bigint")
+            in_values("client_uuid", uuids, "uuid")
+            | in_values("person_id", {k[0] for k in deciding}, "bigint")
         )
         for values in found.values_list(*_COLUMNS):
             report = list(values)

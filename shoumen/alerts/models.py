@@ -73,6 +73,7 @@ class Alert(models.Model):
         null=True,
         blank=True,
         related_name="alerts_owned",
+        db_index=False,  # the (owner, status) index serves it
     )
     opened_at = models.DateTimeField(_("opened"))
     due_at = models.DateTimeField(_("due"))
@@ -81,12 +82,22 @@ class Alert(models.Model):
     # What triggered it, without identity: temperature, symptoms, date, slot.
     details = models.JSONField(default=dict, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # No index of their own: nothing looks alerts up by who handled them, and each index
+    # costs every alert opened (a non-reporting run may open hundreds of thousands).
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     outcome_note = models.CharField(_("outcome note"), max_length=200, blank=True)

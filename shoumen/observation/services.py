@@ -686,11 +686,13 @@ def _ingest_once(*, actor, rows, link, day, now) -> list[ReportResult]:
     if deciding:
         dates = {key[1] for key in deciding}
         uuids = {v[3] for v in clean.values() if v[:3] in deciding}
-        found = HealthReport.objects.filter(date__in=dates).filter(
-            in_values("client_uuid", uuids, "uuid")
-            | in_values("person_id", {k[0] for k in deciding}, "bigint")
-        )
-        for values in found.values_list(*_COLUMNS):
+        # Two index lookups (by client UUID, by person and slot), not one filter with OR,
+        # which reads every report of the day.
+        on_days = HealthReport.objects.filter(date__in=dates)
+        by_client = on_days.filter(in_values("client_uuid", uuids, "uuid"))
+        by_person = on_days.filter(in_values("person_id", {k[0] for k in deciding}, "bigint"))
+        found = by_client.values_list(*_COLUMNS).union(by_person.values_list(*_COLUMNS), all=True)
+        for values in found:
             report = list(values)
             by_uuid[report[_UUID]] = report
             by_slot[(report[_PERSON], report[_DATE], report[_SLOT])] = report

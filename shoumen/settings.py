@@ -192,6 +192,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Lockouts count per client address as the rate limits do (behind a proxy, from its header):
+# otherwise every client behind the proxy would share one address and one lockout.
+AXES_CLIENT_IP_CALLABLE = "shoumen.lib.throttle.client_ip"
 
 SESSION_COOKIE_AGE = env_int("SHOUMEN_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

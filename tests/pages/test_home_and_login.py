@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from shoumen.accounts.models import User
@@ -34,6 +35,19 @@ def test_repeated_failed_logins_show_the_lockout_page(client, world):
     )
     assert "accounts/locked_out.html" in [t.name for t in response.templates]
     assert "_auth_user_id" not in client.session
+
+
+def test_behind_a_proxy_a_lockout_holds_only_for_the_client_that_failed(world, settings):
+    settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
+    attacker = Client(HTTP_X_REAL_IP="203.0.113.7")
+    colleague = Client(HTTP_X_REAL_IP="198.51.100.2")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post(reverse("accounts:login"), {"username": "grid_worker", "password": "wrong"})
+    login = {"username": "grid_worker", "password": PASSWORD}
+    locked = attacker.post(reverse("accounts:login"), login)
+    assert "accounts/locked_out.html" in [t.name for t in locked.templates]
+    response = colleague.post(reverse("accounts:login"), login)
+    assert (response.status_code, response.url) == (302, reverse("home"))
 
 
 def test_logout_needs_a_post(world, login):

@@ -185,7 +185,12 @@ def passes_follow_residence(persons, *, building: tuple[int | None, int | None] 
     ``building`` (before, after): the household itself moved to another building, which
     offline phones learn from the pass's change time."""
     by_person = {p.pk: p for p in persons}
-    passes = Pass.objects.select_for_update().filter(person_id__in=list(by_person))
+    # The holder and grid come along for the audit events (an import may move many).
+    passes = (
+        Pass.objects.select_for_update(of=("self",))
+        .select_related("person__grid")
+        .filter(person_id__in=list(by_person))
+    )
     communities: dict[int, OrgUnit] = {}
     now = timezone.now()
     for pass_ in passes:

@@ -106,6 +106,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "shoumen.urls"
+# The person search index carries an included column on PostgreSQL only; SQLite builds
+# the same index without it (registry.Person.Meta.indexes).
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 WSGI_APPLICATION = "shoumen.wsgi.application"
 
 TEMPLATES = [

@@ -34,7 +34,7 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=64, db_index=True)
+    action = models.CharField(_("action"), max_length=64)
     target_type = models.CharField(_("target type"), max_length=64, blank=True)
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_label = models.CharField(_("target"), max_length=200, blank=True)
@@ -43,7 +43,7 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -51,7 +51,13 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["target_type", "target_id", "-seq"])]
+        # Declared here, not with unique/db_index on the fields, which on PostgreSQL add a
+        # LIKE-prefix index to each text column: every request that writes appends here.
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_event_unique_hash")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-seq"]),
+            models.Index(fields=["action"], name="audit_event_action"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_label}"

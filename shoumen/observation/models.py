@@ -208,7 +208,13 @@ class HealthReport(models.Model):
     client_uuid = models.UUIDField(default=uuid.uuid4)
     other_uuids = models.JSONField(default=list, db_default=[], blank=True, editable=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        # Nothing reads reports by who recorded them, and every report pays for an index;
+        # users are deactivated rather than deleted.
+        db_index=False,
     )
     recorded_at = models.DateTimeField()
 

@@ -47,6 +47,7 @@ class Household(models.Model):
         on_delete=models.PROTECT,
         related_name="households",
         limit_choices_to={"level": Level.GRID},
+        db_index=False,  # the (grid, building, unit, door) index serves it
     )
     building = models.ForeignKey(
         Building,
@@ -55,12 +56,13 @@ class Household(models.Model):
         related_name="households",
         null=True,
         blank=True,
+        db_index=False,  # the one-door-per-building unique index serves it
     )
     address = models.CharField(
         _("address"), max_length=200, blank=True, help_text=_("Used when there is no building")
     )
     unit = models.CharField(_("unit"), max_length=10, blank=True)
-    door_number = models.CharField(_("door number"), max_length=20, blank=True, db_index=True)
+    door_number = models.CharField(_("door number"), max_length=20, blank=True)
     head = models.ForeignKey(
         "Person",
         verbose_name=_("head of household"),
@@ -86,7 +88,13 @@ class Household(models.Model):
                 name="household_has_building_or_address",
             ),
         ]
-        indexes = [models.Index(fields=["grid", "building", "unit", "door_number"])]
+        # Indexes are declared here rather than with db_index, which on PostgreSQL adds a
+        # second, LIKE-prefix index to every indexed text column; nothing matches these
+        # by prefix, and each index costs every insert (ledger imports write thousands).
+        indexes = [
+            models.Index(fields=["grid", "building", "unit", "door_number"]),
+            models.Index(fields=["door_number"], name="household_door_number"),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -161,16 +169,26 @@ class Person(models.Model):
     # Sensitive values: ciphertext, keyed blind index for exact lookup, last 4 for search.
     id_number_encrypted = models.BinaryField(null=True, editable=False)
     id_number_index = models.CharField(max_length=64, null=True, editable=False)
-    id_number_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
+    id_number_last4 = models.CharField(max_length=4, blank=True, editable=False)
     phone_encrypted = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=64, null=True, editable=False, db_index=True)
-    phone_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
+    phone_index = models.CharField(max_length=64, null=True, editable=False)
+    phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
 
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        db_index=False,  # the (household, status) index serves it
     )
     # Always the household's grid: scoping filters persons without joining households.
-    grid = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", editable=False)
+    grid = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the (grid, status, id) index serves it
+    )
     relation_to_head = models.CharField(
         _("relation to head"), max_length=16, choices=Relation.choices, default=Relation.OTHER
     )
@@ -206,9 +224,21 @@ class Person(models.Model):
                 name="person_document_has_number",
             ),
         ]
+        # Declared here, not with db_index (see Household.Meta.indexes).
         indexes = [
-            models.Index(fields=["grid", "status", "id"]),
+            # On PostgreSQL the index also carries search_text, so that scoped name search
+            # filters without reading the table (an index-only scan for the short queries
+            # the trigram index cannot serve, such as 王伟 or wj); other databases ignore
+            # the included column (models.W040 is silenced in settings for this).
+            models.Index(
+                fields=["grid", "status", "id"],
+                include=["search_text"],
+                name="registry_person_scope_search",
+            ),
             models.Index(fields=["household", "status"]),
+            models.Index(fields=["id_number_last4"], name="person_id_number_last4"),
+            models.Index(fields=["phone_last4"], name="person_phone_last4"),
+            models.Index(fields=["phone_index"], name="person_phone_index"),
         ]
 
     def __str__(self) -> str:

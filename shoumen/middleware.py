@@ -1,4 +1,7 @@
-"""Chinese unless the user chose otherwise with the language switcher."""
+"""Chinese unless the user chose otherwise with the language switcher; sessions kept alive
+without a write on every request."""
+
+import time
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
@@ -17,3 +20,24 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionKeepAliveMiddleware:
+    """A session ends after ``SESSION_COOKIE_AGE`` seconds without a request (the idle
+    timeout). Django's ``SESSION_SAVE_EVERY_REQUEST`` would rewrite the session row on every
+    page; here its expiry moves forward at most once per ``SESSION_REFRESH_SECONDS``, so
+    that a worker clicking through pages costs a write every few minutes, not every click
+    (the session may end up to that much before the full idle time)."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # marks the session modified: saved with a new expiry
+        return self.get_response(request)

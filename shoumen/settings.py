@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "shoumen.middleware.SessionKeepAliveMiddleware",
     "shoumen.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,7 +202,9 @@ AXES_CLIENT_IP_CALLABLE = "shoumen.lib.throttle.client_ip"
 
 SESSION_COOKIE_AGE = env_int("SHOUMEN_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout: shoumen.middleware.SessionKeepAliveMiddleware moves a session's expiry
+# forward at most this often (not on every request, as SESSION_SAVE_EVERY_REQUEST would).
+SESSION_REFRESH_SECONDS = env_int("SHOUMEN_SESSION_REFRESH_SECONDS", 300)
 SESSION_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "zh-hans"

@@ -3,6 +3,9 @@ from django.urls import include, path
 from shoumen.accounts.views import home
 
 urlpatterns = [
+    # First: API clients (checkpoint devices, batch ingest) make most requests, and Django
+    # tries the patterns in order.
+    path("api/v1/", include("shoumen.api.urls")),
     path("", home, name="home"),
     path("", include("shoumen.accounts.urls")),
     path("", include("shoumen.places.urls")),
@@ -19,5 +22,4 @@ urlpatterns = [
     path("screening/", include("shoumen.screening.urls")),
     path("checkpoints/", include("shoumen.checkpoints.scan_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("shoumen.api.urls")),
 ]

@@ -1,6 +1,12 @@
+import datetime
+
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shoumen.accounts.models import User
@@ -142,3 +148,44 @@ def test_sessions_expire_after_eight_idle_hours_and_at_browser_close(world, logi
     client.get(reverse("home"))
     assert client.session.get_expiry_age() == 8 * 3600
     assert client.session.get_expire_at_browser_close()
+
+
+def _session_writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+
+
+def test_session_is_not_rewritten_on_every_request(world, login):
+    client = login(world.grid_worker)
+    client.get(reverse("home"))  # the first request after login stamps the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert _session_writes(queries.captured_queries) == []
+
+
+def test_a_request_after_the_refresh_interval_moves_the_session_end_forward(world, login):
+    with time_machine.travel("2026-11-20 09:00 +0800", tick=False) as clock:
+        client = login(world.grid_worker)
+        client.get(reverse("home"))
+        key = client.session.session_key
+        first_end = Session.objects.get(session_key=key).expire_date
+        clock.shift(datetime.timedelta(seconds=settings.SESSION_REFRESH_SECONDS - 1))
+        client.get(reverse("home"))
+        assert Session.objects.get(session_key=key).expire_date == first_end
+        clock.shift(datetime.timedelta(seconds=1))
+        client.get(reverse("home"))
+        moved = Session.objects.get(session_key=key).expire_date
+    assert moved - first_end == datetime.timedelta(seconds=settings.SESSION_REFRESH_SECONDS)
+
+
+def test_a_session_idle_for_eight_hours_is_sent_to_login(world, login):
+    with time_machine.travel("2026-11-20 09:00 +0800", tick=False) as clock:
+        client = login(world.grid_worker)
+        assert client.get(reverse("home")).status_code == 200
+        clock.shift(datetime.timedelta(hours=7, minutes=59))
+        assert client.get(reverse("home")).status_code == 200  # still in, and kept alive
+        clock.shift(datetime.timedelta(hours=7, minutes=59))
+        assert client.get(reverse("home")).status_code == 200
+        clock.shift(datetime.timedelta(hours=8, seconds=1))
+        response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))

@@ -197,9 +197,9 @@ def household_at(
     return found[0] if len(found) == 1 else None
 
 
-def visitor_for(user, *, pk: int) -> Visitor:
+def visitor_for(user, *, pk: int, perm: str = Perm.SCAN_PASSES) -> Visitor:
     return Visitor.objects.select_related("checkpoint__community").get(
-        scope_q(user, Perm.SCAN_PASSES, "checkpoint__community__path"), pk=pk
+        scope_q(user, perm, "checkpoint__community__path"), pk=pk
     )
 
 

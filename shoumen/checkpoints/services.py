@@ -578,6 +578,33 @@ def visitor_leave(*, actor, visitor: Visitor) -> Visitor:
     return visitor
 
 
+@dataclass(frozen=True)
+class VisitorContact:
+    name: str
+    phone: str
+
+
+@transaction.atomic
+def visitor_reveal(*, actor, visitor: Visitor, reason: str) -> VisitorContact:
+    """A visitor's full name and phone, for tracing (a fever at the gate, a visitor later
+    found to be a contact): for those who may reveal sensitive data in the community, with
+    a reason, recorded. The ledger shows them masked."""
+    require(actor, Perm.REVEAL_SENSITIVE, visitor.checkpoint.community)
+    reason = clean_reason(reason)
+    contact = VisitorContact(
+        name=visitor.name,
+        phone=crypto.decrypt(bytes(visitor.phone_encrypted), context=VISITOR_PHONE_CONTEXT),
+    )
+    audit_event_record(
+        actor=actor,
+        action="visitor.reveal",
+        target=visitor,
+        org_path=visitor.checkpoint.community.path,
+        reason=reason,
+    )
+    return contact
+
+
 # ---------------------------------------------------------------- checkpoints
 
 ERR_CHECKPOINT_LEVEL = _("Checkpoints belong to a community.")

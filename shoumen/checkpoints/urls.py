@@ -12,6 +12,7 @@ urlpatterns = [
     path("checkpoints/<int:pk>/visitors/", views.visitor_ledger, name="visitors"),
     path("checkpoints/<int:pk>/visitors/new/", views.visitor_new, name="visitor_new"),
     path("checkpoints/visitors/<int:pk>/leave/", views.visitor_leave, name="visitor_leave"),
+    path("checkpoints/visitors/<int:pk>/reveal/", views.visitor_reveal, name="visitor_reveal"),
     path("checkpoints/<int:pk>/traffic/", views.traffic, name="traffic"),
     path("checkpoints/<int:pk>/handover/", views.handover, name="handover"),
     path("checkpoints/<int:pk>/ledger.xlsx", views.ledger_xlsx, name="ledger"),

@@ -412,6 +412,28 @@ def visitor_leave(request, pk):
     return redirect(f"{url}?day={day.isoformat()}")
 
 
+@login_required
+@require_POST
+@never_cache  # the plaintext must not stay in a browser or proxy cache
+def visitor_reveal(request, pk):
+    visitor = or_404(selectors.visitor_for, request.user, pk=pk, perm=Perm.REVEAL_SENSITIVE)
+    form = ReasonForm(request.POST)
+    contact = None
+    if form.is_valid():
+        try:
+            contact = services.visitor_reveal(
+                actor=request.user, visitor=visitor, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    context = {"visitor": visitor, "form": form, "contact": contact}
+    # htmx swaps the fragment in place; without JavaScript the fragment gets a page around it.
+    template = (
+        "checkpoints/_visitor_reveal.html" if request.htmx else "checkpoints/visitor_reveal.html"
+    )
+    return render(request, template, context, status=200 if contact is not None else 422)
+
+
 def _day_bounds(day: datetime.date):
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     return start, start + datetime.timedelta(days=1)
@@ -428,6 +450,7 @@ def visitor_ledger(request, pk):
         "day": day,
         "day_form": DayForm(initial={"day": day}),
         "page": paginate(request, visitors, per_page=50),
+        "can_reveal": can(request.user, Perm.REVEAL_SENSITIVE, checkpoint.community),
     }
     return render(request, "checkpoints/visitors.html", context)
 

@@ -1,5 +1,6 @@
 """Visitors at a post: self-registration through the post's own QR (no login), the
-volunteer's form, marking time out and the day's visitor ledger."""
+volunteer's form, marking time out, the day's visitor ledger and revealing a visitor's
+contact for tracing."""
 
 import datetime
 import uuid
@@ -9,8 +10,10 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
+from shoumen.audit.models import AuditEvent
 from shoumen.checkpoints.models import Checkpoint, Visitor
-from shoumen.checkpoints.services import ERR_VISITOR_TARGET
+from shoumen.checkpoints.services import ERR_VISITOR_TARGET, visitor_register
+from shoumen.lib.errors import ERR_REASON_REQUIRED
 from shoumen.lib.phones import ERR_PHONE_INVALID
 from shoumen.registry.services import household_create
 
@@ -138,3 +141,55 @@ def test_the_visitor_ledger_shows_one_day(world, login, gate):
     url = reverse("checkpoints:visitors", args=[gate.pk])
     assert len(client.get(url, {"day": "2026-11-20"}).context["page"]) == 1
     assert len(client.get(url, {"day": "2026-11-19"}).context["page"]) == 0
+
+
+def _visitor(world, login, gate) -> Visitor:
+    return visitor_register(
+        actor=world.volunteer,
+        checkpoint=gate,
+        client_uuid=uuid.uuid4(),
+        name="访客甲",
+        phone="139 1234 5678",
+        visiting="5号楼2单元301",
+        reason="探望老人",
+    )
+
+
+def test_community_staff_reveal_a_visitors_name_and_phone_with_a_reason(world, login, gate):
+    visitor = _visitor(world, login, gate)
+    client = login(world.community_staff)
+    ledger = client.get(reverse("checkpoints:visitors", args=[gate.pk]), {"day": "2026-11-20"})
+    body = ledger.content.decode()
+    assert "访客甲" not in body and "13912345678" not in body
+    assert 'data-testid="reveal-visitor"' in body
+    url = reverse("checkpoints:visitor_reveal", args=[visitor.pk])
+    response = client.post(url, {"reason": "访客发热需追踪密接"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "访客甲" in response.content.decode() and "13912345678" in response.content.decode()
+    assert response["Cache-Control"].startswith("max-age=0")
+    event = AuditEvent.objects.get(action="visitor.reveal")
+    assert (event.actor, event.target_id, event.reason) == (
+        world.community_staff,
+        str(visitor.pk),
+        "访客发热需追踪密接",
+    )
+
+
+def test_revealing_a_visitor_without_a_reason_shows_nothing_and_records_nothing(world, login, gate):
+    visitor = _visitor(world, login, gate)
+    url = reverse("checkpoints:visitor_reveal", args=[visitor.pk])
+    response = login(world.community_staff).post(url, {"reason": " "})
+    assert response.status_code == 422
+    assert escape(str(ERR_REASON_REQUIRED)) in response.content.decode()
+    assert "13912345678" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="visitor.reveal").exists()
+
+
+def test_the_volunteer_sees_visitors_masked_and_cannot_reveal_them(world, login, gate):
+    visitor = _visitor(world, login, gate)
+    client = login(world.volunteer)
+    ledger = client.get(reverse("checkpoints:visitors", args=[gate.pk]), {"day": "2026-11-20"})
+    assert 'data-testid="reveal-visitor"' not in ledger.content.decode()
+    url = reverse("checkpoints:visitor_reveal", args=[visitor.pk])
+    assert client.post(url, {"reason": "想看看"}).status_code == 404
+    assert not AuditEvent.objects.filter(action="visitor.reveal").exists()

@@ -312,6 +312,7 @@ ROUTES = {
     "checkpoints:visitors": (lambda w: [_gate(w).pk], AT_GATE),
     "checkpoints:visitor_new": (lambda w: [_gate(w).pk], AT_GATE),
     "checkpoints:visitor_leave": (lambda w: [_visitor(w).pk], POST_ONLY),
+    "checkpoints:visitor_reveal": (lambda w: [_visitor(w).pk], POST_ONLY),
     "checkpoints:traffic": (lambda w: [_gate(w).pk], AT_GATE),
     "checkpoints:handover": (lambda w: [_gate(w).pk], AT_GATE),
     "checkpoints:ledger": (lambda w: [_gate(w).pk], AT_GATE),
@@ -478,6 +479,8 @@ POST_ROUTES = {
     "checkpoints:visitor_new": _expect(404, **_for(AT_C1_POSTS, 400, 404)),
     # Marking a visitor's time out needs no input.
     "checkpoints:visitor_leave": _expect(404, **_for(AT_C1_POSTS, 302, 404)),
+    # Revealing a visitor's contact needs a reason; volunteers may not.
+    "checkpoints:visitor_reveal": _expect(404, **_for(COVER_GRID_A, 422, 404)),
     "checkpoints:traffic": READ_ONLY,
     "checkpoints:handover": READ_ONLY,
     "checkpoints:ledger": READ_ONLY,

@@ -4,6 +4,7 @@ without a write on every request."""
 import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -36,7 +37,8 @@ class SessionKeepAliveMiddleware:
 
     def __call__(self, request):
         session = request.session
-        if not session.is_empty():
+        # Only a login is kept alive: a stale cookie must not start a new, empty session.
+        if not session.is_empty() and session.get(SESSION_KEY) is not None:
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now  # marks the session modified: saved with a new expiry

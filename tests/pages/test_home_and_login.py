@@ -189,3 +189,10 @@ def test_a_session_idle_for_eight_hours_is_sent_to_login(world, login):
         response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_stale_session_cookie_starts_no_new_session(client, db):
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session-key-0123456789abcdef"
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert not Session.objects.exists()

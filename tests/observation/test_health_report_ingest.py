@@ -77,6 +77,39 @@ def test_a_new_report_for_a_filled_slot_replaces_its_values(world):
     assert HealthReport.objects.get().temperature == Decimal("37.0")
 
 
+def test_a_batch_of_corrections_over_several_days_replaces_each_report_it_names(world):
+    days = [TODAY - datetime.timedelta(days=n) for n in range(3)]
+    slots = [
+        (person, day, slot)
+        for person in (world.shan, world.zeng)
+        for day in days
+        for slot in (Slot.MORNING, Slot.AFTERNOON)
+    ]
+    health_reports_ingest(
+        actor=world.grid_worker, rows=[row(p, date=d, slot=s) for p, d, s in slots]
+    )
+    untouched = health_report_record(actor=world.community_staff, **row(world.neighbour))
+    corrections = [
+        row(p, date=d, slot=s, temperature=Decimal(360 + n) / 10, source=Source.WORKER_VISIT)
+        for n, (p, d, s) in enumerate(slots)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        results = health_reports_ingest(actor=world.community_staff, rows=corrections)
+    assert {r.result for r in results} == {"updated"}
+    table = HealthReport._meta.db_table
+    updates = [q for q in queries.captured_queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    assert len(updates) == 1  # one statement for the whole batch
+    for n, (p, d, s) in enumerate(slots):
+        report = HealthReport.objects.get(person=p, date=d, slot=s)
+        assert (report.temperature, report.source, report.recorded_by) == (
+            Decimal(360 + n) / 10,
+            Source.WORKER_VISIT,
+            world.community_staff,
+        )
+        assert report.other_uuids == [str(corrections[n]["client_uuid"])]
+    assert HealthReport.objects.get(pk=untouched.report.pk).temperature == Decimal("36.6")
+
+
 def test_a_worker_report_counts_the_person_as_reached(world):
     result = health_report_record(actor=world.grid_worker, **row(world.shan))
     assert result.report.reached is True

@@ -40,7 +40,7 @@ from shoumen.audit.services import (
 from shoumen.checkpoints.services import passes_follow_residence
 from shoumen.ledgers.models import ColumnMapping
 from shoumen.lib import crypto
-from shoumen.lib.bulk import copy_writer, next_ids
+from shoumen.lib.bulk import copy_writer, next_ids, update_rows
 from shoumen.lib.dates import today
 from shoumen.lib.errors import ERR_OUT_OF_SCOPE, ERR_TOO_LONG, deny
 from shoumen.lib.excel import HEADER_ALIASES, Table, UnreadableFile, is_blank, read_table
@@ -963,7 +963,8 @@ def _plan(planner: _Planner, on_progress: ProgressCallback | None) -> list[_Row]
 # ---------------------------------------------------------------- writing
 
 
-PERSON_UPDATE_FIELDS = [
+# What an import may change on a matched person (attribute names).
+PERSON_UPDATE_ATTNAMES = [
     "name",
     "sex",
     "birth_date",
@@ -974,8 +975,8 @@ PERSON_UPDATE_FIELDS = [
     "phone_encrypted",
     "phone_index",
     "phone_last4",
-    "household",
-    "grid",
+    "household_id",
+    "grid_id",
     "relation_to_head",
     *FLAG_TAGS.values(),
     "notes",
@@ -1168,7 +1169,12 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
                 planner.household_heads[values[0]] = values[6]
         else:
             heads = _write_new_persons(planner, new_rows, chain, now=now, copy=False)
-        Person.objects.bulk_update([p for p, _b in updated], PERSON_UPDATE_FIELDS, batch_size=1000)
+        update_rows(
+            Person,
+            ["id"],
+            PERSON_UPDATE_ATTNAMES,
+            [[getattr(p, a) for a in ("id", *PERSON_UPDATE_ATTNAMES)] for p, _b in updated],
+        )
 
         # Heads: a household whose head left gets none; a new head takes the household.
         head_changes: dict[int, int | None] = {}
@@ -1192,7 +1198,12 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
             for household in households:
                 household.head_id = head_changes[household.pk]
                 household.updated_at = now
-            Household.objects.bulk_update(households, ["head", "updated_at"], batch_size=1000)
+            update_rows(
+                Household,
+                ["id"],
+                ["head_id", "updated_at"],
+                [[h.pk, h.head_id, h.updated_at] for h in households],
+            )
 
         grid_paths = {g.pk: g.path for g in planner.grids.values()}
         events: list[dict[str, Any]] = [

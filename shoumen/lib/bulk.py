@@ -1,5 +1,7 @@
-"""Bulk writes on PostgreSQL: ids from a table's sequence and rows streamed with COPY."""
+"""Bulk writes: ids from a table's sequence and rows streamed with COPY (PostgreSQL), and
+many rows updated in one statement."""
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -42,3 +44,62 @@ def copy_rows(model, attnames: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
     with copy_writer(model, attnames) as write:
         for row in rows:
             write(row)
+
+
+def update_rows(
+    model, key: Sequence[str], attnames: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Set ``attnames`` on the rows found by ``key`` (attribute names: the primary key, or on
+    a partitioned table the primary key with the partition column, so that each row is
+    found in its partition). ``rows`` hold Python values in ``(*key, *attnames)`` order.
+
+    Django's ``bulk_update`` writes a CASE per column with a branch per row: building it
+    costs ~7 ms a row in Python for a person's fifteen columns, and PostgreSQL plans (and
+    may JIT-compile) the whole expression. Here PostgreSQL gets one UPDATE joined to the
+    values, one array per column; other databases run the statement once per row."""
+    if not rows:
+        return
+    fields = [{f.attname: f for f in model._meta.concrete_fields}[a] for a in (*key, *attnames)]
+    qn = connection.ops.quote_name
+    columns = [qn(f.column) for f in fields]
+    table = qn(model._meta.db_table)
+    keys, sets = columns[: len(key)], columns[len(key) :]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{c} = %s" for c in sets)
+            where = " AND ".join(f"{c} = %s" for c in keys)
+            params = []
+            for row in rows:
+                values = [
+                    f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)
+                ]
+                params.append([*values[len(key) :], *values[: len(key)]])
+            # Only quoted names from the model's metadata are interpolated.
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {where}", params)  # noqa: S608
+            return
+        # JSON goes as text, cast per value: an array of the driver's JSON wrappers is not
+        # an array type it can send.
+        json_field = [f.get_internal_type() == "JSONField" for f in fields]
+        arrays = []
+        for i, f in enumerate(fields):
+            if json_field[i]:
+                arrays.append(
+                    [None if r[i] is None else json.dumps(r[i], cls=f.encoder) for r in rows]
+                )
+            else:
+                arrays.append([f.get_db_prep_save(r[i], connection) for r in rows])
+        types = [
+            "text" if j else f.db_type(connection) for f, j in zip(fields, json_field, strict=True)
+        ]
+        unnest = ", ".join(f"%s::{t}[]" for t in types)
+        assignments = ", ".join(
+            f"{c} = v.{c}" + ("::jsonb" if j else "")
+            for c, j in zip(sets, json_field[len(key) :], strict=True)
+        )
+        where = " AND ".join(f"t.{c} = v.{c}" for c in keys)
+        # Only quoted names and column types from the model's metadata are interpolated.
+        cursor.execute(
+            f"UPDATE {table} t SET {assignments} "  # noqa: S608
+            f"FROM unnest({unnest}) AS v({', '.join(columns)}) WHERE {where}",
+            arrays,
+        )

@@ -1,7 +1,6 @@
 """Every write about key persons: observations through their lifecycle, and health reports."""
 
 import datetime
-import json
 import os
 import uuid
 from collections.abc import Mapping, Sequence
@@ -21,7 +20,7 @@ from shoumen.accounts.scoping import can, require, scope_q
 from shoumen.alerts.services import alerts_raise_for_reports
 from shoumen.audit.services import audit_event_record, audit_events_record_many
 from shoumen.checkpoints.services import passes_sync_for_person
-from shoumen.lib.bulk import copy_rows, next_ids
+from shoumen.lib.bulk import copy_rows, next_ids, update_rows
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
 from shoumen.lib.partitions import ensure_day_partitions
@@ -591,50 +590,18 @@ def _insert(reports: list[list]) -> None:
 
 
 # What an existing report can have replaced: its values, the client UUIDs sent for its
-# slot and who recorded it when; found by its primary key (id, date).
-_UPDATED = ("id", "date", *REPORT_FIELDS, "other_uuids", "recorded_by_id", "recorded_at")
+# slot and who recorded it when; found by its primary key and day (its partition).
+_KEY = ("id", "date")
+_UPDATED = (*REPORT_FIELDS, "other_uuids", "recorded_by_id", "recorded_at")
 
 
 def _update(reports: list[list]) -> None:
-    """Write new values (or client UUIDs) into existing reports.
-
-    On PostgreSQL, one UPDATE joined to the rows as arrays on (id, date), which finds each
-    report by its primary key in its day's partition. Django's bulk_update would send a
-    CASE per column with a branch per row and match on id alone: every partition is
-    scanned, and for a few hundred rows PostgreSQL's JIT compiles those expressions for
-    seconds (a 500-row batch of corrections ran for minutes)."""
-    if not reports:
-        return
-    if connection.vendor != "postgresql":
-        HealthReport.objects.bulk_update(
-            [HealthReport.from_db(DEFAULT_DB_ALIAS, list(_COLUMNS), r) for r in reports],
-            [name.removesuffix("_id") for name in _UPDATED[2:]],
-        )
-        return
-    quote = connection.ops.quote_name
-    by_attname = {f.attname: f for f in HealthReport._meta.concrete_fields}
-    fields = [by_attname[name] for name in _UPDATED]
-    columns = [quote(name) for name in _UPDATED]  # no db_column: attribute = column
-    arrays: list[list] = []
-    for name in _UPDATED:
-        values = [r[_POSITION[name]] for r in reports]
-        arrays.append([json.dumps(v) for v in values] if name == "other_uuids" else values)
-    types = ["text" if f is _OTHER_FIELD else f.db_type(connection) for f in fields]
-    unnest = ", ".join(f"%s::{t}[]" for t in types)
-    assignments = ", ".join(
-        f"{c} = v.{c}" + ("::jsonb" if f is _OTHER_FIELD else "")
-        for f, c in zip(fields[2:], columns[2:], strict=True)
+    update_rows(
+        HealthReport,
+        _KEY,
+        _UPDATED,
+        [[r[_POSITION[a]] for a in (*_KEY, *_UPDATED)] for r in reports],
     )
-    table = quote(HealthReport._meta.db_table)
-    # Only quoted names and types from the model's metadata are interpolated; values are
-    # array parameters.
-    sql = (
-        f"UPDATE {table} h SET {assignments} "  # noqa: S608
-        f"FROM unnest({unnest}) AS v({', '.join(columns)}) "
-        f"WHERE h.{columns[0]} = v.{columns[0]} AND h.{columns[1]} = v.{columns[1]}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, arrays)
 
 
 def _copy(reports: list[list]) -> None:

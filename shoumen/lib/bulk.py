@@ -59,7 +59,8 @@ def update_rows(
     values, one array per column; other databases run the statement once per row."""
     if not rows:
         return
-    fields = [{f.attname: f for f in model._meta.concrete_fields}[a] for a in (*key, *attnames)]
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [by_attname[a] for a in (*key, *attnames)]
     qn = connection.ops.quote_name
     columns = [qn(f.column) for f in fields]
     table = qn(model._meta.db_table)

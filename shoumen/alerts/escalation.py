@@ -17,7 +17,7 @@ from shoumen.alerts.models import Alert, AlertStatus, EscalationLevel, Notificat
 from shoumen.alerts.notify import COPY_SUBJECT, send_copies
 from shoumen.alerts.rules import current_rules
 from shoumen.audit.services import audit_events_record_many
-from shoumen.lib.bulk import update_rows
+from shoumen.lib.bulk import update_objects
 from shoumen.places.models import OrgUnit
 from shoumen.registry.models import Person
 
@@ -94,12 +94,7 @@ def _climb(alerts: list[Alert], level: int, now: datetime.datetime, step: dateti
                 },
             }
         )
-    update_rows(
-        Alert,
-        ["id"],
-        ["level", "owner_id", "due_at"],
-        [[a.pk, a.level, a.owner_id, a.due_at] for a in alerts],
-    )
+    update_objects(alerts, ["level", "owner_id", "due_at"])
     Notification.objects.bulk_create(notes, batch_size=2000)
     audit_events_record_many(actor=None, actor_label=ESCALATION_LABEL, events=events)
     subject = str(COPY_SUBJECT % {"title": COPY_ESCALATED_SUBJECT})

@@ -40,7 +40,7 @@ from shoumen.audit.services import (
 from shoumen.checkpoints.services import passes_follow_residence
 from shoumen.ledgers.models import ColumnMapping
 from shoumen.lib import crypto
-from shoumen.lib.bulk import copy_writer, next_ids, update_rows
+from shoumen.lib.bulk import copy_writer, next_ids, update_objects
 from shoumen.lib.dates import today
 from shoumen.lib.errors import ERR_OUT_OF_SCOPE, ERR_TOO_LONG, deny
 from shoumen.lib.excel import HEADER_ALIASES, Table, UnreadableFile, is_blank, read_table
@@ -1169,12 +1169,7 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
                 planner.household_heads[values[0]] = values[6]
         else:
             heads = _write_new_persons(planner, new_rows, chain, now=now, copy=False)
-        update_rows(
-            Person,
-            ["id"],
-            PERSON_UPDATE_ATTNAMES,
-            [[getattr(p, a) for a in ("id", *PERSON_UPDATE_ATTNAMES)] for p, _b in updated],
-        )
+        update_objects([p for p, _b in updated], PERSON_UPDATE_ATTNAMES)
 
         # Heads: a household whose head left gets none; a new head takes the household.
         head_changes: dict[int, int | None] = {}
@@ -1198,12 +1193,7 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
             for household in households:
                 household.head_id = head_changes[household.pk]
                 household.updated_at = now
-            update_rows(
-                Household,
-                ["id"],
-                ["head_id", "updated_at"],
-                [[h.pk, h.head_id, h.updated_at] for h in households],
-            )
+            update_objects(households, ["head_id", "updated_at"])
 
         grid_paths = {g.pk: g.path for g in planner.grids.values()}
         events: list[dict[str, Any]] = [

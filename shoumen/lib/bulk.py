@@ -104,3 +104,12 @@ def update_rows(
             f"FROM unnest({unnest}) AS v({', '.join(columns)}) WHERE {where}",
             arrays,
         )
+
+
+def update_objects(objects: Sequence[Any], attnames: Sequence[str]) -> None:
+    """``update_rows`` for model instances found by their primary key: writes the values
+    ``attnames`` (attribute names) have on them, as ``bulk_update`` would."""
+    if objects:
+        key = type(objects[0])._meta.pk.attname
+        rows = [[getattr(o, a) for a in (key, *attnames)] for o in objects]
+        update_rows(type(objects[0]), [key], attnames, rows)

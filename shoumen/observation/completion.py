@@ -14,7 +14,7 @@ from django.utils import timezone
 from shoumen.alerts.models import OPEN_STATUSES, Alert, AlertStatus, Cause, Outcome
 from shoumen.alerts.rules import current_rules, slot_deadline
 from shoumen.audit.services import audit_events_record_many
-from shoumen.lib.bulk import update_rows
+from shoumen.lib.bulk import update_objects
 from shoumen.observation.models import HealthReport, Observation, ObservationStatus, Slot
 
 SCHEDULE_LABEL = "observation schedule"
@@ -115,11 +115,6 @@ def observations_auto_complete(*, now: datetime.datetime | None = None) -> int:
                     "changes": {"outcome": Outcome.RELEASED.value},
                 }
             )
-        update_rows(
-            Alert,
-            ["id"],
-            ["status", "outcome", "resolved_at", "acknowledged_at"],
-            [[a.pk, a.status, a.outcome, a.resolved_at, a.acknowledged_at] for a in releases],
-        )
+        update_objects(releases, ["status", "outcome", "resolved_at", "acknowledged_at"])
         audit_events_record_many(actor=None, actor_label=SCHEDULE_LABEL, events=events)
     return len(due)

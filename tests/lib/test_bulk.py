@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from shoumen.lib.bulk import update_rows
+from shoumen.lib.bulk import update_objects, update_rows
 from shoumen.registry.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +44,15 @@ def test_update_rows_with_no_rows_sends_nothing(db):
     with CaptureQueriesContext(connection) as queries:
         update_rows(Person, ["id"], ["name"], [])
     assert queries.captured_queries == []
+
+
+def test_update_objects_writes_the_values_the_instances_hold(world):
+    shan, zeng = world.shan, world.zeng
+    shan.notes, zeng.notes = "独居老人", "需上门"
+    with CaptureQueriesContext(connection) as queries:
+        update_objects([shan, zeng], ["notes"])
+    assert len(queries.captured_queries) == 1
+    assert dict(Person.objects.filter(pk__in=[shan.pk, zeng.pk]).values_list("pk", "notes")) == {
+        shan.pk: "独居老人",
+        zeng.pk: "需上门",
+    }

@@ -51,9 +51,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-seq"]
-        # Declared here, not with unique/db_index on the fields, which on PostgreSQL add a
-        # LIKE-prefix index to each text column: every request that writes appends here.
-        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_event_unique_hash")]
+        # Declared here, not with db_index on the fields, which on PostgreSQL add a LIKE-prefix
+        # index to each text column: every request that writes appends here. No index on
+        # the hash: nothing looks events up by it, and the chain (verified in seq order)
+        # already ties each hash to its predecessor.
         indexes = [
             models.Index(fields=["target_type", "target_id", "-seq"]),
             models.Index(fields=["action"], name="audit_event_action"),

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from shoumen.lib.bulk import update_objects, update_rows
+from shoumen.lib.bulk import next_ids, update_objects, update_rows
 from shoumen.registry.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +56,13 @@ def test_update_objects_writes_the_values_the_instances_hold(world):
         shan.pk: "独居老人",
         zeng.pk: "需上门",
     }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ids drawn from a PostgreSQL sequence")
+def test_next_ids_draws_new_distinct_ids_from_the_tables_sequence(world):
+    before = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    ids = next_ids(Person, 5)
+    assert len(set(ids)) == 5
+    assert min(ids) > before
+    assert next_ids(Person, 1)[0] > max(ids)
+    assert next_ids(Person, 0) == []

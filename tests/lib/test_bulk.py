@@ -58,7 +58,7 @@ def test_update_objects_writes_the_values_the_instances_hold(world):
     }
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="ids drawn from a PostgreSQL sequence")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL sequence")
 def test_next_ids_draws_new_distinct_ids_from_the_tables_sequence(world):
     before = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     ids = next_ids(Person, 5)

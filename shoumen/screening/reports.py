@@ -3,19 +3,15 @@ the answers of its latest visit, the findings and who visited when. Laid out lik
 resident register (title merged across, frozen header, widths, text cells)."""
 
 import datetime
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from shoumen.ledgers.exports import TAG_SEPARATOR, _text_cell
+from shoumen.ledgers.exports import TAG_SEPARATOR
+from shoumen.lib import xlsx
 from shoumen.lib.names import mask_name
 from shoumen.screening.models import Method, TaskStatus, Visit, VisitTask
 
@@ -144,32 +140,11 @@ def ledger_title(round_name: str, day: datetime.date) -> str:
 
 
 def write_ledger_xlsx(title: str, columns: list[LedgerColumn], rows) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(str(SHEET_TITLE))
-    for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.merged_cells.add(f"A1:{get_column_letter(len(columns))}1")
-    ws.freeze_panes = "A3"
-    title_cell = WriteOnlyCell(ws, value=title)
-    title_cell.font = Font(bold=True, size=14)
-    title_cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.append([title_cell])
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, value=column.label)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.append(cell)
-    ws.append(header)
-    text_columns = {i for i, c in enumerate(columns) if c.text}
-    for values in rows:
-        row: list[object] = list(values)
-        for i, value in enumerate(row):
-            if value == "":
-                row[i] = None
-            elif i in text_columns or (isinstance(value, str) and value.startswith("=")):
-                row[i] = _text_cell(ws, value)
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.write_ledger(
+        sheet_name=str(SHEET_TITLE),
+        title=title,
+        headers=[str(c.label) for c in columns],
+        widths=[c.width for c in columns],
+        text_columns={i for i, c in enumerate(columns) if c.text},
+        rows=rows,
+    )

@@ -199,6 +199,15 @@ AXES_VERBOSE = False
 # Lockouts count per client address as the rate limits do (behind a proxy, from its header):
 # otherwise every client behind the proxy would share one address and one lockout.
 AXES_CLIENT_IP_CALLABLE = "shoumen.lib.throttle.client_ip"
+# Failed logins per client address across every username (password spraying): past the
+# limit within the window, the address is refused every login until the window ends.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("SHOUMEN_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_ADDRESS_WINDOW_SECONDS = env_int("SHOUMEN_LOGIN_ADDRESS_WINDOW_SECONDS", 900)
+if LOGIN_ADDRESS_FAILURE_LIMIT < 1 or LOGIN_ADDRESS_WINDOW_SECONDS < 1:
+    raise ConfigurationError(
+        "SHOUMEN_LOGIN_ADDRESS_FAILURE_LIMIT and SHOUMEN_LOGIN_ADDRESS_WINDOW_SECONDS must be "
+        "at least 1"
+    )
 
 SESSION_COOKIE_AGE = env_int("SHOUMEN_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

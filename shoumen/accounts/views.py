@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from shoumen.accounts.forms import GrantForm, LoginForm, UserCreateForm
+from shoumen.accounts.login_limits import login_address_seconds_locked, login_failure_count
 from shoumen.accounts.models import RoleAssignment
 from shoumen.accounts.roles import Perm, Role
 from shoumen.accounts.scoping import can, roles_of
@@ -37,6 +38,18 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        seconds = login_address_seconds_locked(request)
+        if seconds:  # refused before the password is even checked, right or wrong
+            response = render(request, "accounts/locked_out.html", {"by_address": True}, status=429)
+            response["Retry-After"] = str(seconds)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        login_failure_count(self.request)
+        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):

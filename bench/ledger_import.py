@@ -241,7 +241,7 @@ def naive_import(community: OrgUnit, data: bytes, filename: str, *, limit: int |
     validation, no bulk writes. Bad rows are skipped."""
     from django.core.exceptions import ValidationError
 
-    from shoumen.ledgers.importing import building_key, cell_text
+    from shoumen.ledgers.importing.reading import building_key, cell_text
     from shoumen.lib.excel import read_table
     from shoumen.registry.models import DocumentType
     from shoumen.registry.services import (

@@ -8,8 +8,8 @@ import pytest
 from shoumen.audit.models import AuditEvent
 from shoumen.audit.services import audit_chain_appending, audit_event_record
 from shoumen.audit.verify import verify_chain
-from shoumen.ledgers import importing
-from shoumen.ledgers.importing import STORED_ATTRS, _stored_form, ledger_import
+from shoumen.ledgers.importing import ledger_import, tuning, writing
+from shoumen.ledgers.importing.stored_form import STORED_ATTRS, _stored_form
 from shoumen.registry.models import DocumentType, Person, Relation, Tag
 from shoumen.registry.services import apply_person_values, person_snapshot
 from tests.ledgers.ledgers import resident_id, xlsx
@@ -90,8 +90,8 @@ def test_events_hashed_in_bulk_have_the_hash_the_model_computes(world):
 
 
 def test_a_large_import_merges_its_search_index_entries_and_stays_searchable(world, monkeypatch):
-    monkeypatch.setattr(importing, "ANALYZE_ROWS", 1)
-    monkeypatch.setattr(importing, "COMMIT_BATCH", 2)
+    monkeypatch.setattr(tuning, "ANALYZE_ROWS", 1)
+    monkeypatch.setattr(writing, "COMMIT_BATCH", 2)
     rows = [
         [i + 1, name, "", resident_id("19800101", i, male=i % 2 == 0), "", "5号楼", "1", "9"]
         + ["户主" if i == 0 else "子女", ""]

@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 from shoumen.audit.models import AuditEvent
 from shoumen.audit.verify import verify_chain
 from shoumen.checkpoints.services import pass_issue
-from shoumen.ledgers import importing
-from shoumen.ledgers.importing import REASON_HEADER, ledger_import
+from shoumen.ledgers.importing import REASON_HEADER, ledger_import, mapping_remember, writing
 from shoumen.ledgers.models import ColumnMapping
 from shoumen.lib.ids import ERR_ID_CHECKSUM
 from shoumen.registry.models import Household, Person, Relation
@@ -193,7 +192,7 @@ def test_a_failure_mid_commit_leaves_the_database_unchanged(world, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "_write_audit_events", explode)
+    monkeypatch.setattr(writing, "_write_audit_events", explode)
     before = state()
     with pytest.raises(RuntimeError):
         run(world, xlsx(rows_302()))
@@ -261,7 +260,7 @@ def test_a_given_mapping_overrides_the_guess(world):
 
 
 def test_a_remembered_mapping_is_used_for_the_next_file_of_the_community(world):
-    importing.mapping_remember(
+    mapping_remember(
         actor=world.community_staff, org_unit=world.grid_a, mapping={"身份证件": "id_number"}
     )
     assert ColumnMapping.objects.get(community=world.community).mapping == {"身份证件": "id_number"}

@@ -3,8 +3,7 @@ in one."""
 
 import pytest
 
-from shoumen.ledgers import importing
-from shoumen.ledgers.importing import ledger_import
+from shoumen.ledgers.importing import ledger_import, stored_form, tuning
 from shoumen.registry.models import Person
 from tests.ledgers.ledgers import resident_id, xlsx
 
@@ -21,9 +20,9 @@ def rows():
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_checking_in_worker_processes_gives_the_same_plan(world, monkeypatch, parallel):
-    monkeypatch.setattr(importing, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
-    monkeypatch.setattr(importing.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(tuning, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+    monkeypatch.setattr(tuning, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(tuning.os, "cpu_count", lambda: 4)
     result = ledger_import(
         actor=world.community_staff,
         org_unit=world.grid_a,
@@ -45,5 +44,5 @@ def test_checking_in_worker_processes_gives_the_same_plan(world, monkeypatch, pa
 def test_a_new_person_row_names_every_column_of_the_person_table():
     columns = {f.attname for f in Person._meta.concrete_fields}
     placement = {"household_id", "grid_id", "created_at", "updated_at"}
-    given = set(importing.STORED_ATTRS) | placement | set(importing.NEW_PERSON_DEFAULTS)
+    given = set(stored_form.STORED_ATTRS) | placement | set(stored_form.NEW_PERSON_DEFAULTS)
     assert columns == given - {"pk"}

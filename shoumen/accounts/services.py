@@ -24,6 +24,8 @@ ERR_ROLE_RANK = _("You can only grant roles below your own.")
 ERR_ROLE_DUPLICATE = _("The user already holds this role here.")
 ERR_CANNOT_CHANGE_SELF = _("You cannot change your own account here.")
 
+REASON_USER_DEACTIVATED = _("The account was deactivated.")
+
 TOKEN_PREFIX = "smt_"  # noqa: S105 (a public marker, not a secret)
 
 
@@ -162,7 +164,26 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
             target=user,
             changes={"is_active": [not active, active]},
         )
+        if not active:
+            _api_tokens_revoke_all(actor=actor, user=user)
     return user
+
+
+def _api_tokens_revoke_all(*, actor, user: User) -> None:
+    """A deactivated user's tokens are revoked for good: reactivating brings none back."""
+    now = timezone.now()
+    tokens = list(user.api_tokens.filter(revoked_at__isnull=True).order_by("pk"))
+    for token in tokens:
+        token.revoked_at = now
+    ApiToken.objects.bulk_update(tokens, ["revoked_at"])
+    for token in tokens:
+        audit_event_record(
+            actor=actor,
+            action="api_token.revoke",
+            target=user,
+            changes={"token": [token.prefix + "…", None]},
+            reason=str(REASON_USER_DEACTIVATED),
+        )
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -268,6 +268,11 @@ def visit_record(
         return existing, False
     require(actor, Perm.RECORD_VISITS, task.grid)
     task = VisitTask.objects.select_for_update().select_related("round").get(pk=task.pk)
+    # A copy sent at the same moment may have been recorded while this one waited for the
+    # task: read again under the lock.
+    existing = Visit.objects.filter(client_uuid=client_uuid).first()
+    if existing is not None:
+        return existing, False
     if task.round.status != RoundStatus.OPEN:
         raise ValidationError(ERR_ROUND_CLOSED)
     errors: dict[str, list] = {}
@@ -292,7 +297,7 @@ def visit_record(
     if version_number is not None and version_number != version.number:
         version = task.round.versions.filter(number=version_number).first() or version
     answers = _clean_answers(version, answers or {}) if outcome == Outcome.VISITED else {}
-    visit = Visit.objects.create(
+    visit = Visit(
         task=task,
         round_id=task.round_id,
         client_uuid=client_uuid,
@@ -305,6 +310,15 @@ def visit_record(
         visited_at=visited_at,
         visitor=actor,
     )
+    try:
+        with transaction.atomic():
+            visit.save(force_insert=True)
+    except IntegrityError:
+        # The same client UUID recorded for another task meanwhile: that visit stands.
+        winner = Visit.objects.filter(client_uuid=client_uuid).first()
+        if winner is None:
+            raise
+        return winner, False
     task.status = OUTCOME_STATUS[Outcome(outcome)]
     task.attempts += 1
     task.revisit_on = (

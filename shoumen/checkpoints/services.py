@@ -14,7 +14,7 @@ from shoumen.accounts.roles import Perm, Role
 from shoumen.accounts.scoping import require
 from shoumen.alerts.models import Cause
 from shoumen.alerts.rules import current_rules
-from shoumen.alerts.services import alert_raise
+from shoumen.alerts.services import alert_raise, alert_raise_for_visitor
 from shoumen.audit.services import audit_event_record
 from shoumen.checkpoints import cards, reports, signing
 from shoumen.checkpoints.models import (
@@ -375,6 +375,30 @@ def _scans_insert(scans: list[Scan]) -> None:
     copy_rows(Scan, _SCAN_COLUMNS, ([getattr(s, c) for c in _SCAN_COLUMNS] for s in scans))
 
 
+def _scans_insert_once(scans: list[Scan]) -> dict:
+    """Insert ``scans``; those whose client UUID a request sent at the same moment saved
+    first are left out. Returns the scans already saved, by client UUID (usually none:
+    only when the fast insert meets such a copy are the rows inserted one by one)."""
+    try:
+        with transaction.atomic():
+            _scans_insert(scans)
+    except IntegrityError:
+        pass
+    else:
+        return {}
+    replayed = {}
+    for scan in scans:
+        try:
+            with transaction.atomic():
+                scan.save(force_insert=True)
+        except IntegrityError:
+            winner = Scan.objects.filter(client_uuid=scan.client_uuid, day=scan.day).first()
+            if winner is None:
+                raise
+            replayed[scan.client_uuid] = winner
+    return replayed
+
+
 def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
     """Record scans at ``checkpoint``, online or synced from a phone's offline queue.
 
@@ -472,7 +496,14 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
             results.append(ScanResult(index, "unchanged", seen[row["client_uuid"]]))
     ensure_day_partitions(Scan, {s.day for s in to_create})
     with transaction.atomic():
-        _scans_insert(to_create)
+        replayed = _scans_insert_once(to_create)
+        if replayed:
+            for index, result in enumerate(results):
+                scan = result.scan
+                if scan is not None and scan.client_uuid in replayed:
+                    results[index] = ScanResult(index, "unchanged", replayed[scan.client_uuid])
+            # The copy saved first raised the alerts of its fevers.
+            fevers = [s for s in fevers if s.client_uuid not in replayed]
         staff = _community_staff(checkpoint.community) if fevers else []
         feverish = Person.objects.in_bulk({s.person_id for s in fevers if s.person_id})
         for scan in fevers:
@@ -528,10 +559,21 @@ def _visitor_errors(checkpoint: Checkpoint, values) -> tuple[dict, dict]:
     return errors, clean
 
 
+def visitor_has_fever(visitor: Visitor, fever_temperature: Decimal | None = None) -> bool:
+    """The rule a resident's scan follows (``alerts.AlertRules.fever_temperature``): at or
+    above it the visitor is refused, like a resident."""
+    if visitor.temperature is None:
+        return False
+    threshold = fever_temperature or current_rules().fever_temperature
+    return Decimal(visitor.temperature) >= threshold
+
+
 @transaction.atomic
 def visitor_register(*, actor, checkpoint: Checkpoint, client_uuid, **values) -> Visitor:
     """Register a visitor at a post: by its volunteer, or (``actor`` None) by the visitor
-    through the post's own QR. A replayed client UUID returns the first registration."""
+    through the post's own QR. A replayed client UUID returns the first registration, also
+    when the copies arrive together. A visitor with a fever is registered (for tracing) and
+    refused as a resident would be: community staff get an alert."""
     if actor is not None:
         require(actor, Perm.SCAN_PASSES, checkpoint.community)
     existing = Visitor.objects.filter(client_uuid=client_uuid).first()
@@ -541,7 +583,7 @@ def visitor_register(*, actor, checkpoint: Checkpoint, client_uuid, **values) ->
     if errors:
         raise ValidationError(errors)
     phone = clean.pop("phone")
-    visitor = Visitor.objects.create(
+    visitor = Visitor(
         checkpoint=checkpoint,
         phone_encrypted=crypto.encrypt(phone, context=VISITOR_PHONE_CONTEXT),
         phone_last4=phone[-4:],
@@ -550,6 +592,16 @@ def visitor_register(*, actor, checkpoint: Checkpoint, client_uuid, **values) ->
         client_uuid=client_uuid,
         **clean,
     )
+    try:
+        with transaction.atomic():
+            visitor.save()
+    except IntegrityError:
+        # The same registration was saved by a copy sent at the same moment: that one
+        # stands, and did the audit and the alert.
+        winner = Visitor.objects.filter(client_uuid=client_uuid).first()
+        if winner is None:
+            raise
+        return winner
     audit_event_record(
         actor=actor,
         action="visitor.register",
@@ -558,6 +610,23 @@ def visitor_register(*, actor, checkpoint: Checkpoint, client_uuid, **values) ->
         changes={"phone": mask_phone(phone), "checkpoint": checkpoint.name},
         actor_label=None if actor is not None else "visitor self-registration",
     )
+    rules = current_rules()
+    if visitor_has_fever(visitor, rules.fever_temperature):
+        staff = _community_staff(checkpoint.community)
+        alert_raise_for_visitor(
+            unit=checkpoint.community,
+            name=visitor.name,
+            cause=Cause.FEVER,
+            details={
+                "date": timezone.localdate(visitor.arrived_at).isoformat(),
+                "temperature": str(visitor.temperature),
+                "checkpoint": checkpoint.name,
+                "checkpoint_id": checkpoint.pk,
+                "visitor": visitor.pk,
+            },
+            owner=staff[0] if staff else None,
+            rules=rules,
+        )
     return visitor
 
 

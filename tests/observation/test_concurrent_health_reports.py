@@ -1,0 +1,44 @@
+"""Eight copies of one health report sent at the same moment: one report, one audit event,
+one alert; the copy saved first answers 201 and the others 200 (unchanged)."""
+
+import json
+import uuid
+
+import pytest
+from django.test import Client
+
+from shoumen.accounts.services import api_token_create
+from shoumen.alerts.models import Alert, Cause
+from shoumen.audit.models import AuditEvent
+from shoumen.lib.dates import today
+from shoumen.observation.models import HealthReport
+from tests.concurrency import at_once, postgresql_only, world_for_threads
+
+pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]
+
+
+def test_eight_copies_of_a_fever_report_sent_at_once_keep_one_report_and_one_alert():
+    world = world_for_threads()
+    body = json.dumps(
+        {
+            "person": world.shan.pk,
+            "date": today().isoformat(),
+            "slot": "am",
+            "temperature": "37.8",
+            "source": "worker_phone",
+            "client_uuid": str(uuid.uuid4()),
+        }
+    )
+    _token, raw = api_token_create(actor=None, user=world.grid_worker)
+    before = AuditEvent.objects.filter(action="health_reports.ingest").count()
+
+    def send(_i):
+        client = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {raw}"})
+        response = client.post("/api/v1/health-reports", body, content_type="application/json")
+        return response.status_code
+
+    assert sorted(at_once(send)) == [200] * 7 + [201]
+    assert HealthReport.objects.filter(person=world.shan).count() == 1
+    assert AuditEvent.objects.filter(action="health_reports.ingest").count() == before + 1
+    alert = Alert.objects.get(person=world.shan, cause=Cause.FEVER)
+    assert alert.hits == 1

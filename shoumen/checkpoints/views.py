@@ -31,7 +31,7 @@ from shoumen.checkpoints.forms import (
     ShiftForm,
     VisitorForm,
 )
-from shoumen.checkpoints.models import Checkpoint, VerdictReason
+from shoumen.checkpoints.models import Checkpoint, Verdict, VerdictReason
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
@@ -47,6 +47,11 @@ MSG_PASS_RESTORED = _("The pass was restored.")
 MSG_PASSES_ISSUED = _("%(count)d passes were issued.")
 MSG_VISITOR_REGISTERED = _("Visitor %(name)s was registered.")
 MSG_VISITOR_LEFT = _("The visitor's time out was recorded.")
+# A visitor with a fever gets the resident's warning (the scan's "Deny · Temperature too high").
+MSG_VISITOR_FEVER = _(
+    "%(verdict)s · %(reason)s: %(name)s, %(temperature)s °C. Registered for tracing; do not let "
+    "them in. Community staff have been notified."
+)
 EXPIRING_DAYS = 7
 SHIFT_HOURS = 8
 
@@ -346,6 +351,18 @@ def _visitor_values(form, community) -> dict:
     }
 
 
+def _fever_message(visitor) -> str:
+    return str(
+        MSG_VISITOR_FEVER
+        % {
+            "verdict": Verdict.DENY.label,
+            "reason": VerdictReason.FEVER.label,
+            "name": visitor.name,
+            "temperature": visitor.temperature,
+        }
+    )
+
+
 @login_required
 def visitor_new(request, pk):
     checkpoint = _checkpoint(request, pk)
@@ -363,7 +380,10 @@ def visitor_new(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc, {"household": "building"})
         else:
-            messages.success(request, MSG_VISITOR_REGISTERED % {"name": visitor.name})
+            if services.visitor_has_fever(visitor):
+                messages.error(request, _fever_message(visitor))
+            else:
+                messages.success(request, MSG_VISITOR_REGISTERED % {"name": visitor.name})
             return redirect("checkpoints:visitors", pk=checkpoint.pk)
     status = 400 if request.method == "POST" else 200
     context = {"checkpoint": checkpoint, "form": form}
@@ -390,6 +410,9 @@ def visitor_self(request, key):
             add_service_errors(form, exc, {"household": "building"})
         else:
             done = {"checkpoint": checkpoint, "visitor": visitor}
+            if services.visitor_has_fever(visitor):
+                done.update(verdict=Verdict.DENY.label, reason=VerdictReason.FEVER.label)
+                return render(request, "checkpoints/visitor_self_fever.html", done)
             return render(request, "checkpoints/visitor_self_done.html", done)
     status = 400 if request.method == "POST" else 200
     context = {"checkpoint": checkpoint, "form": form}

@@ -70,3 +70,25 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class KeyCanary(models.Model):
+    """What proves the configured keys are this database's: a value encrypted with the data
+    key, and the public half of the pass signing key. Written on the first migrate or start,
+    checked by `shoumen check --database default` and when the web process starts."""
+
+    class Name(models.TextChoices):
+        DATA_KEY = "data_key", "SHOUMEN_DATA_KEY"
+        PASS_SIGNING_KEY = "pass_signing_key", "SHOUMEN_PASS_SIGNING_KEY"
+
+    name = models.CharField(max_length=32, choices=Name.choices, unique=True)
+    value = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("key canary")
+        verbose_name_plural = _("key canaries")
+
+    def __str__(self) -> str:
+        return self.name

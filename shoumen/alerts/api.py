@@ -62,5 +62,6 @@ def alerts_resolve(request, payload: ResolveIn, id: int = PathId):
         alert=selectors.alert_for(actor, pk=id),
         outcome=payload.outcome,
         note=payload.note,
+        end_observation=payload.end_observation,
     )
     return _out(actor, alert.pk)

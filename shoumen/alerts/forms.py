@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from shoumen.alerts.models import Cause, Outcome
 from shoumen.alerts.selectors import STATE_ALL, STATE_OPEN, STATE_RESOLVED
+from shoumen.alerts.services import SENT_AWAY
 from shoumen.lib.forms import StyledForm
 
 
@@ -30,3 +31,23 @@ class ResolveForm(StyledForm):
         label=_("Outcome"), choices=[("", _("— choose —")), *Outcome.choices], required=False
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    # Offered when the person has an active observation; ticked by default, it applies when
+    # the outcome sends the person away (fever clinic, hospital).
+    end_observation = forms.BooleanField(
+        label=_("Also end their observation as sent to hospital"),
+        help_text=_("When sent to the fever clinic or hospital."),
+        initial=True,
+        required=False,
+    )
+
+    def __init__(self, *args, can_end_observation: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_end_observation:
+            del self.fields["end_observation"]
+
+    def clean(self):
+        data = super().clean() or {}
+        data["end_observation"] = bool(data.get("end_observation")) and (
+            data.get("outcome") in SENT_AWAY
+        )
+        return data

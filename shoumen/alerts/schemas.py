@@ -20,6 +20,11 @@ class AlertFiltersIn(Page):
 class ResolveIn(Schema):
     outcome: Outcome
     note: Text = Field("", max_length=200)
+    end_observation: bool = Field(
+        False,
+        description="Also end the person's active observations as sent to hospital "
+        "(outcomes fever_clinic and hospital only)",
+    )
 
 
 class AlertOut(Schema):

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from shoumen.accounts.roles import Perm, Role
 from shoumen.accounts.scoping import assignments_of, scope_q
 from shoumen.alerts.models import OPEN_STATUSES, Alert, AlertStatus, EscalationLevel
+from shoumen.observation.models import Observation, ObservationStatus
 
 # The ladder step each role is called to: escalated alerts reach them there.
 ESCALATED_TO = {
@@ -92,4 +93,16 @@ def alerts_of_person(user, person_id: int, *, limit: int = 20) -> list[Alert]:
         .filter(person_id=person_id)
         .select_related("owner")
         .order_by("-opened_at", "-pk")[:limit]
+    )
+
+
+def observations_to_end(alert: Alert) -> list:
+    """The observations resolving ``alert`` as sent to the fever clinic or hospital may end:
+    the person's active ones (the caller scoped the alert)."""
+    if alert.person_id is None:
+        return []
+    return list(
+        Observation.objects.filter(person_id=alert.person_id, status=ObservationStatus.ACTIVE)
+        .select_related("grid")
+        .order_by("pk")
     )

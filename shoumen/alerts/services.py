@@ -14,6 +14,7 @@ from shoumen.accounts.scoping import require
 from shoumen.alerts.models import OPEN_STATUSES, Alert, AlertRules, AlertStatus, Outcome
 from shoumen.alerts.notify import notify
 from shoumen.alerts.rules import current_rules, report_hits
+from shoumen.alerts.selectors import observations_to_end
 from shoumen.audit.services import audit_event_record
 from shoumen.lib.names import mask_name
 from shoumen.lib.text import clean_line
@@ -271,26 +272,13 @@ def alert_resolve(
     return alert
 
 
-def active_observations_of(alert: Alert) -> list:
-    """The observations a resolution may end: the person's active ones."""
-    from shoumen.observation.models import Observation, ObservationStatus
-
-    if alert.person_id is None:
-        return []
-    return list(
-        Observation.objects.filter(
-            person_id=alert.person_id, status=ObservationStatus.ACTIVE
-        ).order_by("pk")
-    )
-
-
 def _end_observations(actor, alert: Alert) -> list[int]:
     # Observation and alerts sit at the same level: observation raises alerts through this
     # module, and alerts reach observation's services only from inside a function.
     from shoumen.observation.models import ObservationStatus
     from shoumen.observation.services import observation_close
 
-    observations = active_observations_of(alert)
+    observations = observations_to_end(alert)
     if not observations:
         raise ValidationError({"end_observation": [ERR_NOTHING_TO_END]})
     reason = alert.outcome_note

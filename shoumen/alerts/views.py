@@ -13,11 +13,17 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
 from shoumen.alerts import services
 from shoumen.alerts.forms import AlertFiltersForm, ResolveForm
-from shoumen.alerts.selectors import STATE_OPEN, AlertFilters, alert_for, alerts_list
+from shoumen.alerts.selectors import (
+    STATE_OPEN,
+    AlertFilters,
+    alert_for,
+    alerts_list,
+    observations_to_end,
+)
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, paginate
 
-MSG_ACKNOWLEDGED = _("The alert was acknowledged.")
+MSG_ACKNOWLEDGED = _("The alert was acknowledged: you are now its owner.")
 MSG_RESOLVED = _("The alert was resolved.")
 
 
@@ -40,11 +46,13 @@ def alert_list(request):
 
 
 def _detail(request, alert, *, resolve_form=None, status=200):
+    observations = observations_to_end(alert) if alert.is_open else []
     context = {
         "alert": alert,
         "person": alert.person,
         "now": timezone.now(),
-        "resolve_form": resolve_form or ResolveForm(),
+        "resolve_form": resolve_form or ResolveForm(can_end_observation=bool(observations)),
+        "observations": observations,
     }
     return render(request, "alerts/detail.html", context, status=status)
 
@@ -72,7 +80,7 @@ def alert_acknowledge(request, pk):
 @require_POST
 def alert_resolve(request, pk):
     alert = or_404(alert_for, request.user, pk=pk)
-    form = ResolveForm(request.POST)
+    form = ResolveForm(request.POST, can_end_observation=bool(observations_to_end(alert)))
     if form.is_valid():
         try:
             services.alert_resolve(actor=request.user, alert=alert, **form.cleaned_data)

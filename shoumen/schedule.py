@@ -4,12 +4,17 @@ time, enqueues the task on the django-tasks queue; ``shoumen db_worker`` runs it
 Times are local (``TIME_ZONE``). Every task is safe to run again or late: the rules count
 a repeat once, and the daily jobs pick up whatever is due."""
 
+import logging
+import time
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+log = logging.getLogger("shoumen.schedule")
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,34 @@ class Job:
     def enqueue(self):
         return import_string(self.task).enqueue()
 
+    def run(self) -> "JobRun":
+        """Run the job here and now, not through the queue; a failure is returned, not
+        raised, so the jobs after it still run."""
+        started = time.perf_counter()
+        try:
+            result = import_string(self.task).call()
+        except Exception as error:
+            seconds = time.perf_counter() - started
+            log.exception("scheduled job %s failed after %.2f s", self.name, seconds)
+            return JobRun(self.name, ok=False, seconds=seconds, error=repr(error))
+        seconds = time.perf_counter() - started
+        log.info("scheduled job %s ran in %.2f s", self.name, seconds)
+        return JobRun(self.name, ok=True, seconds=seconds, result=result)
+
+
+@dataclass(frozen=True)
+class JobRun:
+    name: str
+    ok: bool
+    seconds: float
+    result: Any = None
+    error: str = ""
+
+
+def run_now(jobs: list[Job]) -> list[JobRun]:
+    """Run each job once, in order (``shoumen scheduler --now``)."""
+    return [job.run() for job in jobs]
+
 
 def _at(value: str) -> dict[str, str]:
     """'16:30' as CronTrigger fields."""
@@ -32,9 +65,22 @@ def _at(value: str) -> dict[str, str]:
     return {"hour": str(int(hour)), "minute": str(int(minute))}
 
 
+def _every_seconds(seconds: int) -> dict[str, str]:
+    """Every ``seconds`` (under a minute: within each minute; else whole minutes)."""
+    if seconds < 60:
+        return {"second": f"*/{max(1, seconds)}"}
+    return {"minute": f"*/{seconds // 60}"}
+
+
 def schedule() -> list[Job]:
     every = max(1, int(settings.SHOUMEN_ALERT_EVALUATION_MINUTES))
     return [
+        Job(
+            "audit-seal",
+            "shoumen.audit.tasks.audit_seal_task",
+            _every_seconds(int(settings.SHOUMEN_AUDIT_SEAL_SECONDS)),
+            "Seal committed audit events into a signed block",
+        ),
         Job(
             "alerts-evaluate",
             "shoumen.alerts.tasks.alerts_evaluate_task",

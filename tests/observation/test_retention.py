@@ -3,10 +3,12 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 
 from shoumen.alerts.models import Alert, AlertStatus, Cause, Outcome
 from shoumen.alerts.services import alert_resolve
 from shoumen.audit.models import AuditEvent
+from shoumen.lib.partitions import forget_partitions, partition_name
 from shoumen.observation.models import HealthReport, Observation, ReportCount, Slot
 from shoumen.observation.retention import health_data_purge, health_report_partitions_ensure
 from shoumen.observation.services import observation_complete
@@ -102,7 +104,23 @@ def test_the_retention_period_is_a_setting(world, finished, settings):
     assert Observation.objects.get(pk=finished.pk).person == world.shan
 
 
+def _partitions_of(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT child.relname FROM pg_inherits "
+            "JOIN pg_class parent ON parent.oid = pg_inherits.inhparent "
+            "JOIN pg_class child ON child.oid = pg_inherits.inhrelid "
+            "WHERE parent.relname = %s",
+            [table],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
 def test_partitions_are_made_for_the_coming_week():
-    days = health_report_partitions_ensure(day=datetime.date(2026, 11, 20))
-    assert days[0] == datetime.date(2026, 11, 20)
-    assert days[-1] == datetime.date(2026, 11, 26)
+    first = datetime.date(2026, 11, 20)
+    week = [first + datetime.timedelta(days=i) for i in range(7)]
+    forget_partitions()  # what other tests made was rolled back with them
+    assert health_report_partitions_ensure(day=first) == week
+    if connection.vendor == "postgresql":
+        table = HealthReport._meta.db_table
+        assert {partition_name(table, day) for day in week} <= _partitions_of(table)

@@ -10,8 +10,9 @@ Persons are matched by the blind index of their ID number, or without one by nam
 date + household; households by building + unit + door number (or address + unit + door).
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -19,7 +20,6 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
 from shoumen.ledgers.importing import tuning
 from shoumen.ledgers.importing.checking import (
-    ERR_BUILDING_UNKNOWN,
     ERR_DATE_UNREADABLE,
     ERR_GRID_REQUIRED,
     ERR_GRID_UNKNOWN,
@@ -31,6 +31,11 @@ from shoumen.ledgers.importing.checking import (
     RowError,
 )
 from shoumen.ledgers.importing.planning import _plan, _Planner
+from shoumen.ledgers.importing.preview import (
+    preview_moves,
+    preview_new_buildings,
+    preview_updates,
+)
 from shoumen.ledgers.importing.reading import (
     ERR_FILE_ENCODING,
     ERR_FILE_FORMAT,
@@ -62,7 +67,6 @@ from shoumen.lib.errors import ERR_OUT_OF_SCOPE, deny
 from shoumen.places.models import OrgUnit
 
 __all__ = [
-    "ERR_BUILDING_UNKNOWN",
     "ERR_DATE_UNREADABLE",
     "ERR_FILE_ENCODING",
     "ERR_FILE_FORMAT",
@@ -107,6 +111,10 @@ class ImportResult:
     committed: bool
     error_report: bytes | None = None
     sheets: list[str] = field(default_factory=list)
+    # The preview: updated persons field by field, household moves, new buildings per grid.
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    moves: list[dict[str, Any]] = field(default_factory=list)
+    new_buildings: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def bad(self) -> int:
@@ -128,13 +136,18 @@ def ledger_import(
     skip_bad_rows: bool = False,
     on_progress: ProgressCallback | None = None,
     system_label: str = "",
+    allow_moves: bool | Collection[int] = False,
 ) -> ImportResult:
     """Check a ledger and, unless ``dry_run``, import it in one transaction.
 
     Without ``skip_bad_rows`` a file with any bad row writes nothing (``committed`` is
     False); with it, the good rows are written and ``error_report`` holds the bad ones.
     File-level problems raise LedgerError. ``actor`` None with a ``system_label`` is an
-    operator at the command line, who may import anywhere (audited under that label)."""
+    operator at the command line, who may import anywhere (audited under that label).
+
+    A matched person whose row names another household moves there only when
+    ``allow_moves`` is True or holds the person's id (the preview lists the moves); else
+    they stay in their household and their other changes apply."""
     if actor is None and system_label:
         pass
     elif not can(actor, Perm.EDIT_REGISTRY, org_unit):
@@ -151,6 +164,7 @@ def ledger_import(
             skip_bad_rows=skip_bad_rows,
             on_progress=on_progress,
             system_label=system_label,
+            allow_moves=allow_moves,
         )
 
 
@@ -166,6 +180,7 @@ def _ledger_import(
     skip_bad_rows: bool,
     on_progress: ProgressCallback | None,
     system_label: str,
+    allow_moves: bool | Collection[int],
 ) -> ImportResult:
     known = remembered_mapping(org_unit) if mapping is None else mapping
     table = load_table(data, filename, sheet=sheet, known=known)
@@ -186,6 +201,9 @@ def _ledger_import(
         errors=errors,
         committed=False,
         sheets=table.sheets,
+        updates=preview_updates(rows),
+        moves=preview_moves(planner, rows),
+        new_buildings=preview_new_buildings(planner, rows),
     )
     if counts["bad"]:
         result.error_report = error_report_xlsx(table, rows)
@@ -195,7 +213,7 @@ def _ledger_import(
     with transaction.atomic():
         if large:
             tuning.defer_gin_updates()
-        _commit(planner, rows, filename=filename, counts=counts)
+        _commit(planner, rows, filename=filename, counts=counts, allow_moves=allow_moves)
         if large:
             tuning.merge_gin_pending()
         if (

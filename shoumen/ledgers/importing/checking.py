@@ -15,24 +15,28 @@ from shoumen.ledgers.importing.reading import (
     _RELATION_INDEX,
     _SCIENTIFIC,
     _TAG_SPLIT,
+    BUILDING_NAME_MAX,
     SEX_WORDS,
     TAG_WORDS,
-    _door_text,
     _is_number,
-    _unit_text,
+    address_key,
     building_key,
     cell_text,
+    free_text,
     masked_cell,
     parse_date,
 )
+from shoumen.lib.doors import canonical_unit_door
 from shoumen.lib.errors import ERR_TOO_LONG
 from shoumen.lib.excel import Table, is_blank
-from shoumen.lib.text import strip_all_spaces, strip_controls
+from shoumen.lib.ids import normalize_id_number
+from shoumen.lib.text import strip_all_spaces
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import (
     DocumentType,
     Person,
     Relation,
+    Sex,
     Status,
 )
 from shoumen.registry.services import (
@@ -40,6 +44,7 @@ from shoumen.registry.services import (
     ERR_DUPLICATE_OUT_OF_SCOPE,
     ERR_HEAD_TAKEN,
     ERR_NOT_ACTIVE_RECORD,
+    ERR_SEX_MISMATCH,
     validated_person_values,
 )
 
@@ -68,11 +73,6 @@ ERR_DATE_UNREADABLE = _("This date cannot be read; write it like 1990-01-31.")
 ERR_GRID_REQUIRED = _("Enter the grid this person belongs to.")
 # %(unit)s 下没有名为“%(value)s”的网格。
 ERR_GRID_UNKNOWN = _("There is no grid called “%(value)s” in %(unit)s.")
-# 网格“%(grid)s”中没有名为“%(value)s”的楼栋：请先添加该楼栋，或更正楼栋名称。
-ERR_BUILDING_UNKNOWN = _(
-    "Grid “%(grid)s” has no building called “%(value)s”: add the building first, "
-    "or correct the name."
-)
 # 第 %(row)s 行已经是该户的户主。
 ERR_HEAD_TWICE = _("Row %(row)s already names the head of this household.")
 
@@ -106,6 +106,8 @@ class _Row:
     household_key: tuple | None = None
     person: Person | None = None
     kind: str = ""
+    # An updated person whose row names another household than the stored one.
+    moves: bool = False
     # For a valid row: the person's stored columns and audit snapshot, as a new record.
     stored: tuple[tuple, dict[str, Any]] | None = None
 
@@ -136,7 +138,7 @@ class RowChecker:
     def read_row(self, number: int, cells: list[Any]) -> _Row:
         row = _Row(number, cells)
         get = lambda key: self.cell(cells, key)  # noqa: E731
-        values: dict[str, Any] = {"name": cell_text(get("name"))}
+        values: dict[str, Any] = {"name": free_text(get("name"))}
 
         raw_id = get("id_number")
         id_text = "" if is_blank(raw_id) else cell_text(raw_id)
@@ -168,7 +170,7 @@ class RowChecker:
             row.given.add("phone")
         relation_text = strip_all_spaces(cell_text(get("relation")))
         relation = _RELATION_INDEX.get(relation_text)
-        head_name = cell_text(get("head_name"))
+        head_name = free_text(get("head_name"))
         if head_name and head_name == values["name"]:
             relation = Relation.HEAD
         if relation is not None:
@@ -182,7 +184,7 @@ class RowChecker:
         values["tags"] = tags
         if tags:
             row.given.add("tags")
-        values["notes"] = strip_controls(str(get("notes") or "")).strip()
+        values["notes"] = free_text(get("notes"))
         if values["notes"]:
             row.given.add("notes")
         row.values = values
@@ -190,7 +192,8 @@ class RowChecker:
         return row
 
     def _place(self, row: _Row) -> None:
-        """The row's grid and household key, or an error."""
+        """The row's grid and household key, or an error. A building not registered yet is
+        planned as a new one (key "nb"); an address is matched loosely and kept as typed."""
         grid_text = cell_text(self.cell(row.cells, "grid"))
         if self.org_unit.level == Level.GRID:
             grid = self.org_unit
@@ -212,43 +215,73 @@ class RowChecker:
             grid = found
         row.grid = grid
         building_text = cell_text(self.cell(row.cells, "building"))
-        address = cell_text(self.cell(row.cells, "address"))
-        unit = _unit_text(self.cell(row.cells, "unit"))
-        door = _door_text(self.cell(row.cells, "door_number"))
+        address = free_text(self.cell(row.cells, "address"))
+        unit, door = canonical_unit_door(
+            cell_text(self.cell(row.cells, "unit")), cell_text(self.cell(row.cells, "door_number"))
+        )
+        too_long = False
         for key, value, limit in (("unit", unit, 10), ("door_number", door, 20)):
             if len(value) > limit:
                 self.error(row, key, ERR_TOO_LONG % {"max": limit})
-                return
+                too_long = True
         if building_text:
-            building_id = self.buildings.get((grid.pk, building_key(building_text)))
-            if building_id is None:
-                self.error(
-                    row,
-                    "building",
-                    ERR_BUILDING_UNKNOWN % {"grid": grid.name, "value": building_text},
-                )
+            name = building_key(building_text)
+            if len(name) > BUILDING_NAME_MAX:
+                self.error(row, "building", ERR_TOO_LONG % {"max": BUILDING_NAME_MAX})
                 return
-            row.household_key = ("b", building_id, unit, door)
+            if too_long:
+                return
+            building_id = self.buildings.get((grid.pk, name))
+            if building_id is None:
+                row.household_key = ("nb", grid.pk, name, unit, door)
+            else:
+                row.household_key = ("b", building_id, unit, door)
         elif address:
             if len(address) > 200:
                 self.error(row, "address", ERR_TOO_LONG % {"max": 200})
                 return
-            row.household_key = ("a", grid.pk, address, unit, door)
+            if too_long:
+                return
+            row.household_key = ("a", grid.pk, address_key(address), unit, door)
+            row.values["_address"] = address
 
     def validate(self, row: _Row) -> None:
+        """The registry's own checks, reported all at once and next to the problems already
+        found reading the row (a column already in error is not reported twice)."""
+        extra = {k: v for k, v in row.values.items() if k.startswith("_")}
+        in_error = {e.column for e in row.errors}
         try:
             clean = validated_person_values(row.values, day=self.day)
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
+            problems = dict(exc.message_dict)
+            mismatch = _sex_against_unreadable_id(row.values, problems)
+            if mismatch:
+                problems.setdefault("sex", []).append(mismatch)
+            for key, messages in problems.items():
                 column = key
                 if key in ("sex", "birth_date") and key not in self.column:
                     column = "id_number"  # the ID number says the sex and birth date
                 if key == "relation_to_head":
                     column = "relation"
+                if self.header.get(column, "") in in_error and column in self.header:
+                    continue
                 for message in messages:
                     self.error(row, column, message)
             return
-        row.values = clean | {"tags": set(clean["tags"])}
+        row.values = clean | {"tags": set(clean["tags"])} | extra
+
+
+def _sex_against_unreadable_id(values: dict[str, Any], problems: dict[str, list]) -> str:
+    """The sex digit of an ID number refused for its check digit still tells the sex: a row
+    whose sex contradicts it gets that error now, not after the number is fixed."""
+    number = normalize_id_number(values.get("id_number") or "")
+    sex = values.get("sex")
+    if "id_number" not in problems or "sex" in problems or not sex:
+        return ""
+    if len(number) != 18 or not number[:17].isdigit():
+        return ""
+    said = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
+    return "" if said == sex else str(ERR_SEX_MISMATCH % {"sex": said.label})
 
 
 def _check_duplicates(planner: _Planner, rows: list[_Row]) -> None:

@@ -22,11 +22,13 @@ from shoumen.ledgers.importing.reading import (
     ERR_UNIT_LEVEL,
     LedgerError,
     ProgressCallback,
+    address_key,
     building_key,
 )
 from shoumen.ledgers.importing.tuning import _prepared_chunks
 from shoumen.lib import crypto
 from shoumen.lib.dates import today
+from shoumen.lib.doors import canonical_unit_door
 from shoumen.lib.excel import Table
 from shoumen.lib.text import clean_line
 from shoumen.places.models import Level, OrgUnit
@@ -88,11 +90,19 @@ class _Planner(RowChecker):
         self.households: dict[tuple, int] = {}
         self.household_heads: dict[int, int | None] = {}
         self.household_grid: dict[int, int] = {}
-        for pk, grid_id, b, unit, door, address, head in Household.objects.filter(
-            grid__in=grids
-        ).values_list("pk", "grid_id", "building_id", "unit", "door_number", "address", "head_id"):
-            key = ("b", b, unit, door) if b else ("a", grid_id, address, unit, door)
-            self.households[key] = pk
+        # Stored units and doors in canonical form too, so that a household typed "1单元 903"
+        # years ago is the one a ledger's "1单元903" names. Of two that are already one
+        # door, the older is used.
+        for pk, grid_id, b, unit, door, address, head in (
+            Household.objects.filter(grid__in=grids)
+            .order_by("pk")
+            .values_list(
+                "pk", "grid_id", "building_id", "unit", "door_number", "address", "head_id"
+            )
+        ):
+            unit, door = canonical_unit_door(unit, door)
+            key = ("b", b, unit, door) if b else ("a", grid_id, address_key(address), unit, door)
+            self.households.setdefault(key, pk)
             self.household_heads[pk] = head
             self.household_grid[pk] = grid_id
 
@@ -199,6 +209,7 @@ def _classify(planner: _Planner, row: _Row) -> None:
     household_id = (
         planner.households.get(row.household_key) if row.household_key else person.household_id
     )
+    row.moves = person.household_id != household_id
     values = row.values
     phone = values["phone"]
     phone_same = "phone" not in row.given or person.phone_index == crypto.blind_index(

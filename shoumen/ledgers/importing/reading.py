@@ -15,7 +15,7 @@ from shoumen.ledgers.models import ColumnMapping
 from shoumen.lib.excel import HEADER_ALIASES, Table, UnreadableFile, read_table
 from shoumen.lib.ids import mask_id_number, normalize_id_number
 from shoumen.lib.phones import mask_phone
-from shoumen.lib.text import clean_line, strip_all_spaces, to_halfwidth
+from shoumen.lib.text import clean_line, strip_all_spaces, strip_controls, to_halfwidth
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import (
     Relation,
@@ -170,6 +170,10 @@ def parse_date(value: Any) -> datetime.date | None:
     raise ValueError(text)
 
 
+# The longest building name the registry keeps.
+BUILDING_NAME_MAX = 50
+
+
 def building_key(name: str) -> str:
     """Building names compared loosely: "5", "5号", "5栋", "5#" and "5号楼" are one building."""
     text = strip_all_spaces(to_halfwidth(name))
@@ -177,14 +181,19 @@ def building_key(name: str) -> str:
     return f"{match.group(1)}号楼" if match else text
 
 
-def _unit_text(value: Any) -> str:
-    text = cell_text(value)
-    return text.removesuffix("单元").strip() if text.endswith("单元") else text
+def free_text(value: Any) -> str:
+    """Names, notes and addresses as people typed them: only control characters and the
+    outer spaces go (full-width punctuation such as "，" stays)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return cell_text(value)
+    return strip_controls(value).strip()
 
 
-def _door_text(value: Any) -> str:
-    text = cell_text(value)
-    return text.removesuffix("室").strip() if text.endswith("室") else text
+def address_key(address: str) -> str:
+    """Addresses compared loosely (half-width, no spaces); stored as typed."""
+    return strip_all_spaces(to_halfwidth(address))
 
 
 def masked_cell(key: str | None, value: Any) -> str:

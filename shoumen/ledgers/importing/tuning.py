@@ -35,8 +35,7 @@ def _prepare(planner: _Planner, start: int, end: int, *, stored: bool = False) -
     out = []
     for number, cells in planner.table.rows[start:end]:
         row = planner.read_row(number, cells)
-        if not row.errors:
-            planner.validate(row)
+        planner.validate(row)
         form = _stored_form(row.values) if stored and not row.errors else None
         grid_id = row.grid.pk if row.grid is not None else None
         out.append((row.errors, row.values, row.given, grid_id, row.household_key, form))

@@ -2,6 +2,7 @@
 heads of households, and one audit event per person."""
 
 import datetime
+from collections.abc import Collection
 from typing import Any
 
 from django.db import connection
@@ -20,6 +21,7 @@ from shoumen.ledgers.importing.stored_form import NEW_PERSON_DEFAULTS, STORED_AT
 from shoumen.lib.bulk import copy_writer, next_ids, update_objects
 from shoumen.registry.models import (
     FLAG_TAGS,
+    Building,
     Household,
     Person,
     Relation,
@@ -33,6 +35,8 @@ from shoumen.registry.services import (
 # ---------------------------------------------------------------- writing
 
 
+# The most units a building may have (the registry's limit).
+MAX_UNITS = 99
 # What an import may change on a matched person (attribute names).
 PERSON_UPDATE_ATTNAMES = [
     "name",
@@ -159,15 +163,67 @@ def _write_new_persons(
     return heads
 
 
-def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> None:
+def _create_buildings(
+    planner: _Planner, placed: list[_Row], *, now: datetime.datetime
+) -> list[dict[str, Any]]:
+    """The buildings the ledger names that are not registered yet, one per grid and name;
+    returns their audit events. Their unit count is the highest unit the ledger gives."""
+    planned: dict[tuple[int, str], int] = {}
+    for row in placed:
+        key = row.household_key
+        if key is None or key[0] != "nb":
+            continue
+        unit = key[3]
+        units = int(unit) if unit.isdigit() and 1 <= int(unit) <= MAX_UNITS else 1
+        planned[(key[1], key[2])] = max(units, planned.get((key[1], key[2]), 1))
+    buildings = [
+        Building(grid_id=grid_id, name=name, units=units, created_at=now)
+        for (grid_id, name), units in planned.items()
+    ]
+    Building.objects.bulk_create(buildings)
+    events = []
+    for building in buildings:
+        planner.buildings[(building.grid_id, building.name)] = building.pk
+        events.append(
+            {
+                "action": "building.import.create",
+                "target": building,
+                "org_path": planner.grids[building.grid_id].path,
+                "changes": {"name": [None, building.name], "units": [None, building.units]},
+            }
+        )
+    return events
+
+
+def _placed(row: _Row, allow_moves: bool | Collection[int]) -> bool:
+    """Whether the row's household applies: always for a new person; for a matched one
+    only when it is theirs already or the move was allowed."""
+    if row.kind == "new" or not row.moves:
+        return True
+    assert row.person is not None
+    return allow_moves is True or (
+        not isinstance(allow_moves, bool) and row.person.pk in allow_moves
+    )
+
+
+def _commit(
+    planner: _Planner,
+    rows: list[_Row],
+    *,
+    filename: str,
+    counts,
+    allow_moves: bool | Collection[int] = False,
+) -> None:
     good = [r for r in rows if r.kind in ("new", "updated")]
     now = timezone.now()
     copy = connection.vendor == "postgresql"
+    placed = [r for r in good if _placed(r, allow_moves)]
+    building_events = _create_buildings(planner, placed, now=now)
 
     # Households that do not exist yet, one per key: [id, grid, building, address, unit,
     # door number, head].
     missing: dict[tuple, list[Any]] = {}
-    for row in good:
+    for row in placed:
         key = row.household_key
         if key is None or key in planner.households or key in missing:
             continue
@@ -175,8 +231,12 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
         assert grid is not None
         if key[0] == "b":
             missing[key] = [None, grid.pk, key[1], "", key[2], key[3], None]
+        elif key[0] == "nb":
+            building_id = planner.buildings[(key[1], key[2])]
+            missing[key] = [None, grid.pk, building_id, "", key[3], key[4], None]
         else:
-            missing[key] = [None, grid.pk, None, key[2], key[3], key[4], None]
+            address = row.values.get("_address") or key[2]
+            missing[key] = [None, grid.pk, None, address, key[3], key[4], None]
     if copy:
         for values, pk in zip(missing.values(), next_ids(Household, len(missing)), strict=True):
             values[0] = pk
@@ -212,10 +272,15 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
         keep_phone = "phone" not in row.given
         if keep_phone:
             kept = (person.phone_encrypted, person.phone_index, person.phone_last4)
-        apply_person_values(person, dict(row.values))
+        person_values = dict(row.values)
+        stays = not _placed(row, allow_moves)
+        if stays:
+            # The relation the row gives is to the other household's head.
+            person_values["relation_to_head"] = person.relation_to_head
+        apply_person_values(person, person_values)
         if keep_phone:
             person.phone_encrypted, person.phone_index, person.phone_last4 = kept
-        if row.household_key is not None:
+        if row.household_key is not None and not stays:
             household_id = planner.households[row.household_key]
             if household_id != person.household_id:
                 person.household_id = household_id
@@ -266,15 +331,19 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
             update_objects(households, ["head_id", "updated_at"])
 
         grid_paths = {g.pk: g.path for g in planner.grids.values()}
-        events: list[dict[str, Any]] = [
-            {
-                "action": "person.import.update",
-                "target": person,
-                "org_path": grid_paths.get(person.grid_id, ""),
-                "changes": person_diff(before, person_snapshot(person)),
-            }
-            for person, before in updated
-        ]
+        events: list[dict[str, Any]] = building_events
+        for person, before in updated:
+            changes = person_diff(before, person_snapshot(person))
+            if changes:
+                events.append(
+                    {
+                        "action": "person.import.update",
+                        "target": person,
+                        "org_path": grid_paths.get(person.grid_id, ""),
+                        "changes": changes,
+                    }
+                )
+        moved = sum(1 for p, b in updated if b["household"] != p.household_id)
         events.append(
             {
                 "action": "ledger.import",
@@ -284,6 +353,8 @@ def _commit(planner: _Planner, rows: list[_Row], *, filename: str, counts) -> No
                     "file": filename,
                     "sheet": planner.table.sheet,
                     "households_created": len(missing),
+                    "buildings_created": len(building_events),
+                    "moves": moved,
                     **counts,
                 },
             }

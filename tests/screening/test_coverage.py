@@ -165,12 +165,25 @@ def test_the_coverage_page_runs_a_fixed_number_of_queries(
     url = reverse("screening:coverage", args=[street_round.pk])
     client.get(url)
     with django_assert_max_num_queries(14):
-        client.get(url)
-    # More grids and households add no queries.
+        page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["total"]["households"] == 7
+    assert _by_name(page.context["units"])["永安社区"]["households"] == 2
+    assert "永安社区" in page.content.decode()
+    # More households (in a round made after them) add no queries.
     for n in range(5):
         household_create(actor=world.admin_user, grid=world.unit("G3"), address=f"新路{n}号")
+    bigger = round_create(
+        actor=world.street_officer, scope=world.street, name="复查", starts_on=TODAY, ends_on=TODAY
+    )
+    url = reverse("screening:coverage", args=[bigger.pk])
+    client.get(url)
     with django_assert_max_num_queries(14):
-        client.get(url)
+        page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["total"]["households"] == 12
+    assert _by_name(page.context["units"])["永安社区"]["households"] == 7
+    assert "复查" in page.content.decode()
 
 
 def test_the_task_list_runs_a_fixed_number_of_queries(

@@ -163,7 +163,7 @@ def load(persons: int, day: datetime.date, rng: random.Random) -> dict[str, int]
             "name",
             "sex",
             "document_type",
-            "id_number_last4",
+            "id_number_last4_index",
             "phone_last4",
             "household_id",
             "grid_id",

@@ -66,9 +66,8 @@ def query_pools(user, rng: random.Random) -> dict[str, list[str]]:
     sample: list[tuple[str, str]] = []
     while len(sample) < POOL:
         start = rng.randint(low, top)
-        sample += list(
-            visible.filter(id__gte=start).order_by("id").values_list("name", "id_number_last4")[:5]
-        )
+        rows = visible.filter(id__gte=start).order_by("id").only("name", "id_number_encrypted")
+        sample += [(p.name, p.id_number()[-4:]) for p in rows[:5]]
     sample = sample[:POOL]
     return {
         "name": [name for name, _ in sample],

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from shoumen.checkpoints.models import Checkpoint, Pass
 from shoumen.checkpoints.selectors import pass_changes_since
 from shoumen.lib.names import mask_name, surname_of
-from shoumen.registry.models import Person, Status
+from shoumen.registry.models import Person, Status, id_last4_index
 
 LOOKUP_LIMIT = 10
 
@@ -71,7 +71,8 @@ def residents_lookup(
         grid__path__startswith=checkpoint.community.path, status=Status.RESIDENT
     )
     if surname and id_last4:
-        persons = persons.filter(name__startswith=surname, id_number_last4=id_last4.upper())
+        by_last4 = id_last4_index(id_last4)
+        persons = persons.filter(name__startswith=surname, id_number_last4_index=by_last4)
     else:
         persons = persons.filter(household__building__name=building, household__door_number=door)
     rows = persons.select_related("household__building", "checkpoint_pass").order_by("pk")[

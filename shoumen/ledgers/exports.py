@@ -74,6 +74,9 @@ def _head(p: Person, ctx: RowContext) -> str:
 
 
 def _birth(p: Person, ctx: RowContext) -> str:
+    # Beside the masked ID number (region and last 4) the birth date would complete it.
+    if not ctx.unmasked:
+        return ""
     return p.birth_date.isoformat() if p.birth_date else ""
 
 

@@ -120,7 +120,7 @@ def _phone(o: Observation, ctx: Ctx) -> str:
 
 
 def _age(o: Observation, ctx: Ctx) -> int | str:
-    age = _p(o).age_on(ctx.day)
+    age = _p(o).age  # today's, as pages show it: ages on two days narrow the birth date
     return "" if age is None else age
 
 

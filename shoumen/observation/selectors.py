@@ -21,7 +21,7 @@ from shoumen.audit.models import AuditEvent
 from shoumen.lib.text import clean_line, to_halfwidth
 from shoumen.observation.models import HealthReport, Observation, ObservationStatus, Slot
 from shoumen.places.models import Level, OrgUnit
-from shoumen.registry.models import Person, Status
+from shoumen.registry.models import Person, Status, id_last4_index
 
 ERR_LINE_FORMAT = _("Write a name, then the last 4 characters of the ID number or phone.")
 ERR_LINE_NOBODY = _("No resident in your jurisdiction has this name and number.")
@@ -256,7 +256,7 @@ def observation_history(obs: Observation) -> QuerySet[AuditEvent]:
     """Audit events about the observation (the caller scoped it), newest first."""
     return AuditEvent.objects.filter(
         target_type=Observation._meta.label_lower, target_id=str(obs.pk)
-    ).order_by("-seq")
+    ).order_by("-id")
 
 
 def workers_for(grid: OrgUnit) -> QuerySet[User]:
@@ -323,11 +323,13 @@ def persons_from_lines(user, lines: list[str]) -> list[PersonLine]:
         parsed.append(line)
     candidates: dict[tuple[str, str], list[Person]] = {}
     if wanted:
+        by_index = {id_last4_index(last4): last4 for last4 in wanted}
         scoped = Person.objects.filter(
             scope_q(user, Perm.MANAGE_OBSERVATIONS, "grid__path"), status=Status.RESIDENT
-        ).filter(Q(id_number_last4__in=wanted) | Q(phone_last4__in=wanted))
+        ).filter(Q(id_number_last4_index__in=by_index) | Q(phone_last4__in=wanted))
         for person in scoped.select_related("household__building", "grid"):
-            for last4 in {person.id_number_last4, person.phone_last4} - {""}:
+            id_last4 = by_index.get(person.id_number_last4_index, "")
+            for last4 in {id_last4, person.phone_last4} - {""}:
                 candidates.setdefault((person.name, last4.upper()), []).append(person)
     for line in parsed:
         if line.error:

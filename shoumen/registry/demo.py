@@ -56,6 +56,7 @@ from shoumen.registry.models import (
     Sex,
     Status,
     birth_date_cutoff,
+    id_last4_index,
 )
 from shoumen.registry.services import document_index
 
@@ -474,7 +475,7 @@ class _Writer:
             "document_type": document_type,
             "id_number_encrypted": crypto.encrypt(number, context=ID_CONTEXT),
             "id_number_index": document_index(document_type, number),
-            "id_number_last4": number[-4:],
+            "id_number_last4_index": id_last4_index(number),
             "phone_encrypted": crypto.encrypt(phone, context=PHONE_CONTEXT) if phone else None,
             "phone_index": crypto.blind_index(phone, context=PHONE_CONTEXT) if phone else None,
             "phone_last4": phone[-4:],

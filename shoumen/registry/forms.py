@@ -10,6 +10,7 @@ from shoumen.places.selectors import org_units_visible_to
 from shoumen.registry.models import FLAG_TAGS, DocumentType, Relation, Sex, Status, Tag
 
 STATUS_ANY = "any"
+KEEP_BIRTH_DATE = _("Leave empty to keep the birth date (age %(age)s).")
 
 
 class BuildingForm(StyledForm):
@@ -101,6 +102,9 @@ class PersonEditForm(PersonForm):
         keep = _("Leave empty to keep %(masked)s.")
         if person.id_number_masked:
             self.fields["id_number"].help_text = keep % {"masked": person.id_number_masked}
+        if person.birth_date is not None:
+            # Not put back either: beside the masked ID number it would complete it.
+            self.fields["birth_date"].help_text = KEEP_BIRTH_DATE % {"age": person.age}
         if person.phone_masked:
             self.fields["phone"].help_text = keep % {"masked": person.phone_masked}
         else:
@@ -113,6 +117,11 @@ class PersonEditForm(PersonForm):
             data["id_number"] = ""
         elif not data["id_number"]:
             data.pop("id_number")
+        if not data["birth_date"]:
+            if data.get("id_number") and data["document_type"] == DocumentType.RESIDENT_ID:
+                data["birth_date"] = None  # taken from the new ID number
+            else:
+                data.pop("birth_date")
         if clear_phone:
             data["phone"] = ""
         elif not data["phone"]:

@@ -5,12 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.lib import crypto
-from shoumen.lib.dates import age_on
-from shoumen.lib.ids import mask_id_number
+from shoumen.lib.dates import age_on, today
+from shoumen.lib.ids import mask_id_number, normalize_id_number
 from shoumen.lib.phones import mask_phone
 from shoumen.places.models import Level, OrgUnit
 
 ID_CONTEXT = "person.id_number"
+ID_LAST4_CONTEXT = "person.id_number.last4"
 PHONE_CONTEXT = "person.phone"
 ELDERLY_AGE = 60
 CHILD_AGE = 14
@@ -166,10 +167,12 @@ class Person(models.Model):
     document_type = models.CharField(
         _("document type"), max_length=16, choices=DocumentType.choices
     )
-    # Sensitive values: ciphertext, keyed blind index for exact lookup, last 4 for search.
+    # Sensitive values: ciphertext, keyed blind index for exact lookup, and for search by
+    # the last 4 characters a keyed index of them: a plain last 4 beside the plain birth
+    # date would rebuild the ID number from a database dump (``id_last4_index``).
     id_number_encrypted = models.BinaryField(null=True, editable=False)
     id_number_index = models.CharField(max_length=64, null=True, editable=False)
-    id_number_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    id_number_last4_index = models.CharField(max_length=64, blank=True, editable=False)
     phone_encrypted = models.BinaryField(null=True, editable=False)
     phone_index = models.CharField(max_length=64, null=True, editable=False)
     phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
@@ -236,7 +239,7 @@ class Person(models.Model):
                 name="registry_person_scope_search",
             ),
             models.Index(fields=["household", "status"]),
-            models.Index(fields=["id_number_last4"], name="person_id_number_last4"),
+            models.Index(fields=["id_number_last4_index"], name="person_id_last4_index"),
             models.Index(fields=["phone_last4"], name="person_phone_last4"),
             models.Index(fields=["phone_index"], name="person_phone_index"),
         ]
@@ -265,6 +268,11 @@ class Person(models.Model):
         number = self.phone()
         return mask_phone(number) if number else ""
 
+    @property
+    def age(self) -> int | None:
+        """Age today: shown wherever the ID number is masked, instead of the birth date."""
+        return self.age_on(today())
+
     def age_on(self, day: datetime.date) -> int | None:
         return None if self.birth_date is None else age_on(self.birth_date, day)
 
@@ -276,6 +284,14 @@ class Person(models.Model):
         elif age is not None and age < CHILD_AGE:
             tags.insert(0, Tag.CHILD)
         return [str(t) for t in tags]
+
+
+def id_last4_index(number: str) -> str:
+    """The keyed blind index of a document number's last 4 characters, as stored in
+    ``Person.id_number_last4_index``: pass the whole number or the 4 characters searched
+    for (normalised here); "" for no number."""
+    last4 = normalize_id_number(number)[-4:]
+    return crypto.blind_index(last4, context=ID_LAST4_CONTEXT) if last4 else ""
 
 
 def birth_date_cutoff(day: datetime.date, years: int) -> datetime.date:

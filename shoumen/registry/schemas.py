@@ -63,11 +63,13 @@ class HouseholdFiltersIn(Page):
 
 
 class PersonOut(Schema):
+    """A person as every list and detail shows it: the ID number masked (region and last
+    4), so age in years and never the birth date, which would complete the number."""
+
     id: int
     name: str
     sex: str
-    birth_date: datetime.date | None
-    age: int | None
+    age: int | None = Field(description="Age in years today")
     document_type: str
     id_number_masked: str
     phone_masked: str
@@ -86,7 +88,6 @@ class PersonOut(Schema):
             id=person.pk,
             name=person.name,
             sex=person.sex,
-            birth_date=person.birth_date,
             age=person.age_on(day),
             document_type=person.document_type,
             id_number_masked=person.id_number_masked,

@@ -24,7 +24,15 @@ from shoumen.lib.ids import normalize_id_number
 from shoumen.lib.text import clean_line, to_halfwidth
 from shoumen.places.models import OrgUnit
 from shoumen.places.selectors import grids_visible_to
-from shoumen.registry.models import Building, Household, Person, Relation, Status, tag_q
+from shoumen.registry.models import (
+    Building,
+    Household,
+    Person,
+    Relation,
+    Status,
+    id_last4_index,
+    tag_q,
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ def _matching_ids(qs: QuerySet[Person], q: str):
         # person and household columns would make PostgreSQL read every person in scope,
         # and a door number unscoped matches that door in every building of the district.
         return (
-            qs.filter(id_number_last4=last4)
+            qs.filter(id_number_last4_index=id_last4_index(last4))
             .values("pk")
             .union(qs.filter(phone_last4=last4).values("pk"), by_door)
         )
@@ -97,7 +105,7 @@ def person_history(user, person: Person) -> QuerySet[AuditEvent]:
     """Audit events about the person and any records merged into it (caller already scoped)."""
     ids = [str(person.pk), *(str(pk) for pk in person.merged_from.values_list("pk", flat=True))]
     return AuditEvent.objects.filter(target_type="registry.person", target_id__in=ids).order_by(
-        "-seq"
+        "-id"
     )
 
 

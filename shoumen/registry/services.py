@@ -32,6 +32,7 @@ from shoumen.registry.models import (
     Sex,
     Status,
     Tag,
+    id_last4_index,
 )
 
 # Django rebuilds ``TextChoices.values`` on every access; the ledger import checks each row.
@@ -95,14 +96,29 @@ def _require_grid(unit: OrgUnit) -> None:
         raise ValidationError({"grid": [ERR_GRID_LEVEL % {"level": unit.get_level_display()}]})
 
 
+# How the audit keeps a document number: no character of it. The audit sits beside the
+# birth date in every database dump, and region + birth date + last 4 is the whole number;
+# a change is told by the keyed blind index, which the diff compares and leaves out.
+AUDIT_NUMBER_MASK = "******"
+# Snapshot keys compared to tell a change, never recorded: {key: the key shown instead}.
+_COMPARED_ONLY = {"id_number_index": "id_number"}
+
+
+def audit_document_number(number: str) -> str:
+    """A document number as the audit keeps it (see ``AUDIT_NUMBER_MASK``)."""
+    return AUDIT_NUMBER_MASK if number else ""
+
+
 def _snapshot(person: Person) -> dict[str, Any]:
-    """The audited view of a person: sensitive values masked, dates as text."""
+    """The audited view of a person: no character of the document number (its blind index
+    only to compare), phone masked, dates as text."""
     return {
         "name": person.name,
         "sex": person.sex,
         "birth_date": person.birth_date.isoformat() if person.birth_date else None,
         "document_type": person.document_type,
-        "id_number": person.id_number_masked,
+        "id_number": audit_document_number(person.id_number_index or ""),
+        "id_number_index": person.id_number_index,
         "phone": person.phone_masked,
         "household": person.household_id,
         "grid": person.grid_id,
@@ -117,7 +133,16 @@ person_snapshot = _snapshot
 
 
 def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    """[old, new] of each value that changed, as the audit records it."""
+    diff = {
+        k: [before.get(k), v]
+        for k, v in after.items()
+        if before.get(k) != v and k not in _COMPARED_ONLY
+    }
+    for key, shown in _COMPARED_ONLY.items():
+        if before.get(key) != after.get(key) and shown in after:
+            diff.setdefault(shown, [before.get(shown), after[shown]])
+    return diff
 
 
 person_diff = _diff
@@ -229,10 +254,10 @@ def _apply_values(person: Person, values: Mapping[str, Any]) -> None:
     if number:
         person.id_number_encrypted = crypto.encrypt(number, context=ID_CONTEXT)
         person.id_number_index = _document_index(values["document_type"], number)
-        person.id_number_last4 = number[-4:]
+        person.id_number_last4_index = id_last4_index(number)
     else:
         person.id_number_encrypted = person.id_number_index = None
-        person.id_number_last4 = ""
+        person.id_number_last4_index = ""
     phone = values["phone"]
     if phone:
         person.phone_encrypted = crypto.encrypt(phone, context=PHONE_CONTEXT)
@@ -453,7 +478,7 @@ def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
         # The number moves to the kept record; the merged one keeps no copy.
         duplicate.document_type = DocumentType.NONE
         duplicate.id_number_encrypted = duplicate.id_number_index = None
-        duplicate.id_number_last4 = ""
+        duplicate.id_number_last4_index = ""
     duplicate.save()
 
     clean = _validated_person_values(values, day=today())

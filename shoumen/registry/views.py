@@ -234,7 +234,6 @@ def person_edit(request, pk):
     initial = {
         "name": person.name,
         "sex": person.sex,
-        "birth_date": person.birth_date,
         "document_type": person.document_type,
         "relation_to_head": person.relation_to_head,
         "tags": [tag.value for tag, flag in FLAG_TAGS.items() if getattr(person, flag)],

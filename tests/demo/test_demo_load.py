@@ -122,7 +122,7 @@ def test_demo_person_is_stored_exactly_as_the_services_store_it(demo):
         "birth_date",
         "document_type",
         "id_number_index",
-        "id_number_last4",
+        "id_number_last4_index",
         "phone_index",
         "phone_last4",
         "search_text",

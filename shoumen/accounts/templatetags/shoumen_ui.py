@@ -70,8 +70,13 @@ CHANGE_LABELS = {
     "merged_into": _("Merged into"),
     "merged_from": _("Merged from"),
 }
-# Said by the action label already.
-_HIDDEN_CHANGES = {"field"}
+# Said by the action label already, or kept only to tell a change (a keyed index).
+_HIDDEN_CHANGES = {"field", "id_number_index"}
+# Shown masked, also in events recorded before the audit stopped keeping them: with the
+# masked ID number shown elsewhere (region and last 4) a birth date would complete it.
+BIRTH_DATE_MASK = "****-**-**"
+NUMBER_MASK = "******"
+_MASKED_CHANGES = {"birth_date": BIRTH_DATE_MASK, "id_number": NUMBER_MASK}
 
 
 @register.filter
@@ -82,6 +87,10 @@ def change_rows(changes):
         if name in _HIDDEN_CHANGES:
             continue
         label = CHANGE_LABELS.get(name, name)
+        if name in _MASKED_CHANGES:
+            mask = _MASKED_CHANGES[name]
+            masked = [mask if v else v for v in (value if isinstance(value, list) else [value])]
+            value = masked if isinstance(value, list) else masked[0]
         if isinstance(value, list) and len(value) == 2:
             rows.append((label, _plain(value[0]), _plain(value[1])))
         else:

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from shoumen.lib import crypto
-from shoumen.lib.ids import mask_id_number
 from shoumen.lib.phones import mask_phone
 from shoumen.lib.pinyin import search_text
 from shoumen.registry.models import (
@@ -12,8 +11,10 @@ from shoumen.registry.models import (
     ID_CONTEXT,
     PHONE_CONTEXT,
     Status,
+    id_last4_index,
 )
 from shoumen.registry.services import (
+    audit_document_number,
     document_index,
 )
 
@@ -25,7 +26,7 @@ STORED_ATTRS = (
     "document_type",
     "id_number_encrypted",
     "id_number_index",
-    "id_number_last4",
+    "id_number_last4_index",
     "phone_encrypted",
     "phone_index",
     "phone_last4",
@@ -58,7 +59,7 @@ def _stored_form(values: Mapping[str, Any]) -> tuple[tuple, dict[str, Any]]:
     if number:
         id_encrypted = crypto.encrypt(number, context=ID_CONTEXT)
         id_index = values.get("id_index") or document_index(document_type, number)
-        id_last4, id_masked = number[-4:], mask_id_number(number)
+        id_last4, id_masked = id_last4_index(number), audit_document_number(number)
     else:
         id_encrypted = id_index = None
         id_last4 = id_masked = ""
@@ -93,6 +94,7 @@ def _stored_form(values: Mapping[str, Any]) -> tuple[tuple, dict[str, Any]]:
         "birth_date": birth_date.isoformat() if birth_date else None,
         "document_type": document_type,
         "id_number": id_masked,
+        "id_number_index": id_index,
         "phone": phone_masked,
         "household": None,
         "grid": None,

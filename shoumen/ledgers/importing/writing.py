@@ -45,7 +45,7 @@ PERSON_UPDATE_ATTNAMES = [
     "document_type",
     "id_number_encrypted",
     "id_number_index",
-    "id_number_last4",
+    "id_number_last4_index",
     "phone_encrypted",
     "phone_index",
     "phone_last4",

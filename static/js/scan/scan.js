@@ -54,6 +54,11 @@
   let meta = null; // {format, keys, community, buildings, fever_temperature, expiry_warning_days, server_time, fetched_at}
   const passes = new Map(); // pass id -> {version, status, revoke_reason, name, building}
   let current = null; // the scan on screen, not yet recorded
+  // A card held in front of the camera is decoded many times a second. The card read last
+  // is not read again while it stays on screen unrecorded, nor until it has been out of
+  // the camera's sight for SAME_CARD_MS (counted from each sighting and from recording it).
+  const SAME_CARD_MS = 3000;
+  let lastCard = null; // {token, at}
   let syncing = null;
 
   async function loadCache() {
@@ -204,6 +209,23 @@
   }
 
   // ------------------------------------------------------------ one scan
+  // Whether a token the camera decoded at ``now`` is a new card to check: a pure decision
+  // on what is on screen (``pending``: its token) and the card read last.
+  function isNewCard(token, now, pending, last) {
+    if (pending !== null && pending === token) return false;
+    if (last && last.token === token && now - last.at < SAME_CARD_MS) return false;
+    return true;
+  }
+
+  // What the camera does with each decoded frame; true when it started a scan.
+  function cameraRead(token, now) {
+    const at = now === undefined ? Date.now() : now;
+    const fresh = isNewCard(token, at, current ? current.token || null : null, lastCard);
+    if (fresh || (lastCard && lastCard.token === token)) lastCard = { token, at };
+    if (fresh) handleToken(token);
+    return fresh;
+  }
+
   function direction() {
     return document.querySelector("input[name=direction]:checked").value;
   }
@@ -302,6 +324,8 @@
   }
 
   function afterScan() {
+    // The card just recorded is probably still in front of the lens: its cooldown starts now.
+    if (lastCard) lastCard.at = Date.now();
     if (cameraWanted) startCamera();
   }
 
@@ -421,10 +445,7 @@
         ctx.drawImage(video, 0, 0);
         const image = ctx.getImageData(0, 0, canvas.width, canvas.height);
         const code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-        if (code && code.data) {
-          handleToken(code.data);
-          return;
-        }
+        if (code && code.data && cameraRead(code.data)) return;
       }
       requestAnimationFrame(tick);
     };
@@ -541,5 +562,9 @@
     confirm: (temperature) => confirmScan(temperature),
     sync,
     refresh: whenOnline,
+    // A decoded camera frame (the camera cannot be driven headless), and its decision.
+    cameraRead,
+    isNewCard,
+    sameCardMs: SAME_CARD_MS,
   };
 })();

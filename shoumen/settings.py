@@ -287,6 +287,9 @@ HEALTH_DATA_RETENTION_DAYS = env_int("SHOUMEN_HEALTH_DATA_RETENTION_DAYS", 30)
 # Checkpoint passes: valid this many days from issue; a warning shows in the last days.
 PASS_VALID_DAYS = env_int("SHOUMEN_PASS_VALID_DAYS", 30)
 PASS_EXPIRY_WARNING_DAYS = env_int("SHOUMEN_PASS_EXPIRY_WARNING_DAYS", 3)
+# Manual lookups of residents (no pass at hand) per volunteer; over it: 429 until the period
+# ends. Each lookup is audited.
+CHECKPOINT_LOOKUP_RATE = env_rate("SHOUMEN_CHECKPOINT_LOOKUP_RATE", "60/h")
 
 # Notifications: every inbox message also goes out by email (to users with an address) and
 # by SMS (to users with a work phone) through these backends. Copies carry no resident names.

@@ -7,6 +7,7 @@ with the data key, and the signing key's public half. `shoumen check --database 
 and the web process's start compare the configured keys with them."""
 
 import base64
+import contextlib
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
+from django.http import HttpResponse
 
 from shoumen.accounts.models import KeyCanary
 from shoumen.lib.crypto import decrypt, encrypt
@@ -128,11 +130,20 @@ def mark_verified() -> None:
 
 class KeyCheckMiddleware:
     """Runs the key check when the web process loads its middleware, before any request:
-    gunicorn and runserver stop with the message rather than serve 500s."""
+    gunicorn and runserver stop with the message rather than serve 500s. A database that
+    cannot be read yet at that moment is checked at the first request instead, which gets
+    the message as a 503 page."""
 
     def __init__(self, get_response):
-        keys_verify_at_start()
+        # RuntimeError: a database not open to this thread yet (a test's live server).
+        with contextlib.suppress(RuntimeError):
+            keys_verify_at_start()
         self.get_response = get_response
 
     def __call__(self, request):
+        if not _started:
+            try:
+                keys_verify_at_start()
+            except KeyMismatch as exc:
+                return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -128,3 +128,14 @@ def test_shoumen_check_and_the_web_process_stop_on_a_wrong_data_key(tmp_path):
     web = _shoumen(tmp_path, "-c", "import shoumen.wsgi", data_key=OTHER_KEY)
     assert web.returncode != 0
     assert "KeyMismatch: SHOUMEN_DATA_KEY is not the key" in web.stderr
+
+
+def test_a_wrong_key_found_at_the_first_request_answers_one_clear_page(
+    db, rf, settings, monkeypatch
+):
+    middleware = KeyCheckMiddleware(lambda request: None)  # started: keys were fine
+    monkeypatch.setattr(keys, "_started", False)  # a database not readable at start
+    settings.SHOUMEN_DATA_KEY = OTHER_KEY
+    response = middleware(rf.get("/"))
+    assert response.status_code == 503
+    assert response.content.decode() == ERR_DATA_KEY

@@ -3,17 +3,25 @@ and what a phone needs to decide offline. A checkpoint outside the caller's scop
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
 from ninja import Path, Query, Router
 
 from shoumen.alerts.rules import current_rules
+from shoumen.api.errors import ErrorOut, too_many_requests
 from shoumen.checkpoints import signing
+from shoumen.checkpoints.lookup import (
+    REASON_NO_PASS,
+    REASON_NO_PASS_LABEL,
+    checkpoint_lookup_scan_record,
+    checkpoint_residents_lookup,
+)
 from shoumen.checkpoints.models import Verdict, VerdictReason
 from shoumen.checkpoints.scan_selectors import (
     checkpoint_building_ids,
     pass_list_for_phone,
-    residents_lookup,
 )
 from shoumen.checkpoints.schemas import (
     BatchIn,
@@ -21,6 +29,7 @@ from shoumen.checkpoints.schemas import (
     CandidateOut,
     LookupIn,
     LookupOut,
+    LookupScanIn,
     RevocationsIn,
     RevocationsOut,
     ScanRowOut,
@@ -28,7 +37,7 @@ from shoumen.checkpoints.schemas import (
     VerifyOut,
 )
 from shoumen.checkpoints.selectors import checkpoint_for, checkpoint_ref_for
-from shoumen.checkpoints.services import pass_check, pass_token, scans_record
+from shoumen.checkpoints.services import pass_check, scans_record
 from shoumen.registry.schemas import MAX_ID
 
 ERR_LOOKUP_PAIR = _("Enter the surname and the last 4 of the ID number, or building and door.")
@@ -112,19 +121,44 @@ def passes_revocations(request, filters: Query[RevocationsIn]):
     )
 
 
+LOOKUP_GROUP = "checkpoint-lookup"
+
+
+def _lookup_usage(request) -> dict | None:
+    """Count one lookup against the volunteer (not the address: a gate shares one network)."""
+    return get_usage(
+        request,
+        group=LOOKUP_GROUP,
+        key=lambda group, req: str(req.auth.pk),
+        rate=settings.CHECKPOINT_LOOKUP_RATE,
+        increment=True,
+    )
+
+
 @router.get(
     "/checkpoints/{id}/residents",
-    response=LookupOut,
-    summary="Find a resident without their pass: surname + ID last 4, or building + door",
+    response={200: LookupOut, 429: ErrorOut},
+    summary="Find a resident without their pass: surname + ID last 4, or building + door; "
+    "each with the checkpoint's verdict, never the pass token",
 )
-def checkpoint_residents(request, filters: Query[LookupIn], id: int = Path(..., ge=1, le=MAX_ID)):
+def checkpoint_residents(
+    request,
+    response: HttpResponse,
+    filters: Query[LookupIn],
+    id: int = Path(..., ge=1, le=MAX_ID),
+):
     checkpoint = checkpoint_for(request.auth, pk=id)
     by_name = bool(filters.surname.strip() and filters.id_last4)
     by_door = bool(filters.building.strip() and filters.door.strip())
     if not (by_name or by_door):
         raise ValidationError(ERR_LOOKUP_PAIR)
-    candidates = residents_lookup(
-        checkpoint,
+    usage = _lookup_usage(request)
+    if usage is not None and usage["should_limit"]:
+        response["Retry-After"] = str(max(usage["time_left"], 1))
+        return too_many_requests(usage["time_left"])
+    found = checkpoint_residents_lookup(
+        actor=request.auth,
+        checkpoint=checkpoint,
         surname=filters.surname.strip() if by_name else "",
         id_last4=filters.id_last4 if by_name else "",
         building=filters.building.strip(),
@@ -136,9 +170,45 @@ def checkpoint_residents(request, filters: Query[LookupIn], id: int = Path(..., 
                 person=c.person_id,
                 display_name=c.display_name,
                 place=c.place,
-                has_pass=c.checkpoint_pass is not None,
-                token=pass_token(c.checkpoint_pass) if c.checkpoint_pass is not None else None,
+                has_pass=c.has_pass,
+                may_pass=c.may_pass,
+                verdict=Verdict(c.verdict),
+                reason=c.reason,
+                reason_label=lookup_reason_label(c.reason),
             )
-            for c in candidates
+            for c in found
         ]
+    )
+
+
+def lookup_reason_label(reason: str) -> str:
+    return str(REASON_NO_PASS_LABEL) if reason == REASON_NO_PASS else reason_label(reason)
+
+
+@router.post(
+    "/checkpoints/{id}/residents/{person}/scans",
+    response={200: ScanRowOut},
+    summary="Record the passage of a resident found by the lookup (idempotent on client_uuid)",
+)
+def checkpoint_resident_scan(
+    request,
+    payload: LookupScanIn,
+    id: int = Path(..., ge=1, le=MAX_ID),
+    person: int = Path(..., ge=1, le=MAX_ID),
+):
+    checkpoint = checkpoint_for(request.auth, pk=id)
+    r = checkpoint_lookup_scan_record(
+        actor=request.auth, checkpoint=checkpoint, person_id=person, **payload.model_dump()
+    )
+    scan = r.scan
+    return ScanRowOut(
+        index=0,
+        client_uuid=payload.client_uuid,
+        result=r.result,  # type: ignore[arg-type]
+        scan_id=scan.pk if scan is not None else None,
+        verdict=scan.verdict if scan is not None else "",
+        reason=scan.reason if scan is not None else "",
+        reason_label=reason_label(scan.reason) if scan is not None else "",
+        flagged=bool(scan is not None and scan.flagged),
+        errors=r.errors,
     )

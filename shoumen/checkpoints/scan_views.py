@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from shoumen.checkpoints.lookup import REASON_NO_PASS, REASON_NO_PASS_LABEL
 from shoumen.checkpoints.models import Verdict, VerdictReason
 from shoumen.checkpoints.selectors import checkpoint_for
 from shoumen.lib.pages import or_404
@@ -37,6 +38,7 @@ TEXTS = {
     "lookup_offline": _("The lookup needs the network"),
     "lookup_none": _("Nobody found"),
     "no_pass": _("No pass issued"),
+    "record_failed": _("Not recorded: the network went away. Look the resident up again."),
     "recorded": _("Recorded"),
     "queued": _("Saved on this phone; it will sync when the network returns"),
 }
@@ -67,7 +69,9 @@ def scan_page(request, pk):
             "page": request.path,
         },
         "expiry_warning_days": settings.PASS_EXPIRY_WARNING_DAYS,
-        "reasons": {r.value: str(r.label) for r in VerdictReason},
+        # The lookup's residents lists its candidates' verdicts, with one reason of its own.
+        "reasons": {r.value: str(r.label) for r in VerdictReason}
+        | {REASON_NO_PASS: str(REASON_NO_PASS_LABEL)},
         "verdicts": {v.value: str(v.label) for v in Verdict},
         "texts": {k: str(v) for k, v in TEXTS.items()},
     }

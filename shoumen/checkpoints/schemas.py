@@ -113,12 +113,29 @@ class LookupIn(Schema):
 
 
 class CandidateOut(Schema):
+    """A resident found by the lookup: never their pass token, only what the gate needs."""
+
     person: int
-    display_name: str
-    place: str
+    display_name: str = Field(description="Surname and a masked given name only")
+    place: str = Field(description="Building and unit, to tell two candidates apart")
     has_pass: bool
-    token: str | None = Field(description="The resident's current pass, as its QR carries it")
+    may_pass: bool
+    verdict: Verdict
+    reason: str = Field(
+        description="ok, expiring, no_pass, revoked, isolation (under observation), "
+        "building (not served by this checkpoint), expired, other_community, old_version"
+    )
+    reason_label: str
 
 
 class LookupOut(Schema):
     candidates: list[CandidateOut]
+
+
+class LookupScanIn(Schema):
+    """The passage of a resident found by the lookup; the server scans their pass."""
+
+    client_uuid: uuid.UUID
+    direction: Direction
+    temperature: Temperature | None = None
+    scanned_at: AwareTime | None = None

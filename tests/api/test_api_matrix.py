@@ -181,6 +181,10 @@ OPERATIONS = {
     ),
     ("GET", "/passes/revocations"): (lambda w: None, SCAN_200),
     ("GET", "/checkpoints/{id}/residents"): (lambda w: None, SCAN_200),
+    ("POST", "/checkpoints/{id}/residents/{person}/scans"): (
+        lambda w: (_token(w), {"client_uuid": str(uuid.uuid4()), "direction": "in"})[1],
+        SCAN_200,
+    ),
     # checkpoints: scan (end)
     ("POST", "/health-reports"): (_report, _follow_up(201, 422)),
     ("POST", "/health-reports/batch"): (lambda w: {"rows": [_report(w)]}, FOLLOW_UP_200),
@@ -306,7 +310,7 @@ def _path_for(template: str, world) -> str:
         target = _alert_id(template, world)
     else:
         target = world.shan.pk
-    return template.replace("{id}", str(target))
+    return template.replace("{id}", str(target)).replace("{person}", str(world.shan.pk))
 
 
 def test_every_api_operation_is_classified():

@@ -211,23 +211,6 @@ def test_the_revocation_list_tells_isolation_apart_from_a_revocation(volunteer, 
     }
 
 
-def test_lookup_by_surname_and_id_last4_gives_a_masked_candidate_and_their_token(
-    volunteer, gate, token
-):
-    body = volunteer.get(
-        f"/checkpoints/{gate.pk}/residents", surname="单", id_last4=ID_SHAN[-4:]
-    ).json()
-    assert body["candidates"] == [
-        {
-            "person": body["candidates"][0]["person"],
-            "display_name": "单*",
-            "place": "5号楼 2",
-            "has_pass": True,
-            "token": token,
-        }
-    ]
-
-
 def test_lookup_by_building_and_door_lists_the_household_with_and_without_passes(
     volunteer, gate, token
 ):

@@ -277,6 +277,7 @@
     current = null;
     $("[data-testid=temperature]").classList.add("d-none");
     $("[data-testid=temperature-form]").classList.add("d-none");
+    if (scan.person) return confirmLookedUp(scan, temperature);
     const row = {
       client_uuid: scan.uuid,
       token: scan.token,
@@ -493,10 +494,56 @@
       note.className = "small text-secondary";
       note.textContent = c.has_pass ? "" : T("no_pass");
       item.append(who, note);
-      item.disabled = !c.token;
-      item.addEventListener("click", () => handleToken(c.token));
+      item.dataset.verdict = c.verdict;
+      item.addEventListener("click", () => choose(c));
       list.append(item);
     });
+  }
+
+  // A resident found by the lookup: the server gave its verdict and keeps the pass token;
+  // the passage is recorded by naming the resident (confirmScan).
+  function choose(candidate) {
+    stopCamera();
+    const result = {
+      verdict: candidate.verdict,
+      reason: candidate.reason,
+      display_name: candidate.display_name,
+    };
+    current = {
+      person: candidate.person,
+      scannedAt: new Date().toISOString(),
+      offline: false,
+      result,
+      uuid: crypto.randomUUID(),
+    };
+    showVerdict(result, false);
+    $("[data-testid=temperature]").classList.toggle("d-none", !candidate.has_pass);
+  }
+
+  async function confirmLookedUp(scan, temperature) {
+    const row = {
+      client_uuid: scan.uuid,
+      direction: direction(),
+      temperature: temperature === null ? null : temperature.toFixed(1),
+      scanned_at: scan.scannedAt,
+    };
+    try {
+      const res = await postJson(`${config.urls.lookup}/${scan.person}/scans`, row);
+      const out = res.ok ? await res.json() : null;
+      if (out && out.result !== "error") {
+        showVerdict(
+          { verdict: out.verdict, reason: out.reason, display_name: scan.result.display_name },
+          false,
+          T("recorded"),
+        );
+        afterScan();
+        return out;
+      }
+    } catch (err) {
+      /* the network went away: said below */
+    }
+    showVerdict(scan.result, false, T("record_failed"));
+    return { result: "error" };
   }
 
   // ------------------------------------------------------------ wiring

@@ -284,6 +284,22 @@ REPORT_LINK_DAYS = env_int("SHOUMEN_REPORT_LINK_DAYS", 30)
 # Personal details of finished observations and old health reports are purged after this.
 HEALTH_DATA_RETENTION_DAYS = env_int("SHOUMEN_HEALTH_DATA_RETENTION_DAYS", 30)
 
+# Uploaded spreadsheets are checked against these limits before any parser reads them
+# (shoumen/lib/file_checks.py): a 100,000-row ledger passes with room to spare, a zip
+# bomb or a million-row file is refused with a clear error, and reading any accepted file
+# stays under 1 GB.
+SHOUMEN_IMPORT_MAX_BYTES = env_int("SHOUMEN_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+SHOUMEN_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int(
+    "SHOUMEN_IMPORT_MAX_UNCOMPRESSED_BYTES", 300 * 1024 * 1024
+)
+SHOUMEN_IMPORT_MAX_COMPRESSION_RATIO = env_int("SHOUMEN_IMPORT_MAX_COMPRESSION_RATIO", 100)
+SHOUMEN_IMPORT_MAX_ZIP_MEMBERS = env_int("SHOUMEN_IMPORT_MAX_ZIP_MEMBERS", 1000)
+SHOUMEN_IMPORT_MAX_ROWS = env_int("SHOUMEN_IMPORT_MAX_ROWS", 200_000)
+SHOUMEN_IMPORT_MAX_COLUMNS = env_int("SHOUMEN_IMPORT_MAX_COLUMNS", 500)
+SHOUMEN_IMPORT_MAX_CELLS = env_int("SHOUMEN_IMPORT_MAX_CELLS", 3_000_000)
+SHOUMEN_IMPORT_MAX_CELL_CHARS = env_int("SHOUMEN_IMPORT_MAX_CELL_CHARS", 5_000)
+SHOUMEN_IMPORT_MAX_TEXT_BYTES = env_int("SHOUMEN_IMPORT_MAX_TEXT_BYTES", 100 * 1024 * 1024)
+
 # Checkpoint passes: valid this many days from issue; a warning shows in the last days.
 PASS_VALID_DAYS = env_int("SHOUMEN_PASS_VALID_DAYS", 30)
 PASS_EXPIRY_WARNING_DAYS = env_int("SHOUMEN_PASS_EXPIRY_WARNING_DAYS", 3)

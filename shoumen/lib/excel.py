@@ -8,7 +8,6 @@ Headers are recognised through ``HEADER_ALIASES``; what it does not recognise st
 available, so that the user can map it by hand.
 """
 
-import csv
 import io
 import re
 import zipfile
@@ -19,7 +18,29 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
+from shoumen.lib.file_checks import (
+    check_size,
+    check_upload,
+    check_zip,
+    csv_rows,
+    decode_text,
+    is_zip,
+)
+from shoumen.lib.file_limits import FileRefused, Limits, UnreadableFile, check_area
 from shoumen.lib.text import strip_all_spaces, to_halfwidth
+
+__all__ = [
+    "FileRefused",
+    "Limits",
+    "Table",
+    "UnreadableFile",
+    "check_upload",
+    "decode_text",
+    "guess_field",
+    "header_key",
+    "is_blank",
+    "read_table",
+]
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -61,14 +82,6 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 INSTRUCTION_SHEET_WORDS = ("说明", "填写说明", "填表说明", "instructions", "readme")
 
 _BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
-
-
-class UnreadableFile(ValueError):
-    """The file is not a spreadsheet or CSV we can read; ``code`` says why."""
-
-    def __init__(self, code: str, detail: str = ""):
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
 
 
 def header_key(text: Any) -> str:
@@ -115,25 +128,8 @@ def _suffix(filename: str) -> str:
     return PurePosixPath(filename.lower()).suffix
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when it decodes, otherwise GB18030 (a superset of GBK)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile("encoding", str(exc)) from None
-
-
-def _csv_grid(data: bytes) -> list[list[Any]]:
-    text = decode_text(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+def _csv_grid(data: bytes, limits: Limits) -> list[list[Any]]:
+    return list(csv_rows(decode_text(data), limits))
 
 
 def _hidden_xlsx_columns(data: bytes) -> dict[str, set[int]]:
@@ -259,51 +255,86 @@ def read_table(
     *,
     sheet: str | None = None,
     known_headers: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
 ) -> Table:
     """The ledger table in ``data``. Without ``sheet``, the first visible sheet that is not
     an instructions sheet and has a recognisable header row. ``known_headers`` are headers a
     user mapped before, so that they count when looking for the header row.
 
-    Raises UnreadableFile with code "format", "sheet" (no such sheet) or "header" (no
-    header row found)."""
+    The file is checked against ``limits`` (the settings by default) before any parser
+    touches it, and each sheet's area again before its cells become Python objects.
+
+    Raises FileRefused (a limit; ``message`` says which) or UnreadableFile with code
+    "format", "encoding", "sheet" (no such sheet) or "header" (no header row found)."""
+    limits = limits or Limits.current()
+    check_size(data, limits)
     suffix = _suffix(filename)
     if suffix in CSV_SUFFIXES:
-        table = _table_from_grid("CSV", _csv_grid(data), set(), known_headers)
+        # The CSV checks run on each line as it is read: one pass, not two.
+        table = _table_from_grid("CSV", _csv_grid(data, limits), set(), known_headers)
         if table is None:
             raise UnreadableFile("header")
         table.sheets = ["CSV"]
         return table
     if suffix not in SPREADSHEET_SUFFIXES:
         raise UnreadableFile("format", suffix)
+    if is_zip(data):
+        check_zip(data, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for broken files
         raise UnreadableFile("format", type(exc).__name__) from None
     try:
-        visible = [
-            m.name
-            for m in workbook.sheets_metadata
-            if m.visible == SheetVisibleEnum.Visible and m.name in workbook.sheet_names
-        ] or list(workbook.sheet_names)
-        hidden_columns = _hidden_xlsx_columns(data) if suffix in (".xlsx", ".xlsm") else {}
-        if sheet is not None:
-            if sheet not in workbook.sheet_names:
-                raise UnreadableFile("sheet", sheet)
-            candidates = [sheet]
-        else:
-            candidates = [n for n in visible if not _is_instruction_sheet(n)] or visible
-        for name in candidates:
-            try:
-                calamine_sheet = workbook.get_sheet_by_name(name)
-                grid = calamine_sheet.to_python(skip_empty_area=False)
-                merged = calamine_sheet.merged_cell_ranges
-            except Exception as exc:  # a broken sheet is a file we cannot read
-                raise UnreadableFile("format", type(exc).__name__) from None
-            _fill_merged(grid, merged)
-            table = _table_from_grid(name, grid, hidden_columns.get(name, set()), known_headers)
-            if table is not None:
-                table.sheets = visible
-                return table
+        return _read_workbook(workbook, data, suffix, sheet, known_headers, limits)
     finally:
         workbook.close()
+
+
+def _read_workbook(
+    workbook: CalamineWorkbook,
+    data: bytes,
+    suffix: str,
+    sheet: str | None,
+    known_headers: Mapping[str, str] | None,
+    limits: Limits,
+) -> Table:
+    visible = [
+        m.name
+        for m in workbook.sheets_metadata
+        if m.visible == SheetVisibleEnum.Visible and m.name in workbook.sheet_names
+    ] or list(workbook.sheet_names)
+    hidden_columns = _hidden_xlsx_columns(data) if suffix in (".xlsx", ".xlsm") else {}
+    if sheet is not None:
+        if sheet not in workbook.sheet_names:
+            raise UnreadableFile("sheet", sheet)
+        candidates = [sheet]
+    else:
+        candidates = [n for n in visible if not _is_instruction_sheet(n)] or visible
+    for name in candidates:
+        grid = _sheet_grid(workbook, name, limits)
+        table = _table_from_grid(name, grid, hidden_columns.get(name, set()), known_headers)
+        del grid  # one sheet's cells in memory at a time
+        if table is not None:
+            table.sheets = visible
+            return table
     raise UnreadableFile("header")
+
+
+def _sheet_grid(workbook: CalamineWorkbook, name: str, limits: Limits) -> list[list[Any]]:
+    """The cells of a sheet from A1, merged cells filled; its area is checked before its
+    cells become Python objects (for .xls, the first check of its size)."""
+    try:
+        calamine_sheet = workbook.get_sheet_by_name(name)
+        end = calamine_sheet.end
+        rows = max(calamine_sheet.height, end[0] + 1 if end else 0)
+        columns = max(calamine_sheet.width, end[1] + 1 if end else 0)
+    except Exception as exc:  # a broken sheet is a file we cannot read
+        raise UnreadableFile("format", type(exc).__name__) from None
+    check_area(rows, columns, limits)
+    try:
+        grid = calamine_sheet.to_python(skip_empty_area=False)
+        merged = calamine_sheet.merged_cell_ranges
+    except Exception as exc:
+        raise UnreadableFile("format", type(exc).__name__) from None
+    _fill_merged(grid, merged)
+    return grid

@@ -3,6 +3,7 @@ one alert; the copy saved first answers 201 and the others 200 (unchanged)."""
 
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -42,3 +43,29 @@ def test_eight_copies_of_a_fever_report_sent_at_once_keep_one_report_and_one_ale
     assert AuditEvent.objects.filter(action="health_reports.ingest").count() == before + 1
     alert = Alert.objects.get(person=world.shan, cause=Cause.FEVER)
     assert alert.hits == 1
+
+
+def test_eight_different_fever_reports_at_once_count_eight_hits_on_one_alert():
+    world = world_for_threads()
+    person = world.neighbour
+    _token, raw = api_token_create(actor=None, user=world.neighbour_worker)
+
+    def send(i):
+        body = {
+            "person": person.pk,
+            "date": today().isoformat(),
+            "slot": "pm",
+            "temperature": str(Decimal("37.4") + Decimal(i) / 10),  # 37.4 ... 38.1
+            "source": "worker_phone",
+            "client_uuid": str(uuid.uuid4()),
+        }
+        client = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {raw}"})
+        response = client.post(
+            "/api/v1/health-reports", json.dumps(body), content_type="application/json"
+        )
+        return response.status_code
+
+    assert sorted(at_once(send)) == [200] * 7 + [201]
+    assert HealthReport.objects.filter(person=person).count() == 1
+    alert = Alert.objects.get(person=person, cause=Cause.FEVER)
+    assert alert.hits == 8

@@ -2,6 +2,7 @@
 that starts like a formula (=, +, -, @) reaches every .xlsx the project writes as the text
 that was typed."""
 
+import csv
 import datetime
 import io
 import uuid
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from shoumen.checkpoints.models import Checkpoint
 from shoumen.ledgers.export_services import FORMAT_CSV, FORMAT_XLSX, register_export
+from shoumen.ledgers.importing import ledger_import
 from shoumen.lib.xlsx import LedgerWorkbook, csv_safe, sheet_title, write_ledger
 from shoumen.observation.models import Reason
 from shoumen.observation.reports import FOLLOW_UP, KEY_PERSONS, observation_ledger_export
@@ -23,6 +25,7 @@ from shoumen.screening.models import Outcome, VisitTask
 from shoumen.screening.services import round_create, visit_record
 from tests.alerts.helpers import DAY, at, observe, report
 from tests.ledgers.export_helpers import child
+from tests.personas import ID_SHAN
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 HOSTILE = (HYPERLINK, "+1+1", "-2+3", "@SUM(A1)")
@@ -210,3 +213,23 @@ def test_the_checkpoint_ledger_writes_what_an_anonymous_visitor_typed_as_text(wo
     assert_no_formula(response.content, "+1+1", "-2+3", HYPERLINK, "=1+1")
     names = [c.value for c in cells(response.content) if c.column == 4 and c.row > 2]
     assert all(name.startswith(("=", "@")) for name in names)  # masked, still text
+
+
+@pytest.mark.django_db
+def test_the_import_error_report_writes_no_formula(world):
+    bad_id = ID_SHAN[:17] + ("0" if ID_SHAN[17] != "0" else "1")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["序号", "姓名", "性别", "身份证号", "楼栋", "单元", "门牌号", "备注"])
+    for number, text in enumerate(HOSTILE, start=1):
+        writer.writerow([number, "王五", "男", bad_id, "5号楼", "2", "303", text])
+    writer.writerow([9, "@SUM(A1)", "男", "=1+1", "5号楼", "2", "303", "-1"])
+    result = ledger_import(
+        actor=world.community_staff,
+        org_unit=world.grid_a,
+        data=out.getvalue().encode(),
+        filename="台账.csv",
+        dry_run=True,
+    )
+    assert result.counts["bad"] == 5
+    assert_no_formula(result.error_report, *HOSTILE, "@SUM(A1)", "=1+1", "-1")

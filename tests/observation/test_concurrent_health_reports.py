@@ -1,6 +1,7 @@
 """Eight copies of one health report sent at the same moment: one report, one audit event,
 one alert; the copy saved first answers 201 and the others 200 (unchanged)."""
 
+import datetime
 import json
 import uuid
 from decimal import Decimal
@@ -69,3 +70,39 @@ def test_eight_different_fever_reports_at_once_count_eight_hits_on_one_alert():
     assert HealthReport.objects.filter(person=person).count() == 1
     alert = Alert.objects.get(person=person, cause=Cause.FEVER)
     assert alert.hits == 8
+
+
+def test_eight_batches_over_the_same_slots_at_once_all_answer_and_keep_one_report_a_slot():
+    world = world_for_threads()
+    persons = [world.shan, world.zeng]
+    slots = [
+        (person.pk, (today() - datetime.timedelta(days=d)).isoformat(), slot)
+        for person in persons
+        for d in range(3)
+        for slot in ("am", "pm")
+    ]
+    _token, raw = api_token_create(actor=None, user=world.grid_worker)
+
+    def send(i):
+        order = slots[i % len(slots) :] + slots[: i % len(slots)]  # each starts elsewhere
+        rows = [
+            {
+                "person": person,
+                "date": date,
+                "slot": slot,
+                "temperature": str(Decimal("36.0") + Decimal(i) / 10),
+                "source": "worker_phone",
+                "client_uuid": str(uuid.uuid4()),
+            }
+            for person, date, slot in order
+        ]
+        client = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {raw}"})
+        response = client.post(
+            "/api/v1/health-reports/batch",
+            json.dumps({"rows": rows}),
+            content_type="application/json",
+        )
+        return response.status_code
+
+    assert at_once(send) == [200] * 8
+    assert HealthReport.objects.filter(person__in=persons).count() == len(slots)

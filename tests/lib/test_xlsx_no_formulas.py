@@ -7,6 +7,7 @@ import datetime
 import io
 import uuid
 import zipfile
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -233,3 +234,13 @@ def test_the_import_error_report_writes_no_formula(world):
     )
     assert result.counts["bad"] == 5
     assert_no_formula(result.error_report, *HOSTILE, "@SUM(A1)", "=1+1", "-1")
+
+
+def test_every_xlsx_the_project_writes_goes_through_the_safe_writer():
+    package = Path(__file__).resolve().parents[2] / "shoumen"
+    writers = sorted(
+        str(path.relative_to(package.parent))
+        for path in package.rglob("*.py")
+        if "openpyxl" in path.read_text(encoding="utf-8")
+    )
+    assert writers == ["shoumen/lib/xlsx.py"]

@@ -15,6 +15,7 @@ from shoumen.alerts.models import OPEN_STATUSES, Alert, Cause
 from shoumen.api.main import api as ninja_api
 from shoumen.lib.dates import today
 from shoumen.observation.models import Kind, Observation, Reason
+from tests.nothing_written import changed_counts, row_counts
 from tests.personas import PERSONAS
 
 ANONYMOUS = "anonymous"
@@ -330,11 +331,12 @@ def test_api_matrix(world, persona):
         _token, raw = api_token_create(actor=None, user=getattr(world, persona))
         headers = {"Authorization": f"Bearer {raw}"}
     client = Client()
-    got = {}
+    got, wrote = {}, {}
     for (method, template), (body, _) in OPERATIONS.items():
         query = QUERIES.get((method, template))
         url = "/api/v1" + _path_for(template, world) + (query(world) if query else "")
         payload = body(world)
+        before = row_counts()
         if payload is None:
             response = client.generic(method, url, headers=headers)
         else:
@@ -342,4 +344,8 @@ def test_api_matrix(world, persona):
                 method, url, json.dumps(payload), content_type="application/json", headers=headers
             )
         got[(method, template)] = response.status_code
+        # A refusal (no token, no access, bad input) writes no row anywhere.
+        if response.status_code >= 400 and (changed := changed_counts(before, row_counts())):
+            wrote[(method, template)] = changed
     assert got == {key: expected[persona] for key, (_, expected) in OPERATIONS.items()}
+    assert wrote == {}

@@ -4,6 +4,7 @@
 import pytest
 from django.urls import get_resolver, reverse
 
+from tests.nothing_written import changed_counts, row_counts
 from tests.personas import PERSONAS
 
 ANONYMOUS = "anonymous"
@@ -409,7 +410,7 @@ POST_ROUTES = {
     "places:unit_create_child": UNIT_FORM,
     "places:unit_rename": UNIT_FORM,
     "places:unit_move": UNIT_FORM,
-    "registry:search": READ_ONLY,
+    "registry:search": _expect(302),  # the search form posts, answered by a redirect
     "registry:grid": READ_ONLY,
     "registry:building_new": GRID_A_FORM,
     "registry:household_new": GRID_A_FORM,
@@ -538,8 +539,16 @@ def test_every_page_route_has_a_post_expectation():
 def test_page_matrix_post(world, client, persona):
     if persona != ANONYMOUS:
         client.force_login(getattr(world, persona))
-    got = {}
+    from shoumen.alerts.rules import current_rules
+
+    current_rules()  # the alert rules' row is made when first read, refused or not
+    got, wrote = {}, {}
     for name in POST_ROUTES:
         args = ROUTES[name][0](world)
+        before = row_counts()
         got[name] = client.post(reverse(name, args=args), {}).status_code
+        # A refusal (wrong method, bad form, no access) writes no row anywhere.
+        if got[name] >= 400 and (changed := changed_counts(before, row_counts())):
+            wrote[name] = changed
     assert got == {name: expected[persona] for name, expected in POST_ROUTES.items()}
+    assert wrote == {}

@@ -1,12 +1,12 @@
 """`shoumen check --database default`: the configured keys are this database's."""
 
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
 
 from shoumen.accounts.keys import key_problems
 from shoumen.accounts.models import KeyCanary
 
-CHECK_IDS = {
+CHECK_IDS: dict[str, str] = {
     KeyCanary.Name.DATA_KEY: "shoumen.E001",
     KeyCanary.Name.PASS_SIGNING_KEY: "shoumen.E002",
 }
@@ -14,7 +14,7 @@ CHECK_IDS = {
 
 @register(Tags.database)
 def configured_keys_match_the_database(app_configs=None, databases=None, **kwargs):
-    errors = []
+    errors: list[CheckMessage] = []
     for alias in databases or ():
         try:
             problems = key_problems(alias)

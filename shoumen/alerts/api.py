@@ -9,6 +9,7 @@ from shoumen.alerts import selectors
 from shoumen.alerts.models import OPEN_STATUSES
 from shoumen.alerts.schemas import AlertFiltersIn, AlertOut, AlertPage, ResolveIn
 from shoumen.alerts.services import alert_acknowledge, alert_resolve
+from shoumen.api.responses import error_responses
 from shoumen.lib.errors import deny
 from shoumen.registry.schemas import MAX_ID
 
@@ -25,7 +26,11 @@ def _out(actor, pk: int) -> AlertOut:
     return AlertOut.from_alert(selectors.alert_for(actor, pk=pk), timezone.now())
 
 
-@router.get("/alerts", response=AlertPage, summary="List alerts (open ones first, by due time)")
+@router.get(
+    "/alerts",
+    response={200: AlertPage, **error_responses(401, 403, 422)},
+    summary="List alerts (open ones first, by due time)",
+)
 def alerts_list(request, filters: Query[AlertFiltersIn]):
     actor = request.auth
     _handler(actor)
@@ -45,7 +50,11 @@ def alerts_list(request, filters: Query[AlertFiltersIn]):
     return {"items": [AlertOut.from_alert(a, now) for a in items], "count": qs.count()}
 
 
-@router.post("/alerts/{id}/acknowledge", response=AlertOut, summary="Acknowledge an alert")
+@router.post(
+    "/alerts/{id}/acknowledge",
+    response={200: AlertOut, **error_responses(401, 403, 404, 422)},
+    summary="Acknowledge an alert",
+)
 def alerts_acknowledge(request, id: int = PathId):
     actor = request.auth
     _handler(actor)
@@ -53,7 +62,11 @@ def alerts_acknowledge(request, id: int = PathId):
     return _out(actor, alert.pk)
 
 
-@router.post("/alerts/{id}/resolve", response=AlertOut, summary="Resolve an alert with an outcome")
+@router.post(
+    "/alerts/{id}/resolve",
+    response={200: AlertOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Resolve an alert with an outcome",
+)
 def alerts_resolve(request, payload: ResolveIn, id: int = PathId):
     actor = request.auth
     _handler(actor)

@@ -1,6 +1,7 @@
 """API shapes of alerts. The person leaves by name and masked phone only."""
 
 import datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 from ninja import Field, Schema
@@ -17,8 +18,12 @@ class AlertFiltersIn(Page):
     mine: bool = Field(False, description="Only alerts I own")
 
 
+# Its own name in the schema: the visits' Outcome would otherwise take the same component.
+AlertOutcome = StrEnum("AlertOutcome", {m.name: m.value for m in Outcome})  # type: ignore[misc]
+
+
 class ResolveIn(Schema):
-    outcome: Outcome
+    outcome: AlertOutcome  # type: ignore[valid-type]
     note: Text = Field("", max_length=200)
     end_observation: bool = Field(
         False,

@@ -3,7 +3,6 @@
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from ninja import Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
@@ -13,29 +12,11 @@ from shoumen.registry.services import DuplicatePersonError
 ERR_INVALID = _("Some values are not valid.")
 ERR_NOT_FOUND = _("Not found.")
 ERR_UNAUTHENTICATED = _("Authentication required: send a personal access token.")
-ERR_TOO_MANY = _("Too many requests in a short time: try again in %(seconds)d seconds.")
 
 NON_FIELD = "__all__"
 # Where ninja says a value came from, and the names handlers give their grouped params.
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 _PARAM_GROUPS = {"payload", "filters"}
-
-
-class ErrorOut(Schema):
-    """Every error the API answers: a message, and field-level messages when a value was
-    refused (``__all__`` for the request as a whole)."""
-
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
-class DuplicateOut(ErrorOut):
-    existing_id: int | None = None
-
-
-def too_many_requests(seconds_left: int) -> Status:
-    """A 429 answer for a handler's ``return``."""
-    return Status(429, {"detail": str(ERR_TOO_MANY % {"seconds": max(seconds_left, 1)})})
 
 
 def errors_of(exc: ValidationError) -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ from django_ratelimit.core import get_usage
 from ninja import Path, Query, Router
 
 from shoumen.alerts.rules import current_rules
-from shoumen.api.errors import ErrorOut, too_many_requests
+from shoumen.api.responses import error_responses, too_many_requests
 from shoumen.checkpoints import signing
 from shoumen.checkpoints.lookup import (
     REASON_NO_PASS,
@@ -52,7 +52,11 @@ def reason_label(reason: str) -> str:
     return str(_LABELS[reason]) if reason in _LABELS else ""
 
 
-@router.post("/passes/verify", response=VerifyOut, summary="Check a pass shown at a checkpoint")
+@router.post(
+    "/passes/verify",
+    response={200: VerifyOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Check a pass shown at a checkpoint",
+)
 def passes_verify(request, payload: VerifyIn):
     checkpoint = checkpoint_ref_for(request.auth, pk=payload.checkpoint)
     check = pass_check(token=payload.token, checkpoint=checkpoint, temperature=payload.temperature)
@@ -69,7 +73,7 @@ def passes_verify(request, payload: VerifyIn):
 
 @router.post(
     "/scans/batch",
-    response=BatchOut,
+    response={200: BatchOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Record scans, or sync a phone's queued offline scans (idempotent on client_uuid)",
 )
 def scans_batch(request, payload: BatchIn):
@@ -103,7 +107,7 @@ def scans_batch(request, payload: BatchIn):
 
 @router.get(
     "/passes/revocations",
-    response=RevocationsOut,
+    response={200: RevocationsOut, **error_responses(401, 404, 422)},
     summary="Pass changes since a time, the public keys and the rules a phone needs offline",
 )
 def passes_revocations(request, filters: Query[RevocationsIn]):
@@ -137,7 +141,7 @@ def _lookup_usage(request) -> dict | None:
 
 @router.get(
     "/checkpoints/{id}/residents",
-    response={200: LookupOut, 429: ErrorOut},
+    response={200: LookupOut, **error_responses(401, 404, 422, 429)},
     summary="Find a resident without their pass: surname + ID last 4, or building + door; "
     "each with the checkpoint's verdict, never the pass token",
 )
@@ -187,7 +191,7 @@ def lookup_reason_label(reason: str) -> str:
 
 @router.post(
     "/checkpoints/{id}/residents/{person}/scans",
-    response={200: ScanRowOut},
+    response={200: ScanRowOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Record the passage of a resident found by the lookup (idempotent on client_uuid)",
 )
 def checkpoint_resident_scan(

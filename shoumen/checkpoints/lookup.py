@@ -40,6 +40,8 @@ class LookupVerdict:
 
 def _verdict_of(checkpoint: Checkpoint, candidate: Candidate) -> LookupVerdict:
     pass_ = candidate.checkpoint_pass
+    verdict: str
+    reason: str
     if pass_ is None:
         verdict, reason = Verdict.DENY, REASON_NO_PASS
     else:

@@ -15,6 +15,7 @@ from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
 from shoumen.api.errors import NON_FIELD
+from shoumen.api.responses import error_responses
 from shoumen.lib.errors import deny
 from shoumen.observation import selectors
 from shoumen.observation.models import HealthReport, Observation
@@ -102,7 +103,11 @@ def _report_out(report: HealthReport) -> HealthReportOut:
 
 @router.post(
     "/health-reports",
-    response={200: HealthReportResultOut, 201: HealthReportResultOut},
+    response={
+        200: HealthReportResultOut,
+        201: HealthReportResultOut,
+        **error_responses(400, 401, 403, 404, 422),
+    },
     summary="Record one health report (201 created; 200 when unchanged or updated)",
 )
 def health_reports_create(request, payload: HealthReportIn):
@@ -151,7 +156,7 @@ def _parse_rows(raw: list[Any]) -> tuple[dict[int, dict], dict[int, dict[str, li
 
 @router.post(
     "/health-reports/batch",
-    response=BatchResultOut,
+    response={200: BatchResultOut, **error_responses(400, 401, 403, 422)},
     summary="Record up to 1,000 health reports; each row has its own result",
 )
 def health_reports_batch(request, payload: HealthReportBatchIn):
@@ -209,7 +214,11 @@ def _managed(actor, pk: int) -> Observation:
     return selectors.observation_for(actor, pk=pk)
 
 
-@router.get("/observations", response=ObservationPage, summary="List observations")
+@router.get(
+    "/observations",
+    response={200: ObservationPage, **error_responses(401, 403, 422)},
+    summary="List observations",
+)
 def observations_list(request, filters: Query[ObservationFiltersIn]):
     actor = request.auth
     _require_somewhere(actor, Perm.VIEW_OBSERVATIONS)
@@ -235,7 +244,11 @@ def _start_values(payload) -> dict[str, Any]:
     return values
 
 
-@router.post("/observations", response={201: ObservationOut}, summary="Start an observation")
+@router.post(
+    "/observations",
+    response={201: ObservationOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Start an observation",
+)
 def observations_create(request, payload: ObservationStartIn):
     actor = request.auth
     _require_somewhere(actor, Perm.MANAGE_OBSERVATIONS)
@@ -253,7 +266,7 @@ def observations_create(request, payload: ObservationStartIn):
 
 @router.post(
     "/observations/bulk",
-    response=BulkStartOut,
+    response={200: BulkStartOut, **error_responses(400, 401, 403, 422)},
     summary="Start observations for many persons with the same fields; each has its result",
 )
 def observations_bulk(request, payload: ObservationBulkStartIn):
@@ -281,7 +294,11 @@ def observations_bulk(request, payload: ObservationBulkStartIn):
     return {"counts": counts, "results": results}
 
 
-@router.get("/observations/{id}", response=ObservationOut, summary="One observation")
+@router.get(
+    "/observations/{id}",
+    response={200: ObservationOut, **error_responses(401, 403, 404, 422)},
+    summary="One observation",
+)
 def observations_detail(request, id: int = PathId):
     actor = request.auth
     _require_somewhere(actor, Perm.VIEW_OBSERVATIONS)
@@ -290,7 +307,7 @@ def observations_detail(request, id: int = PathId):
 
 @router.post(
     "/observations/{id}/complete",
-    response=ObservationOut,
+    response={200: ObservationOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Complete an observation (its period is over)",
 )
 def observations_complete(request, payload: CompleteIn, id: int = PathId):
@@ -301,7 +318,7 @@ def observations_complete(request, payload: CompleteIn, id: int = PathId):
 
 @router.post(
     "/observations/{id}/close",
-    response=ObservationOut,
+    response={200: ObservationOut, **error_responses(400, 401, 403, 404, 422)},
     summary="End an observation: sent to hospital, lost to follow-up or cancelled",
 )
 def observations_close(request, payload: CloseIn, id: int = PathId):
@@ -314,7 +331,7 @@ def observations_close(request, payload: CloseIn, id: int = PathId):
 
 @router.post(
     "/observations/{id}/extend",
-    response=ObservationOut,
+    response={200: ObservationOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Re-exposure: count the period again from a new exposure date",
 )
 def observations_extend(request, payload: ExtendIn, id: int = PathId):
@@ -329,7 +346,9 @@ def observations_extend(request, payload: ExtendIn, id: int = PathId):
 
 
 @router.post(
-    "/observations/{id}/assign", response=ObservationOut, summary="Change the responsible worker"
+    "/observations/{id}/assign",
+    response={200: ObservationOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Change the responsible worker",
 )
 def observations_assign(request, payload: AssignIn, id: int = PathId):
     actor = request.auth
@@ -342,7 +361,7 @@ def observations_assign(request, payload: AssignIn, id: int = PathId):
 
 @router.post(
     "/observations/{id}/transfer",
-    response=ObservationOut,
+    response={200: ObservationOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Ask another community to take the observation over",
 )
 def observations_transfer(request, payload: TransferIn, id: int = PathId):
@@ -368,7 +387,7 @@ def _pending_transfer(actor, pk: int) -> Observation:
 
 @router.post(
     "/observations/{id}/transfer/accept",
-    response=ObservationOut,
+    response={200: ObservationOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Accept a transfer into a grid of the receiving community (a new observation)",
 )
 def observations_transfer_accept(request, payload: TransferAcceptIn, id: int = PathId):
@@ -387,7 +406,7 @@ def observations_transfer_accept(request, payload: TransferAcceptIn, id: int = P
 
 @router.post(
     "/observations/{id}/transfer/cancel",
-    response=ObservationOut,
+    response={200: ObservationOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Withdraw or decline a pending transfer",
 )
 def observations_transfer_cancel(request, payload: ReasonIn, id: int = PathId):

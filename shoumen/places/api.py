@@ -2,6 +2,7 @@
 
 from ninja import Router, Schema
 
+from shoumen.api.responses import error_responses
 from shoumen.places.models import Level
 from shoumen.places.selectors import org_units_visible_to, parent_codes_of
 
@@ -16,7 +17,11 @@ class OrgUnitOut(Schema):
     parent_code: str | None
 
 
-@router.get("/org-units", response=list[OrgUnitOut], summary="The units of your jurisdiction")
+@router.get(
+    "/org-units",
+    response={200: list[OrgUnitOut], **error_responses(401)},
+    summary="The units of your jurisdiction",
+)
 def org_units(request):
     units = list(org_units_visible_to(request.auth))
     parents = parent_codes_of(units)

@@ -6,6 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Status
 
+from shoumen.api.responses import error_responses
 from shoumen.lib.dates import today
 from shoumen.places.models import Level, OrgUnit
 from shoumen.places.selectors import org_units_visible_to
@@ -90,12 +91,20 @@ def persons_create(request, payload: PersonIn):
     return Status(201, PersonOut.from_person(selectors.person_for(actor, pk=person.pk)))
 
 
-@router.get("/persons/{id}", response=PersonOut, summary="One person")
+@router.get(
+    "/persons/{id}",
+    response={200: PersonOut, **error_responses(401, 404, 422)},
+    summary="One person",
+)
 def persons_detail(request, id: int = PathId):
     return PersonOut.from_person(selectors.person_for(request.auth, pk=id))
 
 
-@router.patch("/persons/{id}", response=PersonOut, summary="Change some of a person's fields")
+@router.patch(
+    "/persons/{id}",
+    response={200: PersonOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Change some of a person's fields",
+)
 def persons_update(request, payload: PersonFieldsIn, id: int = PathId):
     actor = request.auth
     person = selectors.person_for(actor, pk=id)
@@ -105,7 +114,7 @@ def persons_update(request, payload: PersonFieldsIn, id: int = PathId):
 
 @router.post(
     "/persons/{id}/reveal",
-    response=RevealOut,
+    response={200: RevealOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Reveal a person's ID number or phone (audited, a reason is required)",
 )
 def persons_reveal(request, response: HttpResponse, payload: RevealIn, id: int = PathId):
@@ -123,7 +132,11 @@ def _household_out(household) -> dict:
     return HouseholdOut.from_household(household)
 
 
-@router.get("/households", response=HouseholdPage, summary="List households")
+@router.get(
+    "/households",
+    response={200: HouseholdPage, **error_responses(401, 422)},
+    summary="List households",
+)
 def households_list(request, filters: Query[HouseholdFiltersIn]):
     actor = request.auth
     qs = selectors.households_visible_to(actor)
@@ -135,7 +148,11 @@ def households_list(request, filters: Query[HouseholdFiltersIn]):
     return _page(qs, filters, _household_out)
 
 
-@router.post("/households", response={201: HouseholdOut}, summary="Create a household")
+@router.post(
+    "/households",
+    response={201: HouseholdOut, **error_responses(400, 401, 403, 422)},
+    summary="Create a household",
+)
 def households_create(request, payload: HouseholdIn):
     actor = request.auth
     grid = _unit_by_code(actor, payload.grid, field="grid", grid_only=True)
@@ -155,7 +172,11 @@ def households_create(request, payload: HouseholdIn):
     return Status(201, _household_out(selectors.household_for(actor, pk=household.pk)))
 
 
-@router.get("/households/{id}", response=HouseholdDetailOut, summary="One household")
+@router.get(
+    "/households/{id}",
+    response={200: HouseholdDetailOut, **error_responses(401, 404, 422)},
+    summary="One household",
+)
 def households_detail(request, id: int = PathId):
     household = selectors.household_for(request.auth, pk=id)
     members = selectors.household_members(household).select_related("grid")

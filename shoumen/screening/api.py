@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Status
 
 from shoumen.accounts.roles import Perm
+from shoumen.api.responses import error_responses
 from shoumen.places.models import Level
 from shoumen.places.selectors import org_units_visible_to
 from shoumen.registry.schemas import MAX_ID, Page
@@ -29,7 +30,11 @@ router = Router(tags=["screening"])
 PathId = Path(..., ge=1, le=MAX_ID)
 
 
-@router.get("/screening-rounds", response=RoundPage, summary="Screening rounds in scope")
+@router.get(
+    "/screening-rounds",
+    response={200: RoundPage, **error_responses(401, 422)},
+    summary="Screening rounds in scope",
+)
 def rounds_list(request, filters: Query[Page]):
     qs = selectors.rounds_visible_to(request.auth).order_by("-starts_on", "-pk")
     start = filters.offset
@@ -43,7 +48,7 @@ def rounds_list(request, filters: Query[Page]):
 
 @router.post(
     "/screening-rounds",
-    response={201: RoundOut},
+    response={201: RoundOut, **error_responses(400, 401, 403, 422)},
     summary="Create a round: every household in scope becomes a visit task",
 )
 def rounds_create(request, payload: RoundIn):
@@ -60,7 +65,9 @@ def rounds_create(request, payload: RoundIn):
 
 
 @router.get(
-    "/screening-rounds/{id}/tasks", response=TaskPage, summary="A round's visit tasks in scope"
+    "/screening-rounds/{id}/tasks",
+    response={200: TaskPage, **error_responses(401, 404, 422)},
+    summary="A round's visit tasks in scope",
 )
 def rounds_tasks(request, filters: Query[TaskFiltersIn], id: int = PathId):
     actor = request.auth
@@ -89,7 +96,7 @@ def rounds_tasks(request, filters: Query[TaskFiltersIn], id: int = PathId):
 
 @router.post(
     "/visits",
-    response={200: VisitOut, 201: VisitOut},
+    response={200: VisitOut, 201: VisitOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Record a household visit (idempotent on client_uuid: 201 new, 200 replay)",
 )
 def visits_record(request, payload: VisitIn):

@@ -3,6 +3,7 @@
 import datetime
 import uuid
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, Literal
 
 from ninja import Field, Schema
@@ -111,10 +112,14 @@ class MemberReportIn(Schema):
     symptoms: list[Symptom] = Field([], max_length=len(SYMPTOMS))
 
 
+# Its own name in the schema: the alerts' Outcome would otherwise take the same component.
+VisitOutcome = StrEnum("VisitOutcome", {m.name: m.value for m in Outcome})  # type: ignore[misc]
+
+
 class VisitIn(Schema):
     task: Id
     client_uuid: uuid.UUID
-    outcome: Outcome
+    outcome: VisitOutcome  # type: ignore[valid-type]
     method: Method
     answers: dict[str, Any] = Field({}, description="Question code → answer, typed")
     members_present: list[Id] = Field([], max_length=50)

@@ -112,6 +112,12 @@ def schedule() -> list[Job]:
             "Purge personal health data past the retention period",
         ),
         Job(
+            "import-files-expire",
+            "shoumen.ledgers.tasks.import_files_expire_task",
+            {"hour": "3", "minute": "10"},
+            "Delete uploaded ledgers kept longer than SHOUMEN_IMPORT_FILE_DAYS",
+        ),
+        Job(
             "officials-digest",
             "shoumen.alerts.tasks.digests_send_task",
             _at(settings.SHOUMEN_DIGEST_AT),

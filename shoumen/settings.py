@@ -283,6 +283,9 @@ OBSERVATION_PERIOD_DAYS = {
 REPORT_LINK_DAYS = env_int("SHOUMEN_REPORT_LINK_DAYS", 30)
 # Personal details of finished observations and old health reports are purged after this.
 HEALTH_DATA_RETENTION_DAYS = env_int("SHOUMEN_HEALTH_DATA_RETENTION_DAYS", 30)
+# Uploaded ledgers and their error reports (encrypted) are deleted after this many days at
+# the latest; sooner when their import is done.
+SHOUMEN_IMPORT_FILE_DAYS = env_int("SHOUMEN_IMPORT_FILE_DAYS", 7)
 
 # Uploaded spreadsheets are checked against these limits before any parser reads them
 # (shoumen/lib/file_checks.py): a 100,000-row ledger passes with room to spare, a zip

@@ -66,3 +66,16 @@ class ImportConfirmForm(StyledForm):
     skip_bad_rows = forms.BooleanField(
         label=_("Import the good rows and leave out the bad ones"), required=False
     )
+    # One box per household move the preview lists; unticked, the person stays.
+    moves = forms.TypedMultipleChoiceField(
+        label=_("Household moves to make"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, job, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["moves"].choices = [  # type: ignore[attr-defined]
+            (m["person"], m["name"]) for m in job.preview.get("moves", [])
+        ]

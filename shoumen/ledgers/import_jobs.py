@@ -1,37 +1,48 @@
-"""Ledger imports from the pages: an upload becomes an ImportJob, is checked (a dry run
-that counts new, updated, unchanged and bad rows), can be re-checked with another column
-mapping or sheet, and is imported once confirmed. Small files run in the request; large
-ones as a background task whose progress the page shows."""
+"""Ledger imports from the pages: an upload becomes an ImportJob (the file encrypted), is
+checked (a dry run that counts new, updated, unchanged and bad rows and previews the
+changes), can be re-checked with another column mapping or sheet, and is imported once
+confirmed. Reading, checking and importing run in the task worker, never in the request;
+the page shows their progress."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, scope_q
+from shoumen.ledgers.import_files import (
+    DATA_CONTEXT,
+    REASON_DONE,
+    REPORT_CONTEXT,
+    import_job_data,
+    import_job_files_delete,
+    import_job_report,
+    seal,
+)
 from shoumen.ledgers.importing import (
     ERR_UNIT_LEVEL,
     FIELD_LABELS,
     LedgerError,
-    effective_mapping,
     ledger_import,
     load_table,
     mapping_remember,
-    remembered_mapping,
 )
+from shoumen.ledgers.importing.reading import checked_mapping, file_error
 from shoumen.ledgers.models import ImportJob, ImportStatus
 from shoumen.lib.errors import ERR_OUT_OF_SCOPE, deny
-from shoumen.lib.excel import SUPPORTED_SUFFIXES
+from shoumen.lib.excel import SUPPORTED_SUFFIXES, UnreadableFile, check_upload
 from shoumen.places.models import Level, OrgUnit
+from shoumen.registry.models import DocumentType, Relation, Sex, Status, Tag
 
-# Files up to this size are checked and imported within the request (about 2,000 rows);
-# larger ones go to the task queue.
-INLINE_MAX_BYTES = 200_000
+# Kept for callers that set it: no file is read within the request any more, whatever its
+# size (the task worker reads and checks every upload).
+INLINE_MAX_BYTES = 0
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # The page lists this many problems; the error report holds them all.
 PAGE_ERRORS = 200
@@ -44,6 +55,11 @@ ERR_SUFFIX = _("Upload an .xlsx, .xls, .ods or .csv file.")
 ERR_TOO_BIG = _("The file is too large: at most 50 MB.")
 # 文件是空的。
 ERR_EMPTY = _("The file is empty.")
+# 上传的文件已删除（导入完成、失败或超过保存期限），请重新上传。
+ERR_FILE_GONE = _(
+    "The uploaded file has been deleted (the import finished, failed or was kept too long); "
+    "upload it again."
+)
 # 导入正在进行中，请稍候。
 ERR_BUSY = _("This import is running; wait until it has finished.")
 # 该台账已经导入过了。
@@ -69,13 +85,12 @@ def import_units_for(user) -> QuerySet[OrgUnit]:
     )
 
 
-def _runs_inline(job: ImportJob) -> bool:
-    return len(job.data) <= INLINE_MAX_BYTES
-
-
 @transaction.atomic
 def import_job_create(*, actor, org_unit: OrgUnit, filename: str, data: bytes) -> ImportJob:
-    """Keep the upload and find its table; the check runs next (``import_job_check``)."""
+    """Keep the upload, encrypted; reading and checking it run in the task worker
+    (``import_job_check``). Only the cheap checks run here, before anything is stored (size,
+    unpacked size, rows, columns, cell length: no cell is parsed), so that a zip bomb or a
+    20,000-column CSV is refused at once."""
     if not can(actor, Perm.EDIT_REGISTRY, org_unit):
         raise deny(ERR_OUT_OF_SCOPE)
     if org_unit.level not in (Level.COMMUNITY, Level.GRID):
@@ -88,19 +103,14 @@ def import_job_create(*, actor, org_unit: OrgUnit, filename: str, data: bytes) -
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValidationError({"file": [ERR_TOO_BIG]})
     try:
-        table = load_table(data, name, sheet=None, known=remembered_mapping(org_unit))
-        mapping = effective_mapping(table, None, org_unit)
-    except LedgerError as exc:
-        raise ValidationError({"file": [exc.message]}) from None
+        check_upload(data, name)
+    except UnreadableFile as exc:
+        raise ValidationError({"file": [file_error(exc).message]}) from None
     return ImportJob.objects.create(
         org_unit=org_unit,
         created_by=actor,
         filename=name,
-        data=data,
-        sheet=table.sheet,
-        sheets=table.sheets,
-        headers=table.headers,
-        mapping=mapping,
+        data=seal(data, context=DATA_CONTEXT),
     )
 
 
@@ -108,42 +118,42 @@ def import_job_set_mapping(
     *, actor, job: ImportJob, mapping: Mapping[str, str], sheet: str | None = None
 ) -> ImportJob:
     """Check the file again with another column mapping (or sheet); the community keeps
-    the mapping for its next ledger."""
-    _require(actor, job)
-    if job.is_running:
-        raise ValidationError(ERR_BUSY)
-    if job.status == ImportStatus.DONE:
-        raise ValidationError(ERR_ALREADY_DONE)
-    data = bytes(ImportJob.objects.values_list("data", flat=True).get(pk=job.pk))
-    try:
-        table = load_table(data, job.filename, sheet=sheet or job.sheet or None, known=mapping)
-        clean = effective_mapping(table, mapping, job.org_unit)
-    except LedgerError as exc:
-        raise ValidationError(exc.message) from None
-    job.sheet, job.headers, job.mapping = table.sheet, table.headers, clean
+    the mapping for its next ledger. Another sheet is read afresh, its columns guessed."""
+    _require_open(actor, job)
+    if sheet and sheet != job.sheet:
+        job.sheet, job.headers, job.mapping = sheet, [], {}
+    else:
+        try:
+            job.mapping = checked_mapping(job.headers, mapping)
+        except LedgerError as exc:
+            raise ValidationError(exc.message) from None
+        full = {h: job.mapping.get(h, "") for h in job.headers}
+        mapping_remember(actor=actor, org_unit=job.org_unit, mapping=full)
     job.status = ImportStatus.UPLOADED
     job.save(update_fields=["sheet", "headers", "mapping", "status", "updated_at"])
-    full = {h: clean.get(h, "") for h in table.headers}
-    mapping_remember(actor=actor, org_unit=job.org_unit, mapping=full)
     return import_job_check(actor=actor, job=job)
 
 
 def import_job_check(*, actor, job: ImportJob) -> ImportJob:
-    """The dry run: counts and problems, nothing written."""
+    """The dry run: counts, problems and the preview, nothing written."""
     _require(actor, job)
+    if job.file_deleted_at is not None:
+        raise ValidationError(ERR_FILE_GONE)
     return _start(job, ImportStatus.CHECKING, actor=actor)
 
 
-def import_job_confirm(*, actor, job: ImportJob, skip_bad_rows: bool) -> ImportJob:
-    """Import the checked file: everything, or only the good rows when asked."""
-    _require(actor, job)
-    if job.is_running:
-        raise ValidationError(ERR_BUSY)
-    if job.status == ImportStatus.DONE:
-        raise ValidationError(ERR_ALREADY_DONE)
+def import_job_confirm(
+    *, actor, job: ImportJob, skip_bad_rows: bool, allowed_moves: Collection[int] = ()
+) -> ImportJob:
+    """Import the checked file: everything, or only the good rows when asked. Of the
+    household moves the preview listed, only those in ``allowed_moves`` (person ids) are
+    made; the other persons stay in their household."""
+    _require_open(actor, job)
+    listed = {move["person"] for move in job.preview.get("moves", [])}
     job.skip_bad_rows = skip_bad_rows
+    job.allowed_moves = sorted(listed & {int(pk) for pk in allowed_moves})
     job.confirmed_by = actor
-    job.save(update_fields=["skip_bad_rows", "confirmed_by", "updated_at"])
+    job.save(update_fields=["skip_bad_rows", "allowed_moves", "confirmed_by", "updated_at"])
     return _start(job, ImportStatus.IMPORTING, actor=actor)
 
 
@@ -152,24 +162,32 @@ def _require(actor, job: ImportJob) -> None:
         raise deny(ERR_OUT_OF_SCOPE)
 
 
+def _require_open(actor, job: ImportJob) -> None:
+    _require(actor, job)
+    if job.is_running:
+        raise ValidationError(ERR_BUSY)
+    if job.status == ImportStatus.DONE:
+        raise ValidationError(ERR_ALREADY_DONE)
+    if job.file_deleted_at is not None:
+        raise ValidationError(ERR_FILE_GONE)
+
+
 def _start(job: ImportJob, status: str, *, actor) -> ImportJob:
+    """Hand the job to the task worker: a file is never read in the web request."""
+    from shoumen.ledgers.tasks import import_job_task
+
     job.status = status
     job.progress_done, job.progress_total = 0, 0
     job.message = ""
     job.save(update_fields=["status", "progress_done", "progress_total", "message", "updated_at"])
-    if _runs_inline(job):
-        import_job_run(job.pk)
-    else:
-        from shoumen.ledgers.tasks import import_job_task
-
-        result = import_job_task.enqueue(job.pk)
-        ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    result = import_job_task.enqueue(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
     return job
 
 
 def import_job_run(job_id: int) -> None:
-    """Run a job's check or import (in the request or in a task worker)."""
+    """Run a job's check or import (in the task worker)."""
     job = ImportJob.objects.select_related("org_unit", "created_by", "confirmed_by").get(pk=job_id)
     committing = job.status == ImportStatus.IMPORTING
     if job.status not in (ImportStatus.CHECKING, ImportStatus.IMPORTING):
@@ -181,19 +199,28 @@ def import_job_run(job_id: int) -> None:
             ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
 
     try:
+        data = import_job_data(job.pk)
+        if data is None:
+            raise LedgerError(ERR_FILE_GONE)
         result = ledger_import(
             actor=actor,
             org_unit=job.org_unit,
-            data=bytes(job.data),
+            data=data,
             filename=job.filename,
             sheet=job.sheet or None,
-            mapping=job.mapping,
+            mapping=job.mapping or None,
             dry_run=not committing,
             skip_bad_rows=job.skip_bad_rows,
             on_progress=on_progress,
+            allow_moves=job.allowed_moves if committing else False,
         )
+        del data
     except LedgerError as exc:
-        _finish(job, ImportStatus.FAILED, message=str(exc.message))
+        if not job.headers:
+            _read_columns(job)
+        # A check that failed on its columns keeps the file: the mapping fixes it.
+        fixable = not committing and bool(job.headers)
+        _finish(job, ImportStatus.FAILED, message=str(exc.message), keep_file=fixable)
         return
     except Exception:
         _finish(job, ImportStatus.FAILED, message=str(_("The import failed; nothing was written.")))
@@ -204,13 +231,39 @@ def import_job_run(job_id: int) -> None:
         status = ImportStatus.DONE
     else:
         status = ImportStatus.REJECTED
+    job.sheet, job.sheets, job.headers, job.mapping = (
+        result.sheet,
+        result.sheets,
+        result.headers,
+        result.mapping,
+    )
     job.counts = result.counts
     job.errors = [e.as_dict() for e in result.errors[:PAGE_ERRORS]]
-    job.error_report = result.error_report
+    job.error_report = seal(result.error_report, context=REPORT_CONTEXT)
+    if not committing:
+        job.preview = {
+            "updates": result.updates,
+            "moves": result.moves,
+            "new_buildings": result.new_buildings,
+        }
     _finish(job, status)
 
 
-def _finish(job: ImportJob, status: str, *, message: str = "") -> None:
+def _read_columns(job: ImportJob) -> None:
+    """After a first check that failed on its columns (no name column, one field twice):
+    the sheet and its headers, so that the page can offer the column mapping."""
+    data = import_job_data(job.pk)
+    if data is None:
+        return
+    try:
+        table = load_table(data, job.filename, sheet=job.sheet or None)
+    except LedgerError:
+        return
+    job.sheet, job.sheets, job.headers = table.sheet, table.sheets, table.headers
+    job.mapping = {h: k for h, k in table.guessed_mapping().items() if h in table.headers}
+
+
+def _finish(job: ImportJob, status: str, *, message: str = "", keep_file: bool = False) -> None:
     job.status = status
     job.message = message
     job.finished_at = timezone.now()
@@ -220,14 +273,61 @@ def _finish(job: ImportJob, status: str, *, message: str = "") -> None:
             "status",
             "message",
             "finished_at",
+            "sheet",
+            "sheets",
+            "headers",
+            "mapping",
             "counts",
             "errors",
             "error_report",
+            "preview",
             "progress_done",
             "progress_total",
             "updated_at",
         ]
     )
+    if status == ImportStatus.FAILED and not keep_file:
+        import_job_files_delete(job=job, reason=REASON_DONE)
+    elif status == ImportStatus.DONE:
+        # The report of rows left out stays until the files expire: it is how they get fixed.
+        import_job_files_delete(job=job, reason=REASON_DONE, report=not job.counts.get("bad"))
+
+
+_CHANGE_LABELS = {"relation_to_head": "relation", "document_type": "id_number"}
+_CHOICES: dict[str, type[models.TextChoices]] = {
+    "sex": Sex,
+    "relation_to_head": Relation,
+    "status": Status,
+    "document_type": DocumentType,
+}
+
+
+def preview_changes(job: ImportJob) -> list[dict[str, Any]]:
+    """The preview's updated persons for the page: each changed field as (label, now,
+    after), values in words (ID number and phone stay masked as stored)."""
+    out = []
+    for update in job.preview.get("updates", []):
+        fields = []
+        for key, (old, new) in update["changes"].items():
+            label = FIELD_LABELS.get(_CHANGE_LABELS.get(key, key))
+            if key == "document_type":
+                label = _("Document type")
+            fields.append((label or key, _in_words(key, old), _in_words(key, new)))
+        out.append({"row": update["row"], "name": update["name"], "fields": fields})
+    return out
+
+
+def _in_words(key: str, value: Any) -> str:
+    if value in (None, "", []):
+        return "—"
+    if key in _CHOICES:
+        try:
+            return str(_CHOICES[key](value).label)
+        except ValueError:
+            return str(value)
+    if key == "tags":
+        return "、".join(str(Tag(t).label) for t in value)
+    return str(value)
 
 
 def mapping_choices() -> list[tuple[str, str]]:
@@ -236,5 +336,4 @@ def mapping_choices() -> list[tuple[str, str]]:
 
 def import_job_error_report(job: ImportJob) -> bytes | None:
     """The bad rows of the last check or import as .xlsx, if there were any."""
-    report = ImportJob.objects.values_list("error_report", flat=True).get(pk=job.pk)
-    return bytes(report) if report else None
+    return import_job_report(job.pk)

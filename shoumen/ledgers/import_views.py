@@ -13,7 +13,7 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
 from shoumen.ledgers import import_jobs
 from shoumen.ledgers.forms import ImportConfirmForm, ImportMappingForm, ImportUploadForm
-from shoumen.ledgers.importing import ledger_template_xlsx
+from shoumen.ledgers.importing.workbooks import ledger_template_xlsx
 from shoumen.ledgers.models import ImportStatus
 from shoumen.lib.pages import add_service_errors, or_404, posted
 
@@ -71,7 +71,9 @@ def _job_page(request, job, *, mapping_form=None, confirm_form=None, status=200)
     context = {
         "job": job,
         "mapping_form": mapping_form or ImportMappingForm(job=job),
-        "confirm_form": confirm_form or ImportConfirmForm(),
+        "confirm_form": confirm_form or ImportConfirmForm(job=job),
+        "preview": job.preview,
+        "changes": import_jobs.preview_changes(job),
         "statuses": ImportStatus,
         "can_confirm": job.status in (ImportStatus.CHECKED, ImportStatus.REJECTED),
     }
@@ -121,11 +123,14 @@ def import_mapping(request, pk):
 @require_POST
 def import_confirm(request, pk):
     job = or_404(import_jobs.import_job_for, request.user, pk=pk)
-    form = ImportConfirmForm(request.POST)
+    form = ImportConfirmForm(request.POST, job=job)
     if form.is_valid() and request.POST.get("confirm") == "1":
         try:
             import_jobs.import_job_confirm(
-                actor=request.user, job=job, skip_bad_rows=form.cleaned_data["skip_bad_rows"]
+                actor=request.user,
+                job=job,
+                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+                allowed_moves=form.cleaned_data["moves"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -39,8 +39,10 @@ class ImportStatus(models.TextChoices):
 class ImportJob(models.Model):
     """One uploaded ledger, from upload through preview to the committed import.
 
-    The file is kept in the database so that any worker can read it; the error report of
-    the last run is kept the same way."""
+    The file is kept in the database, encrypted with the data key, so that any worker can
+    read it; the error report of the last run is kept the same way. Both are deleted when
+    the import is done or has failed, or after SHOUMEN_IMPORT_FILE_DAYS; the job stays with
+    its counts."""
 
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+"
@@ -52,7 +54,7 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     filename = models.CharField(_("file name"), max_length=255)
-    data = models.BinaryField(editable=False)
+    data = models.BinaryField(null=True, editable=False)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     skip_bad_rows = models.BooleanField(_("skip bad rows"), default=False)
@@ -69,6 +71,11 @@ class ImportJob(models.Model):
     sheets = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     error_report = models.BinaryField(null=True, editable=False)
+    # What the import would change: {"updates": [...], "moves": [...], "new_buildings": {...}}
+    preview = models.JSONField(default=dict, blank=True)
+    # The persons whose household moves were ticked on the preview (ids).
+    allowed_moves = models.JSONField(default=list, blank=True)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

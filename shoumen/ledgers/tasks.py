@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from shoumen.ledgers.import_files import import_files_expire
 from shoumen.ledgers.import_jobs import import_job_run
 
 
@@ -9,3 +10,9 @@ from shoumen.ledgers.import_jobs import import_job_run
 def import_job_task(job_id: int) -> None:
     """Check or import an uploaded ledger too large to handle within the request."""
     import_job_run(job_id)
+
+
+@task()
+def import_files_expire_task() -> int:
+    """Delete the uploaded ledgers and error reports kept past SHOUMEN_IMPORT_FILE_DAYS."""
+    return import_files_expire()

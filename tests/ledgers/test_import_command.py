@@ -86,3 +86,22 @@ def test_command_names_an_unknown_org_unit(world, tmp_path):
 def test_command_names_an_unknown_sheet(world, tmp_path):
     with pytest.raises(CommandError, match="四月"):
         run(ledger(tmp_path, [GOOD]), "--org-unit", "G1", "--sheet", "四月")
+
+
+ZENG_TO_302 = [1, "曾丽", "女", "110105195001010020", "", "5号楼", "2", "302", "户主", ""]
+
+
+def test_command_lists_a_household_move_and_does_not_make_it_without_allow_moves(world, tmp_path):
+    before = world.person("曾丽").household_id
+    out = run(ledger(tmp_path, [ZENG_TO_302]), "--org-unit", "G1")
+    assert "--allow-moves" in out and "曾丽" in out
+    assert world.person("曾丽").household_id == before
+
+
+def test_command_with_allow_moves_moves_the_resident(world, tmp_path):
+    before = world.person("曾丽").household_id
+    out = run(ledger(tmp_path, [ZENG_TO_302]), "--org-unit", "G1", "--allow-moves")
+    assert "曾丽" in out
+    moved = world.person("曾丽")
+    assert moved.household_id != before
+    assert moved.household.door_number == "302"

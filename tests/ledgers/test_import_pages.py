@@ -10,7 +10,12 @@ from openpyxl import load_workbook
 
 from shoumen.ledgers import import_jobs
 from shoumen.ledgers.import_jobs import ERR_SUFFIX
-from shoumen.ledgers.importing import ERR_FILE_HEADER, TEMPLATE_HEADERS, ledger_import
+from shoumen.ledgers.importing import (
+    ERR_FILE_HEADER,
+    ERR_NAME_COLUMN,
+    TEMPLATE_HEADERS,
+    ledger_import,
+)
 from shoumen.ledgers.models import ColumnMapping, ImportJob, ImportStatus
 from shoumen.registry.models import Person
 from tests.ledgers.ledgers import resident_id, xlsx
@@ -106,20 +111,23 @@ def test_fixing_the_column_mapping_rechecks_and_is_remembered(world, login):
     client = login(world.community_staff)
     headers = ["序号", "名", "身份证件", "楼栋", "单元", "门牌号"]
     rows = [[1, "张三", ZHANG, "5号楼", "2", "302"]]
-    response = upload(client, world, xlsx(rows, headers=headers))
-    # Only 姓名 is missing: the header row is still found by 序号 + 楼栋 + 单元 + 门牌号.
-    assert response.status_code == 400
-    assert str(import_jobs.ERR_SUFFIX) not in response.content.decode()
-    job = job_of(
-        upload(client, world, xlsx([[*r, "张三"] for r in rows], headers=[*headers, "姓名"]))
-    )
+    # Only 姓名 is missing: the header row is still found by 序号 + 楼栋 + 单元 + 门牌号; the
+    # check says so and offers the columns to map.
+    job = job_of(upload(client, world, xlsx(rows, headers=headers)))
+    assert job.status == ImportStatus.FAILED
+    assert job.message == str(ERR_NAME_COLUMN)
+    assert job.headers == headers and job.file_deleted_at is None
+    page = client.get(reverse("ledgers:import_job", args=[job.pk])).content.decode()
+    assert 'data-testid="mapping-form"' in page
     mapping = {f"col_{i}": job.mapping.get(h, "") for i, h in enumerate(job.headers)}
+    mapping[f"col_{job.headers.index('名')}"] = "name"
     mapping[f"col_{job.headers.index('身份证件')}"] = "id_number"
     response = client.post(reverse("ledgers:import_mapping", args=[job.pk]), mapping)
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.mapping["身份证件"] == "id_number"
     assert job.status == ImportStatus.CHECKED
+    assert job.counts["new"] == 1
     assert ColumnMapping.objects.get(community=world.community).mapping["身份证件"] == "id_number"
 
 
@@ -137,8 +145,12 @@ def test_an_unreadable_upload_is_a_form_error(world, login):
     response = upload(client, world, b"not a ledger", name="a.pdf")
     assert response.status_code == 400
     assert str(ERR_SUFFIX) in response.content.decode()
-    response = upload(client, world, xlsx([[1, 2]], headers=["a", "b"]))
-    assert str(ERR_FILE_HEADER) in response.content.decode()
+    # A file without a header row is found out by the worker reading it.
+    job = job_of(upload(client, world, xlsx([[1, 2]], headers=["a", "b"])))
+    assert job.status == ImportStatus.FAILED
+    page = client.get(reverse("ledgers:import_job", args=[job.pk]))
+    assert str(ERR_FILE_HEADER) in page.content.decode()
+    assert job.file_deleted_at is not None  # nothing to fix on the page: the file is gone
 
 
 def test_upload_into_a_unit_outside_scope_is_refused(world, login):

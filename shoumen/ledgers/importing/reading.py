@@ -244,16 +244,21 @@ def effective_mapping(table: Table, given: Mapping[str, str] | None, org_unit: O
     """Header -> field key for this table: what the user gave, else what the community used
     before, else the guess from the header aliases. A header mapped to "" is ignored."""
     if given is not None:
-        mapping = {h: k for h, k in given.items() if h in table.headers and k}
-    else:
-        remembered = remembered_mapping(org_unit)
-        mapping = table.guessed_mapping()
-        for header in table.headers:
-            if header in remembered:
-                if remembered[header]:
-                    mapping[header] = remembered[header]
-                else:
-                    mapping.pop(header, None)
+        return checked_mapping(table.headers, given)
+    remembered = remembered_mapping(org_unit)
+    mapping = table.guessed_mapping()
+    for header in table.headers:
+        if header in remembered:
+            if remembered[header]:
+                mapping[header] = remembered[header]
+            else:
+                mapping.pop(header, None)
+    return checked_mapping(table.headers, mapping)
+
+
+def checked_mapping(headers: list[str], given: Mapping[str, str]) -> dict[str, str]:
+    """``given`` for these headers: at most one column per field, and a name column."""
+    mapping = {h: k for h, k in given.items() if h in headers and k}
     counts: dict[str, int] = defaultdict(int)
     for key in mapping.values():
         counts[key] += 1
@@ -266,14 +271,23 @@ def effective_mapping(table: Table, given: Mapping[str, str] | None, org_unit: O
     return mapping
 
 
+def file_error(exc: UnreadableFile, *, sheet: str | None = None) -> "LedgerError":
+    """What to tell the user about a file that cannot be read: the reader's own message
+    (a limit broken: too large, too many columns), else one per kind of problem."""
+    message = getattr(exc, "message", None)
+    if message:
+        return LedgerError(message)
+    if exc.code == "encoding":
+        return LedgerError(ERR_FILE_ENCODING)
+    if exc.code == "header":
+        return LedgerError(ERR_FILE_HEADER)
+    if exc.code == "sheet":
+        return LedgerError(ERR_FILE_SHEET % {"sheet": sheet})
+    return LedgerError(ERR_FILE_FORMAT)
+
+
 def load_table(data: bytes, filename: str, *, sheet: str | None, known=None) -> Table:
     try:
         return read_table(data, filename, sheet=sheet or None, known_headers=known)
     except UnreadableFile as exc:
-        if exc.code == "encoding":
-            raise LedgerError(ERR_FILE_ENCODING) from None
-        if exc.code == "header":
-            raise LedgerError(ERR_FILE_HEADER) from None
-        if exc.code == "sheet":
-            raise LedgerError(ERR_FILE_SHEET % {"sheet": sheet}) from None
-        raise LedgerError(ERR_FILE_FORMAT) from None
+        raise file_error(exc, sheet=sheet) from None

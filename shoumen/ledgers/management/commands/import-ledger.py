@@ -21,6 +21,10 @@ ERR_BAD_ROWS = _(
     "%(count)d rows have problems; nothing was imported. Fix them and import again, "
     "or add --skip-bad-rows to import only the good rows."
 )
+# 以下人员迁往另一住户（已迁移）。
+MOVES_MADE = _("Household moves (made)")
+# 以下人员按台账应迁往另一住户：未迁移，加上 --allow-moves 才迁移。
+MOVES_HELD = _("Household moves (not made: add --allow-moves to make them)")
 # 有 %(count)d 行存在问题（仅检查，未写入）。
 ERR_BAD_ROWS_DRY = _("%(count)d rows have problems (checked only, nothing written).")
 
@@ -38,9 +42,24 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", default=None, help="sheet name (default: found)")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument("--skip-bad-rows", action="store_true")
+        parser.add_argument(
+            "--allow-moves",
+            action="store_true",
+            help="move matched residents to the household their row names (listed either way)",
+        )
         parser.add_argument("--errors-out", type=Path, default=None, help="bad rows as .xlsx")
 
-    def handle(self, *args, file: Path, org_unit: str, sheet, dry_run, skip_bad_rows, **options):
+    def handle(
+        self,
+        *args,
+        file: Path,
+        org_unit: str,
+        sheet,
+        dry_run,
+        skip_bad_rows,
+        allow_moves,
+        **options,
+    ):
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
         unit = OrgUnit.objects.filter(code=org_unit).first()
         if unit is None:
@@ -74,6 +93,7 @@ class Command(BaseCommand):
                     dry_run=dry_run,
                     skip_bad_rows=skip_bad_rows,
                     on_progress=on_progress,
+                    allow_moves=allow_moves,
                 )
             except LedgerError as exc:
                 raise CommandError(str(exc.message)) from None
@@ -92,6 +112,15 @@ class Command(BaseCommand):
             console.print(errors)
             if len(result.errors) > SHOWN_ERRORS:
                 console.print(f"… {len(result.errors) - SHOWN_ERRORS} more")
+        for grid, names in result.new_buildings.items():
+            console.print(f"{_('New buildings')} · {grid}: {'、'.join(names)}")
+        if result.moves:
+            moves = Table(title=str(MOVES_MADE if allow_moves and not dry_run else MOVES_HELD))
+            for column in ("row", "name", "from", "to"):
+                moves.add_column(column)
+            for move in result.moves:
+                moves.add_row(str(move["row"]), move["name"], move["from"], move["to"])
+            console.print(moves)
         errors_out = options.get("errors_out")
         if errors_out is not None and result.error_report:
             errors_out.write_bytes(result.error_report)

@@ -137,7 +137,7 @@ def build_ledger(path: Path, *, rows: int, bad_share: float) -> dict:
                         "",
                     ]
                     if rng.random() < bad_share:
-                        kind = rng.choice(["checksum", "number", "phone", "building", "twice"])
+                        kind = rng.choice(["checksum", "number", "phone", "sex", "twice"])
                         kinds[kind] = kinds.get(kind, 0) + 1
                         bad += 1
                         if kind == "checksum":
@@ -147,8 +147,8 @@ def build_ledger(path: Path, *, rows: int, bad_share: float) -> dict:
                             row[3] = int(member.id_number[:17])
                         elif kind == "phone":
                             row[4] = "1234567"
-                        elif kind == "building":
-                            row[6] = "999号楼"
+                        elif kind == "sex":
+                            row[2] = "女" if member.sex == "M" else "男"  # the ID says otherwise
                         elif previous_id:
                             id_cell.value = previous_id  # the previous row's number again
                             bad += 1  # both rows are bad

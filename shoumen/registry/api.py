@@ -28,6 +28,7 @@ from shoumen.registry.schemas import (
 )
 from shoumen.registry.services import (
     household_create,
+    person_document_search_record,
     person_register,
     person_reveal,
     person_update,
@@ -61,9 +62,7 @@ def _page(qs, filters, convert) -> dict:
 # ---------------------------------------------------------------- persons
 
 
-@router.get("/persons", response=PersonPage, summary="Search persons")
-def persons_list(request, filters: Query[PersonFiltersIn]):
-    actor = request.auth
+def _persons_page(actor, filters: PersonFiltersIn) -> dict:
     unit = _unit_by_code(actor, filters.org_unit, field="org_unit") if filters.org_unit else None
     qs = selectors.persons_search(
         actor,
@@ -71,8 +70,32 @@ def persons_list(request, filters: Query[PersonFiltersIn]):
             q=filters.q, org_unit=unit, tag=filters.tag or "", status=filters.status
         ),
     )
+    if selectors.document_number_query(filters.q) and filters.offset == 0:
+        person_document_search_record(actor=actor, found=list(qs[:2]))
     day = today()
     return _page(qs, filters, lambda p: PersonOut.from_person(p, day))
+
+
+@router.get(
+    "/persons",
+    response={200: PersonPage, **error_responses(401, 422)},
+    summary="Search persons",
+    description="Search terms in a URL may be kept in proxy logs: send a name or an ID "
+    "number with POST /persons/search instead.",
+)
+def persons_list(request, filters: Query[PersonFiltersIn]):
+    return _persons_page(request.auth, filters)
+
+
+@router.post(
+    "/persons/search",
+    response={200: PersonPage, **error_responses(400, 401, 403, 422)},
+    summary="Search persons, the terms in the body",
+    description="As GET /persons, with the filters in the body so that no name or ID number "
+    "appears in a URL. A whole ID number finds its person exactly; such a search is audited.",
+)
+def persons_search(request, filters: PersonFiltersIn):
+    return _persons_page(request.auth, filters)
 
 
 @router.post(

@@ -286,6 +286,11 @@ class Person(models.Model):
         return [str(t) for t in tags]
 
 
+def document_index(document_type: str, number: str) -> str:
+    """The blind index of a normalised document number, as stored in ``id_number_index``."""
+    return crypto.blind_index(f"{document_type}:{number}", context=ID_CONTEXT)
+
+
 def id_last4_index(number: str) -> str:
     """The keyed blind index of a document number's last 4 characters, as stored in
     ``Person.id_number_last4_index``: pass the whole number or the 4 characters searched

@@ -51,7 +51,11 @@ class Page(Schema):
 
 
 class PersonFiltersIn(Page):
-    q: Text = Field("", max_length=100, description="Name, pinyin, initials, ID/phone last 4")
+    q: Text = Field(
+        "",
+        max_length=100,
+        description="Name, pinyin, initials, ID/phone last 4, or a whole document number",
+    )
     org_unit: Code = Field("", description="Code of an org unit to search under")
     tag: Tag | None = None
     status: Status | Literal[""] = Field(Status.RESIDENT, description="'' for any status")

@@ -26,10 +26,12 @@ from shoumen.places.models import OrgUnit
 from shoumen.places.selectors import grids_visible_to
 from shoumen.registry.models import (
     Building,
+    DocumentType,
     Household,
     Person,
     Relation,
     Status,
+    document_index,
     id_last4_index,
     tag_q,
 )
@@ -47,9 +49,23 @@ def persons_visible_to(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[Person]
     return Person.objects.filter(scope_q(user, perm, "grid__path"))
 
 
+def document_number_query(q: str) -> str:
+    """The document number a search is for, normalised (full-width digits, spaces, lower-case
+    x), when it looks like a whole one (5 to 30 letters and digits, with a digit); else ""."""
+    number = normalize_id_number(clean_line(q))
+    if 5 <= len(number) <= 30 and number.isascii() and number.isalnum():
+        return number if any(c.isdigit() for c in number) else ""
+    return ""
+
+
+def _document_indexes(number: str) -> list[str]:
+    """The blind index the number would have under each document type: an exact match."""
+    return [document_index(t, number) for t in DocumentType if t != DocumentType.NONE]
+
+
 def _matching_ids(qs: QuerySet[Person], q: str):
     """Ids in ``qs`` matching name, full pinyin or initials; or 4 trailing ID or phone
-    characters; or a door number."""
+    characters; or a whole document number (exact, by its blind index); or a door number."""
     text = clean_line(q).lower()
     compact = "".join(text.split())
     if not compact:
@@ -58,7 +74,11 @@ def _matching_ids(qs: QuerySet[Person], q: str):
         last4 = normalize_id_number(compact)
         by_door = qs.filter(household__door_number=to_halfwidth(q).strip()).values("pk")
         if len(last4) != 4:
-            return by_door
+            number = document_number_query(q)
+            if not number:
+                return by_door
+            indexes = _document_indexes(number)
+            return qs.filter(id_number_index__in=indexes).values("pk").union(by_door)
         # A union of three indexed lookups, each inside the actor's scope: an OR across
         # person and household columns would make PostgreSQL read every person in scope,
         # and a door number unscoped matches that door in every building of the district.

@@ -32,6 +32,7 @@ from shoumen.registry.models import (
     Sex,
     Status,
     Tag,
+    document_index,
     id_last4_index,
 )
 
@@ -223,11 +224,6 @@ def _validated_person_values(values: Mapping[str, Any], *, day: datetime.date) -
     if errors:
         raise ValidationError(errors)
     return out
-
-
-def document_index(document_type: str, number: str) -> str:
-    """The blind index of a normalised document number, as stored in ``id_number_index``."""
-    return crypto.blind_index(f"{document_type}:{number}", context=ID_CONTEXT)
 
 
 _document_index = document_index
@@ -521,6 +517,20 @@ def person_reveal(*, actor, person: Person, field: str, reason: str) -> str:
         reason=reason,
     )
     return value
+
+
+@transaction.atomic
+def person_document_search_record(*, actor, found: list[Person]) -> None:
+    """Record a search by a whole document number, and whom it found: the few numbers a
+    masked one leaves could otherwise be tried one by one, unseen."""
+    target = found[0] if len(found) == 1 else None
+    _record(
+        actor,
+        "person.search.document_number",
+        target,
+        org_path=target.grid.path if target is not None else "",
+        changes={"found": len(found)},
+    )
 
 
 def masked(field: str, value: str) -> str:

@@ -2,6 +2,10 @@
 change them, reveal with a reason, history and search. Each view parses, calls one service
 or selector, and renders; objects out of the actor's scope are 404."""
 
+import secrets
+import time
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
@@ -36,6 +40,7 @@ from shoumen.registry.selectors import (
     PersonFilters,
     building_for,
     buildings_of_grid,
+    document_number_query,
     household_for,
     household_members,
     households_of_grid,
@@ -382,10 +387,65 @@ def person_merge(request, pk):
 # ---------------------------------------------------------------- search
 
 
+SEARCH_SESSION_KEY = "registry.searches"
+SEARCH_KEEP = 20  # searches remembered per session, the oldest forgotten first
+SEARCH_TTL_SECONDS = 2 * 3600
+SEARCH_FIELDS = ("q", "org_unit", "tag", "status")
+MSG_SEARCH_EXPIRED = _("That search has expired; please search again.")
+
+
+def _search_store(request, data) -> str:
+    """Keep the search in the session under a new opaque token: the terms (a name, an ID
+    number) stay out of the URL, so out of access logs, proxies and browser history."""
+    token = secrets.token_urlsafe(12)
+    kept = dict(request.session.get(SEARCH_SESSION_KEY, {}))
+    criteria = {field: data.get(field, "") for field in SEARCH_FIELDS}
+    kept[token] = {"criteria": criteria, "at": int(time.time())}
+    for old in sorted(kept, key=lambda t: kept[t]["at"])[: max(len(kept) - SEARCH_KEEP, 0)]:
+        del kept[old]
+    request.session[SEARCH_SESSION_KEY] = kept
+    return token
+
+
+def _search_load(request, token: str) -> dict | None:
+    kept = request.session.get(SEARCH_SESSION_KEY, {}).get(token)
+    if kept is None or time.time() - kept["at"] > SEARCH_TTL_SECONDS:
+        return None
+    return kept
+
+
+def _search_recorded(request, token: str) -> bool:
+    """Whether the search under ``token`` was recorded already (pages, back, reload)."""
+    kept = dict(request.session.get(SEARCH_SESSION_KEY, {}))
+    if kept[token].get("recorded"):
+        return True
+    kept[token] = {**kept[token], "recorded": True}
+    request.session[SEARCH_SESSION_KEY] = kept
+    return False
+
+
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def search(request):
-    form = SearchForm(request.GET or None, actor=request.user)
+    """Search residents. The form is posted and answered with a redirect to ``?r=<token>``,
+    which pages and the back button reuse; a ``?q=`` link is redirected the same way."""
+    if request.method == "POST" or "q" in request.GET:
+        source = request.POST if request.method == "POST" else request.GET
+        if not any(source.get(field) for field in SEARCH_FIELDS):
+            return redirect("registry:search")
+        token = _search_store(request, source)
+        return redirect(f"{reverse('registry:search')}?{urlencode({'r': token})}")
+    data = None
+    token = request.GET.get("r", "")
+    if token:
+        kept = _search_load(request, token)
+        if kept is None:
+            messages.info(request, MSG_SEARCH_EXPIRED)
+        else:
+            data = kept["criteria"]
+    elif any(request.GET.get(f) for f in SEARCH_FIELDS):
+        data = request.GET  # filters only (tag, unit, status): nothing personal in the URL
+    form = SearchForm(data, actor=request.user)
     page = None
     if form.is_valid():
         data = form.cleaned_data
@@ -398,5 +458,8 @@ def search(request):
         )
         # An empty search lists nothing rather than the whole jurisdiction.
         if any((filters.q, filters.org_unit, filters.tag)) or status != Status.RESIDENT:
-            page = paginate(request, persons_search(request.user, filters))
+            results = persons_search(request.user, filters)
+            page = paginate(request, results)
+            if document_number_query(filters.q) and not _search_recorded(request, token):
+                services.person_document_search_record(actor=request.user, found=list(results[:2]))
     return render(request, "registry/search.html", {"form": form, "page": page})

@@ -125,6 +125,7 @@ QUERIES = {
 OPERATIONS = {
     ("GET", "/org-units"): (lambda w: None, EVERYONE_200),
     ("GET", "/persons"): (lambda w: None, EVERYONE_200),
+    ("POST", "/persons/search"): (lambda w: {"q": "单明"}, EVERYONE_200),
     ("POST", "/persons"): (
         lambda w: {
             "household": w.household_a.pk,

@@ -98,7 +98,7 @@ def test_grid_worker_cannot_reveal_neighbouring_person(world, login):
 @pytest.mark.parametrize("query", ["sm", "dm", "shanming", "单明"])
 def test_search_finds_shan_by_name_pinyin_and_initials(world, login, query):
     client = login(world.grid_worker)
-    response = client.get(reverse("registry:search"), {"q": query})
+    response = client.post(reverse("registry:search"), {"q": query}, follow=True)
     assert response.status_code == 200
     assert f'href="{reverse("registry:person", args=[world.shan.pk])}"' in (
         response.content.decode()
@@ -107,7 +107,7 @@ def test_search_finds_shan_by_name_pinyin_and_initials(world, login, query):
 
 def test_search_does_not_find_persons_out_of_scope(world, login):
     client = login(world.grid_worker)
-    body = client.get(reverse("registry:search"), {"q": "wg"}).content.decode()
+    body = client.post(reverse("registry:search"), {"q": "wg"}, follow=True).content.decode()
     assert "王刚" not in body
 
 

@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "person.merge_into": _("Merged into another record"),
     "person.reveal.id_number": _("Revealed the ID number"),
     "person.reveal.phone": _("Revealed the phone"),
+    "person.search.document_number": _("Found by a search for the whole ID number"),
 }
 
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "shoumen.alerts",
     "shoumen.checkpoints",
     "shoumen.screening",
+    "shoumen.ops",
 ]
 
 MIDDLEWARE = [

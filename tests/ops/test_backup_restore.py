@@ -20,21 +20,12 @@ from django.db import connection
 from shoumen.lib import crypto
 from shoumen.ops.backup import ERR_TARGET_EXISTS, MANIFEST, BackupError, backup_create
 from shoumen.registry.models import ID_CONTEXT, Person
-from tests.personas import World, build_world
 
 # A backup reads committed data from its own connection (SQLite's backup API waits for an
-# open write transaction), so these tests commit; the persona world is rebuilt if an earlier
-# transactional test flushed it.
+# open write transaction), so these tests commit.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PG_SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-
-
-@pytest.fixture
-def world(transactional_db) -> World:
-    if not Person.objects.exists():
-        build_world()
-    return World()
 
 
 def _key_env(key: bytes) -> str:

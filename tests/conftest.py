@@ -4,7 +4,7 @@ from django.core.cache import cache
 
 from shoumen.accounts.models import User
 from tests.personas import World, build_world
-from tests.refusals_write_nothing import refusals_write_nothing  # noqa: F401
+from tests.refusals_write_nothing import refusal_may_write, refusals_write_nothing  # noqa: F401
 
 
 def pytest_configure(config):

@@ -499,9 +499,9 @@ def scans_record(*, actor, checkpoint: Checkpoint, rows) -> list[ScanResult]:
         replayed = _scans_insert_once(to_create)
         if replayed:
             for index, result in enumerate(results):
-                scan = result.scan
-                if scan is not None and scan.client_uuid in replayed:
-                    results[index] = ScanResult(index, "unchanged", replayed[scan.client_uuid])
+                mine = result.scan
+                if mine is not None and mine.client_uuid in replayed:
+                    results[index] = ScanResult(index, "unchanged", replayed[mine.client_uuid])
             # The copy saved first raised the alerts of its fevers.
             fevers = [s for s in fevers if s.client_uuid not in replayed]
         staff = _community_staff(checkpoint.community) if fevers else []

@@ -411,8 +411,12 @@ def visitor_self(request, key):
         else:
             done = {"checkpoint": checkpoint, "visitor": visitor}
             if services.visitor_has_fever(visitor):
-                done.update(verdict=Verdict.DENY.label, reason=VerdictReason.FEVER.label)
-                return render(request, "checkpoints/visitor_self_fever.html", done)
+                refused = {
+                    **done,
+                    "verdict": Verdict.DENY.label,
+                    "reason": VerdictReason.FEVER.label,
+                }
+                return render(request, "checkpoints/visitor_self_fever.html", refused)
             return render(request, "checkpoints/visitor_self_done.html", done)
     status = 400 if request.method == "POST" else 200
     context = {"checkpoint": checkpoint, "form": form}

@@ -46,6 +46,7 @@ os.environ.setdefault("SHOUMEN_DEBUG", "0")
 
 import psycopg  # noqa: E402
 from cpu import CpuMeter, cpu_of  # noqa: E402
+from outcome import Failures, finish  # noqa: E402
 
 
 def free_port() -> int:
@@ -60,6 +61,8 @@ BATCH_ROWS = 500
 TARGET_BATCH_PER_S = 20_000
 TARGET_SINGLE_PER_S = 800
 TARGET_SINGLE_P95_MS = 50
+# A single report is created (201) or, sent again, answered as a replay (200).
+SINGLE_OK = {"200", "201"}
 
 
 def recreate_database() -> None:
@@ -536,13 +539,22 @@ def main() -> int:
             "load_average_after": [round(x, 1) for x in load],
         },
     }
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "health-reports-postgresql.json"
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    failures = Failures()
+    for key, n in batch_counts.items():
+        if key.startswith("http_"):
+            failures.add(f"batch requests answered {key[5:]}", n)
+    if batch_counts.get("error"):
+        failures.add("batch rows refused", batch_counts["error"])
+    for status, n in single_statuses.items():
+        if status not in SINGLE_OK:
+            failures.add(f"single reports answered {status}", n)
     print(json.dumps(report, indent=2, ensure_ascii=False))
-    print(f"Written to {path}")
-    return 0 if report["batch"]["target_met"] and report["single"]["target_met"] else 1
+    return finish(
+        report,
+        Path(args.out) / "health-reports-postgresql.json",
+        failures=failures,
+        met=report["batch"]["target_met"] and report["single"]["target_met"],
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ otherwise, which is what `make demo` relies on, but is not what this measures).
 
 import argparse
 import datetime
-import json
 import os
 import platform
 import sys
@@ -26,6 +25,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from outcome import Failures, finish  # noqa: E402
 
 from shoumen.registry.demo import DEFAULT_SEED, SIZES, demo_counts, demo_district  # noqa: E402
 
@@ -39,24 +39,26 @@ def main() -> int:
     if demo_district() is not None:
         print("The demo district already exists; use an empty database to time the load.")
         return 2
+    failures = Failures()
     started = time.perf_counter()
-    call_command("demo", size=args.size, seed=args.seed)
+    try:
+        call_command("demo", size=args.size, seed=args.seed)
+    except Exception as exc:
+        failures.add(f"demo --size {args.size}: {exc!r}")
     seconds = time.perf_counter() - started
+    district = demo_district()
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "database": connection.vendor,
         "size": args.size,
         "seed": args.seed,
         "seconds": round(seconds, 1),
-        "counts": demo_counts(demo_district()),
+        "counts": demo_counts(district) if district is not None else {},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
     }
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"load-{args.size}-{connection.vendor}.json"
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"demo --size {args.size}: {seconds:.1f} s. Written to {path}")
-    return 0
+    print(f"demo --size {args.size}: {seconds:.1f} s")
+    path = Path(args.out) / f"load-{args.size}-{connection.vendor}.json"
+    return finish(report, path, failures=failures)
 
 
 if __name__ == "__main__":

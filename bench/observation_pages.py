@@ -20,7 +20,6 @@ See bench/README.md.
 
 import argparse
 import datetime
-import json
 import os
 import platform
 import random
@@ -46,6 +45,7 @@ from django.db.models import Exists, OuterRef  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from outcome import Failures, finish  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -230,19 +230,31 @@ def prepare(*, observed: int, days: int, seed: int, day: datetime.date, console)
     return counts
 
 
+FAILURES = Failures()
+
+
 def measure(fn, *, runs: int, warmup: int) -> dict:
-    for _ in range(warmup):
-        fn()
+    """Timings of the runs that succeeded; a run that raised is counted as an error."""
+    errors = 0
     timings = []
-    for _ in range(runs):
+    for i in range(warmup + runs):
         started = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - started) * 1000)
+        try:
+            fn()
+        except Exception as exc:
+            errors += 1
+            FAILURES.add(repr(exc))
+            continue
+        if i >= warmup:
+            timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
+    if not timings:
+        return {"runs": runs, "errors": errors, "p50_ms": None, "p95_ms": None, "max_ms": None}
     return {
         "runs": runs,
+        "errors": errors,
         "p50_ms": round(statistics.median(timings), 2),
-        "p95_ms": round(timings[int(0.95 * (runs - 1))], 2),
+        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 2),
         "max_ms": round(timings[-1], 2),
     }
 
@@ -349,27 +361,24 @@ def main() -> int:
         "cases": results,
     }
     table = Table(title=f"{report['persons']:,} persons, {report['health_reports']:,} reports")
-    for column in ("case", "p50 ms", "p95 ms", "max ms", "p95 ≤ target"):
+    for column in ("case", "p50 ms", "p95 ms", "max ms", "errors", "p95 ≤ target"):
         table.add_column(column, justify="left" if column == "case" else "right")
     ok = True
     for case, r in results.items():
-        hit = r["p95_ms"] <= args.target_ms
+        hit = r["errors"] == 0 and r["p95_ms"] is not None and r["p95_ms"] <= args.target_ms
         ok = ok and hit
         table.add_row(
             case,
-            f"{r['p50_ms']:.1f}",
-            f"{r['p95_ms']:.1f}",
-            f"{r['max_ms']:.1f}",
+            f"{r['p50_ms']:.1f}" if r["p50_ms"] is not None else "",
+            f"{r['p95_ms']:.1f}" if r["p95_ms"] is not None else "",
+            f"{r['max_ms']:.1f}" if r["max_ms"] is not None else "",
+            str(r["errors"]),
             "yes" if hit else "NO",
         )
     console.print(table)
     console.print(figures)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"observation-pages-{connection.vendor}.json"
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
-    console.print(f"Written to {path}")
-    return 0 if ok else 1
+    path = Path(args.out) / f"observation-pages-{connection.vendor}.json"
+    return finish(report, path, failures=FAILURES, met=ok)
 
 
 if __name__ == "__main__":

@@ -109,3 +109,16 @@ def test_a_raised_threshold_lets_the_same_visitor_in(world, client, gate):
     page = client.post(url, _form(world, "37.3")).content.decode()
     assert 'data-testid="visitor-registered"' in page
     assert not Alert.objects.exists()
+
+
+def test_community_staff_find_the_visitors_fever_alert_with_its_post(world, client, login, gate):
+    url = reverse("checkpoints:visitor_self", args=[gate.visitor_key])
+    client.post(url, _form(world, "38.0"))
+    alert = Alert.objects.get(cause=Cause.FEVER)
+    staff = login(world.community_staff)
+    listed = staff.get(reverse("alerts:list")).content.decode()
+    assert "北门" in listed
+    page = staff.get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    assert 'data-testid="alert-visitor"' in page
+    assert reverse("checkpoints:visitors", args=[gate.pk]) in page
+    assert "38.0" in page

@@ -347,8 +347,10 @@ def person_status(request, pk):
 @login_required
 def person_merge(request, pk):
     person = or_404(person_for, request.user, pk=pk, perm=Perm.EDIT_REGISTRY)
-    form = MergeForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    # Finding the duplicate is posted too, so that the name or number typed stays out of URLs.
+    finding = request.method == "POST" and "find" in request.POST
+    form = MergeForm(None if finding else posted(request))
+    if request.method == "POST" and not finding and form.is_valid():
         duplicate = or_404(
             person_for, request.user, pk=form.cleaned_data["duplicate"], perm=Perm.EDIT_REGISTRY
         )
@@ -380,7 +382,7 @@ def person_merge(request, pk):
         "candidates": candidates,
         "chosen": chosen,
     }
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not finding else 200
     return render(request, "registry/person_merge.html", context, status=status)
 
 

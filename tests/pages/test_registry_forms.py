@@ -186,7 +186,8 @@ def test_merge_a_duplicate_found_by_search(world, login):
     )
     client = login(world.grid_worker)
     url = reverse("registry:person_merge", args=[world.shan.pk])
-    page = client.get(url, {"q": "sm"})
+    page = client.post(url, {"find": "1", "q": "sm"})  # the terms stay out of the URL
+    assert page.status_code == 200 and 'method="post"' in page.content.decode()
     assert duplicate in list(page.context["candidates"])
     assert world.shan not in list(page.context["candidates"])
     response = client.post(url, {"duplicate": duplicate.pk, "reason": ""})

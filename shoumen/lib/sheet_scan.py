@@ -10,6 +10,7 @@ string is copied into every cell that uses it, so its text is counted once per u
 """
 
 import html
+import itertools
 import re
 import zipfile
 from array import array
@@ -29,7 +30,6 @@ CHUNK_BYTES = 1 * MB
 # Excel's own limit on columns; the reader ignores ODS repeats beyond it.
 SHEET_MAX_COLUMNS = 16384
 
-_XLSX_SHEET = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 _XLSX_STRINGS = re.compile(r"xl/sharedstrings\.xml", re.IGNORECASE)
 # SpreadsheetML may carry a namespace prefix (<x:row>); the reader accepts any.
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
@@ -48,20 +48,27 @@ _TEXT_RUN = re.compile(rb">([^<]+)<")
 
 
 def check_parts(archive: zipfile.ZipFile, limits: Limits) -> None:
-    """Every part unpacked once: xlsx sheets and shared strings, the ODS content, and the
-    rest only to prove that it unpacks to the size the zip directory declares."""
+    """Every part unpacked once: the ODS content, the shared strings, and every other XML
+    part measured as a worksheet (the reader finds sheets through the workbook's links,
+    which may point anywhere; a part without rows counts nothing). Parts that are not XML
+    are unpacked only to prove that they match the size the zip directory declares."""
     members = archive.infolist()
     shared = array("I")
     for info in members:
         if _XLSX_STRINGS.fullmatch(info.filename):
             shared = _shared_string_lengths(archive, info, limits)
     for info in members:
-        if _XLSX_SHEET.fullmatch(info.filename):
-            _XlsxSheet(shared, limits).scan(_segments(_chunks(archive, info), b"row>", limits))
-        elif info.filename == "content.xml":
-            _check_ods_content(_segments(_chunks(archive, info), b"table-row>", limits), limits)
-        elif not _XLSX_STRINGS.fullmatch(info.filename):
-            for _chunk in _chunks(archive, info):
+        if _XLSX_STRINGS.fullmatch(info.filename):
+            continue
+        chunks = _chunks(archive, info)
+        first = next(chunks, b"")
+        chunks = itertools.chain([first], chunks)
+        if info.filename == "content.xml":
+            _check_ods_content(_segments(chunks, b"table-row>", limits), limits)
+        elif first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            _XlsxSheet(shared, limits).scan(_segments(chunks, b"row>", limits))
+        else:
+            for _chunk in chunks:
                 pass
 
 

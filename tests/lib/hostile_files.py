@@ -59,23 +59,32 @@ SHARED_HEAD = (
 )
 
 
-def _workbook_parts(shared: bytes) -> dict[str, bytes]:
+def _workbook_parts(shared: bytes, sheet_path: str = "xl/worksheets/sheet1.xml") -> dict:
+    rels = WORKBOOK_RELS.replace('"worksheets/sheet1.xml"', f'"/{sheet_path}"')
     return {
         "[Content_Types].xml": CONTENT_TYPES.encode(),
         "_rels/.rels": ROOT_RELS.encode(),
         "xl/workbook.xml": WORKBOOK.encode(),
-        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS.encode(),
+        "xl/_rels/workbook.xml.rels": rels.encode(),
         "xl/sharedStrings.xml": SHARED_HEAD + shared + b"</sst>",
     }
 
 
-def xlsx(rows: bytes, *, shared: bytes = b"", head=SHEET_HEAD, tail=SHEET_TAIL) -> bytes:
-    """A workbook whose one sheet holds ``rows`` (the XML inside <sheetData>)."""
+def xlsx(
+    rows: bytes,
+    *,
+    shared: bytes = b"",
+    head=SHEET_HEAD,
+    tail=SHEET_TAIL,
+    sheet_path: str = "xl/worksheets/sheet1.xml",
+) -> bytes:
+    """A workbook whose one sheet (at ``sheet_path``) holds ``rows`` (the XML inside
+    <sheetData>)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, data in _workbook_parts(shared).items():
+        for name, data in _workbook_parts(shared, sheet_path).items():
             archive.writestr(name, data)
-        archive.writestr("xl/worksheets/sheet1.xml", head + rows + tail)
+        archive.writestr(sheet_path, head + rows + tail)
     return out.getvalue()
 
 

@@ -190,6 +190,16 @@ def test_a_cell_placed_far_below_its_row_is_counted_where_it_lands():
     assert (error.code, error.message) == ("cells", ERR_FILE_CELLS % {"max": 3_000_000})
 
 
+def test_a_sheet_kept_at_an_unusual_path_is_checked_too():
+    # The reader follows the workbook's link wherever it points...
+    small = xlsx(text_rows([HEADER, PERSON]), sheet_path="xl/data/part.bin")
+    assert read_table(small, "a.xlsx").rows[0][1][0] == "张三"
+    # ...so the checks measure every XML part as a sheet.
+    two_cells = b'<row r="1"><c r="A1"><v>1</v></c><c r="SF99999"><v>1</v></c></row>'
+    data = xlsx(two_cells, sheet_path="xl/data/part.bin")
+    assert refused(data, "a.xlsx").code == "cells"
+
+
 def test_cells_without_references_are_counted_one_after_another():
     row = b"<row>" + b"<c><v>1</v></c>" * 600 + b"</row>"
     assert refused(xlsx(row), "a.xlsx").code == "columns"

@@ -43,6 +43,7 @@ ERR_NAME_REQUIRED = _("Enter the person's name.")
 ERR_SEX_REQUIRED = _("Choose the person's sex.")
 ERR_SEX_MISMATCH = _("The sex does not match the ID number, which says %(sex)s.")
 ERR_BIRTH_MISMATCH = _("The birth date does not match the ID number, which says %(date)s.")
+ERR_BIRTH_MISMATCH_ON_RECORD = _("The birth date does not match the ID number on record.")
 ERR_BIRTH_FUTURE = _("The birth date cannot be in the future.")
 ERR_DATE_FUTURE = _("The date cannot be in the future.")
 ERR_NUMBER_REQUIRED = _("Enter the document number, or choose 'No document'.")
@@ -155,8 +156,12 @@ def _record(actor, action: str, obj, *, org_path: str, changes=None, reason: str
     )
 
 
-def _validated_person_values(values: Mapping[str, Any], *, day: datetime.date) -> dict[str, Any]:
-    """Normalise and check a full set of person values; raise ValidationError per field."""
+def _validated_person_values(
+    values: Mapping[str, Any], *, day: datetime.date, number_typed: bool = True
+) -> dict[str, Any]:
+    """Normalise and check a full set of person values; raise ValidationError per field.
+    ``number_typed`` is False when the ID number is the one on record: a mismatch then does
+    not tell the birth date it holds (typing dates would otherwise read it out)."""
     errors: dict[str, list] = {}
     out: dict[str, Any] = {}
 
@@ -189,6 +194,8 @@ def _validated_person_values(values: Mapping[str, Any], *, day: datetime.date) -
                 if birth_date and birth_date != parsed.birth_date:
                     errors.setdefault("birth_date", []).append(
                         ERR_BIRTH_MISMATCH % {"date": parsed.birth_date.isoformat()}
+                        if number_typed
+                        else ERR_BIRTH_MISMATCH_ON_RECORD
                     )
                 sex = sex or parsed.sex
                 birth_date = birth_date or parsed.birth_date
@@ -362,7 +369,9 @@ def person_update(*, actor, person: Person, **changes: Any) -> Person:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
     before = _snapshot(person)
     values = {**_current_values(person), **changes}
-    clean = _validated_person_values(values, day=today())
+    clean = _validated_person_values(
+        values, day=today(), number_typed=bool(changes.get("id_number"))
+    )
     _apply_values(person, clean)
     _save_person(actor, person)
     _set_head(person.household, person)
@@ -477,7 +486,7 @@ def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
         duplicate.id_number_last4_index = ""
     duplicate.save()
 
-    clean = _validated_person_values(values, day=today())
+    clean = _validated_person_values(values, day=today(), number_typed=False)
     _apply_values(keep, clean)
     _save_person(actor, keep)
     _record(

@@ -54,6 +54,17 @@ SHOUMEN_PASS_SIGNING_KEY = decode_data_key(
     "SHOUMEN_PASS_SIGNING_KEY",
 )
 SHOUMEN_PASS_RETIRED_PUBLIC_KEYS = env_list("SHOUMEN_PASS_RETIRED_PUBLIC_KEYS", [])
+# Ed25519 seed that signs the audit blocks' heads: never in the database (a copy of the
+# database must not be able to re-sign a rewritten log). Heads go to SHOUMEN_AUDIT_HEADS_FILE.
+SHOUMEN_AUDIT_SIGNING_KEY = decode_data_key(
+    _key("SHOUMEN_AUDIT_SIGNING_KEY", "audit_signing_key", new_data_key),
+    "SHOUMEN_AUDIT_SIGNING_KEY",
+)
+SHOUMEN_AUDIT_HEADS_FILE = Path(
+    env_str("SHOUMEN_AUDIT_HEADS_FILE", str(VAR_DIR / "audit-heads.log"))
+)
+# How often the sealer puts committed audit events into a signed block (seconds).
+SHOUMEN_AUDIT_SEAL_SECONDS = env_int("SHOUMEN_AUDIT_SEAL_SECONDS", 5)
 
 DEBUG = env_bool("SHOUMEN_DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:

@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import json
 
@@ -12,23 +13,49 @@ class AppendOnlyError(Exception):
     pass
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError("audit events are append-only")
+        raise AppendOnlyError("audit rows are append-only")
 
     def delete(self):
-        raise AppendOnlyError("audit events are append-only")
+        raise AppendOnlyError("audit rows are append-only")
 
 
-class AuditEvent(models.Model):
-    """One append-only entry of the hash chain: who did what to which record, and why."""
+class AppendOnlyModel(models.Model):
+    """Rows that are written once: the ORM refuses to change or delete them (and on
+    PostgreSQL a trigger refuses it to every SQL user, migration 0006)."""
 
-    seq = models.BigIntegerField(_("sequence"), unique=True)
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit rows are append-only")
+
+
+def _utc(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+class AuditEvent(AppendOnlyModel):
+    """One append-only entry of the audit log: who did what to which record, and why.
+
+    Each event carries the hash of its own content; writers never wait on each other. The
+    sealer later puts committed events, in id order, into signed ``AuditBlock``s."""
+
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
-        on_delete=models.PROTECT,  # rows of the chain never change, so users stay
+        on_delete=models.PROTECT,  # audit rows never change, so users stay
         null=True,
         blank=True,
         related_name="+",
@@ -42,63 +69,99 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["-seq"]
+        ordering = ["-id"]
         # Declared here, not with db_index on the fields, which on PostgreSQL add a LIKE-prefix
         # index to each text column: every request that writes appends here. No index on
-        # the hash: nothing looks events up by it, and the chain (verified in seq order)
-        # already ties each hash to its predecessor.
+        # the hash: nothing looks events up by it (blocks bind each id to its hash).
         indexes = [
-            models.Index(fields=["target_type", "target_id", "-seq"]),
+            models.Index(fields=["target_type", "target_id", "-id"], name="audit_event_target"),
             models.Index(fields=["action"], name="audit_event_action"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.target_label}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("audit events are append-only")
+        return f"#{self.pk} {self.action} {self.target_label}"
 
     def compute_hash(self) -> str:
-        payload = {
-            "seq": self.seq,
-            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
-            "actor_id": self.actor_id,
-            "actor_label": self.actor_label,
-            "action": self.action,
-            "target_type": self.target_type,
-            "target_id": self.target_id,
-            "target_label": self.target_label,
-            "org_path": self.org_path,
-            "changes": self.changes,
-            "reason": self.reason,
-            "ip_address": self.ip_address,
-            "prev_hash": self.prev_hash,
-        }
-        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        """SHA-256 of the canonical JSON of the content (``occurred_at`` in UTC)."""
+        return content_hash({name: getattr(self, name) for name in CONTENT_FIELDS})
 
 
-class AuditChainHead(models.Model):
-    """A single row locked by each append, so that events chain in one order."""
+# What an event's hash covers (its id does not: ids come at insert; blocks bind the two).
+CONTENT_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "org_path",
+    "changes",
+    "reason",
+    "ip_address",
+)
 
-    seq = models.BigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+def content_hash(values: dict) -> str:
+    payload = dict(values)
+    payload["occurred_at"] = _utc(payload["occurred_at"])
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+class AuditBlock(AppendOnlyModel):
+    """A sealed, signed run of committed events, chained to the block before it.
+
+    ``event_ranges`` lists the exact ids sealed (``[first, last]`` runs, in id order);
+    ``open_gaps`` the ids below ``high_event_id`` not sealed yet because the transaction
+    that drew them may still commit (``[first, last, seen at]``), so that an event
+    committed late lands in a later block."""
+
+    number = models.BigIntegerField(_("block"), primary_key=True)
+    prev_hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(_("sealed at"))
+    count = models.IntegerField(_("events"))
+    first_event_id = models.BigIntegerField()
+    last_event_id = models.BigIntegerField()
+    high_event_id = models.BigIntegerField()
+    event_ranges = models.JSONField(default=list)
+    open_gaps = models.JSONField(default=list)
+    events_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)
+    hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=100)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single")]
+        verbose_name = _("audit block")
+        verbose_name_plural = _("audit blocks")
+        ordering = ["-number"]
 
     def __str__(self) -> str:
-        return f"head #{self.seq}"
+        return f"block #{self.number}"
+
+    def head(self) -> dict:
+        """The fields the block hash covers (and, through it, the signature)."""
+        return {
+            "number": self.number,
+            "prev_hash": self.prev_hash,
+            "sealed_at": _utc(self.sealed_at),
+            "count": self.count,
+            "first_event_id": self.first_event_id,
+            "last_event_id": self.last_event_id,
+            "high_event_id": self.high_event_id,
+            "event_ranges": self.event_ranges,
+            "open_gaps": self.open_gaps,
+            "events_hash": self.events_hash,
+            "key_id": self.key_id,
+        }
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(canonical_json(self.head()).encode()).hexdigest()

@@ -1,4 +1,7 @@
-"""Appending to the audit chain. Every service that writes calls ``audit_event_record``."""
+"""Appending to the audit log. Every service that writes calls ``audit_event_record``.
+
+Writers take no lock: each event carries the hash of its own content, and the sealer
+(``shoumen.audit.sealing``) chains committed events into signed blocks afterwards."""
 
 import datetime
 import hashlib
@@ -7,14 +10,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
-from shoumen.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from shoumen.audit.models import AuditEvent
 
 # The columns of an event row as ``AuditChainAppender.rows`` gives them (``changes`` as JSON).
 AUDIT_ROW_COLUMNS = (
-    "seq",
     "occurred_at",
     "actor_id",
     "actor_label",
@@ -26,7 +28,6 @@ AUDIT_ROW_COLUMNS = (
     "changes",
     "reason",
     "ip_address",
-    "prev_hash",
     "hash",
 )
 # The encoder of ``AuditEvent.compute_hash`` (same options), made once.
@@ -44,15 +45,14 @@ def _target_fields(target: models.Model | None) -> dict[str, str]:
 
 
 class AuditChainAppender:
-    """Builds the events that follow a locked chain head, in order, hashing each.
+    """Builds events with the hash of their content (their ids come at insert).
 
     ``AuditEvent.compute_hash`` hashes the canonical JSON of the event (keys sorted, no
     spaces); with the keys in sorted order that text is the encoded values joined with
     their keys, so only the values that differ from event to event are encoded here: a
     bulk append of 100,000 events would otherwise spend seconds re-encoding the rest."""
 
-    def __init__(self, *, head: AuditChainHead, user, label: str, now: datetime.datetime):
-        self.seq, self.hash = head.seq, head.hash
+    def __init__(self, *, user, label: str, now: datetime.datetime):
         self.user = user
         self.actor_id = user.pk if user is not None else None
         self.label = label
@@ -81,20 +81,16 @@ class AuditChainAppender:
             changes = dict(spec.get("changes") or {})
             reason = spec.get("reason", "")
             ip_address = spec.get("ip_address")
-            seq, prev_hash = self.seq + 1, self.hash
             changes_json = _encode(changes)
             canonical = (
                 f'{{"action":{_encode(action)},{self._actor_json},"changes":{changes_json},'
                 f'"ip_address":{_encode(ip_address)},{self._occurred_json},'
-                f'"org_path":{_encode(org_path)},"prev_hash":{_encode(prev_hash)},'
-                f'"reason":{_encode(reason)},"seq":{_encode(seq)},'
+                f'"org_path":{_encode(org_path)},"reason":{_encode(reason)},'
                 f'"target_id":{_encode(target_id)},"target_label":{_encode(target_label)},'
                 f'"target_type":{_encode(target_type)}}}'
             )
             digest = hashlib.sha256(canonical.encode()).hexdigest()
-            self.seq, self.hash = seq, digest
             row = (
-                seq,
                 self.now,
                 self.actor_id,
                 self.label,
@@ -106,20 +102,19 @@ class AuditChainAppender:
                 changes_json,
                 reason,
                 ip_address,
-                prev_hash,
                 digest,
             )
             yield row, changes
 
     def rows(self, specs: Iterable[Mapping[str, Any]]) -> Iterator[tuple]:
-        """The next events as rows of ``AUDIT_ROW_COLUMNS``, for writing with ``COPY``:
-        built one by one as they are taken (the chain moves on with each), so that a
-        stream can be written while the next one is hashed. Take them all."""
+        """The events as rows of ``AUDIT_ROW_COLUMNS``, for writing with ``COPY``: built
+        one by one as they are taken, so that a stream can be written while the next one
+        is hashed."""
         for row, _changes in self._build(specs):
             yield row
 
     def events(self, specs: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
-        """The next events as unsaved model instances."""
+        """The events as unsaved model instances."""
         out = []
         for row, changes in self._build(specs):
             fields = dict(zip(AUDIT_ROW_COLUMNS, row, strict=True))
@@ -131,27 +126,18 @@ class AuditChainAppender:
 
 @contextmanager
 def audit_chain_appending(*, actor, actor_label: str | None = None):
-    """Lock the chain head for a long append and yield an ``AuditChainAppender``; the head
-    moves past the events it built when the block ends. The caller saves those events in
-    the same transaction (it must be inside one: the lock is held until it commits)."""
+    """Yield an ``AuditChainAppender`` for a long append (one actor, one time). It takes
+    no lock: the caller writes the events it builds in its own transaction, and the
+    sealer chains them once they are committed."""
     user = actor if actor is not None and getattr(actor, "pk", None) else None
     label = (actor_label if actor_label is not None else getattr(user, "username", ""))[:150]
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
-    )
     # Truncating to whole microseconds in UTC keeps the hash stable across databases.
     now = timezone.now().astimezone(datetime.UTC)
-    appender = AuditChainAppender(head=head, user=user, label=label, now=now)
-    yield appender
-    if appender.seq != head.seq:
-        head.seq, head.hash = appender.seq, appender.hash
-        head.save(update_fields=["seq", "hash"])
+    yield AuditChainAppender(user=user, label=label, now=now)
 
 
 def _chain(*, actor, actor_label: str | None, specs: list[dict[str, Any]]) -> list[AuditEvent]:
-    """Lock the chain head, build the events that follow it, and move the head past them.
-
-    The caller saves the returned events in the same transaction."""
+    """The events for ``specs``, hashed, unsaved."""
     with audit_chain_appending(actor=actor, actor_label=actor_label) as chain:
         return chain.events(specs)
 
@@ -176,9 +162,8 @@ def audit_event_record(
         "reason": reason,
         "ip_address": ip_address,
     }
-    with transaction.atomic():
-        (event,) = _chain(actor=actor, actor_label=actor_label, specs=[spec])
-        event.save()
+    (event,) = _chain(actor=actor, actor_label=actor_label, specs=[spec])
+    event.save()
     return event
 
 
@@ -189,7 +174,7 @@ def audit_events_record_many(
     actor_label: str | None = None,
     write: Callable[[list[AuditEvent]], None] | None = None,
 ) -> None:
-    """Append many events in one locked step: each spec has the keyword arguments of
+    """Append many events: each spec has the keyword arguments of
     ``audit_event_record`` (``action``, ``target``, ``org_path``, ``changes``, ...).
 
     ``write`` saves the built events (e.g. with PostgreSQL ``COPY``); by default they are

@@ -101,7 +101,7 @@ def test_an_empty_post_acknowledges_and_a_resolve_needs_an_outcome(world, login)
         e.action
         for e in AuditEvent.objects.filter(
             target_type="alerts.alert", target_id=str(alert.pk)
-        ).order_by("seq")
+        ).order_by("id")
     ] == [
         "alert.raise",
         "alert.acknowledge",

@@ -44,7 +44,7 @@ def test_each_pass_card_download_is_audited_with_its_format_and_version(world, p
         b"png:" + pass_token(pass_).encode()
     )
     pass_card_export(actor=world.grid_worker, pass_=pass_, fmt="pdf")
-    events = AuditEvent.objects.filter(action="pass.card_export").order_by("seq")
+    events = AuditEvent.objects.filter(action="pass.card_export").order_by("id")
     assert [(e.actor_id, e.target_id, e.changes) for e in events] == [
         (world.grid_worker.pk, str(pass_.pk), {"format": "png", "version": 1}),
         (world.grid_worker.pk, str(pass_.pk), {"format": "pdf", "version": 1}),

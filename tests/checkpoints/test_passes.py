@@ -148,7 +148,7 @@ def test_home_isolation_revokes_the_pass_and_its_end_restores_it(world, issued, 
     assert check(pass_token(issued), gate).verdict == Verdict.ALLOW
     actions = list(
         AuditEvent.objects.filter(target_type="checkpoints.pass")
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     )
     assert actions == ["pass.issue", "pass.revoke", "pass.restore"]

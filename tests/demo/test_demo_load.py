@@ -69,9 +69,9 @@ def test_second_load_adds_nothing(demo):
 
 
 def test_load_records_one_audit_event_with_the_counts(db):
-    before = AuditEvent.objects.count()
+    before = AuditEvent.objects.values_list("id", flat=True).first() or 0
     result = _load()
-    events = AuditEvent.objects.filter(seq__gt=before)
+    events = AuditEvent.objects.filter(id__gt=before)
     assert [e.action for e in events] == ["demo.load"]
     event = events.get()
     assert event.changes["created"]["persons"] == result.counts["persons"]

@@ -193,7 +193,7 @@ def test_a_batch_writes_one_audit_event_with_its_counts(world):
     before = AuditEvent.objects.count()
     api.post("/health-reports/batch", {"rows": [report(world.shan), report(world.zeng)]})
     assert AuditEvent.objects.count() == before + 1
-    event = AuditEvent.objects.latest("seq")
+    event = AuditEvent.objects.latest("id")
     assert event.action == "health_reports.ingest"
     assert event.changes == {"created": 2, "updated": 0, "unchanged": 0, "error": 0}
 

@@ -148,7 +148,7 @@ def test_a_fever_with_cough_opens_one_ili_alert_owned_by_the_responsible_worker(
 def test_each_ingest_writes_one_audit_event(world):
     before = AuditEvent.objects.filter(action="health_reports.ingest").count()
     health_reports_ingest(actor=world.grid_worker, rows=[row(world.shan), row(world.zeng)])
-    event = AuditEvent.objects.filter(action="health_reports.ingest").latest("seq")
+    event = AuditEvent.objects.filter(action="health_reports.ingest").latest("id")
     assert AuditEvent.objects.filter(action="health_reports.ingest").count() == before + 1
     assert event.changes == {"created": 2, "updated": 0, "unchanged": 0, "error": 0}
     assert event.org_path == world.grid_a.path

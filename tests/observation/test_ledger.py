@@ -104,7 +104,7 @@ def test_unmasked_needs_the_right_and_a_reason(world, observed):
     rows, _ = sheet(export(world, world.district_officer, unmasked=True, reason="流调核查").content)
     shan = next(r for r in rows[2:] if r[1] == "单明")
     assert ID_SHAN in shan and PHONE_SHAN in shan
-    event = AuditEvent.objects.filter(action="ledger.export").latest("seq")
+    event = AuditEvent.objects.filter(action="ledger.export").latest("id")
     assert event.reason == "流调核查" and event.changes["masked"] is False
 
 

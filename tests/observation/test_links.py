@@ -308,7 +308,7 @@ def test_each_showing_of_a_link_card_or_qr_is_audited(world, client):
     client.force_login(world.grid_worker)
     for name in ("links:card", "links:qr_png", "links:qr_svg"):
         assert client.get(reverse(name, args=[link.pk])).status_code == 200
-    events = AuditEvent.objects.filter(action="report_link.card").order_by("seq")
+    events = AuditEvent.objects.filter(action="report_link.card").order_by("id")
     assert [e.changes["format"] for e in events] == ["page", "png", "svg"]
     assert {(e.actor_id, e.target_id) for e in events} == {
         (world.grid_worker.pk, str(world.shan.pk))

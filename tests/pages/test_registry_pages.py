@@ -68,7 +68,7 @@ def test_reveal_with_reason_shows_plaintext_and_writes_audit_event(world, login)
     )
     assert response.status_code == 200
     assert ID_SHAN in response.content.decode()
-    event = AuditEvent.objects.filter(action="person.reveal.id_number").latest("seq")
+    event = AuditEvent.objects.filter(action="person.reveal.id_number").latest("id")
     assert event.reason == "核对疫苗登记"
     assert event.actor == world.grid_worker
     assert event.target_id == str(world.shan.pk)

@@ -38,7 +38,7 @@ def test_street_officer_cannot_manage_the_tree(world):
 
 def test_rename_is_audited(world):
     org_unit_rename(actor=world.admin_user, unit=world.grid_a, name="光华一格")
-    event = AuditEvent.objects.filter(action="org_unit.rename").latest("seq")
+    event = AuditEvent.objects.filter(action="org_unit.rename").latest("id")
     assert event.changes == {"name": ["光华第一网格", "光华一格"]}
 
 

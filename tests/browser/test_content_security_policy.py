@@ -67,3 +67,11 @@ def test_the_login_page_carries_the_policy(live_server, phone, transactional_db)
     response = phone.goto(f"{live_server.url}/login/")
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy
+
+
+def test_the_api_docs_run_under_the_policy(live_server, phone, shan):
+    refused = _refusals(phone)
+    _log_in(phone, live_server, "grid_worker")
+    phone.goto(f"{live_server.url}/api/v1/docs")
+    phone.locator(".swagger-ui .opblock").first.wait_for()
+    assert refused == []

@@ -4,6 +4,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from shoumen.audit.models import AuditEvent
 from tests.personas import PASSWORD
 
 LOGIN = {"username": "grid_worker", "password": PASSWORD}
@@ -17,15 +18,24 @@ def _spray(client, count):
 
 
 def test_forty_usernames_from_one_address_are_refused_after_the_threshold(world, settings):
-    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 10
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT  # the default, 20
     client = Client(REMOTE_ADDR="203.0.113.7")
     responses = _spray(client, 40)
     statuses = [r.status_code for r in responses]
-    assert statuses[:10] == [200] * 10  # the login form again, with its error
-    assert statuses[10:] == [429] * 30
-    assert "accounts/locked_out.html" in [t.name for t in responses[10].templates]
-    assert 'data-testid="locked-out-address"' in responses[10].content.decode()
-    assert int(responses[10]["Retry-After"]) > 0
+    assert statuses[:limit] == [200] * limit  # the login form again, with its error
+    assert statuses[limit:] == [429] * (40 - limit)
+    assert "accounts/locked_out.html" in [t.name for t in responses[limit].templates]
+    assert 'data-testid="locked-out-address"' in responses[limit].content.decode()
+    assert int(responses[limit]["Retry-After"]) > 0
+
+
+def test_refused_attempts_are_not_checked_against_any_account(world, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    _spray(client, 3)
+    failures = AuditEvent.objects.filter(action="login.failure").count()
+    _spray(client, 5)
+    assert AuditEvent.objects.filter(action="login.failure").count() == failures
 
 
 def test_a_refused_address_cannot_log_in_even_with_the_right_password(world, settings):

@@ -23,7 +23,8 @@ def refusal_may_write():
 @pytest.fixture(autouse=True)
 def refusals_write_nothing(request, monkeypatch):
     used = set(request.fixturenames)
-    if not {"db", "transactional_db"} & used or "refusal_may_write" in used:
+    uses_db = {"db", "transactional_db"} & used or request.node.get_closest_marker("django_db")
+    if not uses_db or "refusal_may_write" in used:
         yield
         return
     original = test_client.ClientHandler.__call__

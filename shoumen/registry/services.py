@@ -104,6 +104,9 @@ def _require_grid(unit: OrgUnit) -> None:
 AUDIT_NUMBER_MASK = "******"
 # Snapshot keys compared to tell a change, never recorded: {key: the key shown instead}.
 _COMPARED_ONLY = {"id_number_index": "id_number"}
+# A change of birth date is recorded (and previewed) without the dates: beside the masked
+# ID number shown on every page, the old one would complete it.
+BIRTH_DATE_MASK = "****-**-**"
 
 
 def audit_document_number(number: str) -> str:
@@ -144,6 +147,8 @@ def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list
     for key, shown in _COMPARED_ONLY.items():
         if before.get(key) != after.get(key) and shown in after:
             diff.setdefault(shown, [before.get(shown), after[shown]])
+    if "birth_date" in diff:
+        diff["birth_date"] = [BIRTH_DATE_MASK if v else v for v in diff["birth_date"]]
     return diff
 
 

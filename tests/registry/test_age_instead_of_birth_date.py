@@ -12,6 +12,7 @@ from shoumen.audit.services import audit_event_record
 from shoumen.ledgers.export_services import register_export
 from shoumen.registry.services import (
     AUDIT_NUMBER_MASK,
+    BIRTH_DATE_MASK,
     ERR_BIRTH_MISMATCH_ON_RECORD,
     person_update,
 )
@@ -145,3 +146,15 @@ def test_history_masks_birth_dates_and_numbers_also_in_older_events(world, login
     html = client.get(reverse("registry:person_history", args=[world.shan.pk])).content.decode()
     assert SHAN_BIRTH not in html and "110105********0019" not in html
     assert "****-**-**" in html
+
+
+def test_the_audit_records_a_birth_date_change_without_the_dates(world):
+    person_update(
+        actor=world.grid_worker,
+        person=world.shan,
+        id_number="11010519860101001X",
+        birth_date=datetime.date(1986, 1, 1),
+    )
+    event = AuditEvent.objects.filter(action="person.update").latest("id")
+    assert event.changes["birth_date"] == [BIRTH_DATE_MASK, BIRTH_DATE_MASK]
+    assert "1985" not in str(event.changes) and "1986" not in str(event.changes)

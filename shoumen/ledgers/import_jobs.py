@@ -317,6 +317,17 @@ def preview_changes(job: ImportJob) -> list[dict[str, Any]]:
     return out
 
 
+def preview_moves(job: ImportJob) -> list[dict[str, Any]]:
+    """The preview's household moves for the page, each with the relation to the head the
+    person would have in the other household (when it changes)."""
+    out = []
+    for move in job.preview.get("moves", []):
+        old, new = move.get("relation") or (None, None)
+        relation = _in_words("relation_to_head", new) if new and new != old else ""
+        out.append({**move, "relation": relation})
+    return out
+
+
 def _in_words(key: str, value: Any) -> str:
     if value in (None, "", []):
         return "—"

@@ -74,6 +74,7 @@ def _job_page(request, job, *, mapping_form=None, confirm_form=None, status=200)
         "confirm_form": confirm_form or ImportConfirmForm(job=job),
         "preview": job.preview,
         "changes": import_jobs.preview_changes(job),
+        "moves": import_jobs.preview_moves(job),
         "statuses": ImportStatus,
         "can_confirm": job.status in (ImportStatus.CHECKED, ImportStatus.REJECTED),
     }

@@ -36,6 +36,12 @@ def test_only_the_ticked_move_is_made(world, login):
     assert 'data-testid="moves"' in page
     assert f'name="moves" value="{zeng.pk}"' in page
     assert f'name="moves" value="{shan.pk}"' in page
+    # 曾丽 would be the head of the other household: said with her move, not as a change.
+    assert "户主" in page.split(f'for="move-{zeng.pk}"')[1].split("</label>")[0]
+    assert all(
+        u["name"] != "曾丽" or "relation_to_head" not in u["changes"]
+        for u in job.preview["updates"]
+    )
 
     response = client.post(
         reverse("ledgers:import_confirm", args=[job.pk]), {"confirm": "1", "moves": [zeng.pk]}

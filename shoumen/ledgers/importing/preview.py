@@ -35,10 +35,10 @@ def preview_updates(rows: list[_Row]) -> list[dict[str, Any]]:
             person.phone_encrypted = row.person.phone_encrypted
             person.phone_index = row.person.phone_index
             person.phone_last4 = row.person.phone_last4
+        # A moving person's relation is to the other household's head: listed with the move.
+        hidden = _PLACEMENT | ({"relation_to_head"} if row.moves else set())
         changes = {
-            k: v
-            for k, v in person_diff(before, person_snapshot(person)).items()
-            if k not in _PLACEMENT
+            k: v for k, v in person_diff(before, person_snapshot(person)).items() if k not in hidden
         }
         if changes:
             out.append({"row": row.row, "name": row.person.name, "changes": changes})
@@ -72,6 +72,7 @@ def preview_moves(planner: _Planner, rows: list[_Row]) -> list[dict[str, Any]]:
                 "name": row.person.name,
                 "from": labels.get(row.person.household_id or 0, ""),
                 "to": labels[target] if target else _new_household_label(planner, row),
+                "relation": [row.person.relation_to_head, row.values["relation_to_head"]],
             }
         )
     return out

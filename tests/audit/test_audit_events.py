@@ -75,3 +75,10 @@ def test_login_failure_is_audited_with_the_attempted_username(world, rf):
     assert authenticate(request=request, username="grid_worker", password="wrong") is None
     event = AuditEvent.objects.filter(action="login.failure").latest("id")
     assert event.actor is None and event.actor_label == "grid_worker"
+
+
+def test_an_ipv6_address_is_hashed_as_it_is_stored(world):
+    event = audit_event_record(actor=None, action="test.ip", ip_address="2001:DB8:0::1")
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.ip_address == "2001:db8::1"
+    assert stored.hash == stored.compute_hash()

@@ -6,11 +6,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Status
 
-from shoumen.api.responses import error_responses
+from shoumen.api.responses import error_responses, too_many_requests
 from shoumen.lib.dates import today
 from shoumen.places.models import Level, OrgUnit
 from shoumen.places.selectors import org_units_visible_to
 from shoumen.registry import selectors
+from shoumen.registry.limits import document_search_missed, document_search_refused
 from shoumen.registry.schemas import (
     MAX_ID,
     HouseholdDetailOut,
@@ -62,7 +63,8 @@ def _page(qs, filters, convert) -> dict:
 # ---------------------------------------------------------------- persons
 
 
-def _persons_page(actor, filters: PersonFiltersIn) -> dict:
+def _persons_page(request, response: HttpResponse, filters: PersonFiltersIn):
+    actor = request.auth
     unit = _unit_by_code(actor, filters.org_unit, field="org_unit") if filters.org_unit else None
     qs = selectors.persons_search(
         actor,
@@ -71,31 +73,39 @@ def _persons_page(actor, filters: PersonFiltersIn) -> dict:
         ),
     )
     if selectors.document_number_query(filters.q) and filters.offset == 0:
-        person_document_search_record(actor=actor, found=list(qs[:2]))
+        # Audited, and limited when such searches keep finding nobody (registry.limits).
+        seconds = document_search_refused(request)
+        if seconds:
+            response["Retry-After"] = str(seconds)
+            return too_many_requests(seconds)
+        found = list(qs[:2])
+        person_document_search_record(actor=actor, found=found)
+        if not found:
+            document_search_missed(request)
     day = today()
     return _page(qs, filters, lambda p: PersonOut.from_person(p, day))
 
 
 @router.get(
     "/persons",
-    response={200: PersonPage, **error_responses(401, 422)},
+    response={200: PersonPage, **error_responses(401, 422, 429)},
     summary="Search persons",
     description="Search terms in a URL may be kept in proxy logs: send a name or an ID "
     "number with POST /persons/search instead.",
 )
-def persons_list(request, filters: Query[PersonFiltersIn]):
-    return _persons_page(request.auth, filters)
+def persons_list(request, response: HttpResponse, filters: Query[PersonFiltersIn]):
+    return _persons_page(request, response, filters)
 
 
 @router.post(
     "/persons/search",
-    response={200: PersonPage, **error_responses(400, 401, 403, 422)},
+    response={200: PersonPage, **error_responses(400, 401, 403, 422, 429)},
     summary="Search persons, the terms in the body",
     description="As GET /persons, with the filters in the body so that no name or ID number "
     "appears in a URL. A whole ID number finds its person exactly; such a search is audited.",
 )
-def persons_search(request, filters: PersonFiltersIn):
-    return _persons_page(request.auth, filters)
+def persons_search(request, response: HttpResponse, filters: PersonFiltersIn):
+    return _persons_page(request, response, filters)
 
 
 @router.post(

@@ -35,6 +35,11 @@ from shoumen.registry.forms import (
     SearchForm,
     StatusForm,
 )
+from shoumen.registry.limits import (
+    ERR_DOCUMENT_SEARCH_LIMIT,
+    document_search_missed,
+    document_search_refused,
+)
 from shoumen.registry.models import FLAG_TAGS, Status
 from shoumen.registry.selectors import (
     PersonFilters,
@@ -416,14 +421,22 @@ def _search_load(request, token: str) -> dict | None:
     return kept
 
 
-def _search_recorded(request, token: str) -> bool:
-    """Whether the search under ``token`` was recorded already (pages, back, reload)."""
+def _document_search(request, token: str, results) -> bool:
+    """The first look at a search by a whole document number (not again on its pages, back
+    or reload): refused past the limit of such searches that found nobody, else recorded
+    (audited). False when refused."""
     kept = dict(request.session.get(SEARCH_SESSION_KEY, {}))
     if kept[token].get("recorded"):
         return True
+    if document_search_refused(request):
+        return False
     kept[token] = {**kept[token], "recorded": True}
     request.session[SEARCH_SESSION_KEY] = kept
-    return False
+    found = list(results[:2])
+    services.person_document_search_record(actor=request.user, found=found)
+    if not found:
+        document_search_missed(request)
+    return True
 
 
 @login_required
@@ -461,7 +474,8 @@ def search(request):
         # An empty search lists nothing rather than the whole jurisdiction.
         if any((filters.q, filters.org_unit, filters.tag)) or status != Status.RESIDENT:
             results = persons_search(request.user, filters)
-            page = paginate(request, results)
-            if document_number_query(filters.q) and not _search_recorded(request, token):
-                services.person_document_search_record(actor=request.user, found=list(results[:2]))
+            if document_number_query(filters.q) and not _document_search(request, token, results):
+                form.add_error(None, ERR_DOCUMENT_SEARCH_LIMIT)
+            else:
+                page = paginate(request, results)
     return render(request, "registry/search.html", {"form": form, "page": page})

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from shoumen.accounts.services import api_token_create
 from shoumen.audit.models import AuditEvent
+from shoumen.registry.limits import DOCUMENT_SEARCH_MISS_RATE, ERR_DOCUMENT_SEARCH_LIMIT
 from shoumen.registry.models import DocumentType, Relation
 from shoumen.registry.services import household_create, person_register
 from shoumen.registry.views import MSG_SEARCH_EXPIRED, SEARCH_SESSION_KEY, SEARCH_TTL_SECONDS
@@ -157,3 +158,28 @@ def test_api_search_in_the_body_takes_the_same_filters(world, api):
     body = client.post("/persons/search", {"q": "", "tag": "chronic"}).json()
     assert [p["name"] for p in body["items"]] == ["曾丽"]
     assert client.post("/persons/search", {"q": "x" * 101}).status_code == 422
+
+
+def test_whole_id_searches_that_find_nobody_are_limited_per_user(world, login, api):
+    client = api(world.grid_worker)
+    misses = int(DOCUMENT_SEARCH_MISS_RATE.split("/")[0])
+    for i in range(misses):
+        wrong = ID_SHAN[:14] + f"{500 + i:03d}" + "9"  # never this person's number
+        assert client.post("/persons/search", {"q": wrong}).json()["items"] == []
+    refused = client.post("/persons/search", {"q": ID_SHAN})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert client.get("/persons", q=ID_SHAN).status_code == 429
+    page = _search(login(world.grid_worker), q=ID_SHAN)
+    assert page.context["page"] is None
+    assert str(ERR_DOCUMENT_SEARCH_LIMIT) in page.content.decode()
+    # Names and last 4 still work, and another user is not held back.
+    assert _names(_search(login(world.grid_worker), q="sm")) == ["单明"]
+    other = api(world.community_staff).post("/persons/search", {"q": ID_SHAN})
+    assert [p["name"] for p in other.json()["items"]] == ["单明"]
+
+
+def test_whole_id_searches_that_find_someone_are_not_held_back(world, api):
+    client = api(world.grid_worker)
+    misses = int(DOCUMENT_SEARCH_MISS_RATE.split("/")[0])
+    for _ in range(misses + 1):
+        assert client.post("/persons/search", {"q": ID_SHAN}).status_code == 200

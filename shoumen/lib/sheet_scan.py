@@ -254,10 +254,8 @@ class _XlsxSheet:
 
 # ---------------------------------------------------------------- ODS
 
-_ODS_ROW = re.compile(
-    rb"(?P<table><table:table[\s>])"
-    rb"|<table:table-row\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</table:table-row>)",
-    re.DOTALL,
+_ODS_EVENT = re.compile(
+    rb"(?P<table><table:table[\s>])|<table:table-row\b(?P<attrs>[^>]*?)(?P<closed>/?)>"
 )
 _ODS_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
 _ODS_CELL = re.compile(
@@ -274,28 +272,63 @@ def _repeat(pattern: re.Pattern, attrs: bytes) -> int:
 
 def _check_ods_content(segments: Iterator[bytes], limits: Limits) -> None:
     """Repeated rows and cells count as the reader expands them: a repeated row with
-    content is that many rows; empty rows count only when content follows them."""
-    rows = last_row = last_column = text = 0
+    content is that many rows; empty rows count only when content follows them. Text is
+    counted where the reader copies it (repeats); the rest is bounded by the part's size."""
+    sheet = _OdsSheet(limits)
     for segment in segments:
         _check_long_runs(segment, limits)
-        for match in _ODS_ROW.finditer(segment):
-            if match.group("table"):
-                rows = last_row = last_column = text = 0  # the next sheet
+        # Each piece ends where a row ends: its last row start owns the rest of the piece.
+        for piece in segment.split(b"</table:table-row>"):
+            start = piece.find(b"<table:table-row")
+            if start == -1:
                 continue
-            repeat = _repeat(_ODS_ROWS_REPEATED, match.group("attrs"))
-            rows += repeat
-            width, row_text = _ods_row(match.group("body") or b"")
-            if width:
-                last_row = rows
-                last_column = max(last_column, width)
-                text += row_text * repeat
-                check_area(last_row, last_column, limits)
-                if text > limits.max_text_bytes:
-                    raise refuse_text(limits)
+            simple = (
+                piece.find(b"<table:table-row", start + 16) == -1
+                and b"<table:table " not in piece
+                and b"<table:table>" not in piece
+            )
+            if simple:
+                end = piece.find(b">", start)
+                if end != -1 and piece[end - 1 : end] != b"/":
+                    sheet.row(piece[start + 16 : end], piece[end + 1 :])
+                    continue
+            for event in _ODS_EVENT.finditer(piece):
+                if event.group("table"):
+                    sheet = _OdsSheet(limits)
+                elif event.group("closed"):
+                    sheet.row(event.group("attrs"), b"")
+                else:
+                    sheet.row(event.group("attrs"), piece[event.end() :])
+
+
+class _OdsSheet:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.rows = self.last_row = self.last_column = self.text = 0
+
+    def row(self, attrs: bytes, body: bytes) -> None:
+        if b"repeated" in attrs or b"repeated" in body:
+            repeat = _repeat(_ODS_ROWS_REPEATED, attrs)
+            width, row_text = _ods_row(body)
+            copied = row_text * repeat if repeat > 1 else 0
+        else:
+            # The common row: one of each cell; its width counts every cell.
+            repeat, copied, width = 1, 0, 0
+            if b"<text:p" in body or b"office:value" in body:
+                width = body.count(b"<table:table-cell") + body.count(b"<table:covered-table")
+        self.rows += repeat
+        if width:
+            self.last_row = self.rows
+            self.last_column = max(self.last_column, width)
+            self.text += copied
+            check_area(self.last_row, self.last_column, self.limits)
+            if self.text > self.limits.max_text_bytes:
+                raise refuse_text(self.limits)
 
 
 def _ods_row(body: bytes) -> tuple[int, int]:
-    """(columns up to the last cell with content, bytes of text) of one row."""
+    """(columns up to the last cell with content, bytes of text, repeats counted) of a
+    row that repeats or holds repeated cells."""
     position = width = text = 0
     for cell in _ODS_CELL.finditer(body):
         repeat = min(_repeat(_ODS_COLUMNS_REPEATED, cell.group(1)), SHEET_MAX_COLUMNS)

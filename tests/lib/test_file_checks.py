@@ -286,3 +286,18 @@ def test_read_table_takes_its_limits_from_the_settings(settings):
         read_table(small_ledger(20), "a.xlsx")
     assert (error.value.code, error.value.message) == ("rows", ERR_FILE_ROWS % {"max": 10})
     assert Limits.current().max_rows == 10 and DEFAULTS.max_rows == 200_000
+
+
+def test_empty_ods_rows_count_when_content_follows_them():
+    gap = '<table:table-row table:number-rows-repeated="1000000"/>'
+    data = ods(ods_row([ods_cell("姓名")]) + gap + ods_row([ods_cell("张三")]))
+    assert refused(data, "a.ods").code == "rows"
+
+
+def test_each_ods_sheet_is_counted_on_its_own():
+    rows = "".join(ods_row([ods_cell("张三"), ods_cell("男")]) for _ in range(150))
+    second = '</table:table><table:table table:name="Sheet2">'
+    data = ods(ods_row([ods_cell(h) for h in HEADER[:2]]) + rows + second + rows)
+    check_upload(data, "a.ods", limits=Limits(max_rows=200))
+    with pytest.raises(FileRefused):
+        check_upload(data, "a.ods", limits=Limits(max_rows=100))

@@ -21,6 +21,9 @@ ERR_FILE_ROWS = _("The sheet has more than %(max)d rows; split the ledger into s
 ERR_FILE_COLUMNS = _("The sheet has more than %(max)d columns; a ledger has far fewer.")
 ERR_FILE_CELLS = _("The sheet has more than %(max)d cells; split the ledger into smaller files.")
 ERR_FILE_CELL_LENGTH = _("A cell holds more than %(max)d characters; shorten it and upload again.")
+ERR_FILE_MERGED = _(
+    "The sheet has more than %(max)d merged cells; split the ledger into smaller files."
+)
 ERR_FILE_TEXT = _("The sheet holds more than %(max)s of text; split the ledger into smaller files.")
 
 
@@ -88,6 +91,12 @@ def refuse_cells(limits: Limits) -> FileRefused:
 
 def refuse_cell_length(limits: Limits) -> FileRefused:
     return FileRefused("cell_length", ERR_FILE_CELL_LENGTH % {"max": limits.max_cell_chars})
+
+
+def refuse_merged(limits: Limits) -> FileRefused:
+    """Merged ranges are counted against the rows limit: a ledger merges at most a few
+    cells per row, and each range costs the reader far more than a cell."""
+    return FileRefused("merged", ERR_FILE_MERGED % {"max": limits.max_rows})
 
 
 def refuse_text(limits: Limits) -> FileRefused:

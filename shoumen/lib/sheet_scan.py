@@ -23,6 +23,7 @@ from shoumen.lib.file_limits import (
     check_area,
     refuse_cell_length,
     refuse_cells,
+    refuse_merged,
     refuse_text,
 )
 
@@ -42,6 +43,7 @@ _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 _ANY_CELL = re.compile(rb"<" + _P + rb"c(?=[\s>/])")
 _ANY_CELL_REF = re.compile(rb"<" + _P + rb'c\s[^>]*?\br="([A-Z]{1,3})(\d+)"')
 _ANY_SHARED = re.compile(rb"<" + _P + rb'c\s[^>]*?\bt="s"[^>]*>\s*<' + _P + rb"v>\s*(\d+)\s*</")
+_MERGE_CELL = re.compile(rb"<" + _P + rb"mergeCell(?=[\s/>])")
 _SI_START = re.compile(rb"<" + _P + rb"si(?=[\s>/])")
 _SI_TEXT = re.compile(rb"<" + _P + rb"t(?:\s[^>]*)?>([^<]*)</")
 _TEXT_RUN = re.compile(rb">([^<]+)<")
@@ -161,7 +163,7 @@ class _XlsxSheet:
     def __init__(self, shared: array, limits: Limits):
         self.shared = shared
         self.limits = limits
-        self.last_row = self.last_column = self.cells = self.text = 0
+        self.last_row = self.last_column = self.cells = self.text = self.merged = 0
         self.prefix = b""
 
     def scan(self, segments: Iterator[bytes]) -> None:
@@ -173,6 +175,10 @@ class _XlsxSheet:
             if not self._fast(segment):
                 self._general(segment)
             _check_long_runs(segment, self.limits)
+            if b"mergeCell" in segment:
+                self.merged += len(_MERGE_CELL.findall(segment))
+                if self.merged > self.limits.max_rows:
+                    raise refuse_merged(self.limits)
             if self.cells > self.limits.max_cells:
                 raise refuse_cells(self.limits)
             if self.text > self.limits.max_text_bytes:

@@ -21,6 +21,7 @@ from shoumen.lib.file_limits import (
     ERR_FILE_COMPRESSION,
     ERR_FILE_DAMAGED,
     ERR_FILE_MEMBERS,
+    ERR_FILE_MERGED,
     ERR_FILE_ROWS,
     ERR_FILE_TEXT,
     ERR_FILE_TOO_BIG,
@@ -301,3 +302,12 @@ def test_each_ods_sheet_is_counted_on_its_own():
     check_upload(data, "a.ods", limits=Limits(max_rows=200))
     with pytest.raises(FileRefused):
         check_upload(data, "a.ods", limits=Limits(max_rows=100))
+
+
+def test_a_sheet_of_more_merged_ranges_than_rows_allowed_is_refused():
+    merges = b'<mergeCell ref="A1:B1"/>' * 201
+    tail = b"</sheetData><mergeCells>" + merges + b"</mergeCells></worksheet>"
+    data = xlsx(text_rows([HEADER, PERSON]), tail=tail)
+    check_upload(data, "a.xlsx", limits=Limits(max_rows=201))
+    error = refused(data, "a.xlsx", Limits(max_rows=200))
+    assert (error.code, error.message) == ("merged", ERR_FILE_MERGED % {"max": 200})

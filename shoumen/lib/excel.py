@@ -27,6 +27,7 @@ from shoumen.lib.file_checks import (
     is_zip,
 )
 from shoumen.lib.file_limits import FileRefused, Limits, UnreadableFile, check_area
+from shoumen.lib.sheet_scan import SHEET_MAX_COLUMNS
 from shoumen.lib.text import strip_all_spaces, to_halfwidth
 
 __all__ = [
@@ -166,7 +167,9 @@ def _hidden_xlsx_columns(data: bytes) -> dict[str, set[int]]:
                     low = re.search(r'\bmin="(\d+)"', col_attrs)
                     high = re.search(r'\bmax="(\d+)"', col_attrs)
                     if low and high:
-                        columns |= set(range(int(low.group(1)) - 1, int(high.group(1))))
+                        # A sheet has at most 16,384 columns, whatever the file says.
+                        last = min(int(high.group(1)), SHEET_MAX_COLUMNS)
+                        columns |= set(range(int(low.group(1)) - 1, last))
                 sheet_name = _xml_unescape(name.group(1))
                 hidden[sheet_name] = columns
     except (KeyError, zipfile.BadZipFile, OSError):

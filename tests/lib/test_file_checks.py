@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from shoumen.lib.excel import read_table
+from shoumen.lib.excel import _hidden_xlsx_columns, read_table
 from shoumen.lib.file_checks import check_upload
 from shoumen.lib.file_limits import (
     ERR_FILE_CELL_LENGTH,
@@ -311,3 +311,14 @@ def test_a_sheet_of_more_merged_ranges_than_rows_allowed_is_refused():
     check_upload(data, "a.xlsx", limits=Limits(max_rows=201))
     error = refused(data, "a.xlsx", Limits(max_rows=200))
     assert (error.code, error.message) == ("merged", ERR_FILE_MERGED % {"max": 200})
+
+
+def test_hidden_columns_stop_at_the_last_column_a_sheet_has():
+    # Without the stop, max="2000000000" would make a set of two billion numbers.
+    head = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<cols><col min="10" max="16500" hidden="1"/></cols><sheetData>'
+    )
+    data = xlsx(text_rows([HEADER, PERSON]), head=head)
+    assert max(_hidden_xlsx_columns(data)["Sheet1"]) == 16383
+    assert read_table(data, "a.xlsx").rows[0][1] == PERSON

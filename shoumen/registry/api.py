@@ -110,7 +110,7 @@ def persons_search(request, response: HttpResponse, filters: PersonFiltersIn):
 
 @router.post(
     "/persons",
-    response={201: PersonOut},
+    response={201: PersonOut, **error_responses(400, 401, 403, 409, 422)},
     summary="Register a person in a household",
     openapi_extra={"responses": {409: {"description": "The document number is registered"}}},
 )

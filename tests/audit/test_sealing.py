@@ -35,8 +35,7 @@ def test_seal_puts_waiting_events_into_a_signed_block_chained_to_the_last(world)
 def test_the_first_block_follows_the_genesis_hash(world):
     audit_event_record(actor=world.grid_worker, action="test.a")
     block = audit_seal().blocks[0]
-    if block.number == 1:
-        assert block.prev_hash == GENESIS_HASH
+    assert block.number == 1 and block.prev_hash == GENESIS_HASH
 
 
 def test_seal_with_nothing_waiting_adds_no_block(world):

@@ -32,6 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shoumen.settings")
+# The bench database's heads stay apart from the development database's (var/audit-heads.log).
+os.environ.setdefault(
+    "SHOUMEN_AUDIT_HEADS_FILE", str(ROOT / "var" / "audit-heads-shoumen_audit_bench.log")
+)
 
 import django  # noqa: E402
 

@@ -301,14 +301,20 @@ def main() -> None:
             result = run_child(files[BOMB], unchecked=True)
             report["cases"]["zip bomb, checks skipped (3 GB address-space cap)"] = result
             print(f"zip bomb unchecked: {json.dumps(result, ensure_ascii=False)}")
-    peaks = [c.get("peak_rss_mb", 0) for n, c in report["cases"].items() if "skipped" not in n]
+    checked = {n: c for n, c in report["cases"].items() if "skipped" not in n}
+    # A checked case whose child died, or that neither read nor refused the file, is an error.
+    errors = [n for n, c in checked.items() if not c["outcome"].startswith(("read ", "refused: "))]
+    peaks = [c.get("peak_rss_mb", 0) for c in checked.values()]
     report["max_peak_rss_mb"] = max(peaks)
-    report["met"] = max(peaks) <= TARGET_PEAK_MB
+    report["errors"] = errors
+    report["targets_met"] = not errors and max(peaks) <= TARGET_PEAK_MB
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "file-checks.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    print(f"max peak RSS {max(peaks)} MB (target ≤ {TARGET_PEAK_MB} MB)")
+    print(f"max peak RSS {max(peaks)} MB (target ≤ {TARGET_PEAK_MB} MB); errors: {errors}")
+    if not report["targets_met"]:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

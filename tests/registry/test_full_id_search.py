@@ -87,6 +87,13 @@ def test_the_search_form_posts_and_the_terms_stay_out_of_every_url(world, login)
     assert "q=" not in results.content.decode().replace('name="q"', "")
 
 
+def test_the_search_box_on_home_posts_too(world, login):
+    home = login(world.grid_worker).get(reverse("home")).content.decode()
+    form = home[home.index('role="search"') - 200 : home.index('role="search"')]
+    assert f'method="post" action="{reverse(SEARCH)}"' in form
+    assert "csrfmiddlewaretoken" in home
+
+
 def test_a_search_link_with_q_is_moved_out_of_the_url(world, login):
     client = login(world.grid_worker)
     response = client.get(reverse(SEARCH), {"q": "sm"})

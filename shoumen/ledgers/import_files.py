@@ -2,7 +2,6 @@
 the data key (they hold full ID numbers and phones) and deleted, audited, once the import is
 done or has failed, or after SHOUMEN_IMPORT_FILE_DAYS; the job stays with its counts."""
 
-import base64
 import datetime
 
 from django.conf import settings
@@ -25,13 +24,13 @@ def seal(data: bytes | None, *, context: str) -> bytes | None:
     """``data`` encrypted with the data key (None stays None)."""
     if data is None:
         return None
-    return crypto.encrypt(base64.b64encode(data).decode("ascii"), context=context)
+    return crypto.encrypt_bytes(data, context=context)
 
 
 def unseal(token: bytes | memoryview | None, *, context: str) -> bytes | None:
     if token is None:
         return None
-    return base64.b64decode(crypto.decrypt(token, context=context))
+    return crypto.decrypt_bytes(token, context=context)
 
 
 def import_job_data(job_id: int) -> bytes | None:

@@ -34,19 +34,26 @@ def _cipher() -> AESGCM:
     return _keys(settings.SHOUMEN_DATA_KEY)[0]
 
 
-def encrypt(plaintext: str, *, context: str) -> bytes:
-    """Encrypt ``plaintext``; ``context`` (e.g. the field name) is bound as associated data."""
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """Encrypt ``data``; ``context`` (e.g. the field name) is bound as associated data."""
     nonce = os.urandom(_NONCE_BYTES)
-    sealed = _cipher().encrypt(nonce, plaintext.encode(), context.encode())
-    return _VERSION + nonce + sealed
+    return _VERSION + nonce + _cipher().encrypt(nonce, data, context.encode())
 
 
-def decrypt(token: bytes | memoryview, *, context: str) -> str:
+def decrypt_bytes(token: bytes | memoryview, *, context: str) -> bytes:
     token = bytes(token)
     if token[:1] != _VERSION:
         raise ValueError("unknown ciphertext version")
     nonce, sealed = token[1 : 1 + _NONCE_BYTES], token[1 + _NONCE_BYTES :]
-    return _cipher().decrypt(nonce, sealed, context.encode()).decode()
+    return _cipher().decrypt(nonce, sealed, context.encode())
+
+
+def encrypt(plaintext: str, *, context: str) -> bytes:
+    return encrypt_bytes(plaintext.encode(), context=context)
+
+
+def decrypt(token: bytes | memoryview, *, context: str) -> str:
+    return decrypt_bytes(token, context=context).decode()
 
 
 def blind_index(value: str, *, context: str) -> str:

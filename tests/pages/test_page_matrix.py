@@ -34,6 +34,7 @@ IMPORTERS = MANAGERS | {"grid_worker", "neighbour_worker"}
 
 def _import_job(w):
     """A checked ledger import into grid A, with an error report to download."""
+    from shoumen.ledgers.import_files import REPORT_CONTEXT, seal
     from shoumen.ledgers.models import ImportJob, ImportStatus
 
     return ImportJob.objects.create(
@@ -45,7 +46,7 @@ def _import_job(w):
         mapping={"姓名": "name"},
         status=ImportStatus.CHECKED,
         counts={"new": 1, "updated": 0, "unchanged": 0, "bad": 1},
-        error_report=b"report",
+        error_report=seal(b"report", context=REPORT_CONTEXT),
     )
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.ledgers.import_jobs import import_units_for, mapping_choices
+from shoumen.lib.file_limits import ERR_FILE_TOO_BIG, Limits, size_text
 from shoumen.lib.forms import StyledForm
 
 
@@ -28,6 +29,14 @@ class ImportUploadForm(StyledForm):
         self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
         if units.count() == 1:
             self.fields["org_unit"].initial = units.first()
+
+    def clean_file(self):
+        # Refused from its declared size, before the upload is read into memory.
+        upload = self.cleaned_data["file"]
+        limit = Limits.current().max_bytes
+        if upload.size > limit:
+            raise forms.ValidationError(ERR_FILE_TOO_BIG % {"max": size_text(limit)})
+        return upload
 
 
 class ImportMappingForm(StyledForm):

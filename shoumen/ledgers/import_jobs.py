@@ -40,10 +40,6 @@ from shoumen.lib.excel import SUPPORTED_SUFFIXES, UnreadableFile, check_upload
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import DocumentType, Relation, Sex, Status, Tag
 
-# Kept for callers that set it: no file is read within the request any more, whatever its
-# size (the task worker reads and checks every upload).
-INLINE_MAX_BYTES = 0
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # The page lists this many problems; the error report holds them all.
 PAGE_ERRORS = 200
 # Progress is saved at most this often (rows) so that a large file does not write per row.
@@ -51,8 +47,6 @@ PROGRESS_EVERY = 2_000
 
 # 请上传 .xlsx、.xls、.ods 或 .csv 文件。
 ERR_SUFFIX = _("Upload an .xlsx, .xls, .ods or .csv file.")
-# 文件太大：最多 50 MB。
-ERR_TOO_BIG = _("The file is too large: at most 50 MB.")
 # 文件是空的。
 ERR_EMPTY = _("The file is empty.")
 # 上传的文件已删除（导入完成、失败或超过保存期限），请重新上传。
@@ -100,8 +94,6 @@ def import_job_create(*, actor, org_unit: OrgUnit, filename: str, data: bytes) -
         raise ValidationError({"file": [ERR_SUFFIX]})
     if not data:
         raise ValidationError({"file": [ERR_EMPTY]})
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": [ERR_TOO_BIG]})
     try:
         check_upload(data, name)
     except UnreadableFile as exc:

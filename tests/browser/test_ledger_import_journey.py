@@ -16,10 +16,13 @@ BAD = ZHANG[:17] + ("0" if ZHANG[17] != "0" else "1")
 
 
 @pytest.fixture
-def journey_world(transactional_db):
+def journey_world(transactional_db, settings):
     # live_server tests are transactional: the persona world may have been flushed away.
     if not User.objects.filter(username="community_staff").exists():
         build_world()
+    # The import is read and written by a task; here it runs as it is enqueued
+    # (tests/test_task_queue.py runs a real worker).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def test_community_staff_uploads_fixes_mapping_confirms_and_downloads_the_bad_rows(

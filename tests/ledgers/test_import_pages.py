@@ -17,6 +17,7 @@ from shoumen.ledgers.importing import (
     ledger_import,
 )
 from shoumen.ledgers.models import ColumnMapping, ImportJob, ImportStatus
+from shoumen.lib.file_limits import ERR_FILE_TOO_BIG, size_text
 from shoumen.registry.models import Person
 from tests.ledgers.ledgers import resident_id, xlsx
 
@@ -153,6 +154,17 @@ def test_an_unreadable_upload_is_a_form_error(world, login):
     assert job.file_deleted_at is not None  # nothing to fix on the page: the file is gone
 
 
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(world, login, settings):
+    settings.SHOUMEN_IMPORT_MAX_BYTES = 1000
+    client = login(world.community_staff)
+
+    response = upload(client, world, b"x" * 1001, name="a.csv")
+
+    assert response.status_code == 400
+    assert str(ERR_FILE_TOO_BIG % {"max": size_text(1000)}) in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
 def test_upload_into_a_unit_outside_scope_is_refused(world, login):
     client = login(world.grid_worker)
     response = upload(client, world, xlsx(GOOD_ROWS), unit=world.grid_b)
@@ -190,7 +202,6 @@ def test_the_template_imports_cleanly(world, login):
 
 def test_a_large_file_runs_as_a_background_task_with_progress(world, login, settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    monkeypatch.setattr(import_jobs, "INLINE_MAX_BYTES", 0)
     seen = []
     original = import_jobs.import_job_run
 

@@ -22,6 +22,12 @@ def strip_controls(value: str) -> str:
     )
 
 
+def free_text(value: str) -> str:
+    """Names, notes and addresses as people typed them: only control characters and the
+    outer spaces go (full-width punctuation such as "，" stays)."""
+    return strip_controls(value).strip()
+
+
 def clean_line(value: str) -> str:
     """Half-width, without control characters, trimmed, inner runs of spaces collapsed."""
     return " ".join(strip_controls(to_halfwidth(value)).split())

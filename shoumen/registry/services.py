@@ -14,11 +14,12 @@ from shoumen.audit.services import audit_event_record
 from shoumen.checkpoints.services import passes_follow_residence, passes_sync_for_person
 from shoumen.lib import crypto
 from shoumen.lib.dates import today
+from shoumen.lib.doors import canonical_unit_door
 from shoumen.lib.errors import clean_reason, length_errors
 from shoumen.lib.ids import InvalidIdNumber, mask_id_number, normalize_id_number, parse_resident_id
 from shoumen.lib.phones import InvalidPhone, mask_phone, normalize_phone
 from shoumen.lib.pinyin import search_text
-from shoumen.lib.text import clean_line, strip_all_spaces, strip_controls, to_halfwidth
+from shoumen.lib.text import clean_line, free_text, strip_all_spaces, to_halfwidth
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import (
     FLAG_TAGS,
@@ -170,7 +171,7 @@ def _validated_person_values(
     errors: dict[str, list] = {}
     out: dict[str, Any] = {}
 
-    name = clean_line(values.get("name") or "")
+    name = free_text(values.get("name") or "")
     if not name:
         errors.setdefault("name", []).append(ERR_NAME_REQUIRED)
     errors.update(length_errors(Person, {"name": name}))
@@ -232,7 +233,7 @@ def _validated_person_values(
 
     out["relation_to_head"] = Relation(values.get("relation_to_head") or Relation.OTHER)
     out["tags"] = {Tag(t) for t in values.get("tags") or ()} & set(FLAG_TAGS)
-    out["notes"] = strip_controls(values.get("notes") or "").strip()
+    out["notes"] = free_text(values.get("notes") or "")
     if errors:
         raise ValidationError(errors)
     return out
@@ -586,11 +587,16 @@ def building_create(*, actor, grid: OrgUnit, name: str, units: int = 1) -> Build
 
 def _household_values(grid: OrgUnit, values: Mapping[str, Any]) -> dict[str, Any]:
     building: Building | None = values.get("building")
+    # One canonical unit and door ("1单元903", "1-903" and "一单元903" are unit 1, door 903),
+    # as the ledger import matches them; the address is kept as typed.
+    unit, door = canonical_unit_door(
+        clean_line(values.get("unit") or ""), clean_line(values.get("door_number") or "")
+    )
     out = {
         "building": building,
-        "address": clean_line(values.get("address") or ""),
-        "unit": clean_line(values.get("unit") or ""),
-        "door_number": clean_line(values.get("door_number") or ""),
+        "address": free_text(values.get("address") or ""),
+        "unit": unit,
+        "door_number": door,
     }
     errors = length_errors(Household, {k: v for k, v in out.items() if k != "building"})
     if errors:
@@ -614,18 +620,16 @@ def _household_snapshot(household: Household) -> dict[str, Any]:
 
 
 def _check_door_free(household: Household) -> None:
+    """No other household of the building has this door, however either was typed."""
     if household.building_id is None:
         return
-    taken = (
-        Household.objects.filter(
-            building_id=household.building_id,
-            unit=household.unit,
-            door_number=household.door_number,
-        )
+    doors = (
+        Household.objects.filter(building_id=household.building_id)
         .exclude(pk=household.pk)
-        .exists()
+        .values_list("unit", "door_number")
     )
-    if taken:
+    wanted = canonical_unit_door(household.unit, household.door_number)
+    if any(canonical_unit_door(unit, door) == wanted for unit, door in doors):
         raise ValidationError({"door_number": [ERR_DOOR_TAKEN]})
 
 

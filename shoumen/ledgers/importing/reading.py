@@ -12,10 +12,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.ledgers.models import ColumnMapping
+from shoumen.lib import text as lib_text
 from shoumen.lib.excel import HEADER_ALIASES, Table, UnreadableFile, read_table
 from shoumen.lib.ids import mask_id_number, normalize_id_number
 from shoumen.lib.phones import mask_phone
-from shoumen.lib.text import clean_line, strip_all_spaces, strip_controls, to_halfwidth
+from shoumen.lib.text import clean_line, strip_all_spaces, to_halfwidth
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import (
     Relation,
@@ -182,13 +183,12 @@ def building_key(name: str) -> str:
 
 
 def free_text(value: Any) -> str:
-    """Names, notes and addresses as people typed them: only control characters and the
-    outer spaces go (full-width punctuation such as "，" stays)."""
+    """A cell of names, notes or addresses as people typed it (``text.free_text``)."""
     if value is None:
         return ""
     if not isinstance(value, str):
         return cell_text(value)
-    return strip_controls(value).strip()
+    return lib_text.free_text(value)
 
 
 def address_key(address: str) -> str:

@@ -35,6 +35,7 @@ from tests.api.test_api_matrix import (
 EXPECTED_OPERATIONS = {
     "GET /api/v1/org-units",
     "GET /api/v1/persons",
+    "POST /api/v1/persons/search",
     "POST /api/v1/persons",
     "GET /api/v1/persons/{id}",
     "PATCH /api/v1/persons/{id}",

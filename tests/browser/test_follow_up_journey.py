@@ -6,7 +6,14 @@ import pytest
 
 from shoumen.accounts.models import User
 from shoumen.alerts.models import Alert, AlertStatus, Cause, Outcome
-from shoumen.observation.models import HealthReport, Kind, Observation, Reason, Source
+from shoumen.observation.models import (
+    HealthReport,
+    Kind,
+    Observation,
+    ObservationStatus,
+    Reason,
+    Source,
+)
 from shoumen.observation.services import observation_start
 from shoumen.registry.models import Person
 from tests.personas import PASSWORD, build_world
@@ -89,4 +96,8 @@ def test_worker_follows_up_from_today_and_staff_resolve_the_ili_alert(live_serve
         staff,
     )
     assert alert.outcome_note == "已陪同前往发热门诊"
-    assert Observation.objects.filter(status="active").count() == 2
+    # Sent to the fever clinic: her observation ended as sent to hospital in the same step
+    # (the box is ticked by default); his goes on.
+    zeng.refresh_from_db()
+    assert zeng.status == ObservationStatus.HOSPITALISED
+    assert list(Observation.objects.filter(status="active")) == [shan]

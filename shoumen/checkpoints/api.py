@@ -23,6 +23,7 @@ from shoumen.checkpoints.scan_selectors import (
     checkpoint_building_ids,
     pass_list_for_phone,
 )
+from shoumen.checkpoints.scan_services import scans_record
 from shoumen.checkpoints.schemas import (
     BatchIn,
     BatchOut,
@@ -37,7 +38,7 @@ from shoumen.checkpoints.schemas import (
     VerifyOut,
 )
 from shoumen.checkpoints.selectors import checkpoint_for, checkpoint_ref_for
-from shoumen.checkpoints.services import pass_check, scans_record
+from shoumen.checkpoints.services import pass_check
 from shoumen.registry.schemas import MAX_ID
 
 ERR_LOOKUP_PAIR = _("Enter the surname and the last 4 of the ID number, or building and door.")

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.audit.services import audit_event_record
 from shoumen.checkpoints.models import Checkpoint, Pass, Verdict
 from shoumen.checkpoints.scan_selectors import Candidate, residents_lookup
-from shoumen.checkpoints.services import ScanResult, pass_check, pass_token, scans_record
+from shoumen.checkpoints.scan_services import ScanResult, scans_record
+from shoumen.checkpoints.services import pass_check, pass_token
 from shoumen.registry.models import Person, Status
 
 # A reason of the lookup only: the scan of a pass never meets a resident without one.

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
-from shoumen.accounts.roles import Perm
+from shoumen.accounts.roles import Perm, Role
 from shoumen.accounts.scoping import covers, scope_q
 from shoumen.checkpoints.models import (
     Checkpoint,
@@ -311,4 +311,17 @@ def ledger_scans(checkpoint: Checkpoint, day: datetime.date) -> QuerySet[Scan]:
         Scan.objects.filter(checkpoint=checkpoint, day=day)
         .select_related("person", "volunteer")
         .order_by("scanned_at", "pk")
+    )
+
+
+def community_staff_of(community) -> list:
+    """The active community staff of ``community``: who hears of a fever at its gates."""
+    from shoumen.accounts.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            assignments__role=Role.COMMUNITY_STAFF,
+            assignments__org_unit=community,
+        ).order_by("pk")
     )

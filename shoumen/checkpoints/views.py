@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
-from shoumen.checkpoints import reports, selectors, services
+from shoumen.checkpoints import reports, selectors, services, visitor_services
 from shoumen.checkpoints.forms import (
     BulkIssueForm,
     CheckpointForm,
@@ -371,7 +371,7 @@ def visitor_new(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            visitor = services.visitor_register(
+            visitor = visitor_services.visitor_register(
                 actor=request.user,
                 checkpoint=checkpoint,
                 client_uuid=form.cleaned_data["client_uuid"],
@@ -380,7 +380,7 @@ def visitor_new(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc, {"household": "building"})
         else:
-            if services.visitor_has_fever(visitor):
+            if visitor_services.visitor_has_fever(visitor):
                 messages.error(request, _fever_message(visitor))
             else:
                 messages.success(request, MSG_VISITOR_REGISTERED % {"name": visitor.name})
@@ -400,7 +400,7 @@ def visitor_self(request, key):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            visitor = services.visitor_register(
+            visitor = visitor_services.visitor_register(
                 actor=None,
                 checkpoint=checkpoint,
                 client_uuid=form.cleaned_data["client_uuid"],
@@ -410,7 +410,7 @@ def visitor_self(request, key):
             add_service_errors(form, exc, {"household": "building"})
         else:
             done = {"checkpoint": checkpoint, "visitor": visitor}
-            if services.visitor_has_fever(visitor):
+            if visitor_services.visitor_has_fever(visitor):
                 refused = {
                     **done,
                     "verdict": Verdict.DENY.label,
@@ -428,7 +428,7 @@ def visitor_self(request, key):
 def visitor_leave(request, pk):
     visitor = or_404(selectors.visitor_for, request.user, pk=pk)
     try:
-        services.visitor_leave(actor=request.user, visitor=visitor)
+        visitor_services.visitor_leave(actor=request.user, visitor=visitor)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -448,7 +448,7 @@ def visitor_reveal(request, pk):
     contact = None
     if form.is_valid():
         try:
-            contact = services.visitor_reveal(
+            contact = visitor_services.visitor_reveal(
                 actor=request.user, visitor=visitor, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:

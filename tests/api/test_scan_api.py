@@ -7,8 +7,9 @@ import time_machine
 from shoumen.api.types import ERR_NAIVE_TIME
 from shoumen.checkpoints.api import ERR_LOOKUP_PAIR
 from shoumen.checkpoints.models import Checkpoint, RevokeReason, Scan, VerdictReason
+from shoumen.checkpoints.scan_services import ERR_SCAN_TIME
 from shoumen.checkpoints.schemas import MAX_BATCH
-from shoumen.checkpoints.services import ERR_SCAN_TIME, pass_issue, pass_revoke, pass_token
+from shoumen.checkpoints.services import pass_issue, pass_revoke, pass_token
 from shoumen.observation.models import Kind, Reason
 from shoumen.observation.services import observation_start
 from tests.personas import ID_SHAN, PHONE_SHAN

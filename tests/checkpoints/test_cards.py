@@ -7,12 +7,7 @@ from PIL import Image
 from shoumen.audit.models import AuditEvent
 from shoumen.checkpoints import services
 from shoumen.checkpoints.cards import HEIGHT, WIDTH, card_pdf, card_png
-from shoumen.checkpoints.services import (
-    ERR_CARD_FORMAT,
-    pass_card_export,
-    pass_issue,
-    pass_token,
-)
+from shoumen.checkpoints.services import ERR_CARD_FORMAT, pass_card_export, pass_issue, pass_token
 
 pytestmark = pytest.mark.django_db
 

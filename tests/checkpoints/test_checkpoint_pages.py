@@ -22,14 +22,9 @@ from shoumen.checkpoints.models import (
     RevokeReason,
     VerdictReason,
 )
-from shoumen.checkpoints.services import (
-    ERR_CHECKPOINT_HOURS,
-    pass_issue,
-    pass_revoke,
-    pass_token,
-    scans_record,
-    visitor_register,
-)
+from shoumen.checkpoints.scan_services import scans_record
+from shoumen.checkpoints.services import ERR_CHECKPOINT_HOURS, pass_issue, pass_revoke, pass_token
+from shoumen.checkpoints.visitor_services import visitor_register
 from shoumen.lib.errors import ERR_REASON_REQUIRED
 
 pytestmark = pytest.mark.django_db

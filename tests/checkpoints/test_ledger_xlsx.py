@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 from shoumen.audit.models import AuditEvent
 from shoumen.checkpoints.models import Checkpoint, Direction
 from shoumen.checkpoints.reports import XLSX_CONTENT_TYPE
-from shoumen.checkpoints.services import pass_issue, pass_token, scans_record, visitor_register
+from shoumen.checkpoints.scan_services import scans_record
+from shoumen.checkpoints.services import pass_issue, pass_token
+from shoumen.checkpoints.visitor_services import visitor_register
 
 pytestmark = pytest.mark.django_db
 

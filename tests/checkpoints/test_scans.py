@@ -11,14 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from shoumen.alerts.models import Alert, Cause
 from shoumen.checkpoints import signing
 from shoumen.checkpoints.models import Checkpoint, Direction, Scan, Verdict, VerdictReason
-from shoumen.checkpoints.services import (
-    ERR_SCAN_OLD,
-    pass_check,
-    pass_issue,
-    pass_revoke,
-    pass_token,
-    scans_record,
-)
+from shoumen.checkpoints.scan_services import ERR_SCAN_OLD, scans_record
+from shoumen.checkpoints.services import pass_check, pass_issue, pass_revoke, pass_token
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=TZ)

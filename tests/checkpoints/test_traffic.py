@@ -6,8 +6,9 @@ import pytest
 import time_machine
 
 from shoumen.checkpoints.models import Checkpoint, Direction, PassStatus
+from shoumen.checkpoints.scan_services import scans_record
 from shoumen.checkpoints.selectors import pass_changes_since, traffic_by_hour
-from shoumen.checkpoints.services import pass_issue, pass_revoke, pass_token, scans_record
+from shoumen.checkpoints.services import pass_issue, pass_revoke, pass_token
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=TZ)

@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from shoumen.audit.models import AuditEvent
 from shoumen.checkpoints.models import Checkpoint, Visitor
-from shoumen.checkpoints.services import ERR_VISITOR_TARGET, visitor_register
+from shoumen.checkpoints.visitor_services import ERR_VISITOR_TARGET, visitor_register
 from shoumen.lib.errors import ERR_REASON_REQUIRED
 from shoumen.lib.phones import ERR_PHONE_INVALID
 from shoumen.registry.services import household_create

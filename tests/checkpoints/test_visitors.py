@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from shoumen.audit.models import AuditEvent
 from shoumen.checkpoints.models import Checkpoint, Visitor
-from shoumen.checkpoints.services import (
+from shoumen.checkpoints.visitor_services import (
     ERR_ALREADY_LEFT,
     ERR_VISITOR_HOUSEHOLD,
     ERR_VISITOR_TARGET,

@@ -142,7 +142,7 @@ def _gate(w):
 
 
 def _visitor(w):
-    from shoumen.checkpoints.services import visitor_register
+    from shoumen.checkpoints.visitor_services import visitor_register
 
     return visitor_register(
         actor=None,

@@ -1,3 +1,7 @@
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -5,6 +9,20 @@ from django.core.cache import cache
 from shoumen.accounts.models import User
 from tests.personas import World, build_world
 from tests.refusals_write_nothing import refusal_may_write, refusals_write_nothing  # noqa: F401
+
+# The audit heads of the tests' throwaway databases never go to var/ (where `shoumen audit
+# verify` would hold the real database against them): processes the tests start write here.
+os.environ["SHOUMEN_AUDIT_HEADS_FILE"] = str(
+    Path(tempfile.mkdtemp(prefix="shoumen-test-")) / "audit-heads.log"
+)
+
+
+@pytest.fixture(autouse=True)
+def heads_file(settings, tmp_path):
+    """Heads sealed by a test go to a file of its own."""
+    path = tmp_path / "audit-heads.log"
+    settings.SHOUMEN_AUDIT_HEADS_FILE = path
+    return path
 
 
 def pytest_configure(config):

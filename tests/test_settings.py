@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "SHOUMEN_SECRET_KEY": "q" * 20 + "w" * 20 + "e" * 20 + "rtyuiop",
     "SHOUMEN_DATA_KEY": "a2V5LWtleS1rZXkta2V5LWtleS1rZXkta2V5LWtleS0=",
     "SHOUMEN_PASS_SIGNING_KEY": "cGFzcy1wYXNzLXBhc3MtcGFzcy1wYXNzLXBhc3MtcGE=",
+    "SHOUMEN_AUDIT_SIGNING_KEY": "YXVkaXQtYXVkaXQtYXVkaXQtYXVkaXQtYXVkaXQtYXU=",
     "SHOUMEN_ALLOWED_HOSTS": "shoumen.example.org",
     "SHOUMEN_DEMO_PASSWORD": "",
 }

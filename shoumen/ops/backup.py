@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,9 +181,16 @@ def _migrations(using: str) -> dict[str, list[str]]:
     return state
 
 
-def audit_head_for_manifest() -> dict[str, Any] | None:
-    """The last signed audit head, as ``shoumen audit head`` prints it."""
-    return None
+def audit_head_for_manifest() -> str | None:
+    """The audit log sealed up to now, and its last signed head as a line of the heads file
+    (``shoumen audit head`` prints the same)."""
+    from shoumen.audit.models import AuditBlock
+    from shoumen.audit.sealing import audit_seal
+    from shoumen.audit.signing import head_line
+
+    audit_seal()
+    block = AuditBlock.objects.order_by("-number").first()
+    return None if block is None else head_line(block)
 
 
 def backup_create(path: Path, *, using: str = "default") -> dict[str, Any]:
@@ -190,6 +198,8 @@ def backup_create(path: Path, *, using: str = "default") -> dict[str, Any]:
     if path.exists() and any(path.iterdir()):
         raise BackupError(ERR_TARGET_EXISTS.format(path=path))
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Sealed before the dump, so that the dump holds the block this head names.
+    audit_head = audit_head_for_manifest()
     vendor = _vendor(using)
     if vendor == "postgresql":
         counts, name = _backup_postgresql(_db(using), path), PG_DUMP_FILE
@@ -207,7 +217,7 @@ def backup_create(path: Path, *, using: str = "default") -> dict[str, Any]:
         "migrations": _migrations(using),
         "row_counts": counts,
         "data_key_fingerprint": data_key_fingerprint(),
-        "audit_head": audit_head_for_manifest(),
+        "audit_head": audit_head,
     }
     manifest_path = path / MANIFEST
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -269,8 +279,6 @@ def _decrypt_sample() -> int:
 
 def backup_restore(path: Path, *, using: str = "default") -> RestoreReport:
     """Restore the backup in ``path`` into the configured, empty database and check it."""
-    from django.core.management import call_command
-
     manifest = manifest_read(path)
     vendor = _vendor(using)
     if manifest["vendor"] != vendor:
@@ -295,7 +303,18 @@ def backup_restore(path: Path, *, using: str = "default") -> RestoreReport:
     report = RestoreReport(tables=len(found), rows=sum(found.values()))
     report.mismatched = {t: (n, found[t]) for t, n in expected.items() if found[t] != n}
     report.decrypted = _decrypt_sample()
-    verify = io.StringIO()
-    call_command("audit", "verify", stdout=verify)
-    report.audit = verify.getvalue().strip()
+    report.audit = _verify_audit(manifest.get("audit_head"), path)
     return report
+
+
+def _verify_audit(head: str | None, path: Path) -> str:
+    """``shoumen audit verify``, held against the head recorded when the backup was made:
+    the operator's heads file runs ahead of any backup."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with tempfile.TemporaryDirectory() as scratch:
+        heads = Path(scratch) / "backup-head.log"
+        heads.write_text((head + "\n") if head else "")
+        call_command("audit", "verify", "--heads", str(heads), stdout=out)
+    return out.getvalue().strip()

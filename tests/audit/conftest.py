@@ -4,15 +4,6 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-
-@pytest.fixture(autouse=True)
-def heads_file(settings, tmp_path):
-    """Heads go to a file of the test's own, never to var/."""
-    path = tmp_path / "audit-heads.log"
-    settings.SHOUMEN_AUDIT_HEADS_FILE = path
-    return path
-
-
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL behaviour"
 )

@@ -95,6 +95,7 @@ def test_backup_restores_into_a_new_database_with_same_rows_values_and_audit(
     assert written["row_counts"]["registry_person"] == Person.objects.count() > 0
     assert written["vendor"] == connection.vendor
     assert "registry" in written["migrations"]
+    assert json.loads(written["audit_head"])["signature"]
     key_text = _key_env(settings.SHOUMEN_DATA_KEY)
     assert all(key_text not in p.read_bytes().decode("latin-1") for p in backup.iterdir())
 
@@ -103,6 +104,7 @@ def test_backup_restores_into_a_new_database_with_same_rows_values_and_audit(
     rows = sum(manifest["row_counts"].values())
     assert f"{rows} rows" in done.stdout
     assert "decrypted" in done.stdout
+    assert "1 recorded heads match" in done.stdout
 
     expected = {p.pk: p.id_number() for p in Person.objects.exclude(id_number_encrypted=None)}
     assert _restored_ids(target_url) == expected

@@ -15,23 +15,10 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
-from shoumen.audit.models import AuditEvent
+from shoumen.audit.models import CONTENT_FIELDS, AuditEvent
 
 # The columns of an event row as ``AuditChainAppender.rows`` gives them (``changes`` as JSON).
-AUDIT_ROW_COLUMNS = (
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "target_type",
-    "target_id",
-    "target_label",
-    "org_path",
-    "changes",
-    "reason",
-    "ip_address",
-    "hash",
-)
+AUDIT_ROW_COLUMNS = (*CONTENT_FIELDS, "hash")
 # The encoder of ``AuditEvent.compute_hash`` (same options), made once.
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 

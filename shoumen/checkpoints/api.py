@@ -23,7 +23,7 @@ from shoumen.checkpoints.scan_selectors import (
     checkpoint_building_ids,
     pass_list_for_phone,
 )
-from shoumen.checkpoints.scan_services import scans_record
+from shoumen.checkpoints.scan_services import ScanResult, scans_record
 from shoumen.checkpoints.schemas import (
     BatchIn,
     BatchOut,
@@ -72,6 +72,21 @@ def passes_verify(request, payload: VerifyIn):
     )
 
 
+def _scan_row(r: ScanResult, client_uuid) -> ScanRowOut:
+    scan = r.scan
+    return ScanRowOut(
+        index=r.index,
+        client_uuid=client_uuid,
+        result=r.result,  # type: ignore[arg-type]
+        scan_id=scan.pk if scan is not None else None,
+        verdict=scan.verdict if scan is not None else "",
+        reason=scan.reason if scan is not None else "",
+        reason_label=reason_label(scan.reason) if scan is not None else "",
+        flagged=bool(scan is not None and scan.flagged),
+        errors=r.errors,
+    )
+
+
 @router.post(
     "/scans/batch",
     response={200: BatchOut, **error_responses(400, 401, 403, 404, 422)},
@@ -81,22 +96,7 @@ def scans_batch(request, payload: BatchIn):
     checkpoint = checkpoint_for(request.auth, pk=payload.checkpoint)
     rows = [row.model_dump() for row in payload.rows]
     results = scans_record(actor=request.auth, checkpoint=checkpoint, rows=rows)
-    out = []
-    for r in results:
-        scan = r.scan
-        out.append(
-            ScanRowOut(
-                index=r.index,
-                client_uuid=rows[r.index]["client_uuid"],
-                result=r.result,  # type: ignore[arg-type]
-                scan_id=scan.pk if scan is not None else None,
-                verdict=scan.verdict if scan is not None else "",
-                reason=scan.reason if scan is not None else "",
-                reason_label=reason_label(scan.reason) if scan is not None else "",
-                flagged=bool(scan is not None and scan.flagged),
-                errors=r.errors,
-            )
-        )
+    out = [_scan_row(r, rows[r.index]["client_uuid"]) for r in results]
     return BatchOut(
         created=sum(r.result == "created" for r in out),
         unchanged=sum(r.result == "unchanged" for r in out),
@@ -205,15 +205,4 @@ def checkpoint_resident_scan(
     r = checkpoint_lookup_scan_record(
         actor=request.auth, checkpoint=checkpoint, person_id=person, **payload.model_dump()
     )
-    scan = r.scan
-    return ScanRowOut(
-        index=0,
-        client_uuid=payload.client_uuid,
-        result=r.result,  # type: ignore[arg-type]
-        scan_id=scan.pk if scan is not None else None,
-        verdict=scan.verdict if scan is not None else "",
-        reason=scan.reason if scan is not None else "",
-        reason_label=reason_label(scan.reason) if scan is not None else "",
-        flagged=bool(scan is not None and scan.flagged),
-        errors=r.errors,
-    )
+    return _scan_row(r, payload.client_uuid)

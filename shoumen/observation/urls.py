@@ -1,11 +1,13 @@
 from django.urls import path
 
-from shoumen.observation import views
+from shoumen.observation import tap_views, views
 
 app_name = "observation"
 urlpatterns = [
     path("today/", views.today, name="today"),
     path("today/<int:pk>/report/", views.today_report, name="today_report"),
+    path("today/<int:pk>/undo/", views.today_undo, name="today_undo"),
+    path("today/call/", tap_views.person_call_view, name="call"),
     path("today/<int:pk>/temperature/", views.today_temperature, name="today_temperature"),
     path("observations/", views.observation_list, name="list"),
     path("observations/bulk/", views.observation_bulk, name="bulk"),

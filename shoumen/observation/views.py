@@ -38,6 +38,7 @@ from shoumen.observation.forms import (
     TransferForm,
 )
 from shoumen.observation.models import Observation
+from shoumen.observation.quick_undo import health_report_withdraw, with_taps
 from shoumen.observation.selectors import (
     ObservationFilters,
     TodayState,
@@ -72,6 +73,7 @@ MSG_ASSIGNED = _("%(name)s is now responsible.")
 MSG_TRANSFER_ASKED = _("%(unit)s was asked to take the person over.")
 MSG_TRANSFER_ACCEPTED = _("The person is now observed in %(unit)s.")
 MSG_TRANSFER_CANCELLED = _("The transfer was withdrawn.")
+MSG_UNDONE = _("The report was undone.")
 
 ALERTS_ON_TODAY = 5
 PICK_LIMIT = 20
@@ -106,7 +108,9 @@ def today(request):
         "mine": mine,
         "states": TodayState,
         "page": page,
-        "rows": today_rows(page, day=day, slot=current_slot(now)),
+        "rows": with_taps(
+            today_rows(page, day=day, slot=current_slot(now)), user=request.user, now=now
+        ),
         "now": now,
         "alerts": alerts[:ALERTS_ON_TODAY],
         "staff_view": not mine and _sees_more_than_own(request.user),
@@ -118,17 +122,20 @@ def _sees_more_than_own(user) -> bool:
     return bool(roles_of(user) - {Role.GRID_WORKER})
 
 
-def _today_row_response(request, obs_pk, *, status=200, temperature_form=None):
+def _today_row_response(request, obs_pk, *, status=200, temperature_form=None, error=""):
     """The row of one observation, as htmx swaps it in place, with Today's counts."""
     now, rules = timezone.now(), current_rules()
     obs = or_404(today_observation_for, request.user, pk=obs_pk, now=now, rules=rules)
     day = timezone.localdate(now)
-    (row,) = today_rows([obs], day=day, slot=current_slot(now))
+    (row,) = with_taps(
+        today_rows([obs], day=day, slot=current_slot(now)), user=request.user, now=now
+    )
     context = {
         "row": row,
         "slot": current_slot(now),
         "day": day,
         "temperature_form": temperature_form,
+        "row_error": error,
         "counts": today_counts(today_observations(request.user, now=now, rules=rules)),
         "states": TodayState,
         "oob": True,
@@ -158,6 +165,31 @@ def today_report(request, pk):
         if request.htmx:
             return _today_row_response(request, pk, status=422)
         return redirect("observation:today")
+    if request.htmx:
+        return _today_row_response(request, pk)
+    return redirect(reverse("observation:today") + f"#today-row-{pk}")
+
+
+@login_required
+@require_POST
+def today_undo(request, pk):
+    """Undo a mistaken one-tap Normal within the undo window."""
+    now, rules = timezone.now(), current_rules()
+    obs = or_404(today_observation_for, request.user, pk=pk, now=now, rules=rules)
+    try:
+        report_id = int(request.POST.get("report", ""))
+    except ValueError:
+        return HttpResponse(status=400)
+    try:
+        health_report_withdraw(
+            actor=request.user, report_id=report_id, person_id=obs.person_id, now=now
+        )
+    except ValidationError as exc:
+        if request.htmx:
+            return _today_row_response(request, pk, status=409, error="; ".join(exc.messages))
+        messages.error(request, "; ".join(exc.messages))
+        return redirect(reverse("observation:today") + f"#today-row-{pk}")
+    messages.success(request, MSG_UNDONE)
     if request.htmx:
         return _today_row_response(request, pk)
     return redirect(reverse("observation:today") + f"#today-row-{pk}")

@@ -1,12 +1,12 @@
 from django.urls import include, path
 
-from shoumen.accounts.views import home
+from shoumen.home.views import home_page
 
 urlpatterns = [
     # First: API clients (checkpoint devices, batch ingest) make most requests, and Django
     # tries the patterns in order.
     path("api/v1/", include("shoumen.api.urls")),
-    path("", home, name="home"),
+    path("", home_page, name="home"),
     path("", include("shoumen.accounts.urls")),
     path("", include("shoumen.places.urls")),
     path("", include("shoumen.registry.urls")),

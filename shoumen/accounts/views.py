@@ -1,4 +1,4 @@
-"""Login, home page per role, and user management within the manager's scope."""
+"""Login and user management within the manager's scope."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 from shoumen.accounts.forms import GrantForm, LoginForm, UserCreateForm
 from shoumen.accounts.login_limits import login_address_seconds_locked, login_failure_count
 from shoumen.accounts.models import RoleAssignment
-from shoumen.accounts.roles import Perm, Role
-from shoumen.accounts.scoping import can, roles_of
+from shoumen.accounts.roles import Perm
+from shoumen.accounts.scoping import can
 from shoumen.accounts.selectors import user_for, users_visible_to
 from shoumen.accounts.services import (
     role_assignment_grant,
@@ -23,9 +23,6 @@ from shoumen.accounts.services import (
     user_set_active,
 )
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
-from shoumen.places.models import Level
-from shoumen.places.selectors import children_of, top_units_of
-from shoumen.registry.selectors import grids_with_counts
 
 MSG_USER_CREATED = _("User %(name)s was created.")
 MSG_ROLE_GRANTED = _("The role was granted.")
@@ -54,29 +51,6 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
-
-
-@login_required
-@require_safe
-def home(request):
-    user = request.user
-    roles = roles_of(user)
-    context: dict = {"grids": None, "units": None}
-    if roles == {Role.GRID_WORKER}:
-        context["grids"] = list(grids_with_counts(user))
-    elif can(user, Perm.VIEW_REGISTRY):
-        context["units"] = [(unit, _children_for_home(user, unit)) for unit in top_units_of(user)]
-    return render(request, "accounts/home.html", context)
-
-
-HOME_CHILDREN_LIMIT = 30
-
-
-def _children_for_home(user, unit):
-    """What sits under one of the officer's units: grids with counts under a community."""
-    if unit.level == Level.COMMUNITY:
-        return list(grids_with_counts(user, under=unit)[:HOME_CHILDREN_LIMIT])
-    return list(children_of(user, unit)[:HOME_CHILDREN_LIMIT])
 
 
 def _require_manager(user):

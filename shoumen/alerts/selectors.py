@@ -106,3 +106,26 @@ def observations_to_end(alert: Alert) -> list:
         .select_related("grid")
         .order_by("pk")
     )
+
+
+# ---------------------------------------------------------------- home
+
+
+def open_alerts_owned_by(user) -> QuerySet[Alert]:
+    """The actor's own open alerts (owned or escalated to them), the earliest due first."""
+    return (
+        alerts_visible_to(user)
+        .filter(mine_q(user), status__in=OPEN_STATUSES)
+        .select_related("person", "grid", "owner")
+        .order_by("due_at", "pk")
+    )
+
+
+def alerts_needing_attention(user, *, now) -> QuerySet[Alert]:
+    """Open alerts in scope that are overdue or have no owner, the most overdue first."""
+    return (
+        alerts_visible_to(user)
+        .filter(Q(due_at__lt=now) | Q(owner__isnull=True), status__in=OPEN_STATUSES)
+        .select_related("person", "grid", "owner")
+        .order_by("due_at", "pk")
+    )

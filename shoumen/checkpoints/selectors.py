@@ -4,8 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractHour
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, ExtractHour
 from django.utils import timezone
 
 from shoumen.accounts.roles import Perm, Role
@@ -325,3 +325,39 @@ def community_staff_of(community) -> list:
             assignments__org_unit=community,
         ).order_by("pk")
     )
+
+
+# ---------------------------------------------------------------- home
+
+
+def checkpoints_today(user, *, day: datetime.date) -> list[Checkpoint]:
+    """The actor's checkpoints with ``scans_today`` and ``visitors_today`` counted for ``day``."""
+    start, end = _day_bounds(day)
+    scans = (
+        Scan.objects.filter(checkpoint=OuterRef("pk"), scanned_at__gte=start, scanned_at__lt=end)
+        .order_by()
+        .values("checkpoint")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    visitors = (
+        Visitor.objects.filter(checkpoint=OuterRef("pk"), arrived_at__gte=start, arrived_at__lt=end)
+        .order_by()
+        .values("checkpoint")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        checkpoints_visible_to(user)
+        .annotate(
+            scans_today=Coalesce(Subquery(scans, output_field=IntegerField()), 0),
+            visitors_today=Coalesce(Subquery(visitors, output_field=IntegerField()), 0),
+        )
+        .order_by("community__path", "name")
+    )
+
+
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    return start, start + datetime.timedelta(days=1)

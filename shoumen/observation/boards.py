@@ -1,4 +1,4 @@
-"""Community and street boards: who is observed, today's reporting rate, who has not
+"""Community, street and district boards: who is observed, today's reporting rate, who has not
 reported, and open alerts by age and owner.
 
 Every figure is one aggregate query over the unit's grids (a fixed number of queries per
@@ -31,7 +31,7 @@ from shoumen.observation.models import (
 from shoumen.places.models import Level, OrgUnit
 from shoumen.places.selectors import org_units_visible_to
 
-BOARD_LEVELS = (Level.COMMUNITY, Level.STREET)
+BOARD_LEVELS = (Level.COMMUNITY, Level.STREET, Level.DISTRICT)
 # Finished observations stay on the board this long after their last change.
 RECENT_DAYS = 30
 HOUR = datetime.timedelta(hours=1)
@@ -105,6 +105,8 @@ class Board:
     rates: list[Rate]
     community_rates: list[Rate]
     total_rate: Rate
+    # One row per unit directly below: communities of a street, streets of a district.
+    child_rates: list[Rate]
     alerts_by_age: list[AgeRow]
     age_totals: list[int]
     alerts_by_owner: list[OwnerRow]
@@ -113,24 +115,23 @@ class Board:
 
 
 def board_unit_for(user, *, pk: int) -> OrgUnit:
-    """A community or street the actor may watch, or OrgUnit.DoesNotExist."""
+    """A community, street or district the actor may watch, or OrgUnit.DoesNotExist."""
     return org_units_visible_to(user, Perm.VIEW_OBSERVATIONS).get(pk=pk, level__in=BOARD_LEVELS)
 
 
 def _units_under(unit: OrgUnit) -> tuple[list[OrgUnit], dict[str, OrgUnit]]:
-    """The unit's grids in tree order, and its communities by path (one query)."""
+    """The unit's grids in tree order, and the units above them by path (one query)."""
     below = OrgUnit.objects.filter(
-        path__startswith=unit.path, level__in=[Level.COMMUNITY, Level.GRID]
+        path__startswith=unit.path, level__in=[Level.STREET, Level.COMMUNITY, Level.GRID]
     ).order_by("path")
-    grids, communities = [], {}
+    grids, units = [], {}
     for u in below:
         if u.level == Level.GRID:
             grids.append(u)
         else:
-            communities[u.path] = u
-    if unit.level == Level.COMMUNITY:
-        communities[unit.path] = unit
-    return grids, communities
+            units[u.path] = u
+    units[unit.path] = unit
+    return grids, units
 
 
 def observed_today(grid_ids: list[int], day: datetime.date) -> QuerySet[Observation]:
@@ -227,6 +228,21 @@ def _rates(
         overall.expected += rate.expected
         overall.received += rate.received
     return rates, list(per_community.values()), overall
+
+
+def _child_rates(rates: list[Rate], units: dict[str, OrgUnit], unit: OrgUnit) -> list[Rate]:
+    """The grids' rates rolled up to the units directly below ``unit``, in tree order."""
+    cut = len(unit.path) + unit.steplen
+    per_child: dict[str, Rate] = {}
+    for rate in rates:
+        child = units.get(rate.unit.path[:cut]) if rate.unit is not None else None
+        if child is None or child.level == Level.GRID:
+            continue
+        total = per_child.setdefault(child.path, Rate(unit=child))
+        total.persons += rate.persons
+        total.expected += rate.expected
+        total.received += rate.received
+    return [per_child[p] for p in sorted(per_child)]
 
 
 def non_reporting(grid_ids: list[int], day: datetime.date, due: list[str]):
@@ -349,9 +365,10 @@ def board_for(user, *, pk: int, now: datetime.datetime | None = None) -> Board:
     now = now or timezone.now()
     day = timezone.localdate(now)
     due = due_slots(current_rules(), now)
-    grids, communities = _units_under(unit)
+    grids, units = _units_under(unit)
     grid_ids = [g.pk for g in grids]
     by_kind, by_reason = _count_tables(grid_ids, now)
+    communities = {p: u for p, u in units.items() if u.level == Level.COMMUNITY}
     rates, community_rates, total_rate = _rates(grids, communities, day, due, unit)
     age_rows, age_totals, owner_rows = _alerts(grid_ids, now)
     return Board(
@@ -365,9 +382,23 @@ def board_for(user, *, pk: int, now: datetime.datetime | None = None) -> Board:
         rates=rates,
         community_rates=community_rates if unit.level == Level.STREET else [],
         total_rate=total_rate,
+        child_rates=_child_rates(rates, units, unit) if unit.level != Level.COMMUNITY else [],
         alerts_by_age=age_rows,
         age_totals=age_totals,
         alerts_by_owner=owner_rows,
         non_reporting=non_reporting(grid_ids, day, due),
         grids=grids,
     )
+
+
+def non_reporting_count(user, *, unit: OrgUnit, now: datetime.datetime) -> int:
+    """How many observed persons under ``unit`` have not reported a slot due so far today
+    (``unit`` must be in the actor's scope: it comes from a scoped selector)."""
+    board_unit_for(user, pk=unit.pk)
+    due = due_slots(current_rules(), now)
+    grid_ids = list(
+        OrgUnit.objects.filter(path__startswith=unit.path, level=Level.GRID).values_list(
+            "pk", flat=True
+        )
+    )
+    return non_reporting(grid_ids, timezone.localdate(now), due).count()

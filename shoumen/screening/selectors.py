@@ -15,6 +15,7 @@ from shoumen.places.models import Level, OrgUnit
 from shoumen.screening.models import (
     Outcome,
     QuestionnaireVersion,
+    RoundStatus,
     ScreeningRound,
     TaskStatus,
     Visit,
@@ -368,3 +369,34 @@ def current_versions(rounds) -> dict[int, QuestionnaireVersion]:
     for version in QuestionnaireVersion.objects.filter(round__in=rounds).order_by("number"):
         latest[version.round_id] = version
     return latest
+
+
+# ---------------------------------------------------------------- home
+
+
+def my_tasks_due(user, *, day: datetime.date) -> QuerySet[VisitTask]:
+    """The actor's visit tasks to do by ``day`` in open rounds under way."""
+    todo = Q(status=TaskStatus.DUE) | Q(status=TaskStatus.REVISIT, revisit_on__lte=day)
+    return VisitTask.objects.filter(
+        todo,
+        scope_q(user, Perm.RECORD_VISITS, "grid__path"),
+        assignee=user,
+        round__status=RoundStatus.OPEN,
+        round__starts_on__lte=day,
+    )
+
+
+def open_rounds_progress(user, *, day: datetime.date, limit: int = 10) -> list[ScreeningRound]:
+    """Open rounds in scope with ``done`` and ``total`` tasks (of the actor's scope)."""
+    done = ~(Q(tasks__status=TaskStatus.DUE) | Q(tasks__status=TaskStatus.REVISIT))
+    in_scope = scope_q(user, Perm.RECORD_VISITS, "tasks__grid__path")
+    rounds = (
+        rounds_visible_to(user)
+        .filter(status=RoundStatus.OPEN, starts_on__lte=day)
+        .annotate(
+            total=Count("tasks", filter=in_scope),
+            done=Count("tasks", filter=in_scope & done),
+        )
+        .order_by("ends_on", "pk")
+    )
+    return list(rounds[:limit])

@@ -1,0 +1,160 @@
+"""Home is the day's work, per role."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.pages.home_world import NOW, build_day
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def day(world):
+    return build_day(world)
+
+
+def _home(login, user) -> str:
+    response = login(user).get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_grid_worker_home_counts_overdue_follow_ups_with_a_big_button_to_today(world, login, day):
+    html = _home(login, world.grid_worker)
+    assert f'href="{reverse("observation:today")}" data-testid="home-today"' in html
+    assert 'data-testid="home-overdue">1<' in html
+
+
+def test_grid_worker_home_lists_the_open_alerts_they_own(world, login, day):
+    html = _home(login, world.grid_worker)
+    assert reverse("alerts:detail", args=[day["alert"].pk]) in html
+    assert reverse("alerts:detail", args=[day["unowned"].pk]) not in html
+
+
+def test_grid_worker_home_counts_household_visits_due_today(world, login, day):
+    html = _home(login, world.grid_worker)
+    assert reverse("screening:tasks", args=[day["round"].pk]) in html
+    assert "入户排查" in html
+
+
+def test_grid_worker_home_keeps_the_resident_search_box_below(world, login, day):
+    html = _home(login, world.grid_worker)
+    assert html.index('data-testid="home-today"') < html.index('role="search"')
+
+
+def test_an_empty_grid_worker_home_says_what_will_appear(world, login):
+    html = _home(login, world.grid_worker)
+    assert 'data-testid="home-no-follow-ups"' in html
+    assert "Alerts you own will appear here" in html or "你负责的预警" in html
+
+
+def test_community_staff_home_shows_overdue_alerts_with_hours_and_unowned_ones(world, login, day):
+    html = _home(login, world.community_staff)
+    assert reverse("alerts:detail", args=[day["alert"].pk]) in html
+    assert reverse("alerts:detail", args=[day["unowned"].pk]) in html
+    assert 'data-testid="overdue-hours"' in html
+
+
+def test_community_staff_home_counts_who_has_not_reported_with_the_board_one_tap_away(
+    world, login, day
+):
+    html = _home(login, world.community_staff)
+    board = reverse("boards:board", args=[world.community.pk])
+    assert f'href="{board}" data-testid="home-board"' in html
+    assert 'data-testid="home-not-reported">1<' in html
+
+
+def test_community_staff_home_lists_checkpoints_today_with_their_scan_pages(world, login, day):
+    html = _home(login, world.community_staff)
+    assert reverse("checkpoint_scan:scan", args=[day["gate"].pk]) in html
+    assert reverse("checkpoints:detail", args=[day["gate"].pk]) in html
+
+
+def test_community_staff_home_shows_open_rounds_progress(world, login, day):
+    html = _home(login, world.community_staff)
+    assert reverse("screening:round", args=[day["round"].pk]) in html
+    assert "0 / 2" in html  # a household in each of its two grids
+
+
+def test_community_staff_home_links_transfers_to_accept(world, login, day):
+    assert reverse("observation:transfers") in _home(login, world.community_staff)
+
+
+def test_street_officer_home_is_the_street_board(world, login, day):
+    html = _home(login, world.street_officer)
+    assert 'data-testid="reporting-rate"' in html
+    assert world.street.name in html
+    assert reverse("boards:board", args=[world.community.pk]) in html
+
+
+def test_district_officer_home_is_the_district_board_rolled_up_by_street(world, login, day):
+    html = _home(login, world.district_officer)
+    assert 'data-testid="reporting-rate"' in html
+    assert html.count('data-testid="child-rate"') == 2
+    assert reverse("boards:board", args=[world.street.pk]) in html
+
+
+def test_the_district_board_answers_for_a_district(world, login, day):
+    district = world.unit("D1")
+    response = login(world.district_officer).get(reverse("boards:board", args=[district.pk]))
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert [r.unit.code for r in board.child_rates] == ["S1", "S2"]
+    assert board.child_rates[0].persons == 1
+    assert board.total_rate.persons == 1
+
+
+def test_a_street_officer_cannot_open_the_district_board(world, login):
+    district = world.unit("D1")
+    response = login(world.street_officer).get(reverse("boards:board", args=[district.pk]))
+    assert response.status_code == 404
+
+
+def test_volunteer_home_is_one_tap_from_the_scan_page_without_a_resident_search(world, login, day):
+    html = _home(login, world.volunteer)
+    assert reverse("checkpoint_scan:scan", args=[day["gate"].pk]) in html
+    assert 'role="search"' not in html
+
+
+def test_volunteer_home_without_a_checkpoint_says_what_will_appear(world, login):
+    html = _home(login, world.volunteer)
+    assert 'data-testid="home-no-checkpoint"' in html
+    assert 'role="search"' not in html
+
+
+def test_admin_home_links_users_alert_rules_and_boards(world, login, day):
+    html = _home(login, world.admin_user)
+    for url in (
+        reverse("accounts:user_list"),
+        reverse("alert_rules:edit"),
+        reverse("boards:board", args=[world.unit("D1").pk]),
+    ):
+        assert url in html
+
+
+# The queries a home needs, whatever the data: session and user, the role assignments,
+# then a fixed number per section.
+HOME_QUERIES = {
+    "grid_worker": 14,
+    "community_staff": 18,
+    "street_officer": 22,
+    "district_officer": 22,
+    "volunteer": 9,
+    "admin_user": 9,
+}
+
+
+@pytest.mark.parametrize("persona", sorted(HOME_QUERIES))
+def test_home_reads_a_fixed_number_of_queries(
+    world, login, day, persona, django_assert_max_num_queries
+):
+    client = login(getattr(world, persona))
+    with django_assert_max_num_queries(HOME_QUERIES[persona]):
+        assert client.get(reverse("home")).status_code == 200

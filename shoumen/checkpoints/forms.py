@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.checkpoints.models import PassStatus
 from shoumen.lib.forms import StyledForm
+from shoumen.observation.fields import TemperatureField
 
 TIME_WIDGET = {"type": "time"}
 ERR_SHIFT_ORDER = _("The end of the shift must come after its start.")
@@ -84,10 +85,8 @@ class VisitorForm(StyledForm):
         help_text=_("When the building is not in the list."),
     )
     reason = forms.CharField(label=_("Reason for the visit"), max_length=100, required=False)
-    temperature = forms.DecimalField(
+    temperature = TemperatureField(
         label=_("Temperature (°C)"),
-        max_digits=3,
-        decimal_places=1,
         required=False,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )

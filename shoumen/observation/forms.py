@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.lib.forms import StyledForm
+from shoumen.observation.fields import TemperatureField
 from shoumen.observation.models import (
     SYMPTOMS,
     WORKER_SOURCES,
@@ -23,9 +24,6 @@ from shoumen.observation.models import (
 from shoumen.observation.selectors import TodayState
 from shoumen.observation.services import (
     CLOSING_STATUSES,
-    ERR_TEMPERATURE_RANGE,
-    MAX_TEMPERATURE,
-    MIN_TEMPERATURE,
 )
 
 ERR_PERSON_IDS = _("Pick persons from the list.")
@@ -81,18 +79,8 @@ class QuickReportForm(_ReportSlotForm):
 
 
 class TemperatureForm(_ReportSlotForm, StyledForm):
-    temperature = forms.DecimalField(
+    temperature = TemperatureField(
         label=_("Temperature (°C)"),
-        min_value=MIN_TEMPERATURE,
-        max_value=MAX_TEMPERATURE,
-        max_digits=3,
-        decimal_places=1,
-        error_messages={
-            "min_value": ERR_TEMPERATURE_RANGE,
-            "max_value": ERR_TEMPERATURE_RANGE,
-            "max_digits": ERR_TEMPERATURE_RANGE,
-            "max_decimal_places": ERR_TEMPERATURE_RANGE,
-        },
         widget=forms.NumberInput(
             attrs={"inputmode": "decimal", "step": "0.1", "placeholder": "36.5", "autofocus": True}
         ),

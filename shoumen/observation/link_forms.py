@@ -8,12 +8,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.lib.forms import StyledForm
+from shoumen.observation.fields import TemperatureField
 from shoumen.observation.models import SYMPTOMS, HealthReport, Slot
 from shoumen.observation.services import (
     ERR_SLOT,
-    ERR_TEMPERATURE_RANGE,
-    MAX_TEMPERATURE,
-    MIN_TEMPERATURE,
 )
 
 ERR_TEMPERATURE_REQUIRED = _("Enter your temperature, e.g. 36.5.")
@@ -55,20 +53,9 @@ class SelfReportForm(StyledForm):
         widget=forms.RadioSelect,
         error_messages={"required": ERR_SLOT, "invalid_choice": ERR_SLOT},
     )
-    temperature = forms.DecimalField(
+    temperature = TemperatureField(
         label=_("Temperature (°C)"),
-        max_digits=3,
-        decimal_places=1,
-        min_value=MIN_TEMPERATURE,
-        max_value=MAX_TEMPERATURE,
-        error_messages={
-            "required": ERR_TEMPERATURE_REQUIRED,
-            "invalid": ERR_TEMPERATURE_RANGE,
-            "min_value": ERR_TEMPERATURE_RANGE,
-            "max_value": ERR_TEMPERATURE_RANGE,
-            "max_digits": ERR_TEMPERATURE_RANGE,
-            "max_decimal_places": ERR_TEMPERATURE_RANGE,
-        },
+        error_messages={"required": ERR_TEMPERATURE_REQUIRED},
         widget=forms.NumberInput(
             attrs={"inputmode": "decimal", "step": "0.1", "placeholder": "36.5"}
         ),

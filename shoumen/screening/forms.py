@@ -2,7 +2,6 @@
 questionnaire version, so the inputs are typed the way the answers are stored."""
 
 import uuid
-from decimal import Decimal
 from typing import cast
 
 from django import forms
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.lib.forms import StyledForm
 from shoumen.lib.names import mask_name
+from shoumen.observation.fields import TemperatureField
 from shoumen.observation.models import SYMPTOMS, HealthReport, Kind, Reason
 from shoumen.places.models import Level
 from shoumen.screening import questions as library
@@ -108,12 +108,9 @@ class VisitForm(StyledForm):
         for person in self.members:
             temp = f"temp_{person.pk}"
             symptoms = f"symptoms_{person.pk}"
-            self.fields[temp] = forms.DecimalField(
+            self.fields[temp] = TemperatureField(
                 label=_("Temperature (°C)"),
                 required=False,
-                min_value=Decimal("34.0"),
-                max_value=Decimal("43.0"),
-                decimal_places=1,
                 widget=forms.NumberInput({"step": "0.1", "inputmode": "decimal"}),
             )
             self.fields[symptoms] = forms.MultipleChoiceField(

@@ -27,7 +27,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from outcome import Failures, finish  # noqa: E402
 
-from shoumen.registry.demo import DEFAULT_SEED, SIZES, demo_counts, demo_district  # noqa: E402
+from shoumen.demo.load import demo_counts, demo_district  # noqa: E402
+from shoumen.demo.plan import DEFAULT_SEED, SIZES  # noqa: E402
 
 
 def main() -> int:

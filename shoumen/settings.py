@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "shoumen.screening",
     "shoumen.home",
     "shoumen.ops",
+    "shoumen.demo",
 ]
 
 MIDDLEWARE = [

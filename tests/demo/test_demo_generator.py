@@ -1,15 +1,10 @@
 import datetime
 from collections import Counter
 
+from shoumen.demo.generator import DemoGenerator
+from shoumen.demo.plan import SIZES, SURNAMES, chinese_number, org_units_plan
 from shoumen.lib.dates import age_on
 from shoumen.places.models import Level
-from shoumen.registry.demo import (
-    SIZES,
-    SURNAMES,
-    DemoGenerator,
-    chinese_number,
-    org_units_plan,
-)
 from shoumen.registry.models import Relation, Sex
 
 DAY = datetime.date(2026, 6, 1)

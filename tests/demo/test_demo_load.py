@@ -9,20 +9,14 @@ from django.test import override_settings
 from shoumen.accounts.models import RoleAssignment, User
 from shoumen.accounts.roles import Role
 from shoumen.audit.models import AuditEvent
+from shoumen.demo.load import demo_load
+from shoumen.demo.management.commands.demo import ERR_NO_DEMO_PASSWORD
+from shoumen.demo.plan import DEMO_DISTRICT_CODE, SIZES, community_code, grid_code, street_code
+from shoumen.demo.users import DEMO_USERS
 from shoumen.lib import crypto
 from shoumen.lib.ids import parse_resident_id
 from shoumen.places.models import OrgUnit
 from shoumen.registry import services
-from shoumen.registry.demo import (
-    DEMO_DISTRICT_CODE,
-    DEMO_USERS,
-    SIZES,
-    community_code,
-    demo_load,
-    grid_code,
-    street_code,
-)
-from shoumen.registry.management.commands.demo import ERR_NO_DEMO_PASSWORD
 from shoumen.registry.models import PHONE_CONTEXT, Household, Person, Relation
 from shoumen.registry.selectors import persons_visible_to
 

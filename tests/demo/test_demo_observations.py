@@ -7,15 +7,12 @@ import time_machine
 from shoumen.accounts.models import User
 from shoumen.alerts.models import Alert, AlertStatus
 from shoumen.alerts.rules import current_rules, report_hits
+from shoumen.demo.load import demo_load
+from shoumen.demo.observations import OBSERVED_SHARE, REPORT_DAYS
+from shoumen.demo.plan import SIZES
 from shoumen.observation.boards import board_for
 from shoumen.observation.models import HealthReport, Observation, ObservationStatus, Source
 from shoumen.places.models import OrgUnit
-from shoumen.registry.demo import (
-    OBSERVED_SHARE,
-    REPORT_DAYS,
-    SIZES,
-    demo_load,
-)
 
 DAY = datetime.date(2026, 6, 1)
 EVENING = datetime.datetime(

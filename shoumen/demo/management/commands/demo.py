@@ -18,7 +18,8 @@ from rich.progress import (
 from rich.table import Table
 
 from shoumen.accounts.roles import Role
-from shoumen.registry.demo import DEFAULT_SEED, SIZES, demo_load
+from shoumen.demo.load import demo_load
+from shoumen.demo.plan import DEFAULT_SEED, SIZES
 
 ERR_NO_DEMO_PASSWORD = _(  # noqa: S105 (a message, not a password)
     "Refusing to create demo logins without a password: set SHOUMEN_DEMO_PASSWORD "

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CheckpointsConfig(AppConfig):
     name = "shoumen.checkpoints"
     verbose_name = _("Checkpoints")
+
+    def ready(self) -> None:
+        from shoumen.checkpoints import handlers
+
+        handlers.subscribe_all()

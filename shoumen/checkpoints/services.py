@@ -1,6 +1,7 @@
 """Every write about passes, and the check a checkpoint makes when a pass is shown."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ from shoumen.checkpoints.selectors import (
 )
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
+from shoumen.lib.events import PersonMove
 from shoumen.lib.names import mask_name
 from shoumen.lib.text import clean_line
 from shoumen.observation.models import ISOLATION_KINDS, Observation, ObservationStatus
@@ -149,13 +151,18 @@ def pass_restore(*, actor, pass_: Pass, reason: str) -> Pass:
     return pass_
 
 
-def passes_sync_for_person(person: Person) -> Pass | None:
+def passes_sync_for_person(person_id: int) -> Pass | None:
     """Revoke or restore a person's pass after their observation or residence changed."""
-    pass_ = Pass.objects.select_for_update().filter(person=person).first()
+    pass_ = (
+        Pass.objects.select_for_update(of=("self",))
+        .select_related("person__grid")
+        .filter(person_id=person_id)
+        .first()
+    )
     if pass_ is None:
         return None
     before = (pass_.status, pass_.revoke_reason)
-    if _apply_automatic(pass_, blocking_reason(person), timezone.now()):
+    if _apply_automatic(pass_, blocking_reason(pass_.person), timezone.now()):
         pass_.save(update_fields=["status", "revoke_reason", "revoke_note", "changed_at"])
         _record(
             None,
@@ -169,12 +176,16 @@ def passes_sync_for_person(person: Person) -> Pass | None:
     return pass_
 
 
-def passes_follow_residence(persons, *, building: tuple[int | None, int | None] | None = None):
+def passes_follow_residence(
+    moves: Iterable[PersonMove], *, building: tuple[int | None, int | None] | None = None
+) -> None:
     """Keep passes on their holders' households after a move. A move to another community
     also moves the pass there and bumps its version: the old QR names the old community.
     ``building`` (before, after): the household itself moved to another building, which
     offline phones learn from the pass's change time."""
-    by_person = {p.pk: p for p in persons}
+    by_person = {move.person_id: move for move in moves}
+    if not by_person:
+        return
     # The holder and grid come along for the audit events (an import may move many).
     passes = (
         Pass.objects.select_for_update(of=("self",))
@@ -184,14 +195,17 @@ def passes_follow_residence(persons, *, building: tuple[int | None, int | None] 
     communities: dict[int, OrgUnit] = {}
     now = timezone.now()
     for pass_ in passes:
-        person = by_person[pass_.person_id]
-        if person.grid_id not in communities:
-            communities[person.grid_id] = _community_of(person)
-        community = communities[person.grid_id]
+        move = by_person[pass_.person_id]
+        if move.grid_id not in communities:
+            grid = pass_.person.grid
+            if grid.pk != move.grid_id:
+                grid = OrgUnit.objects.get(pk=move.grid_id)
+            communities[move.grid_id] = OrgUnit.objects.get_parent(grid)
+        community = communities[move.grid_id]
         changes = {}
-        if pass_.household_id != person.household_id:
-            changes["household"] = [pass_.household_id, person.household_id]
-            pass_.household_id = person.household_id
+        if pass_.household_id != move.household_id:
+            changes["household"] = [pass_.household_id, move.household_id]
+            pass_.household_id = move.household_id
         if pass_.community_id != community.pk:
             changes["community"] = [pass_.community_id, community.pk]
             changes["version"] = [pass_.version, pass_.version + 1]

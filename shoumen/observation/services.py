@@ -19,7 +19,7 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, require, scope_q
 from shoumen.alerts.services import alerts_raise_for_reports
 from shoumen.audit.services import audit_event_record, audit_events_record_many
-from shoumen.checkpoints.services import passes_sync_for_person
+from shoumen.lib import events
 from shoumen.lib.bulk import copy_rows, next_ids, update_rows
 from shoumen.lib.dates import today
 from shoumen.lib.errors import clean_reason
@@ -206,7 +206,9 @@ def observation_start(*, actor, person: Person, responsible=None, **values: Any)
             ERR_ALREADY_OBSERVED % {"kind": obs.get_kind_display(), "end": "-"}
         ) from None
     _record(actor, "observation.start", obs, org_path=obs.grid.path, changes=_snapshot(obs))
-    passes_sync_for_person(person)
+    events.announce(
+        events.ObservationStarted(observation_id=obs.pk, person_id=person.pk, kind=obs.kind)
+    )
     return obs
 
 
@@ -263,8 +265,9 @@ def _set_status(actor, obs: Observation, status: str, *, note: str = "", reason:
     obs.outcome_note = note[:200]
     obs.save()
     _record_change(actor, f"observation.{status}", obs, before, reason=reason, **kw)
-    if obs.person is not None:
-        passes_sync_for_person(obs.person)
+    events.announce(
+        events.ObservationEnded(observation_id=obs.pk, person_id=obs.person_id, status=status)
+    )
     return obs
 
 

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, require
 from shoumen.audit.services import audit_event_record
-from shoumen.checkpoints.services import passes_follow_residence, passes_sync_for_person
-from shoumen.lib import crypto
+from shoumen.lib import crypto, events
 from shoumen.lib.dates import today
 from shoumen.lib.doors import canonical_unit_door
 from shoumen.lib.errors import clean_reason, length_errors
@@ -412,7 +411,9 @@ def person_move(
         org_path=household.grid.path,
         changes=_diff(before, _snapshot(person)),
     )
-    passes_follow_residence([person])
+    events.announce(
+        events.PersonsMoved(moves=(events.PersonMove(person.pk, household.pk, household.grid_id),))
+    )
     return person
 
 
@@ -449,7 +450,7 @@ def person_set_status(
         changes=_diff(before, _snapshot(person)),
         reason=reason,
     )
-    passes_sync_for_person(person)
+    events.announce(events.PersonStatusChanged(person_id=person.pk, status=person.status))
     return person
 
 
@@ -511,7 +512,7 @@ def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
         changes=_diff(before, _snapshot(keep)) | {"merged_from": [None, duplicate.pk]},
         reason=reason,
     )
-    passes_sync_for_person(duplicate)
+    events.announce(events.PersonsMerged(keep_id=keep.pk, duplicate_id=duplicate.pk))
     return keep
 
 
@@ -714,7 +715,12 @@ def household_move(
         org_path=grid.path,
         changes=_diff(before, _household_snapshot(household)),
     )
-    passes_follow_residence(
-        household.members.all(), building=(building_before, household.building_id)
+    events.announce(
+        events.HouseholdMoved(
+            household_id=household.pk,
+            grid_id=grid.pk,
+            building_before=building_before,
+            building_after=household.building_id,
+        )
     )
     return household

@@ -14,11 +14,11 @@ from shoumen.audit.services import (
     AuditChainAppender,
     audit_chain_appending,
 )
-from shoumen.checkpoints.services import passes_follow_residence
 from shoumen.ledgers.importing.checking import _Row
 from shoumen.ledgers.importing.planning import _Planner
 from shoumen.ledgers.importing.stored_form import NEW_PERSON_DEFAULTS, STORED_ATTRS, _stored_form
 from shoumen.lib.bulk import copy_writer, next_ids, update_objects
+from shoumen.lib.events import PersonMove, PersonsMoved, announce
 from shoumen.registry.models import (
     FLAG_TAGS,
     Building,
@@ -361,4 +361,12 @@ def _commit(
         )
         _write_audit_events(chain, events, copy=copy)
     # After the import's own events: these append to the audit chain one by one.
-    passes_follow_residence([p for p, b in updated if b["household"] != p.household_id])
+    announce(
+        PersonsMoved(
+            moves=tuple(
+                PersonMove(p.pk, p.household_id, p.grid_id)
+                for p, b in updated
+                if b["household"] != p.household_id
+            )
+        )
+    )

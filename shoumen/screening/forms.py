@@ -14,11 +14,13 @@ from shoumen.observation.models import SYMPTOMS, HealthReport, Kind, Reason
 from shoumen.places.models import Level
 from shoumen.screening import questions as library
 from shoumen.screening.models import Method, Outcome
+from shoumen.screening.services import ERR_TEMPERATURE_NEEDED
 
 ERR_MEMBER_REPORT_ABSENT = _("Temperature and symptoms are recorded for members present only.")
 ERR_PICK_TASKS = _("Tick the households to reassign.")
 GRID_INDENT = "\u3000"
 YES, NO = "yes", "no"
+TEMPERATURES_TAKEN = "q_temperatures_taken"
 YES_NO_CHOICES = [(YES, _("Yes")), (NO, _("No"))]
 
 
@@ -179,6 +181,13 @@ class VisitForm(StyledForm):
         for person, _label, temp, symptoms in self.member_rows:
             if (data.get(temp) is not None or data.get(symptoms)) and person.pk not in present:
                 self.add_error(temp, ERR_MEMBER_REPORT_ABSENT)
+        if (
+            data.get("outcome") == Outcome.VISITED
+            and data.get(TEMPERATURES_TAKEN) == YES
+            and not any(data.get(temp) is not None for _p, _l, temp, _s in self.member_rows)
+            and not self.has_error(TEMPERATURES_TAKEN)
+        ):
+            self.add_error(TEMPERATURES_TAKEN, ERR_TEMPERATURE_NEEDED)
         return data
 
     def service_values(self) -> dict:

@@ -52,6 +52,9 @@ ERR_ANSWER_TYPE = _("This answer does not fit the question.")
 ERR_ANSWER_UNKNOWN = _("This question is not in the round's questionnaire.")
 ERR_MEMBER = _("This person is not a member of the household.")
 ERR_VERSION = _("The questionnaire has changed; reload the form.")
+ERR_TEMPERATURE_NEEDED = _(
+    "Temperatures were taken: enter the temperature of at least one member present."
+)
 
 REVISIT_AFTER_DAYS = 1
 ROUND_LEVELS = {Level.GRID, Level.COMMUNITY, Level.STREET}
@@ -297,6 +300,10 @@ def visit_record(
     if version_number is not None and version_number != version.number:
         version = task.round.versions.filter(number=version_number).first() or version
     answers = _clean_answers(version, answers or {}) if outcome == Outcome.VISITED else {}
+    if answers.get("temperatures_taken") is True and not any(
+        r.get("temperature") is not None for r in member_reports
+    ):
+        raise ValidationError({"answers.temperatures_taken": [ERR_TEMPERATURE_NEEDED]})
     visit = Visit(
         task=task,
         round_id=task.round_id,

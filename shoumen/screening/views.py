@@ -235,7 +235,11 @@ def visit_new(request, task_pk):
                 actor=request.user, task=task, **form.service_values()
             )
         except ValidationError as exc:
-            add_service_errors(form, exc, {"visited_at": "outcome"})
+            add_service_errors(
+                form,
+                exc,
+                {"visited_at": "outcome", "answers.temperatures_taken": "q_temperatures_taken"},
+            )
         else:
             messages.success(request, MSG_VISIT_SAVED if created else MSG_VISIT_REPLAYED)
             return redirect("screening:visit", pk=visit.pk)
@@ -251,6 +255,16 @@ def visit_new(request, task_pk):
         "screening/visit_form.html",
         context,
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def visit_found_something(visit) -> bool:
+    """A returnee or symptoms among the answers, or the findings the visit left on its task."""
+    answers, task = visit.answers, visit.task
+    return bool(
+        answers.get("risk_travel")
+        or answers.get("symptoms")
+        or (task.last_visit_at == visit.visited_at and (task.returnee_found or task.symptomatic))
     )
 
 
@@ -292,6 +306,8 @@ def _visit_page(request, visit, *, observe_form=None, observe_person=None, statu
         "members": rows,
         "visited": visit.outcome == Outcome.VISITED,
         "can_observe": can(request.user, Perm.MANAGE_OBSERVATIONS, task.grid),
+        # A clean visit offers no observation under each member; the person page still does.
+        "found_something": observe_form is not None or visit_found_something(visit),
     }
     return render(request, "screening/visit_detail.html", context, status=status)
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AlertsConfig(AppConfig):
     name = "shoumen.alerts"
     verbose_name = _("Alerts")
+
+    def ready(self) -> None:
+        from shoumen.alerts import panels
+
+        panels.register()

@@ -7,6 +7,7 @@ class CheckpointsConfig(AppConfig):
     verbose_name = _("Checkpoints")
 
     def ready(self) -> None:
-        from shoumen.checkpoints import handlers
+        from shoumen.checkpoints import handlers, panels
 
         handlers.subscribe_all()
+        panels.register()

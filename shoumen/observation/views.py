@@ -18,6 +18,7 @@ from shoumen.accounts.roles import Perm, Role
 from shoumen.accounts.scoping import can, roles_of
 from shoumen.alerts.rules import current_rules
 from shoumen.alerts.selectors import STATE_OPEN, AlertFilters, alerts_list, alerts_of_person
+from shoumen.audit.labels import describe
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
 from shoumen.observation import services
@@ -261,6 +262,7 @@ def observation_detail(request, pk):
         "reports": list(observation_reports(obs)),
         "alerts": alerts_of_person(request.user, obs.person.pk),
         "page": page,
+        "history": describe(page),
         "can_manage": can(request.user, Perm.MANAGE_OBSERVATIONS, obs.grid),
         "can_accept": obs.transfer_to is not None
         and can(request.user, Perm.MANAGE_OBSERVATIONS, obs.transfer_to),

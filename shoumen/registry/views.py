@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
+from shoumen.audit.labels import describe
 from shoumen.lib.dates import today
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
 from shoumen.places.models import Level
@@ -41,6 +42,7 @@ from shoumen.registry.limits import (
     document_search_refused,
 )
 from shoumen.registry.models import FLAG_TAGS, Status
+from shoumen.registry.panels import person_panels
 from shoumen.registry.selectors import (
     PersonFilters,
     building_for,
@@ -232,6 +234,7 @@ def person_detail(request, pk):
         "can_edit": can(request.user, Perm.EDIT_REGISTRY, person.grid)
         and person.status != Status.MERGED,
         "can_reveal": can(request.user, Perm.REVEAL_SENSITIVE, person.grid),
+        "panels": person_panels(request.user, person),
     }
     return render(request, "registry/person.html", context)
 
@@ -296,7 +299,8 @@ def person_reveal(request, pk):
 def person_history_page(request, pk):
     person = or_404(person_for, request.user, pk=pk)
     page = paginate(request, person_history(request.user, person))
-    return render(request, "registry/person_history.html", {"person": person, "page": page})
+    context = {"person": person, "page": page, "entries": describe(page)}
+    return render(request, "registry/person_history.html", context)
 
 
 @login_required

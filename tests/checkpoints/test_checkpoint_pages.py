@@ -105,7 +105,7 @@ def test_the_poster_carries_the_posts_own_visitor_link(world, login, gate):
 
 def test_the_person_page_offers_the_pass_section_to_pass_keepers_only(world, login):
     person_url = reverse("registry:person", args=[world.shan.pk])
-    assert 'data-testid="pass-slot"' in login(world.grid_worker).get(person_url).content.decode()
+    assert 'data-testid="person-pass"' in login(world.grid_worker).get(person_url).content.decode()
     # htmx gets the section alone, without the page around it.
     fragment = login(world.grid_worker).get(
         reverse("checkpoints:person_pass", args=[world.shan.pk]), HTTP_HX_REQUEST="true"

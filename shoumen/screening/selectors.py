@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Length, TruncDate
 from django.utils import timezone
 
 from shoumen.accounts.models import User
@@ -134,6 +134,21 @@ DONE_STATUSES = (
 )
 
 
+def _natural(field: str) -> list:
+    """Numbers in names compare as numbers (1号楼 < 2号楼 < 10号楼; door 101 < 1001): the
+    shorter text first, then the text. The same on SQLite and PostgreSQL."""
+    return [Length(field), field]
+
+
+# Building, unit, door: the order a worker walks a neighbourhood in.
+WALKING_ORDER = [
+    *_natural("household__building__name"),
+    *_natural("household__unit"),
+    *_natural("household__door_number"),
+    "household__address",
+]
+
+
 def task_list(
     user,
     round_: ScreeningRound,
@@ -157,15 +172,7 @@ def task_list(
             status=TaskStatus.REVISIT, revisit_on__lte=day
         )
     first = Case(When(status=TaskStatus.DUE, then=Value(0)), default=Value(1))
-    return qs.annotate(first=first).order_by(
-        "first",
-        "grid__path",
-        "household__building__name",
-        "household__unit",
-        "household__door_number",
-        "household__address",
-        "pk",
-    )
+    return qs.annotate(first=first).order_by("first", "grid__path", *WALKING_ORDER, "pk")
 
 
 def task_counts(user, round_: ScreeningRound, *, day, mine: bool) -> dict[str, int]:

@@ -37,6 +37,7 @@ from shoumen.screening.models import (
     Visit,
     VisitTask,
 )
+from shoumen.screening.selectors import WALKING_ORDER
 
 ERR_NAME = _("Give the round a name.")
 ERR_SCOPE_LEVEL = _("A round covers grids, a community or a street.")
@@ -404,13 +405,7 @@ def round_ledger_export(
     tasks = (
         VisitTask.objects.filter(scope_q(actor, Perm.EXPORT, "grid__path"), round=round_)
         .select_related("grid", "household__building", "household__head")
-        .order_by(
-            "grid__path",
-            "household__building__name",
-            "household__unit",
-            "household__door_number",
-            "pk",
-        )
+        .order_by("grid__path", *WALKING_ORDER, "pk")
     )
     questions = reports._questions(round_.versions.order_by("number"))
     columns = reports.ledger_columns(questions)

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm, Role
-from shoumen.accounts.scoping import roles_of
+from shoumen.accounts.scoping import can, roles_of
 from shoumen.alerts.rules import current_rules
 from shoumen.alerts.selectors import alerts_needing_attention, open_alerts_owned_by
 from shoumen.checkpoints.selectors import checkpoints_today
+from shoumen.ledgers.selectors import imports_to_finish
 from shoumen.observation.boards import BOARD_LEVELS, non_reporting_count
 from shoumen.observation.selectors import (
     TodayState,
@@ -125,3 +126,10 @@ def staff_home(user: User, *, now: datetime.datetime) -> StaffHome:
 def volunteer_home(user: User, *, now: datetime.datetime) -> list[Any]:
     """The checkpoints a volunteer scans at, with today's scans and visitors."""
     return checkpoints_today(user, day=timezone.localdate(now))
+
+
+def imports_of(user: User, *, now: datetime.datetime) -> list[Any]:
+    """Ledger imports the user may finish (none without the right to edit the registry)."""
+    if not can(user, Perm.EDIT_REGISTRY):
+        return []
+    return list(imports_to_finish(user, now=now)[:HOME_LIST_LIMIT])

@@ -14,7 +14,7 @@ from shoumen.observation.board_views import board_context
 def home_page(request):
     user, now = request.user, timezone.now()
     kind = home.home_kind(user)
-    context: dict = {"kind": kind, "now": now}
+    context: dict = {"kind": kind, "now": now, "imports": home.imports_of(user, now=now)}
     if kind == home.OFFICER:
         units = home.board_units_of(user)
         if len(units) == 1:
@@ -25,6 +25,7 @@ def home_page(request):
         context["units"] = units
     elif kind == home.ADMIN:
         context["units"] = home.board_units_of(user)
+        context["checkpoints"] = home.volunteer_home(user, now=now)[: home.HOME_LIST_LIMIT]
     elif kind == home.STAFF:
         context["staff"] = home.staff_home(user, now=now)
     elif kind == home.WORKER:

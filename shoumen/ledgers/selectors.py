@@ -1,9 +1,13 @@
 """Reads that feed the ledgers: scoped by the actor."""
 
+import datetime
+
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Length
 
 from shoumen.accounts.roles import Perm
+from shoumen.accounts.scoping import scope_q
+from shoumen.ledgers.models import ImportJob, ImportStatus
 from shoumen.places.models import Level, OrgUnit
 from shoumen.places.selectors import org_units_visible_to
 from shoumen.registry.models import Person, Relation, Status
@@ -79,4 +83,25 @@ def register_persons(
             "head_first",
             "id",
         )
+    )
+
+
+# ---------------------------------------------------------------- home
+
+# An import left unfinished this long ago is no longer the day's work.
+IMPORTS_RECENT_DAYS = 7
+
+
+def imports_to_finish(user, *, now: datetime.datetime) -> QuerySet[ImportJob]:
+    """Recent ledger imports in the actor's scope that are not done: to check, confirm or
+    fix. Newest first."""
+    return (
+        ImportJob.objects.filter(
+            scope_q(user, Perm.EDIT_REGISTRY, "org_unit__path"),
+            created_at__gte=now - datetime.timedelta(days=IMPORTS_RECENT_DAYS),
+        )
+        .exclude(status=ImportStatus.DONE)
+        .select_related("org_unit")
+        .only("pk", "filename", "status", "created_at", "org_unit__name")
+        .order_by("-created_at", "-pk")
     )

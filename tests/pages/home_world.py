@@ -1,5 +1,6 @@
 """The day's work in the persona world, as the demo has it: an observed person, an
-overdue alert, a checkpoint with a scan, an open screening round and a self-report link."""
+overdue alert and one with no owner, a checkpoint, an open screening round with a visit, a
+self-report link, a resident's pass, a transfer waiting and a ledger import to confirm."""
 
 import datetime
 import uuid
@@ -16,11 +17,13 @@ def build_day(w) -> dict:
     from shoumen.alerts.models import Alert, Cause
     from shoumen.alerts.services import alert_raise
     from shoumen.checkpoints.models import Checkpoint
-    from shoumen.checkpoints.services import checkpoint_create
+    from shoumen.checkpoints.services import checkpoint_create, pass_issue
+    from shoumen.ledgers.import_files import REPORT_CONTEXT, seal
+    from shoumen.ledgers.models import ImportJob, ImportStatus
     from shoumen.observation.links import report_link_issue
     from shoumen.observation.models import Kind, Reason
-    from shoumen.observation.services import observation_start
-    from shoumen.screening.services import round_create
+    from shoumen.observation.services import observation_start, observation_transfer_request
+    from shoumen.screening.services import round_create, visit_record
 
     now = timezone.now()
     observation = observation_start(
@@ -51,12 +54,41 @@ def build_day(w) -> dict:
         ends_on=timezone.localdate(now) + datetime.timedelta(days=3),
     )
     link = report_link_issue(actor=w.admin_user, holder=w.shan, subjects=[w.shan])
+    pass_ = pass_issue(actor=w.admin_user, person=w.shan)
+    moving = observation_start(
+        actor=w.admin_user, person=w.zeng, kind=Kind.HOME_MONITORING, reason=Reason.OTHER
+    )
+    transfer = observation_transfer_request(
+        actor=w.admin_user, observation=moving, to_community=w.unit("C2"), reason="搬到女儿家"
+    )
+    visit, _created = visit_record(
+        actor=w.grid_worker,
+        task=round_.tasks.get(household=w.household_a),
+        client_uuid=uuid.uuid4(),
+        outcome="visited",
+        method="in_person",
+    )
+    job = ImportJob.objects.create(
+        org_unit=w.grid_a,
+        created_by=w.community_staff,
+        filename="台账.xlsx",
+        data=b"",
+        headers=["姓名"],
+        mapping={"姓名": "name"},
+        status=ImportStatus.CHECKED,
+        counts={"new": 1, "updated": 0, "unchanged": 0, "bad": 1},
+        errors=[{"sheet": "Sheet1", "row": 3, "column": "姓名", "value": "", "reason": "缺少姓名"}],
+        error_report=seal(b"report", context=REPORT_CONTEXT),
+    )
     return {
+        "pass": pass_,
+        "transfer": transfer,
+        "visit": visit,
+        "import_job": job,
         "observation": observation,
         "alert": alert,
         "unowned": unowned,
         "gate": gate,
         "round": round_,
         "link": link,
-        "client_uuid": uuid.uuid4(),
     }

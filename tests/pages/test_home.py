@@ -29,7 +29,7 @@ def _home(login, user) -> str:
 def test_grid_worker_home_counts_overdue_follow_ups_with_a_big_button_to_today(world, login, day):
     html = _home(login, world.grid_worker)
     assert f'href="{reverse("observation:today")}" data-testid="home-today"' in html
-    assert 'data-testid="home-overdue">1<' in html
+    assert 'data-testid="home-overdue">2<' in html  # 单明 and 曾丽, in grid A
 
 
 def test_grid_worker_home_lists_the_open_alerts_they_own(world, login, day):
@@ -39,7 +39,7 @@ def test_grid_worker_home_lists_the_open_alerts_they_own(world, login, day):
 
 
 def test_grid_worker_home_counts_household_visits_due_today(world, login, day):
-    html = _home(login, world.grid_worker)
+    html = _home(login, world.neighbour_worker)  # grid A's one household is visited
     assert reverse("screening:tasks", args=[day["round"].pk]) in html
     assert "入户排查" in html
 
@@ -68,7 +68,7 @@ def test_community_staff_home_counts_who_has_not_reported_with_the_board_one_tap
     html = _home(login, world.community_staff)
     board = reverse("boards:board", args=[world.community.pk])
     assert f'href="{board}" data-testid="home-board"' in html
-    assert 'data-testid="home-not-reported">1<' in html
+    assert 'data-testid="home-not-reported">2<' in html
 
 
 def test_community_staff_home_lists_checkpoints_today_with_their_scan_pages(world, login, day):
@@ -80,7 +80,7 @@ def test_community_staff_home_lists_checkpoints_today_with_their_scan_pages(worl
 def test_community_staff_home_shows_open_rounds_progress(world, login, day):
     html = _home(login, world.community_staff)
     assert reverse("screening:round", args=[day["round"].pk]) in html
-    assert "0 / 2" in html  # a household in each of its two grids
+    assert "1 / 2" in html  # a household in each of its two grids, one visited
 
 
 def test_community_staff_home_links_transfers_to_accept(world, login, day):
@@ -107,8 +107,8 @@ def test_the_district_board_answers_for_a_district(world, login, day):
     assert response.status_code == 200
     board = response.context["board"]
     assert [r.unit.code for r in board.child_rates] == ["S1", "S2"]
-    assert board.child_rates[0].persons == 1
-    assert board.total_rate.persons == 1
+    assert board.child_rates[0].persons == 2
+    assert board.total_rate.persons == 2
 
 
 def test_a_street_officer_cannot_open_the_district_board(world, login):
@@ -142,12 +142,12 @@ def test_admin_home_links_users_alert_rules_and_boards(world, login, day):
 # The queries a home needs, whatever the data: session and user, the role assignments,
 # then a fixed number per section.
 HOME_QUERIES = {
-    "grid_worker": 14,
-    "community_staff": 18,
-    "street_officer": 22,
-    "district_officer": 22,
+    "grid_worker": 15,
+    "community_staff": 19,
+    "street_officer": 23,
+    "district_officer": 23,
     "volunteer": 9,
-    "admin_user": 9,
+    "admin_user": 11,
 }
 
 
@@ -158,3 +158,21 @@ def test_home_reads_a_fixed_number_of_queries(
     client = login(getattr(world, persona))
     with django_assert_max_num_queries(HOME_QUERIES[persona]):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_home_lists_imports_to_finish_for_those_who_may_finish_them(world, login, day):
+    job = reverse("ledgers:import_job", args=[day["import_job"].pk])
+    assert job in _home(login, world.grid_worker)
+    assert job not in _home(login, world.neighbour_worker)
+
+
+def test_the_board_links_the_key_person_ledgers_for_those_who_may_export(world, login, day):
+    html = _home(login, world.street_officer)
+    assert reverse("observation_ledgers:download") in html
+
+
+def test_a_breadcrumb_does_not_link_units_the_user_cannot_open(world, login):
+    html = login(world.grid_worker).get(reverse("registry:grid", args=[world.grid_a.pk]))
+    html = html.content.decode()
+    assert reverse("places:unit", args=[world.community.pk]) not in html
+    assert 'data-testid="breadcrumb-plain">光华社区<' in html

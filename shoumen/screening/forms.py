@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.lib.forms import StyledForm
 from shoumen.lib.names import mask_name
@@ -29,7 +30,7 @@ def question_choices():
 
 
 class RoundForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=100)
     # A number, not a choice: a unit outside the actor's scope is a 404 from the view.
     scope = forms.IntegerField(
         label=_("Grid, community or street"), widget=forms.Select, required=True
@@ -72,9 +73,10 @@ class ReassignForm(StyledForm):
         assignee.choices = [("", "---------")] + [(u.pk, str(u)) for u in candidates]
 
 
-def _member_label(person) -> str:
+def _member_label(person, *, full_names: bool = False) -> str:
+    name = person.name if full_names else mask_name(person.name)
     relation = person.get_relation_to_head_display()
-    return f"{mask_name(person.name)} · {relation}" if relation else mask_name(person.name)
+    return f"{name} · {relation}" if relation else name
 
 
 class VisitForm(StyledForm):
@@ -87,7 +89,7 @@ class VisitForm(StyledForm):
         label=_("How"), choices=Method.choices, widget=forms.RadioSelect, initial=Method.IN_PERSON
     )
 
-    def __init__(self, *args, version, members, **kwargs):
+    def __init__(self, *args, version, members, full_names: bool = False, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("client_uuid", uuid.uuid4())
         kwargs["initial"].setdefault("version", version.number)
@@ -103,7 +105,7 @@ class VisitForm(StyledForm):
             label=_("Members present"),
             coerce=int,
             required=False,
-            choices=[(p.pk, _member_label(p)) for p in self.members],
+            choices=[(p.pk, _member_label(p, full_names=full_names)) for p in self.members],
             widget=forms.CheckboxSelectMultiple({"class": "form-check-input"}),
         )
         self.member_rows = []
@@ -124,7 +126,8 @@ class VisitForm(StyledForm):
                 ],
                 widget=forms.CheckboxSelectMultiple({"class": "form-check-input"}),
             )
-            self.member_rows.append((person, _member_label(person), temp, symptoms))
+            label = _member_label(person, full_names=full_names)
+            self.member_rows.append((person, label, temp, symptoms))
         self.fields["service_need"] = forms.CharField(
             label=_("Needs help with"), required=False, max_length=200
         )

@@ -32,6 +32,7 @@ from shoumen.screening.forms import (
 )
 from shoumen.screening.models import Outcome, RoundStatus
 from shoumen.screening.questions import LIBRARY
+from shoumen.screening.templatetags.screening_ui import names_in_full
 
 MSG_ROUND_CREATED = _("The round was created: %(count)d households to visit.")
 MSG_QUESTIONS_REVISED = _("The questions were revised (version %(number)d).")
@@ -228,7 +229,12 @@ def visit_new(request, task_pk):
         number = request.POST.get("version", "")
         if number.isdigit() and len(number) < 6:
             version = round_.versions.filter(number=int(number)).first() or version
-    form = VisitForm(posted(request), version=version, members=members)
+    form = VisitForm(
+        posted(request),
+        version=version,
+        members=members,
+        full_names=names_in_full(request.user, task.grid),
+    )
     if request.method == "POST" and round_.status == RoundStatus.OPEN and form.is_valid():
         try:
             visit, created = services.visit_record(

@@ -3,6 +3,10 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from shoumen.accounts.roles import Perm
+from shoumen.accounts.scoping import covers
+from shoumen.lib.names import mask_name
+
 register = template.Library()
 
 YES, NO = _("Yes"), _("No")
@@ -30,3 +34,14 @@ def percent(part, whole):
 def getfield(form, name):
     """A bound field by its name (for fields built per household member)."""
     return form[name]
+
+
+@register.simple_tag(takes_context=True)
+def shown_name(context, name: str, grid) -> str:
+    """A name in full where the actor may open the person's page (their registry scope,
+    the rule of person pages: a grid worker in their own grid), masked elsewhere."""
+    return name if names_in_full(context["request"].user, grid) else mask_name(name)
+
+
+def names_in_full(user, grid) -> bool:
+    return covers(user, Perm.VIEW_REGISTRY, grid.path)

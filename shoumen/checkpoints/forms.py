@@ -4,6 +4,7 @@ import uuid
 from typing import cast
 
 from django import forms
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.checkpoints.models import PassStatus
@@ -15,14 +16,25 @@ ERR_SHIFT_ORDER = _("The end of the shift must come after its start.")
 STATUS_CHOICES = [("", _("Any status")), *PassStatus.choices]
 
 
+def building_label(building) -> str:
+    """A building named with its grid: a community has several "1号楼"."""
+    return f"{building.grid.name} · {building.name}"
+
+
+def _with_grids(buildings):
+    """Buildings with their grid (one query), by grid, then by name with numbers compared
+    as numbers (2号楼 before 10号楼)."""
+    return buildings.select_related("grid").order_by("grid__path", Length("name"), "name", "pk")
+
+
 class _BuildingChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.name
+        return building_label(obj)
 
 
 class _BuildingsChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.name
+        return building_label(obj)
 
 
 class CheckpointForm(StyledForm):
@@ -49,7 +61,8 @@ class CheckpointForm(StyledForm):
 
     def __init__(self, *args, buildings, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelMultipleChoiceField, self.fields["buildings"]).queryset = buildings
+        choice = cast(forms.ModelMultipleChoiceField, self.fields["buildings"])
+        choice.queryset = _with_grids(buildings)
         if editing:
             self.fields["is_active"] = forms.BooleanField(label=_("In use"), required=False)
 
@@ -95,7 +108,7 @@ class VisitorForm(StyledForm):
 
     def __init__(self, *args, buildings, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["building"]).queryset = buildings
+        cast(forms.ModelChoiceField, self.fields["building"]).queryset = _with_grids(buildings)
 
     def typed_address(self) -> str:
         """Building, unit and door as the visitor gave them, or the address they typed."""
@@ -156,4 +169,4 @@ class BulkIssueForm(StyledForm):
 
     def __init__(self, *args, buildings, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["building"]).queryset = buildings
+        cast(forms.ModelChoiceField, self.fields["building"]).queryset = _with_grids(buildings)

@@ -3,6 +3,8 @@ PYTHON ?= python3
 UV_VERSION := 0.13.9
 UV := .uv/bin/uv
 SHOUMEN := .venv/bin/shoumen
+# The web server's port: `make demo PORT=8100`.
+PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
 .PHONY: install demo serve test browser lint messages clean
@@ -24,11 +26,17 @@ demo: install
 
 # The web server, with the background worker (ledger imports, scheduled jobs) and the
 # scheduler (alert rules, escalation, completion, retention, digest) beside it.
+# "open …" is printed once the server answers, not before.
 serve: install
 	$(SHOUMEN) db_worker --interval 1 & worker=$$!; \
 		$(SHOUMEN) scheduler & scheduler=$$!; \
-		trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
-		$(SHOUMEN) runserver 127.0.0.1:8000
+		$(SHOUMEN) runserver 127.0.0.1:$(PORT) & server=$$!; \
+		trap 'kill $$worker $$scheduler $$server 2>/dev/null' EXIT INT TERM; \
+		until .venv/bin/python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(PORT)/', timeout=2)" 2>/dev/null; do \
+			kill -0 $$server 2>/dev/null || exit 1; sleep 0.5; \
+		done; \
+		echo "open http://127.0.0.1:$(PORT)/"; \
+		wait $$server
 
 # Browser tests drive Debian's Chromium; install it once when missing.
 browser:

@@ -5,7 +5,6 @@ once into var/ with a warning; in production anything missing or insecure stops 
 """
 
 import sys
-import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -41,7 +40,8 @@ def _key(name: str, filename: str, factory) -> str:
         raise ConfigurationError(f"{name} is required when SHOUMEN_ENV=production")
     path = VAR_DIR / filename
     if not path.exists():
-        warnings.warn(f"{name} is not set; using a generated dev key in {path}", stacklevel=2)
+        # One plain line on the first run (the file exists afterwards), not a UserWarning.
+        print(f"{name} is not set; using a generated dev key in {path}", file=sys.stderr)
     return generated_key(path, factory)
 
 
@@ -290,10 +290,26 @@ if PRODUCTION:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ConfigurationError("SHOUMEN_SECRET_KEY must be at least 50 random characters")
 
+
+def _one_line_refusals():
+    """A refused request (403) is routine: its log line says so without the traceback of
+    the PermissionDenied that refused it."""
+
+    def drop_traceback(record) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = record.exc_text = None
+        return True
+
+    return drop_traceback
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_query_strings": {"()": "shoumen.lib.logs.DropQueryStrings"}},
+    "filters": {
+        "no_query_strings": {"()": "shoumen.lib.logs.DropQueryStrings"},
+        "one_line_refusals": {"()": _one_line_refusals},
+    },
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -308,11 +324,20 @@ LOGGING = {
             "formatter": "django.server",
             "filters": ["no_query_strings"],
         },
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stderr,
+            "filters": ["one_line_refusals"],
+        },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     # The development server's access log, as Django's own but without query strings.
     "loggers": {
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # Refusals and errors of requests: once each (not also through Django's own console
+        # handler), a 403 in one line.
+        "django.request": {"handlers": ["requests"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["requests"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.lib.forms import StyledForm
+from shoumen.lib.widgets import DateInput
 from shoumen.observation.fields import TemperatureField
 from shoumen.observation.models import (
     SYMPTOMS,
@@ -35,7 +36,7 @@ OUTCOME_NOT_REACHED = "not_reached"
 STATUS_ANY = "any"
 BULK_MAX = 200
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DateInput()
 
 
 def symptom_label(name: str) -> str:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.ledgers.export_forms import UnitExportForm
+from shoumen.lib.widgets import DateInput
 from shoumen.observation.reports import FOLLOW_UP, KEY_PERSONS
 
 
@@ -20,5 +21,5 @@ class LedgerForm(UnitExportForm):
     day = forms.DateField(
         label=_("Date (follow-up sheet)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )

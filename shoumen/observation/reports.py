@@ -203,7 +203,9 @@ KEY_PERSON_COLUMNS = (
 FOLLOW_UP_COLUMNS = (
     *PERSON_COLUMNS,
     Column(_("Kind"), 14, lambda o, ctx: ctx.labels["kind"][o.kind]),
-    Column(_("Day"), 6, lambda o, ctx: o.day_number(ctx.day)),
+    # The sheet's day as a date (the 日期 column); the day of the period beside it.
+    Column(_("Date"), 12, lambda o, ctx: _iso(ctx.day)),
+    Column(_("Day of the period"), 8, lambda o, ctx: o.day_number(ctx.day)),
     Column(_("Morning (°C)"), 10, _temperature(Slot.MORNING)),
     Column(_("Afternoon (°C)"), 10, _temperature(Slot.AFTERNOON)),
     Column(_("Symptoms"), 18, _symptoms),

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from shoumen.lib.forms import StyledForm
 from shoumen.lib.names import mask_name
+from shoumen.lib.widgets import DateInput
 from shoumen.observation.fields import TemperatureField
 from shoumen.observation.models import SYMPTOMS, HealthReport, Kind, Reason
 from shoumen.places.models import Level
@@ -38,8 +39,8 @@ class RoundForm(StyledForm):
     purpose = forms.CharField(
         label=_("Purpose"), required=False, max_length=2000, widget=forms.Textarea({"rows": 2})
     )
-    starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput({"type": "date"}))
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput({"type": "date"}))
+    starts_on = forms.DateField(label=_("First day"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Last day"), widget=DateInput())
     questions = forms.MultipleChoiceField(
         label=_("Questions"),
         choices=question_choices,
@@ -157,9 +158,7 @@ class VisitForm(StyledForm):
         if kind == library.QuestionType.NUMBER:
             return forms.IntegerField(label=label, required=False, min_value=0, max_value=999)
         if kind == library.QuestionType.DATE:
-            return forms.DateField(
-                label=label, required=False, widget=forms.DateInput({"type": "date"})
-            )
+            return forms.DateField(label=label, required=False, widget=DateInput())
         if kind == library.QuestionType.CHOICE:
             return forms.ChoiceField(
                 label=label,
@@ -230,9 +229,7 @@ class ObserveForm(StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.HOME_MONITORING)
     reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices, initial=Reason.RISK_AREA)
     risk_area = forms.CharField(label=_("Risk area"), required=False, max_length=100)
-    arrival_date = forms.DateField(
-        label=_("Arrival date"), required=False, widget=forms.DateInput({"type": "date"})
-    )
+    arrival_date = forms.DateField(label=_("Arrival date"), required=False, widget=DateInput())
 
 
 class LedgerForm(StyledForm):

@@ -81,18 +81,19 @@ def test_the_key_person_ledger_lists_the_units_observations_masked(world, observ
     assert event.changes["masked"] is True and event.changes["rows"] == 2
 
 
-def test_the_follow_up_sheet_has_each_persons_checks(world, observed):
+def test_the_follow_up_sheet_has_each_persons_checks_under_the_date(world, observed):
     rows, _ = sheet(export(world, world.community_staff, FOLLOW_UP).content)
     assert rows[0][0] == str(FOLLOW_UP_TITLE % {"unit": "光华社区", "date": date_format(DAY)})
     assert rows[1] == [str(c.label) for c in FOLLOW_UP_COLUMNS]
     by_name = rows_by_name(rows)
     shan = by_name["单明"]
-    assert shan[8] == 1  # day 1 of the observation
-    assert shan[9:12] == [36.4, 37.6, str(HealthReport._meta.get_field("cough").verbose_name)]
-    assert shan[13] == str(YES)
+    assert shan[8] == DAY.isoformat()  # the date column holds the sheet's date
+    assert shan[9] == 1  # day 1 of the observation
+    assert shan[10:13] == [36.4, 37.6, str(HealthReport._meta.get_field("cough").verbose_name)]
+    assert shan[14] == str(YES)
     zeng = by_name["曾丽"]
-    assert zeng[9] is None
-    assert zeng[13] == str(NO)
+    assert zeng[10] is None
+    assert zeng[14] == str(NO)
 
 
 def test_unmasked_needs_the_right_and_a_reason(world, observed):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
 from shoumen.lib.pages import add_service_errors, or_404, paginate
+from shoumen.places.figures import figures_of, with_grid_figures
 from shoumen.places.forms import OrgUnitCreateForm, OrgUnitMoveForm, OrgUnitRenameForm
 from shoumen.places.models import child_level
 from shoumen.places.selectors import (
@@ -20,7 +21,6 @@ from shoumen.places.selectors import (
     org_units_visible_to,
 )
 from shoumen.places.services import org_unit_create, org_unit_move, org_unit_rename
-from shoumen.registry.selectors import grids_with_counts
 
 TREE_PAGE_SIZE = 100
 MSG_CREATED = _("%(name)s was created.")
@@ -42,13 +42,17 @@ def _unit_page(request, unit, *, status=200, **forms):
     if child is None:
         children = None
     elif child == "grid":
-        children = grids_with_counts(request.user, under=unit)
+        children = with_grid_figures(children_of(request.user, unit))
     else:
         children = children_of(request.user, unit)
+    page = None if children is None else paginate(request, children, TREE_PAGE_SIZE)
+    if child == "grid" and page is not None:
+        for grid in page:
+            grid.figures = figures_of(grid)
     context = {
         "unit": unit,
         "ancestors": ancestors_of(unit),
-        "page": None if children is None else paginate(request, children, TREE_PAGE_SIZE),
+        "page": page,
         "child_is_grid": child == "grid",
         "manage": manage,
         "create_form": forms.get("create_form")

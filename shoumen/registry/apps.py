@@ -7,6 +7,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Resident registry")
 
     def ready(self) -> None:
-        from shoumen.registry import history
+        from shoumen.registry import figures, history
 
         history.register()
+        figures.register()

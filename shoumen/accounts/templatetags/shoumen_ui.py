@@ -1,4 +1,6 @@
-"""Template helpers for the page shell: the user's roles, permission checks, labels."""
+"""Template helpers for the page shell: the user's roles, permission checks, masked names;
+and the person record's words for its history (registered with the audit labels by the
+registry)."""
 
 from django import template
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.accounts.scoping import can
 from shoumen.accounts.selectors import assignments_with_units
 from shoumen.lib import names
-from shoumen.registry.models import Tag
 
 register = template.Library()
 
@@ -42,19 +43,6 @@ def mask_name(value):
     return names.mask_name(value or "")
 
 
-@register.filter
-def tag_label(value):
-    try:
-        return Tag(value).label
-    except ValueError:
-        return value
-
-
-@register.filter
-def action_label(value):
-    return ACTION_LABELS.get(value, value)
-
-
 CHANGE_LABELS = {
     "name": _("Name"),
     "sex": _("Sex"),
@@ -78,28 +66,3 @@ _HIDDEN_CHANGES = {"field", "id_number_index"}
 BIRTH_DATE_MASK = "****-**-**"
 NUMBER_MASK = "******"
 _MASKED_CHANGES = {"birth_date": BIRTH_DATE_MASK, "id_number": NUMBER_MASK}
-
-
-@register.filter
-def change_rows(changes):
-    """Audit ``changes`` as (label, old, new) rows; a plain value is shown as new."""
-    rows = []
-    for name, value in (changes or {}).items():
-        if name in _HIDDEN_CHANGES:
-            continue
-        label = CHANGE_LABELS.get(name, name)
-        if name in _MASKED_CHANGES:
-            mask = _MASKED_CHANGES[name]
-            masked = [mask if v else v for v in (value if isinstance(value, list) else [value])]
-            value = masked if isinstance(value, list) else masked[0]
-        if isinstance(value, list) and len(value) == 2:
-            rows.append((label, _plain(value[0]), _plain(value[1])))
-        else:
-            rows.append((label, None, _plain(value)))
-    return rows
-
-
-def _plain(value):
-    if isinstance(value, list):
-        return "、".join(str(tag_label(v)) for v in value) or None
-    return value

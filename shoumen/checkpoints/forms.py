@@ -6,6 +6,7 @@ from typing import cast
 from django import forms
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.checkpoints.models import PassStatus
 from shoumen.lib.forms import StyledForm
@@ -39,7 +40,10 @@ class _BuildingsChoice(forms.ModelMultipleChoiceField):
 
 class CheckpointForm(StyledForm):
     name = forms.CharField(
-        label=_("Name"), max_length=100, required=False, help_text=_("e.g. North gate")
+        label=pgettext_lazy("name of a thing", "Name"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. North gate"),
     )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     opens_at = forms.TimeField(

@@ -177,6 +177,7 @@ def today_undo(request, pk):
     """Undo a mistaken one-tap Normal within the undo window."""
     now, rules = timezone.now(), current_rules()
     obs = or_404(today_observation_for, request.user, pk=pk, now=now, rules=rules)
+    assert obs.person_id is not None  # Today lists persons only
     try:
         report_id = int(request.POST.get("report", ""))
     except ValueError:

@@ -67,7 +67,7 @@ class WorkerHome:
     done: int
     alerts: list[Any]
     alert_count: int
-    tasks: list[dict]
+    tasks: list[Any]
     task_count: int
     transfers: int
 
@@ -110,7 +110,8 @@ def staff_home(user: User, *, now: datetime.datetime) -> StaffHome:
     alerts = alerts_needing_attention(user, now=now)
     shown = list(alerts[:HOME_LIST_LIMIT])
     for alert in shown:  # whole hours past due; None when not yet due
-        alert.overdue_hours = int((now - alert.due_at) // HOUR) if alert.due_at < now else None
+        hours = int((now - alert.due_at) // HOUR) if alert.due_at < now else None
+        alert.overdue_hours = hours  # type: ignore[attr-defined]
     return StaffHome(
         alerts=shown,
         alert_count=alerts.count(),

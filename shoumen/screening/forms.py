@@ -146,6 +146,7 @@ class VisitForm(StyledForm):
 
     @staticmethod
     def _answer_field(question) -> forms.Field:
+        question = library.localized(question)
         kind, label = question["type"], question["text"]
         choices = [tuple(c) for c in question["choices"]]
         if kind == library.QuestionType.YES_NO:

@@ -4,6 +4,8 @@ meaning of answers already given."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -84,3 +86,31 @@ def snapshot(codes) -> list[dict]:
         }
         for code in codes
     ]
+
+
+def _renderings(text) -> set[str]:
+    """The library text as it reads in each language a questionnaire may have been made in."""
+    found = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found.add(str(text))
+    return found
+
+
+def localized(question: dict) -> dict:
+    """A stored question in the current language. A library question stored with the
+    library's own words (in any language) reads in the reader's language; a text that was
+    changed after it was stored is shown as stored, since its answers were given to it."""
+    known = LIBRARY.get(question.get("code", ""))
+    if known is None or question.get("text") not in _renderings(known.text):
+        return question
+    labels = dict(known.choices)
+    choices = [
+        [value, str(labels[value]) if label in _renderings(labels.get(value, "")) else label]
+        for value, label in question.get("choices", [])
+    ]
+    return {**question, "text": str(known.text), "choices": choices}
+
+
+def localized_all(questions) -> list[dict]:
+    return [localized(q) for q in questions]

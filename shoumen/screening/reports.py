@@ -14,6 +14,7 @@ from shoumen.ledgers.exports import TAG_SEPARATOR
 from shoumen.lib import xlsx
 from shoumen.lib.names import mask_name
 from shoumen.screening.models import Method, TaskStatus, Visit, VisitTask
+from shoumen.screening.questions import localized_all
 
 LEDGER_TITLE = _("%(round)s screening ledger (%(date)s)")
 SHEET_TITLE = _("Screening ledger")
@@ -52,7 +53,7 @@ def ledger_columns(questions: list[dict]) -> list[LedgerColumn]:
         LedgerColumn(str(_("How")), 10),
         LedgerColumn(str(_("Questionnaire version")), 8),
     ]
-    answers = [LedgerColumn(q["text"], 16) for q in questions]
+    answers = [LedgerColumn(q["text"], 16) for q in localized_all(questions)]
     findings = [
         LedgerColumn(str(_("Returnee found")), 8),
         LedgerColumn(str(_("Symptomatic")), 8),

@@ -31,7 +31,7 @@ from shoumen.screening.forms import (
     VisitForm,
 )
 from shoumen.screening.models import Outcome, RoundStatus
-from shoumen.screening.questions import LIBRARY
+from shoumen.screening.questions import LIBRARY, localized_all
 from shoumen.screening.templatetags.screening_ui import names_in_full
 
 MSG_ROUND_CREATED = _("The round was created: %(count)d households to visit.")
@@ -103,6 +103,7 @@ def _round_page(request, round_, *, questions_form=None, status=200):
     context = {
         "round": round_,
         "version": version,
+        "questions": localized_all(version.questions),
         "versions": list(round_.versions.order_by("-number")),
         "manages": manages,
         "is_open": round_.status == RoundStatus.OPEN,
@@ -278,7 +279,7 @@ def _visit_page(request, visit, *, observe_form=None, observe_person=None, statu
     task = visit.task
     members = list(household_members(task.household).select_related("household"))
     present = set(visit.members_present)
-    questions = {q["code"]: q for q in visit.version.questions}
+    questions = {q["code"]: q for q in localized_all(visit.version.questions)}
     answers = [
         (questions[code]["text"], value, questions[code])
         for code, value in visit.answers.items()

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from shoumen.demo.plan import (
     FEMALE_CHARS,
+    GRID_SPREAD,
     HOME_AREA,
     MALE_CHARS,
     MOBILE_PREFIXES,
@@ -233,9 +234,21 @@ class DemoGenerator:
                         placed += len(members)
         return buildings
 
+    def grid_quotas(self, grids: int, persons: int) -> list[int]:
+        """Residents per grid: drawn between GRID_SPREAD's bounds (as a district of
+        1,000,000 has them), scaled to ``persons`` in all, exactly."""
+        low, high, mode = GRID_SPREAD
+        weights = [self.rng.triangular(low, high, mode) for _ in range(grids)]
+        shares = [w * persons / sum(weights) for w in weights]
+        quotas = [int(share) for share in shares]
+        # The residents left by rounding down go to the largest remainders.
+        by_remainder = sorted(range(grids), key=lambda i: quotas[i] - shares[i])
+        for index in by_remainder[: persons - sum(quotas)]:
+            quotas[index] += 1
+        return quotas
+
     def grids(self, size: DemoSize) -> Iterator[tuple[str, list[BuildingPlan]]]:
-        """(grid code, buildings) for every grid, persons spread evenly over the grids."""
+        """(grid code, buildings) for every grid; grids differ in size, as real ones do."""
         codes = [u.code for u in org_units_plan(size) if u.level == Level.GRID]
-        base, extra = divmod(size.persons, len(codes))
-        for index, code in enumerate(codes):
-            yield code, self.grid_buildings(base + (1 if index < extra else 0))
+        for code, quota in zip(codes, self.grid_quotas(len(codes), size.persons), strict=True):
+            yield code, self.grid_buildings(quota)

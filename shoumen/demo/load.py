@@ -18,6 +18,7 @@ from django.db import connection, transaction
 
 from shoumen.alerts.models import Alert
 from shoumen.audit.services import audit_event_record
+from shoumen.demo.checkpoints import demo_checkpoint_counts, demo_checkpoints_load
 from shoumen.demo.generator import DemoGenerator
 from shoumen.demo.observations import DemoObservations
 from shoumen.demo.plan import (
@@ -64,6 +65,7 @@ def demo_counts(district: OrgUnit) -> dict[str, int]:
         "observations": Observation.objects.filter(**under).count(),
         "health_reports": HealthReport.objects.filter(**under).count(),
         "alerts": Alert.objects.filter(**under).count(),
+        **demo_checkpoint_counts(district),
     }
 
 
@@ -132,6 +134,7 @@ def demo_load(
         logins = demo_users_ensure(password)
         if generated:
             counts |= DemoObservations(district, seed=seed, day=day or today()).load()
+            counts |= demo_checkpoints_load(district, day=day or today())
         new_users = [login.username for login in logins if login.created]
         if generated or new_users:
             audit_event_record(

@@ -55,6 +55,9 @@ COMMUNITY_SUFFIXES = ["", "东里", "西里", "南里", "北里", "新村"]
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 BATCH_PERSONS = 20_000
+# Residents per grid in a district of 1,000,000 (least, most, most often: 1,000 on average);
+# smaller demos keep the same spread.
+GRID_SPREAD = (600, 1600, 800)
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,16 @@ class DemoUser:
     display_name: str
 
 
+# Each login carries a person's name, as a real account would: pages greet and sign with it.
 DEMO_USERS = [
-    DemoUser("admin", Role.SYSTEM_ADMIN, DEMO_DISTRICT_CODE, "演示管理员"),
-    DemoUser("district1", Role.DISTRICT_OFFICER, DEMO_DISTRICT_CODE, "区级干部"),
-    DemoUser("street1", Role.STREET_OFFICER, street_code(1), "街道干部一"),
-    DemoUser("street2", Role.STREET_OFFICER, street_code(2), "街道干部二"),
-    DemoUser("community1", Role.COMMUNITY_STAFF, community_code(1, 1), "社区工作人员"),
-    DemoUser("grid1", Role.GRID_WORKER, grid_code(1, 1, 1), "网格员一"),
-    DemoUser("grid2", Role.GRID_WORKER, grid_code(1, 1, 2), "网格员二"),
-    DemoUser("volunteer1", Role.CHECKPOINT_VOLUNTEER, community_code(1, 1), "卡点志愿者"),
+    DemoUser("admin", Role.SYSTEM_ADMIN, DEMO_DISTRICT_CODE, "陈志强"),
+    DemoUser("district1", Role.DISTRICT_OFFICER, DEMO_DISTRICT_CODE, "刘建华"),
+    DemoUser("street1", Role.STREET_OFFICER, street_code(1), "张敏"),
+    DemoUser("street2", Role.STREET_OFFICER, street_code(2), "杨国庆"),
+    DemoUser("community1", Role.COMMUNITY_STAFF, community_code(1, 1), "李秀英"),
+    DemoUser("grid1", Role.GRID_WORKER, grid_code(1, 1, 1), "王芳"),
+    DemoUser("grid2", Role.GRID_WORKER, grid_code(1, 1, 2), "周磊"),
+    DemoUser("volunteer1", Role.CHECKPOINT_VOLUNTEER, community_code(1, 1), "孙浩"),
 ]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
@@ -172,7 +172,7 @@ def _start(job: ImportJob, status: str, *, actor) -> ImportJob:
     job.progress_done, job.progress_total = 0, 0
     job.message = ""
     job.save(update_fields=["status", "progress_done", "progress_total", "message", "updated_at"])
-    result = import_job_task.enqueue(job.pk)
+    result = import_job_task.enqueue(job.pk, translation.get_language() or "")
     ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
     return job

@@ -7,6 +7,17 @@
   if (window.shoumenCall) return;
   window.shoumenCall = true;
 
+  // A link clicked, not a page navigation: the page stays as it is for the result tap.
+  function dial(href) {
+    var link = document.createElement("a");
+    link.href = href;
+    link.setAttribute("data-call-link", "");
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-call-form]")) return;
@@ -30,7 +41,7 @@
           var next = row.querySelector("[data-testid=tap-normal]");
           if (next) next.focus();
         }
-        window.location.href = result[1].href;
+        dial(result[1].href);
       })
       .catch(function () { if (button) button.disabled = false; form.submit(); });
   });

@@ -557,3 +557,15 @@ def test_page_matrix_post(world, client, persona):
             wrote[name] = changed
     assert got == {name: expected[persona] for name, expected in POST_ROUTES.items()}
     assert wrote == {}
+
+
+# The board of a district (rolled up by street): its officers and the admin only.
+DISTRICT_BOARD = _expect(404, admin_user=200, district_officer=200)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_district_board_matrix(world, client, persona):
+    if persona != ANONYMOUS:
+        client.force_login(getattr(world, persona))
+    response = client.get(reverse("boards:board", args=[world.unit("D1").pk]))
+    assert response.status_code == DISTRICT_BOARD[persona]

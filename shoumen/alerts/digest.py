@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.models import RoleAssignment
 from shoumen.accounts.roles import Role
+from shoumen.alerts.messages import words
 from shoumen.alerts.models import OPEN_STATUSES, Alert, AlertStatus
 from shoumen.alerts.notify import notify
 from shoumen.audit.services import audit_event_record
@@ -81,20 +82,23 @@ def digests_send(*, now: datetime.datetime | None = None) -> list[Digest]:
         digest = digest_for(
             user_id=a.user_id, unit_name=a.org_unit.name, path=a.org_unit.path, day=day, now=now
         )
+        heading = {"unit": a.org_unit.name, "date": day.isoformat()}
+        figures = {
+            "active": digest.active,
+            "persons": digest.persons,
+            "reported": digest.reported,
+            "rate": str(digest.rate),
+            "open": digest.open_alerts,
+            "overdue": digest.overdue_alerts,
+        }
         notify(
             recipients=[a.user],
-            title=str(DIGEST_TITLE % {"unit": a.org_unit.name, "date": day.isoformat()}),
-            body=str(
-                DIGEST_BODY
-                % {
-                    "active": digest.active,
-                    "persons": digest.persons,
-                    "reported": digest.reported,
-                    "rate": digest.rate,
-                    "open": digest.open_alerts,
-                    "overdue": digest.overdue_alerts,
-                }
-            ),
+            title=str(DIGEST_TITLE % heading),
+            body=str(DIGEST_BODY % figures),
+            words={
+                "title": words("digest.title", heading),
+                "body": words("digest.body", figures),
+            },
         )
         sent.append(digest)
     if sent:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.models import RoleAssignment
 from shoumen.accounts.roles import Role
+from shoumen.alerts.messages import words
 from shoumen.alerts.models import Alert, AlertStatus, EscalationLevel, Notification
 from shoumen.alerts.notify import COPY_SUBJECT, send_copies
 from shoumen.alerts.rules import current_rules
@@ -70,16 +71,15 @@ def _climb(alerts: list[Alert], level: int, now: datetime.datetime, step: dateti
         alert.level = level
         alert.owner_id = users[0] if users else None
         alert.due_at = alert.due_at + step
-        title = str(
-            TITLE_ESCALATED
-            % {
-                "cause": alert.get_cause_display(),
-                "name": names.get(alert.person_id or 0, "-"),
-                "due": timezone.localtime(was_due).strftime("%m-%d %H:%M"),
-            }
-        )[:200]
+        values = {
+            "cause": alert.cause,
+            "name": names.get(alert.person_id or 0, "-"),
+            "due": timezone.localtime(was_due).strftime("%m-%d %H:%M"),
+        }
+        title = str(TITLE_ESCALATED % {**values, "cause": alert.get_cause_display()})[:200]
+        kept = {"title": words("alert.escalated", values)}
         for user_id in users:
-            notes.append(Notification(recipient_id=user_id, alert=alert, title=title))
+            notes.append(Notification(recipient_id=user_id, alert=alert, title=title, words=kept))
             received[user_id] += 1
         events.append(
             {

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shoumen.alerts.messages import words
 from shoumen.alerts.models import Alert, AlertRules, AlertStatus, Cause, Notification
 from shoumen.alerts.notify import ALERTS_COPY, COPY_SUBJECT, send_copies
 from shoumen.alerts.rules import current_rules, slot_deadline
@@ -174,6 +175,7 @@ def _notify_new(cursor, *, cause: str, now: datetime.datetime, due: datetime.dat
             Notification(
                 recipient_id=owner,
                 title=str(TITLE_OPENED % {"count": n, "cause": label, "due": hhmm})[:200],
+                words={"title": words("alerts.opened", {"count": n, "cause": cause, "due": hhmm})},
             )
             for owner, n in per_owner
         ],

@@ -197,6 +197,9 @@ class Notification(models.Model):
     )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    # The title and body as a message key and its values (alerts.messages), rendered in the
+    # reader's language; title and body above are the sender's rendering, kept as a fallback.
+    words = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -205,3 +208,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title_text(self) -> str:
+        from shoumen.alerts.messages import rendered
+
+        return rendered(self.words.get("title")) or self.title
+
+    @property
+    def body_text(self) -> str:
+        from shoumen.alerts.messages import rendered
+
+        return rendered(self.words.get("body")) or self.body

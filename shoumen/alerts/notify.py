@@ -33,13 +33,18 @@ def _send_after_commit(copies: list[Copy]) -> None:
         transaction.on_commit(lambda: deliver(copies))
 
 
-def notify(*, recipients: Iterable, title: str, body: str = "", alert=None) -> list[Notification]:
+def notify(
+    *, recipients: Iterable, title: str, body: str = "", alert=None, words: dict | None = None
+) -> list[Notification]:
     """Put a message in each recipient's inbox and send the email and SMS copies once the
-    transaction commits."""
+    transaction commits. ``words`` (alerts.messages) lets each reader read it in their
+    own language."""
     users = list({u.pk: u for u in recipients if u is not None}.values())
     notes = Notification.objects.bulk_create(
         [
-            Notification(recipient=u, alert=alert, title=str(title)[:200], body=str(body))
+            Notification(
+                recipient=u, alert=alert, title=str(title)[:200], body=str(body), words=words or {}
+            )
             for u in users
         ]
     )

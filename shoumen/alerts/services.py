@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require
+from shoumen.alerts.messages import words
 from shoumen.alerts.models import OPEN_STATUSES, Alert, AlertRules, AlertStatus, Outcome
 from shoumen.alerts.notify import notify
 from shoumen.alerts.rules import current_rules, report_hits
@@ -110,15 +111,16 @@ def alert_raise(
         return _hit_again(winner, details, now), False
     _record(None, "alert.raise", alert, {"cause": cause}, actor_label="alert rules")
     if alert.owner is not None:
+        values = {
+            "cause": alert.cause,
+            "name": person.name,
+            "due": timezone.localtime(alert.due_at).strftime("%H:%M"),
+        }
         notify(
             recipients=[alert.owner],
             alert=alert,
-            title=TITLE_NEW
-            % {
-                "cause": alert.get_cause_display(),
-                "name": person.name,
-                "due": timezone.localtime(alert.due_at).strftime("%H:%M"),
-            },
+            title=TITLE_NEW % {**values, "cause": alert.get_cause_display()},
+            words={"title": words("alert.new", values)},
         )
     return alert, True
 
@@ -153,16 +155,17 @@ def alert_raise_for_visitor(
     )
     _record(None, "alert.raise", alert, {"cause": cause, "visitor": True}, "alert rules")
     if owner is not None:
+        values = {
+            "cause": alert.cause,
+            "name": mask_name(name),
+            "checkpoint": details.get("checkpoint", ""),
+            "due": timezone.localtime(alert.due_at).strftime("%H:%M"),
+        }
         notify(
             recipients=[owner],
             alert=alert,
-            title=TITLE_VISITOR
-            % {
-                "cause": alert.get_cause_display(),
-                "name": mask_name(name),
-                "checkpoint": details.get("checkpoint", ""),
-                "due": timezone.localtime(alert.due_at).strftime("%H:%M"),
-            },
+            title=TITLE_VISITOR % {**values, "cause": alert.get_cause_display()},
+            words={"title": words("alert.visitor", values)},
         )
     return alert
 
@@ -222,15 +225,16 @@ def alert_acknowledge(*, actor, alert: Alert) -> Alert:
     changes = {"owner": [previous.pk if previous else None, actor.pk]}
     _record(actor, "alert.acknowledge", alert, changes)
     if previous is not None and previous.pk != actor.pk:
+        values = {
+            "cause": alert.cause,
+            "name": alert.person.name if alert.person else "-",
+            "owner": str(actor),
+        }
         notify(
             recipients=[previous],
             alert=alert,
-            title=TITLE_TAKEN_OVER
-            % {
-                "cause": alert.get_cause_display(),
-                "name": alert.person.name if alert.person else "-",
-                "owner": str(actor),
-            },
+            title=TITLE_TAKEN_OVER % {**values, "cause": alert.get_cause_display()},
+            words={"title": words("alert.taken_over", values)},
         )
     return alert
 

@@ -1,0 +1,47 @@
+"""Inbox messages kept as words to render (a message key and its values), so each reader
+reads them in their own language: they are written by the background worker, in Chinese."""
+
+import contextlib
+from functools import cache
+from typing import Any
+
+from shoumen.alerts.models import Cause
+
+
+@cache
+def _table() -> dict[str, Any]:
+    # Each message stays next to the code that sends it; read here once, when first shown.
+    from shoumen.alerts import digest, escalation, evaluation, services
+
+    return {
+        "alert.new": services.TITLE_NEW,
+        "alert.visitor": services.TITLE_VISITOR,
+        "alert.taken_over": services.TITLE_TAKEN_OVER,
+        "alert.escalated": escalation.TITLE_ESCALATED,
+        "alerts.opened": evaluation.TITLE_OPENED,
+        "digest.title": digest.DIGEST_TITLE,
+        "digest.body": digest.DIGEST_BODY,
+    }
+
+
+def words(key: str, values: dict[str, Any]) -> list:
+    """What a Notification keeps to render ``key`` later; a "cause" is kept as its code."""
+    return [key, values]
+
+
+def rendered(kept) -> str | None:
+    """The kept words in the active language, or None when there are none to render."""
+    if not kept:
+        return None
+    key, values = kept
+    text = _table().get(key)
+    if text is None:
+        return None
+    values = dict(values)
+    if "cause" in values:
+        with contextlib.suppress(ValueError):  # a cause no longer known reads as its code
+            values["cause"] = Cause(values["cause"]).label
+    try:
+        return str(text % values)
+    except (KeyError, TypeError, ValueError):
+        return None

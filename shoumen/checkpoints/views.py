@@ -31,7 +31,7 @@ from shoumen.checkpoints.forms import (
     ShiftForm,
     VisitorForm,
 )
-from shoumen.checkpoints.models import Checkpoint, Verdict, VerdictReason
+from shoumen.checkpoints.models import Checkpoint, PassStatus, Verdict, VerdictReason
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
@@ -42,6 +42,9 @@ from shoumen.registry.selectors import buildings_visible_to, household_for, pers
 
 MSG_CHECKPOINT_SAVED = _("Checkpoint %(name)s was saved.")
 MSG_PASS_ISSUED = _("The pass was issued (version %(version)d).")
+MSG_PASS_ISSUED_REVOKED = _(
+    "The pass was issued (version %(version)d) but does not open the gate: %(reason)s."
+)
 MSG_PASS_REVOKED = _("The pass was revoked.")
 MSG_PASS_RESTORED = _("The pass was restored.")
 MSG_PASSES_ISSUED = _("%(count)d passes were issued.")
@@ -209,7 +212,13 @@ def person_pass_issue(request, pk):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, MSG_PASS_ISSUED % {"version": pass_.version})
+        if pass_.status == PassStatus.REVOKED:  # a blocking reason holds: say so, not "issued"
+            reason = pass_.get_revoke_reason_display()
+            messages.warning(
+                request, MSG_PASS_ISSUED_REVOKED % {"version": pass_.version, "reason": reason}
+            )
+        else:
+            messages.success(request, MSG_PASS_ISSUED % {"version": pass_.version})
     return redirect("registry:person", pk=person.pk)
 
 

@@ -133,3 +133,16 @@ def test_registry_panels_module_imports_no_higher_app():
     ]
     higher = ("shoumen.observation", "shoumen.alerts", "shoumen.checkpoints")
     assert not [m for m in imported if m.startswith(higher)]
+
+
+def test_issuing_a_pass_to_an_isolated_person_says_it_does_not_open_the_gate(world, login):
+    isolate(world, world.shan)
+    client = login(world.community_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        reverse("checkpoints:person_pass_issue", args=[world.shan.pk]), follow=True
+    )
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert shown == [
+        ("warning", "The pass was issued (version 1) but does not open the gate: Under isolation.")
+    ]

@@ -330,7 +330,7 @@ def community_staff_of(community) -> list:
 # ---------------------------------------------------------------- home
 
 
-def checkpoints_today(user, *, day: datetime.date) -> list[Checkpoint]:
+def checkpoints_today(user, *, day: datetime.date, limit: int | None = None) -> list[Checkpoint]:
     """The actor's checkpoints with ``scans_today`` and ``visitors_today`` counted for ``day``."""
     start, end = _day_bounds(day)
     scans = (
@@ -347,7 +347,7 @@ def checkpoints_today(user, *, day: datetime.date) -> list[Checkpoint]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return list(
+    found = (
         checkpoints_visible_to(user)
         .annotate(
             scans_today=Coalesce(Subquery(scans, output_field=IntegerField()), 0),
@@ -355,6 +355,7 @@ def checkpoints_today(user, *, day: datetime.date) -> list[Checkpoint]:
         )
         .order_by("community__path", "name")
     )
+    return list(found[:limit] if limit is not None else found)
 
 
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

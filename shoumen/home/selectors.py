@@ -36,6 +36,8 @@ ADMIN, OFFICER, STAFF, WORKER, VOLUNTEER, NONE = (
 )
 # How many rows a home list shows before "all …".
 HOME_LIST_LIMIT = 5
+# A street or district has many gates: its board lists the first ones, then "all".
+OFFICER_CHECKPOINTS = 10
 HOUR = datetime.timedelta(hours=1)
 
 
@@ -124,9 +126,9 @@ def staff_home(user: User, *, now: datetime.datetime) -> StaffHome:
     )
 
 
-def volunteer_home(user: User, *, now: datetime.datetime) -> list[Any]:
+def volunteer_home(user: User, *, now: datetime.datetime, limit: int | None = None) -> list[Any]:
     """The checkpoints a volunteer scans at, with today's scans and visitors."""
-    return checkpoints_today(user, day=timezone.localdate(now))
+    return checkpoints_today(user, day=timezone.localdate(now), limit=limit)
 
 
 def imports_of(user: User, *, now: datetime.datetime) -> list[Any]:

@@ -20,12 +20,14 @@ def home_page(request):
         if len(units) == 1:
             # Their board is their home; the gates they oversee follow it.
             context |= board_context(request, units[0].pk)
-            context["checkpoints"] = home.volunteer_home(user, now=now)
+            context["checkpoints"] = home.volunteer_home(
+                user, now=now, limit=home.OFFICER_CHECKPOINTS
+            )
             return render(request, "home/officer_board.html", context)
         context["units"] = units
     elif kind == home.ADMIN:
         context["units"] = home.board_units_of(user)
-        context["checkpoints"] = home.volunteer_home(user, now=now)[: home.HOME_LIST_LIMIT]
+        context["checkpoints"] = home.volunteer_home(user, now=now, limit=home.HOME_LIST_LIMIT)
     elif kind == home.STAFF:
         context["staff"] = home.staff_home(user, now=now)
     elif kind == home.WORKER:

@@ -49,7 +49,8 @@ class StyledForm(forms.Form):
         self.mark_invalid()
 
     def name_generic_errors(self):
-        for name, errors in list((getattr(self, "_errors", None) or {}).items()):
+        found = self.errors  # full_clean has filled them in
+        for name, errors in list(found.items()):
             field = self.fields.get(name)
             if field is None or not field.label:
                 continue
@@ -60,7 +61,7 @@ class StyledForm(forms.Form):
                 else error
                 for error in errors.as_data()
             ]
-            self._errors[name] = self.error_class(named, renderer=self.renderer)
+            found[name] = self.error_class(named, renderer=self.renderer)
 
     def mark_invalid(self):
         for name in self.errors:

@@ -176,3 +176,23 @@ def test_a_breadcrumb_does_not_link_units_the_user_cannot_open(world, login):
     html = html.content.decode()
     assert reverse("places:unit", args=[world.community.pk]) not in html
     assert 'data-testid="breadcrumb-plain">光华社区<' in html
+
+
+def test_community_staff_home_reads_as_many_queries_with_more_work(world, login, day):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shoumen.alerts.models import Cause
+    from shoumen.alerts.services import alert_raise
+    from shoumen.checkpoints.services import checkpoint_create
+
+    client = login(world.community_staff)
+    client.get(reverse("home"))  # the first request also saves the session
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("home"))
+    for name in ("南门", "东门", "西门"):
+        checkpoint_create(actor=world.community_staff, community=world.community, name=name)
+    alert_raise(person=world.zeng, cause=Cause.FEVER, details={"temperature": "38.0"})
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("home"))
+    assert len(after) == len(before)

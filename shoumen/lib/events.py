@@ -92,7 +92,12 @@ def unsubscribe(event_type: type[E], handler: Callable[[E], None]) -> None:
         _handlers[event_type].remove(handler)
 
 
+def handlers_of(event_type: type) -> tuple[Handler, ...]:
+    """The handlers subscribed to ``event_type``, in the order they run."""
+    return tuple(_handlers.get(event_type, ()))
+
+
 def announce(event: object) -> None:
     """Run the handlers of ``event``'s type now, in the caller's transaction."""
-    for handler in list(_handlers.get(type(event), ())):
+    for handler in handlers_of(type(event)):
         handler(event)

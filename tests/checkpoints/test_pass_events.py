@@ -29,7 +29,7 @@ def test_checkpoints_handle_every_event_that_moves_or_stops_a_pass():
         PersonStatusChanged: handlers.on_person_status_changed,
     }
     for event_type, handler in subscribed.items():
-        assert handler in events._handlers[event_type], event_type.__name__
+        assert handler in events.handlers_of(event_type), event_type.__name__
 
 
 def test_an_import_moving_several_pass_holders_announces_one_bulk_move(world):

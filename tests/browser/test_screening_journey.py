@@ -68,7 +68,7 @@ def test_grid_worker_works_through_three_households_and_coverage_shows_it(
 
     # 1. Visited: someone came back from a risk area; start an observation from the visit.
     _open_household(phone, first)
-    assert "单明" not in phone.content()  # members are masked
+    assert "单明" in phone.content()  # their own grid: full names, as on person pages
     phone.check("input[name=outcome][value=visited]")
     phone.check("input[name=q_risk_travel][value=yes]")
     phone.fill("input[name=q_risk_area]", "某市某区")

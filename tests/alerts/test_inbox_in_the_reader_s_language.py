@@ -13,6 +13,14 @@ from shoumen.alerts.services import alert_raise
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def language_restored():
+    """A request with a language cookie leaves that language active in the thread."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
 def inbox(client, language) -> str:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     html = client.get(reverse("inbox:list")).content.decode()

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from shoumen.audit.labels import describe
 from shoumen.audit.models import AuditEvent
@@ -19,6 +20,14 @@ TZ = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def language_restored():
+    """A request with a language cookie leaves that language active in the thread."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 @pytest.fixture(autouse=True)
@@ -57,8 +66,6 @@ def test_observation_history_names_kind_reason_and_responsible_worker(
     assert "home_monitoring" not in text and "close_contact" not in text
     assert "observation.start" not in text
     assert f"{responsible} : {obs.responsible}" in text
-    from django.utils import translation
-
     with translation.override(language):
         assert f"{kind} : {Kind.HOME_MONITORING.label}" in text
         assert f"{reason} : {Reason.CLOSE_CONTACT.label}" in text

@@ -18,6 +18,14 @@ ROWS = [[1, "王五", "不详", BAD, "", "5号楼", "2", "303", "户主", ""]]
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def language_restored():
+    """A request with a language cookie leaves that language active in the thread."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
 def checked_job(client, world, language) -> ImportJob:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = client.post(

@@ -13,6 +13,16 @@ from shoumen.screening.questions import LIBRARY, localized
 from shoumen.screening.services import round_create
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def language_restored():
+    """A request with a language cookie leaves that language active in the thread."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
 TODAY = datetime.date(2026, 11, 20)
 
 

@@ -22,6 +22,13 @@ ERR_NO_PHONE = _("No phone number is on record for this person.")
 
 CALL_ACTION = "person.call"
 
+# The history's words for the actions of the small taps (registered at start-up with the
+# other observation labels: shoumen.audit.labels.register_actions).
+TAP_ACTION_LABELS = {
+    CALL_ACTION: _("Called by the responsible worker"),
+    "health_report.withdraw": _("One-tap Normal undone"),
+}
+
 
 def may_call(user, person_id: int | None) -> bool:
     """Whether the actor is responsible for the person's active observation or owns one of

@@ -85,10 +85,11 @@ def build_world(persons: int) -> None:
 
     from shoumen.accounts.models import RoleAssignment, User
     from shoumen.accounts.roles import Role
+    from shoumen.demo.load import _generate
+    from shoumen.demo.plan import DemoSize
     from shoumen.lib.dates import today
     from shoumen.observation.models import Observation
     from shoumen.places.models import Level, OrgUnit
-    from shoumen.registry.demo import DemoSize, _generate
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -90,8 +90,8 @@ def build_ledger(path: Path, *, rows: int, bad_share: float) -> dict:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
+    from shoumen.demo.generator import DemoGenerator
     from shoumen.lib.phones import national_digits
-    from shoumen.registry.demo import DemoGenerator
 
     community, grids = _units()
     rng = random.Random(SEED)  # noqa: S311 (bench data)

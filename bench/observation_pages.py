@@ -53,6 +53,8 @@ from shoumen.accounts.models import User  # noqa: E402
 from shoumen.accounts.scoping import forget_assignments  # noqa: E402
 from shoumen.alerts.models import OPEN_STATUSES, Alert, Cause  # noqa: E402
 from shoumen.alerts.rules import current_rules, due_slots  # noqa: E402
+from shoumen.demo.load import demo_district  # noqa: E402
+from shoumen.demo.plan import community_code, grid_code, street_code  # noqa: E402
 from shoumen.lib.partitions import ensure_day_partitions  # noqa: E402
 from shoumen.observation.boards import board_for, non_reporting, non_reporting_page  # noqa: E402
 from shoumen.observation.models import (  # noqa: E402
@@ -65,7 +67,6 @@ from shoumen.observation.models import (  # noqa: E402
     Source,
 )
 from shoumen.places.models import Level, OrgUnit  # noqa: E402
-from shoumen.registry.demo import community_code, demo_district, grid_code, street_code  # noqa: E402
 from shoumen.registry.models import Person, Status  # noqa: E402
 
 BENCH_NOTE = "bench"

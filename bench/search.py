@@ -39,8 +39,8 @@ from rich.table import Table  # noqa: E402
 
 from shoumen.accounts.models import User  # noqa: E402
 from shoumen.accounts.scoping import forget_assignments  # noqa: E402
+from shoumen.demo.plan import grid_code  # noqa: E402
 from shoumen.places.models import OrgUnit  # noqa: E402
-from shoumen.registry.demo import grid_code  # noqa: E402
 from shoumen.registry.models import Person, Status  # noqa: E402
 from shoumen.registry.selectors import (  # noqa: E402
     PersonFilters,

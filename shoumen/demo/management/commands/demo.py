@@ -25,7 +25,6 @@ ERR_NO_DEMO_PASSWORD = _(  # noqa: S105 (a message, not a password)
     "Refusing to create demo logins without a password: set SHOUMEN_DEMO_PASSWORD "
     "(there is no default when SHOUMEN_ENV=production)."
 )
-DEMO_URL = "http://127.0.0.1:8000/"
 
 
 class Command(BaseCommand):
@@ -86,4 +85,3 @@ class Command(BaseCommand):
         console.print(table)
         if not settings.PRODUCTION:
             console.print(f"Password for new demo logins: {password}")
-        console.print(f"Open {DEMO_URL}")

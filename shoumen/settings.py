@@ -365,6 +365,8 @@ HEALTH_DATA_RETENTION_DAYS = env_int("SHOUMEN_HEALTH_DATA_RETENTION_DAYS", 30)
 # Uploaded ledgers and their error reports (encrypted) are deleted after this many days at
 # the latest; sooner when their import is done.
 SHOUMEN_IMPORT_FILE_DAYS = env_int("SHOUMEN_IMPORT_FILE_DAYS", 7)
+# A one-tap "normal" follow-up on Today can be undone by its worker for this many minutes.
+SHOUMEN_NORMAL_UNDO_MINUTES = env_int("SHOUMEN_NORMAL_UNDO_MINUTES", 5)
 
 # Uploaded spreadsheets are checked against these limits before any parser reads them
 # (shoumen/lib/file_checks.py): a 100,000-row ledger passes with room to spare, a zip

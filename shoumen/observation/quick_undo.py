@@ -28,7 +28,7 @@ UNDO_ACTION = "health_report.withdraw"
 
 
 def undo_window() -> datetime.timedelta:
-    return datetime.timedelta(minutes=getattr(settings, "SHOUMEN_NORMAL_UNDO_MINUTES", 5))
+    return datetime.timedelta(minutes=settings.SHOUMEN_NORMAL_UNDO_MINUTES)
 
 
 def _is_quick_normal(report: HealthReport) -> bool:

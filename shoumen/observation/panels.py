@@ -9,6 +9,7 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
 from shoumen.audit.labels import register_actions, register_target
 from shoumen.lib.dates import today
+from shoumen.observation.calls import TAP_ACTION_LABELS
 from shoumen.observation.models import Observation, ObservationStatus, ReportLink
 from shoumen.observation.templatetags.observation_pages import ACTION_LABELS, CHANGE_LABELS
 from shoumen.registry.models import Person, Status
@@ -72,6 +73,7 @@ def register() -> None:
     # The observation history's words: the same labels its pages used, now for every page.
     register_actions(ACTION_LABELS)
     register_actions(LINK_ACTION_LABELS)
+    register_actions(TAP_ACTION_LABELS)
     register_target("observation.observation", labels=CHANGE_LABELS)
     register_target("observation.reportlink", labels={"format": _("Format")})
     register_person_panel("observation.state", observation_panel)

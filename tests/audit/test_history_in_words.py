@@ -112,3 +112,15 @@ def test_history_names_ids_in_one_query_per_referred_model(world, django_assert_
     with django_assert_max_num_queries(2):
         entries = describe(events)
     assert all("#" not in str(row.new) for entry in entries for row in entry.rows)
+
+
+def test_a_call_in_a_person_s_history_reads_in_words(world, login):
+    audit_event_record(
+        actor=world.grid_worker,
+        action="person.call",
+        target=world.shan,
+        org_path=world.shan.grid.path,
+    )
+    url = reverse("registry:person_history", args=[world.shan.pk])
+    text = history_text(login(world.grid_worker), url, "en")
+    assert "Called by the responsible worker" in text and "person.call" not in text

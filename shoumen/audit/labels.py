@@ -205,7 +205,8 @@ def describe(events: Iterable[Any]) -> list[HistoryEntry]:
         for rule, value in keyed:
             if _is_change(value):
                 old, new = (_word(v, rule, names) for v in value)
-                rows.append(ChangeRow(rule.label, old, new))
+                if old is not None or new is not None:  # blank to blank says nothing
+                    rows.append(ChangeRow(rule.label, old, new))
             elif (word := _word(value, rule, names)) is not None:  # a snapshot skips blanks
                 rows.append(ChangeRow(rule.label, None, word))
         entries.append(HistoryEntry(event, action_label(event.action), rows))

@@ -124,3 +124,16 @@ def test_a_call_in_a_person_s_history_reads_in_words(world, login):
     url = reverse("registry:person_history", args=[world.shan.pk])
     text = history_text(login(world.grid_worker), url, "en")
     assert "Called by the responsible worker" in text and "person.call" not in text
+
+
+def test_a_value_left_blank_is_not_listed_as_a_change(world):
+    event = audit_event_record(
+        actor=world.admin_user,
+        action="person.register",
+        target=world.shan,
+        org_path=world.shan.grid.path,
+        changes={"notes": [None, ""], "name": [None, "单明"]},
+    )
+    (entry,) = describe([event])
+    assert [row.label for row in entry.rows] == [str(entry.rows[0].label)]
+    assert entry.rows[0].new == "单明"

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from shoumen.accounts.models import User
 from tests.personas import World, build_world
@@ -35,6 +36,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Build the persona world once; every test runs inside a rollback on top of it."""
     with django_db_blocker.unblock():
         build_world()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in English (its cookie) leaves
+    English active in the worker's thread otherwise."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from tests.pages.home_world import NOW, build_day
 
@@ -52,7 +53,7 @@ def test_grid_worker_home_keeps_the_resident_search_box_below(world, login, day)
 def test_an_empty_grid_worker_home_says_what_will_appear(world, login):
     html = _home(login, world.grid_worker)
     assert 'data-testid="home-no-follow-ups"' in html
-    assert "Alerts you own will appear here" in html or "你负责的预警" in html
+    assert gettext("No open alert is yours. Alerts you own will appear here.") in html
 
 
 def test_community_staff_home_shows_overdue_alerts_with_hours_and_unowned_ones(world, login, day):

@@ -41,24 +41,6 @@ CHANGE_LABELS = {
 
 
 @register.filter
-def observation_action(value):
-    return ACTION_LABELS.get(value, value)
-
-
-@register.filter
-def observation_changes(changes):
-    """Audit ``changes`` as (label, old, new) rows; a plain value is shown as new."""
-    rows = []
-    for name, value in (changes or {}).items():
-        label = CHANGE_LABELS.get(name, name)
-        if isinstance(value, list) and len(value) == 2:
-            rows.append((label, value[0], value[1]))
-        else:
-            rows.append((label, None, value))
-    return rows
-
-
-@register.filter
 def day_number(observation, day: datetime.date) -> int:
     return observation.day_number(day)
 

@@ -18,6 +18,7 @@ from shoumen.api.errors import NON_FIELD
 from shoumen.api.responses import error_responses
 from shoumen.lib.errors import deny
 from shoumen.observation import selectors
+from shoumen.observation.health_reports import health_report_record, health_reports_ingest
 from shoumen.observation.models import HealthReport, Observation
 from shoumen.observation.schemas import (
     AssignIn,
@@ -42,8 +43,6 @@ from shoumen.observation.schemas import (
 from shoumen.observation.services import (
     ERR_PERSON_UNKNOWN,
     ERR_RESPONSIBLE_SCOPE,
-    health_report_record,
-    health_reports_ingest,
     observation_assign,
     observation_close,
     observation_complete,

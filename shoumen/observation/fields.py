@@ -5,7 +5,11 @@ never Django's digit-count message next to ours."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from shoumen.observation.services import ERR_TEMPERATURE_RANGE, MAX_TEMPERATURE, MIN_TEMPERATURE
+from shoumen.observation.health_reports import (
+    ERR_TEMPERATURE_RANGE,
+    MAX_TEMPERATURE,
+    MIN_TEMPERATURE,
+)
 
 TEMPERATURE_ERRORS = {
     "invalid": ERR_TEMPERATURE_RANGE,

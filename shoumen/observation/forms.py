@@ -23,9 +23,7 @@ from shoumen.observation.models import (
     Source,
 )
 from shoumen.observation.selectors import TodayState
-from shoumen.observation.services import (
-    CLOSING_STATUSES,
-)
+from shoumen.observation.services import CLOSING_STATUSES
 
 ERR_PERSON_IDS = _("Pick persons from the list.")
 ERR_NOBODY_CHOSEN = _("Paste at least one line or pick at least one person.")

@@ -9,10 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.lib.forms import StyledForm
 from shoumen.observation.fields import TemperatureField
+from shoumen.observation.health_reports import ERR_SLOT
 from shoumen.observation.models import SYMPTOMS, HealthReport, Slot
-from shoumen.observation.services import (
-    ERR_SLOT,
-)
 
 ERR_TEMPERATURE_REQUIRED = _("Enter your temperature, e.g. 36.5.")
 

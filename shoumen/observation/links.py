@@ -23,8 +23,8 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require, scope_q
 from shoumen.audit.services import audit_event_record
 from shoumen.lib.errors import clean_reason
+from shoumen.observation.health_reports import ReportResult, health_reports_ingest
 from shoumen.observation.models import HealthReport, Observation, ObservationStatus, ReportLink
-from shoumen.observation.services import ReportResult, health_reports_ingest
 from shoumen.registry.models import Person, Relation, Status
 
 TOKEN_SALT = "shoumen.observation.report-link"  # noqa: S105 (a salt, not a secret)

@@ -21,7 +21,7 @@ from shoumen.alerts.selectors import STATE_OPEN, AlertFilters, alerts_list, aler
 from shoumen.audit.labels import describe
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
-from shoumen.observation import services
+from shoumen.observation import health_reports, services
 from shoumen.observation.forms import (
     STATUS_ANY,
     AcceptForm,
@@ -145,7 +145,7 @@ def _today_row_response(request, obs_pk, *, status=200, temperature_form=None, e
 
 
 def _recorded(request, obs: Observation, values: dict):
-    services.health_report_record(actor=request.user, person=obs.person_id, **values)
+    health_reports.health_report_record(actor=request.user, person=obs.person_id, **values)
 
 
 @login_required

@@ -20,8 +20,8 @@ from shoumen.ledgers.exports import XLSX_CONTENT_TYPE, CountedRows
 from shoumen.lib.dates import today
 from shoumen.lib.errors import ERR_NOT_ALLOWED, ERR_OUT_OF_SCOPE, clean_reason, deny
 from shoumen.lib.text import clean_line
+from shoumen.observation.health_reports import health_reports_ingest
 from shoumen.observation.models import Slot, Source
-from shoumen.observation.services import health_reports_ingest
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import Person
 from shoumen.screening import questions as library

@@ -4,8 +4,9 @@ import datetime
 import uuid
 from decimal import Decimal
 
+from shoumen.observation.health_reports import health_report_record
 from shoumen.observation.models import Kind, Reason, Slot, Source
-from shoumen.observation.services import health_report_record, observation_start
+from shoumen.observation.services import observation_start
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 DAY = datetime.date(2026, 11, 20)

@@ -12,12 +12,9 @@ from shoumen.alerts.models import Alert, AlertStatus, Cause
 from shoumen.alerts.rules import current_rules
 from shoumen.alerts.services import alert_acknowledge, alert_raise
 from shoumen.observation.boards import board_for, mark_missing, non_reporting, non_reporting_page
+from shoumen.observation.health_reports import health_report_record
 from shoumen.observation.models import Kind, ObservationStatus, Reason, Slot, Source
-from shoumen.observation.services import (
-    health_report_record,
-    observation_close,
-    observation_start,
-)
+from shoumen.observation.services import observation_close, observation_start
 from shoumen.places.models import OrgUnit
 from shoumen.registry.models import Relation
 from shoumen.registry.services import person_register

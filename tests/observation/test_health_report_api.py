@@ -14,15 +14,14 @@ from shoumen.alerts.models import Alert, Cause
 from shoumen.audit.models import AuditEvent
 from shoumen.lib.errors import ERR_NOT_ALLOWED
 from shoumen.observation.api import ERR_ROW_NOT_OBJECT
-from shoumen.observation.models import HealthReport, Kind, Reason
-from shoumen.observation.schemas import ERR_BATCH_EMPTY, ERR_BATCH_TOO_LARGE, MAX_BATCH
-from shoumen.observation.services import (
-    ERR_PERSON_UNKNOWN,
+from shoumen.observation.health_reports import (
     ERR_REPORT_DATE_OLD,
     ERR_TEMPERATURE_RANGE,
     REPORT_BACKFILL_DAYS,
-    observation_start,
 )
+from shoumen.observation.models import HealthReport, Kind, Reason
+from shoumen.observation.schemas import ERR_BATCH_EMPTY, ERR_BATCH_TOO_LARGE, MAX_BATCH
+from shoumen.observation.services import ERR_PERSON_UNKNOWN, observation_start
 from tests.api.conftest import ApiClient
 
 NOW = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))

@@ -10,15 +10,14 @@ from django.test.utils import CaptureQueriesContext
 
 from shoumen.alerts.models import Alert, AlertStatus, Cause
 from shoumen.audit.models import AuditEvent
-from shoumen.observation.models import HealthReport, Kind, Reason, Slot, Source
-from shoumen.observation.services import (
-    ERR_PERSON_UNKNOWN,
+from shoumen.observation.health_reports import (
     ERR_REACHED_WORKER_ONLY,
     ERR_TEMPERATURE_RANGE,
     health_report_record,
     health_reports_ingest,
-    observation_start,
 )
+from shoumen.observation.models import HealthReport, Kind, Reason, Slot, Source
+from shoumen.observation.services import ERR_PERSON_UNKNOWN, observation_start
 
 NOW = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 TODAY = NOW.date()

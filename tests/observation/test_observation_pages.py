@@ -11,11 +11,11 @@ from django.urls import reverse
 from shoumen.alerts.models import Cause
 from shoumen.audit.models import AuditEvent
 from shoumen.lib.errors import ERR_REASON_REQUIRED
+from shoumen.observation.health_reports import health_report_record
 from shoumen.observation.models import Kind, Observation, ObservationStatus, Reason, Slot, Source
 from shoumen.observation.selectors import ERR_LINE_FORMAT, ERR_LINE_NOBODY
 from shoumen.observation.services import (
     ERR_ALREADY_OBSERVED,
-    health_report_record,
     observation_start,
     observation_transfer_request,
 )

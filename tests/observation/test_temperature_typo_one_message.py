@@ -9,7 +9,7 @@ from django.urls import reverse
 from shoumen.checkpoints.forms import VisitorForm
 from shoumen.observation.fields import TemperatureField
 from shoumen.observation.forms import TemperatureForm
-from shoumen.observation.services import ERR_TEMPERATURE_RANGE
+from shoumen.observation.health_reports import ERR_TEMPERATURE_RANGE
 from tests.observation.test_today_pages import HTMX, observe
 
 RANGE = str(ERR_TEMPERATURE_RANGE)

@@ -11,14 +11,10 @@ from django.urls import reverse
 
 from shoumen.alerts.models import Alert, AlertStatus, Cause
 from shoumen.audit.models import AuditEvent
+from shoumen.observation.health_reports import ERR_TEMPERATURE_RANGE, health_report_record
 from shoumen.observation.models import HealthReport, Kind, Observation, Reason, Slot, Source
 from shoumen.observation.selectors import TodayState
-from shoumen.observation.services import (
-    ERR_TEMPERATURE_RANGE,
-    health_report_record,
-    observation_assign,
-    observation_start,
-)
+from shoumen.observation.services import observation_assign, observation_start
 from shoumen.registry.models import DocumentType
 from shoumen.registry.services import household_create, person_register
 

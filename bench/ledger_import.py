@@ -243,13 +243,9 @@ def naive_import(community: OrgUnit, data: bytes, filename: str, *, limit: int |
 
     from shoumen.ledgers.importing.reading import building_key, cell_text
     from shoumen.lib.excel import read_table
+    from shoumen.registry.household_services import household_create
     from shoumen.registry.models import DocumentType
-    from shoumen.registry.services import (
-        household_create,
-        person_find_by_document,
-        person_register,
-        person_update,
-    )
+    from shoumen.registry.services import person_find_by_document, person_register, person_update
 
     table = read_table(data, filename)
     column = {h: i for i, h in enumerate(table.headers)}

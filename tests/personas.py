@@ -11,8 +11,9 @@ from functools import cached_property
 from shoumen.accounts.models import RoleAssignment, User
 from shoumen.accounts.roles import Role
 from shoumen.places.models import Level, OrgUnit
+from shoumen.registry.household_services import building_create, household_create
 from shoumen.registry.models import Building, DocumentType, Household, Person, Relation
-from shoumen.registry.services import building_create, household_create, person_register
+from shoumen.registry.services import person_register
 
 PASSWORD = "persona-pass-2026"
 

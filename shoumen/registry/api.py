@@ -11,6 +11,7 @@ from shoumen.lib.dates import today
 from shoumen.places.models import Level, OrgUnit
 from shoumen.places.selectors import org_units_visible_to
 from shoumen.registry import selectors
+from shoumen.registry.household_services import household_create
 from shoumen.registry.limits import document_search_missed, document_search_refused
 from shoumen.registry.schemas import (
     MAX_ID,
@@ -28,7 +29,6 @@ from shoumen.registry.schemas import (
     RevealOut,
 )
 from shoumen.registry.services import (
-    household_create,
     person_document_search_record,
     person_register,
     person_reveal,

@@ -23,7 +23,7 @@ from shoumen.lib.dates import today
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
 from shoumen.places.models import Level
 from shoumen.places.selectors import ancestors_of, org_unit_for
-from shoumen.registry import services
+from shoumen.registry import household_services, services
 from shoumen.registry.forms import (
     STATUS_ANY,
     BuildingForm,
@@ -102,7 +102,9 @@ def building_new(request, grid_pk):
     form = BuildingForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            building = services.building_create(actor=request.user, grid=grid, **form.cleaned_data)
+            building = household_services.building_create(
+                actor=request.user, grid=grid, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -140,7 +142,7 @@ def household_new(request, grid_pk):
     form = HouseholdForm(posted(request), buildings=buildings_of_grid(request.user, grid))
     if request.method == "POST" and form.is_valid():
         try:
-            household = services.household_create(
+            household = household_services.household_create(
                 actor=request.user, grid=grid, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -182,7 +184,9 @@ def household_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.household_update(actor=request.user, household=household, **form.cleaned_data)
+            household_services.household_update(
+                actor=request.user, household=household, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -3,13 +3,13 @@ import pytest
 from shoumen.api.errors import ERR_NOT_FOUND
 from shoumen.audit.models import AuditEvent
 from shoumen.registry.api import ERR_UNKNOWN_BUILDING, ERR_UNKNOWN_GRID
-from shoumen.registry.models import Household
-from shoumen.registry.services import (
+from shoumen.registry.household_services import (
     ERR_BUILDING_OR_ADDRESS,
     ERR_DOOR_TAKEN,
     household_create,
-    person_register,
 )
+from shoumen.registry.models import Household
+from shoumen.registry.services import person_register
 
 
 def labels(response) -> list[str]:

@@ -10,8 +10,9 @@ from shoumen.accounts.models import User
 from shoumen.lib.dates import today
 from shoumen.observation.models import Observation, Reason
 from shoumen.places.models import OrgUnit
+from shoumen.registry.household_services import household_create
 from shoumen.registry.models import Building, Household, Person
-from shoumen.registry.services import household_create, person_register
+from shoumen.registry.services import person_register
 from shoumen.screening.models import TaskStatus, VisitTask
 from shoumen.screening.services import round_create
 from tests.personas import PASSWORD, build_world

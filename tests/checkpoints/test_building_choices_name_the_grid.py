@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from shoumen.checkpoints.forms import BulkIssueForm, CheckpointForm, VisitorForm
+from shoumen.registry.household_services import building_create
 from shoumen.registry.models import Building
-from shoumen.registry.services import building_create
 
 pytestmark = pytest.mark.django_db
 

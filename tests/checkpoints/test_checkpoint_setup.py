@@ -11,7 +11,7 @@ from shoumen.checkpoints.services import (
     checkpoint_create,
     checkpoint_update,
 )
-from shoumen.registry.services import building_create
+from shoumen.registry.household_services import building_create
 
 pytestmark = pytest.mark.django_db
 

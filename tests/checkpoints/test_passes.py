@@ -25,14 +25,9 @@ from shoumen.checkpoints.services import (
 from shoumen.lib.names import mask_name
 from shoumen.observation.models import Kind, Reason
 from shoumen.observation.services import observation_complete, observation_start
+from shoumen.registry.household_services import building_create, household_create, household_move
 from shoumen.registry.models import Status
-from shoumen.registry.services import (
-    building_create,
-    household_create,
-    household_move,
-    person_move,
-    person_set_status,
-)
+from shoumen.registry.services import person_move, person_set_status
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=TZ)

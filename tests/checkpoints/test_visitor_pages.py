@@ -15,7 +15,7 @@ from shoumen.checkpoints.models import Checkpoint, Visitor
 from shoumen.checkpoints.visitor_services import ERR_VISITOR_TARGET, visitor_register
 from shoumen.lib.errors import ERR_REASON_REQUIRED
 from shoumen.lib.phones import ERR_PHONE_INVALID
-from shoumen.registry.services import household_create
+from shoumen.registry.household_services import household_create
 
 pytestmark = pytest.mark.django_db
 

@@ -198,7 +198,8 @@ def test_command_prints_the_logins_and_their_scope(db):
     for spec in DEMO_USERS:
         assert spec.username in text
     assert grid_code(1, 1, 1) in text
-    assert "http://127.0.0.1:8000/" in text
+    # The address is printed by `make serve` once the server answers, on the chosen port.
+    assert "http://" not in text
 
 
 def test_command_second_run_says_nothing_was_generated(demo):

@@ -7,8 +7,9 @@ import zipfile
 
 from openpyxl import load_workbook
 
+from shoumen.registry.household_services import building_create, household_create
 from shoumen.registry.models import DocumentType, Relation
-from shoumen.registry.services import building_create, household_create, person_register
+from shoumen.registry.services import person_register
 
 NAME_COLUMN = 6  # 姓名, counted from 0
 ID_COLUMN = 12

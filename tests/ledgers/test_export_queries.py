@@ -3,8 +3,8 @@
 import pytest
 
 from shoumen.ledgers.export_services import FORMAT_CSV, FORMAT_XLSX, register_export
+from shoumen.registry.household_services import household_create
 from shoumen.registry.models import Relation
-from shoumen.registry.services import household_create
 from tests.ledgers.export_helpers import child
 
 # Scope, the persons, the audit chain head, event and head update, and savepoints.

@@ -7,8 +7,9 @@ import time_machine
 
 from shoumen.ledgers.export_services import FORMAT_CSV, FORMAT_XLSX, register_export
 from shoumen.ledgers.exports import COLUMNS, header_labels, register_title
+from shoumen.registry.household_services import building_create, household_create
 from shoumen.registry.models import Relation
-from shoumen.registry.services import building_create, household_create, person_set_status
+from shoumen.registry.services import person_set_status
 from tests.ledgers.export_helpers import (
     ID_COLUMN,
     NAME_COLUMN,

@@ -23,10 +23,10 @@ from shoumen.lib.ids import (
     ERR_ID_LENGTH,
 )
 from shoumen.lib.phones import ERR_PHONE_INVALID
+from shoumen.registry.household_services import ERR_BUILDING_OR_ADDRESS
 from shoumen.registry.models import Sex
 from shoumen.registry.services import (
     ERR_BIRTH_FUTURE,
-    ERR_BUILDING_OR_ADDRESS,
     ERR_DUPLICATE_OUT_OF_SCOPE,
     ERR_HEAD_TAKEN,
     ERR_NAME_REQUIRED,

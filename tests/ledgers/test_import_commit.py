@@ -13,13 +13,9 @@ from shoumen.checkpoints.services import pass_issue
 from shoumen.ledgers.importing import REASON_HEADER, ledger_import, mapping_remember, writing
 from shoumen.ledgers.models import ColumnMapping
 from shoumen.lib.ids import ERR_ID_CHECKSUM
+from shoumen.registry.household_services import household_create
 from shoumen.registry.models import Household, Person, Relation
-from shoumen.registry.services import (
-    AUDIT_NUMBER_MASK,
-    household_create,
-    person_find_by_document,
-    person_register,
-)
+from shoumen.registry.services import AUDIT_NUMBER_MASK, person_find_by_document, person_register
 from tests.ledgers.ledgers import HEADERS, resident_id, xlsx
 from tests.personas import ID_SHAN
 

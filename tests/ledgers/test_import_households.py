@@ -5,8 +5,9 @@ move happens only when ticked."""
 import pytest
 
 from shoumen.ledgers.importing import ledger_import
+from shoumen.registry.household_services import building_create, household_create
 from shoumen.registry.models import DocumentType, Household, Relation
-from shoumen.registry.services import building_create, household_create, person_register
+from shoumen.registry.services import person_register
 from tests.ledgers.ledgers import resident_id, xlsx
 
 # A ledger with no unit column: the unit is written into the door number.

@@ -20,8 +20,8 @@ from shoumen.ledgers.importing import ledger_import
 from shoumen.lib.xlsx import LedgerWorkbook, csv_safe, sheet_title, write_ledger
 from shoumen.observation.models import Reason
 from shoumen.observation.reports import FOLLOW_UP, KEY_PERSONS, observation_ledger_export
+from shoumen.registry.household_services import household_create
 from shoumen.registry.models import Person
-from shoumen.registry.services import household_create
 from shoumen.screening.models import Outcome, VisitTask
 from shoumen.screening.services import round_create, visit_record
 from tests.alerts.helpers import DAY, at, observe, report

@@ -15,8 +15,9 @@ from shoumen.observation.health_reports import ERR_TEMPERATURE_RANGE, health_rep
 from shoumen.observation.models import HealthReport, Kind, Observation, Reason, Slot, Source
 from shoumen.observation.selectors import TodayState
 from shoumen.observation.services import observation_assign, observation_start
+from shoumen.registry.household_services import household_create
 from shoumen.registry.models import DocumentType
-from shoumen.registry.services import household_create, person_register
+from shoumen.registry.services import person_register
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 MORNING = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=TZ)

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from shoumen.registry.household_services import household_create
 from shoumen.registry.models import DocumentType
-from shoumen.registry.services import household_create, person_register, person_reveal
+from shoumen.registry.services import person_register, person_reveal
 
 
 @pytest.fixture

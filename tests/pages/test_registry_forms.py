@@ -2,13 +2,13 @@ from django.urls import reverse
 
 from shoumen.lib.errors import ERR_REASON_REQUIRED
 from shoumen.lib.ids import ERR_ID_CHECKSUM
-from shoumen.registry.models import Building, DocumentType, Household, Person, Status
-from shoumen.registry.services import (
+from shoumen.registry.household_services import (
     ERR_BUILDING_NAME_TAKEN,
     ERR_BUILDING_OR_ADDRESS,
     household_create,
-    person_register,
 )
+from shoumen.registry.models import Building, DocumentType, Household, Person, Status
+from shoumen.registry.services import person_register
 from tests.personas import ID_SHAN
 
 NEW_ID = "110105200001010016"  # male, 2000-01-01

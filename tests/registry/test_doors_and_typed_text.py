@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from shoumen.registry.household_services import ERR_DOOR_TAKEN, household_create
 from shoumen.registry.models import Building, DocumentType, Sex
-from shoumen.registry.services import ERR_DOOR_TAKEN, household_create, person_register
+from shoumen.registry.services import person_register
 
 pytestmark = pytest.mark.django_db
 

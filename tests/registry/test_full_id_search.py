@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from shoumen.accounts.services import api_token_create
 from shoumen.audit.models import AuditEvent
+from shoumen.registry.household_services import household_create
 from shoumen.registry.limits import DOCUMENT_SEARCH_MISS_RATE, ERR_DOCUMENT_SEARCH_LIMIT
 from shoumen.registry.models import DocumentType, Relation
-from shoumen.registry.services import household_create, person_register
+from shoumen.registry.services import person_register
 from shoumen.registry.views import MSG_SEARCH_EXPIRED, SEARCH_SESSION_KEY, SEARCH_TTL_SECONDS
 from tests.api.conftest import ApiClient
 from tests.personas import ID_NEIGHBOUR, ID_SHAN

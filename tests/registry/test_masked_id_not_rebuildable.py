@@ -25,8 +25,9 @@ from shoumen.lib.ids import _check_digit
 from shoumen.observation.models import Kind, Reason
 from shoumen.observation.reports import FOLLOW_UP, KEY_PERSONS, observation_ledger_export
 from shoumen.observation.services import observation_start
+from shoumen.registry.household_services import household_create
 from shoumen.registry.models import DocumentType, Person, Relation, birth_date_cutoff
-from shoumen.registry.services import household_create, person_register, person_update
+from shoumen.registry.services import person_register, person_update
 from tests.api.conftest import ApiClient
 
 MIN_CANDIDATES = 30

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from shoumen.audit.models import AuditEvent
 from shoumen.lib.errors import ERR_TOO_LONG
+from shoumen.registry.household_services import household_move, household_update
 from shoumen.registry.models import DocumentType, Person, Relation, Status
 from shoumen.registry.services import (
     AUDIT_NUMBER_MASK,
@@ -16,8 +17,6 @@ from shoumen.registry.services import (
     ERR_MERGE_DIFFERENT_IDS,
     ERR_SEX_MISMATCH,
     DuplicatePersonError,
-    household_move,
-    household_update,
     person_merge,
     person_move,
     person_register,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shoumen.audit.models import AuditEvent
-from shoumen.registry.services import household_create
+from shoumen.registry.household_services import household_create
 from shoumen.screening.models import Outcome, VisitTask
 from shoumen.screening.services import round_create, visit_record
 

@@ -170,7 +170,7 @@ def test_the_grid_worker_sees_their_households_due_first_then_revisits_due_today
     world, login, round_
 ):
     admin = world.admin_user
-    from shoumen.registry.services import household_create
+    from shoumen.registry.household_services import household_create
 
     extra = [
         household_create(

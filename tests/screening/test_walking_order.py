@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from shoumen.registry.services import building_create, household_create
+from shoumen.registry.household_services import building_create, household_create
 from shoumen.screening.selectors import task_list
 from shoumen.screening.services import round_create
 

@@ -32,6 +32,7 @@ from shoumen.lib.excel import Table, is_blank
 from shoumen.lib.ids import normalize_id_number
 from shoumen.lib.text import strip_all_spaces
 from shoumen.places.models import Level, OrgUnit
+from shoumen.registry.household_services import ERR_BUILDING_OR_ADDRESS
 from shoumen.registry.models import (
     DocumentType,
     Person,
@@ -40,7 +41,6 @@ from shoumen.registry.models import (
     Status,
 )
 from shoumen.registry.services import (
-    ERR_BUILDING_OR_ADDRESS,
     ERR_DUPLICATE_OUT_OF_SCOPE,
     ERR_HEAD_TAKEN,
     ERR_NOT_ACTIVE_RECORD,

@@ -39,9 +39,7 @@ from shoumen.registry.models import (
     Household,
     Person,
 )
-from shoumen.registry.services import (
-    document_index,
-)
+from shoumen.registry.services import document_index
 
 
 class _Planner(RowChecker):

@@ -13,10 +13,7 @@ from shoumen.registry.models import (
     Status,
     id_last4_index,
 )
-from shoumen.registry.services import (
-    audit_document_number,
-    document_index,
-)
+from shoumen.registry.services import audit_document_number, document_index
 
 # The stored columns a new person gets from ``apply_person_values``.
 STORED_ATTRS = (

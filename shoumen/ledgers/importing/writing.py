@@ -26,11 +26,7 @@ from shoumen.registry.models import (
     Person,
     Relation,
 )
-from shoumen.registry.services import (
-    apply_person_values,
-    person_diff,
-    person_snapshot,
-)
+from shoumen.registry.services import apply_person_values, person_diff, person_snapshot
 
 # ---------------------------------------------------------------- writing
 

@@ -9,7 +9,7 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
 from shoumen.audit.labels import register_actions, register_target
 from shoumen.lib.dates import today
-from shoumen.observation.calls import TAP_ACTION_LABELS
+from shoumen.observation.calls import TAP_ACTION_LABELS, call_is_mine
 from shoumen.observation.models import Observation, ObservationStatus, ReportLink
 from shoumen.observation.templatetags.observation_pages import ACTION_LABELS, CHANGE_LABELS
 from shoumen.registry.models import Person, Status
@@ -60,6 +60,8 @@ def observation_panel(user, person: Person) -> Panel | None:
         and link.expires_at > timezone.now(),
         "can_issue_link": can_links and resident and link is None,
         "can_start": obs is None and resident and can(user, Perm.MANAGE_OBSERVATIONS, person.grid),
+        # The responsible worker calls in one tap, as on Today (recorded, no reason asked).
+        "can_call": obs is not None and call_is_mine(user, observation=obs),
     }
     return Panel(
         "observation/_person_panel.html",

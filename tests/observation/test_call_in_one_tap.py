@@ -110,3 +110,19 @@ def test_alert_owner_gets_the_call_button_on_the_alert_page(world, login):
     assert response["Location"] == f"tel:+86{PHONE_SHAN}"
     other = login(world.grid_worker).get(reverse("alerts:detail", args=[alert.pk]))
     assert 'data-testid="tap-call"' not in other.content.decode()
+
+
+def test_responsible_worker_gets_the_call_button_on_the_person_page(world, login):
+    observe(world, world.shan)
+    page = login(world.grid_worker).get(reverse("registry:person", args=[world.shan.pk]))
+    html = page.content.decode()
+
+    assert 'data-testid="tap-call"' in html
+    assert PHONE_SHAN not in html
+
+
+def test_others_get_no_call_button_on_the_person_page(world, login):
+    observe(world, world.shan)
+    page = login(world.community_staff).get(reverse("registry:person", args=[world.shan.pk]))
+
+    assert 'data-testid="tap-call"' not in page.content.decode()

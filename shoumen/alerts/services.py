@@ -54,6 +54,7 @@ def _hit_again(alert: Alert, details: dict, now: datetime.datetime) -> Alert:
     return alert
 
 
+@transaction.atomic
 def alert_raise(
     *,
     person,

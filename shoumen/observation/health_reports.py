@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -199,6 +200,10 @@ def _insert(reports: list[list]) -> None:
     elsewhere."""
     if not reports:
         return
+    # In one order of the unique key, so that two batches over the same slots wait for
+    # each other instead of deadlocking on the index.
+    key = itemgetter(_POSITION["person_id"], _POSITION["date"], _POSITION["slot"])
+    reports = sorted(reports, key=key)
     if connection.vendor == "postgresql" and len(reports) > COPY_FROM_ROWS:
         _copy(reports)
         return

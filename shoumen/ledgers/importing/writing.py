@@ -20,7 +20,6 @@ from shoumen.ledgers.importing.stored_form import NEW_PERSON_DEFAULTS, STORED_AT
 from shoumen.lib.bulk import copy_writer, next_ids, update_objects
 from shoumen.lib.events import PersonMove, PersonsMoved, announce
 from shoumen.registry.models import (
-    FLAG_TAGS,
     Building,
     Household,
     Person,
@@ -34,25 +33,7 @@ from shoumen.registry.services import apply_person_values, person_diff, person_s
 # The most units a building may have (the registry's limit).
 MAX_UNITS = 99
 # What an import may change on a matched person (attribute names).
-PERSON_UPDATE_ATTNAMES = [
-    "name",
-    "sex",
-    "birth_date",
-    "document_type",
-    "id_number_encrypted",
-    "id_number_index",
-    "id_number_last4_index",
-    "phone_encrypted",
-    "phone_index",
-    "phone_last4",
-    "household_id",
-    "grid_id",
-    "relation_to_head",
-    *FLAG_TAGS.values(),
-    "notes",
-    "search_text",
-    "updated_at",
-]
+PERSON_UPDATE_ATTNAMES = [*STORED_ATTRS, "household_id", "grid_id", "updated_at"]
 
 
 HOUSEHOLD_COLUMNS = (

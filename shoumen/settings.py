@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "shoumen.alerts",
     "shoumen.checkpoints",
     "shoumen.screening",
+    "shoumen.schools",
     "shoumen.home",
     "shoumen.ops",
     "shoumen.demo",

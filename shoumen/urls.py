@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("shoumen.observation.link_urls")),
     path("screening/", include("shoumen.screening.urls")),
     path("checkpoints/", include("shoumen.checkpoints.scan_urls")),
+    path("schools/", include("shoumen.schools.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

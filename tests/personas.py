@@ -34,6 +34,40 @@ PERSONAS = {
     "neighbour_worker": (Role.GRID_WORKER, "G2"),
     "volunteer": (Role.CHECKPOINT_VOLUNTEER, "C1"),
     "outsider": (Role.STREET_OFFICER, "S2"),
+    # Schools: the first school's people, and the district's education bureau and CDC.
+    "teacher": (Role.CLASS_TEACHER, "K1"),
+    "other_teacher": (Role.CLASS_TEACHER, "K2"),
+    "school_doctor": (Role.SCHOOL_HEALTH_OFFICER, "SCH1"),
+    "principal": (Role.PRINCIPAL, "SCH1"),
+    "education_officer": (Role.EDUCATION_OFFICER, "D1"),
+    "cdc_officer": (Role.CDC_OFFICER, "D1"),
+}
+
+# School personas, apart: the resident registry's matrices leave them out of its grids.
+SCHOOL_PERSONAS = {
+    "teacher",
+    "other_teacher",
+    "school_doctor",
+    "principal",
+    "education_officer",
+    "cdc_officer",
+}
+
+# class code: (school code, name, grade, boarding, pupils as (name, sex, birth date))
+CLASSES = {
+    "K1": (
+        "SCH1",
+        "一年级1班",
+        1,
+        False,
+        [
+            ("张小明", "M", datetime.date(2019, 3, 1)),
+            ("李小红", "F", datetime.date(2019, 5, 12)),
+            ("王小刚", "M", datetime.date(2019, 8, 30)),
+        ],
+    ),
+    "K2": ("SCH1", "一年级2班", 1, False, [("赵小丽", "F", datetime.date(2019, 2, 2))]),
+    "K3": ("SCH2", "初一1班", 7, True, [("陈小军", "M", datetime.date(2013, 9, 9))]),
 }
 
 
@@ -54,6 +88,7 @@ def build_world() -> None:
     add(c1, "G2", "光华第二网格", Level.GRID)
     add(c2, "G3", "永安第一网格", Level.GRID)
     add(c3, "G4", "和平里第一网格", Level.GRID)
+    _build_schools(add, s1, s2)
 
     users = {}
     for username, (role, code) in PERSONAS.items():
@@ -117,6 +152,36 @@ def build_world() -> None:
     )
 
 
+def _build_schools(add, s1, s2) -> None:
+    from shoumen.schools.models import Pupil, School, SchoolClass, SchoolKind
+
+    schools = {
+        "SCH1": School.objects.create(
+            unit=add(s1, "SCH1", "建国门第一小学", Level.SCHOOL), kind=SchoolKind.PRIMARY
+        ),
+        "SCH2": School.objects.create(
+            unit=add(s2, "SCH2", "和平中学", Level.SCHOOL), kind=SchoolKind.MIDDLE, boarding=True
+        ),
+    }
+    for code, (school_code, name, grade, boarding, pupils) in CLASSES.items():
+        school = schools[school_code]
+        klass = SchoolClass.objects.create(
+            unit=add(school.unit, code, name, Level.CLASS),
+            school=school,
+            grade=grade,
+            boarding=boarding,
+        )
+        for pupil_name, sex, birth_date in pupils:
+            Pupil.objects.create(
+                school=school,
+                klass=klass,
+                name=pupil_name,
+                sex=sex,
+                birth_date=birth_date,
+                boarding=boarding,
+            )
+
+
 class World:
     """Fresh instances of the persona world for one test."""
 
@@ -174,6 +239,36 @@ class World:
     @cached_property
     def building_a(self) -> Building:
         return Building.objects.get(name="5号楼")
+
+    @cached_property
+    def school(self):
+        from shoumen.schools.models import School
+
+        return School.objects.select_related("unit").get(unit__code="SCH1")
+
+    @cached_property
+    def other_school(self):
+        from shoumen.schools.models import School
+
+        return School.objects.select_related("unit").get(unit__code="SCH2")
+
+    def school_class(self, code: str):
+        from shoumen.schools.models import SchoolClass
+
+        return SchoolClass.objects.select_related("unit", "school__unit").get(unit__code=code)
+
+    @cached_property
+    def class_a(self):
+        return self.school_class("K1")
+
+    @cached_property
+    def class_b(self):
+        return self.school_class("K2")
+
+    def pupil(self, name: str):
+        from shoumen.schools.models import Pupil
+
+        return Pupil.objects.select_related("klass__unit", "school__unit").get(name=name)
 
     def __getattr__(self, name: str) -> User:
         if name in PERSONAS:

@@ -13,6 +13,11 @@ class Role(models.TextChoices):
     COMMUNITY_STAFF = "community_staff", _("Community staff")
     GRID_WORKER = "grid_worker", _("Grid worker")
     CHECKPOINT_VOLUNTEER = "checkpoint_volunteer", _("Checkpoint volunteer")
+    CLASS_TEACHER = "class_teacher", _("Class teacher")
+    SCHOOL_HEALTH_OFFICER = "school_health_officer", _("School health officer")
+    PRINCIPAL = "principal", _("Principal")
+    EDUCATION_OFFICER = "education_officer", _("Education bureau officer")
+    CDC_OFFICER = "cdc_officer", _("CDC officer")
 
 
 class Perm(models.TextChoices):
@@ -34,6 +39,16 @@ class Perm(models.TextChoices):
     SCAN_PASSES = "scan_passes", _("Check passes at a checkpoint")
     MANAGE_SCREENING = "manage_screening", _("Create screening rounds and assign visits")
     RECORD_VISITS = "record_visits", _("Record household visits")
+    VIEW_SCHOOLS = "view_schools", _("View schools, classes and pupils")
+    RECORD_CLASS_CHECKS = "record_class_checks", _("Record morning and noon checks")
+    MANAGE_PUPILS = "manage_pupils", _("Edit pupils and import class rosters")
+    FOLLOW_UP_ABSENCES = (
+        "follow_up_absences",
+        _("Follow up illness absences, issue return certificates"),
+    )
+    REPORT_SCHOOL = "report_school", _("Confirm the school daily report and send epidemic reports")
+    RECEIVE_SCHOOL_REPORTS = "receive_school_reports", _("Receive and acknowledge school reports")
+    HANDLE_SCHOOL_ALERTS = "handle_school_alerts", _("Acknowledge and resolve school alerts")
 
 
 # Everyone who follows key persons up and visits households.
@@ -74,6 +89,34 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         }
     ),
     Role.CHECKPOINT_VOLUNTEER: frozenset({Perm.SCAN_PASSES}),
+    Role.CLASS_TEACHER: frozenset({Perm.VIEW_SCHOOLS, Perm.RECORD_CLASS_CHECKS}),
+    Role.SCHOOL_HEALTH_OFFICER: frozenset(
+        {
+            Perm.VIEW_SCHOOLS,
+            Perm.RECORD_CLASS_CHECKS,
+            Perm.MANAGE_PUPILS,
+            Perm.FOLLOW_UP_ABSENCES,
+            Perm.REPORT_SCHOOL,
+            Perm.HANDLE_SCHOOL_ALERTS,
+            Perm.EXPORT,
+        }
+    ),
+    Role.PRINCIPAL: frozenset(
+        {
+            Perm.VIEW_SCHOOLS,
+            Perm.MANAGE_PUPILS,
+            Perm.REPORT_SCHOOL,
+            Perm.HANDLE_SCHOOL_ALERTS,
+            Perm.EXPORT,
+        }
+    ),
+    # District roles that see schools only: no resident registry, no key persons.
+    Role.EDUCATION_OFFICER: frozenset(
+        {Perm.VIEW_SCHOOLS, Perm.RECEIVE_SCHOOL_REPORTS, Perm.HANDLE_SCHOOL_ALERTS, Perm.EXPORT}
+    ),
+    Role.CDC_OFFICER: frozenset(
+        {Perm.VIEW_SCHOOLS, Perm.RECEIVE_SCHOOL_REPORTS, Perm.HANDLE_SCHOOL_ALERTS, Perm.EXPORT}
+    ),
 }
 
 # The level of org unit each role is assigned at (None: any level, the system admin).
@@ -84,6 +127,11 @@ ROLE_LEVEL: dict[Role, str | None] = {
     Role.COMMUNITY_STAFF: Level.COMMUNITY,
     Role.GRID_WORKER: Level.GRID,
     Role.CHECKPOINT_VOLUNTEER: Level.COMMUNITY,
+    Role.CLASS_TEACHER: Level.CLASS,
+    Role.SCHOOL_HEALTH_OFFICER: Level.SCHOOL,
+    Role.PRINCIPAL: Level.SCHOOL,
+    Role.EDUCATION_OFFICER: Level.DISTRICT,
+    Role.CDC_OFFICER: Level.DISTRICT,
 }
 
 # Higher rank may grant lower ranks; nobody grants their own rank or above.
@@ -94,6 +142,11 @@ ROLE_RANK: dict[Role, int] = {
     Role.COMMUNITY_STAFF: 20,
     Role.GRID_WORKER: 10,
     Role.CHECKPOINT_VOLUNTEER: 10,
+    Role.CLASS_TEACHER: 10,
+    Role.SCHOOL_HEALTH_OFFICER: 15,
+    Role.PRINCIPAL: 20,
+    Role.EDUCATION_OFFICER: 30,
+    Role.CDC_OFFICER: 30,
 }
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
 from shoumen.lib.forms import StyledForm
-from shoumen.places.models import LEVEL_ORDER, Level
+from shoumen.places.models import PARENT_LEVEL
 from shoumen.places.selectors import org_units_visible_to
 
 
@@ -28,8 +28,7 @@ class OrgUnitMoveForm(StyledForm):
 
     def __init__(self, *args, actor, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        index = LEVEL_ORDER.index(Level(unit.level))
-        parent_level = LEVEL_ORDER[index - 1] if index > 0 else None
+        parent_level = PARENT_LEVEL.get(unit.level)
         new_parent_field = cast(forms.ModelChoiceField, self.fields["new_parent"])
         new_parent_field.queryset = (
             org_units_visible_to(actor, Perm.MANAGE_ORG_UNITS)

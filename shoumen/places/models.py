@@ -8,14 +8,31 @@ class Level(models.TextChoices):
     STREET = "street", _("Street")
     COMMUNITY = "community", _("Community")
     GRID = "grid", _("Grid")
+    SCHOOL = "school", _("School")
+    CLASS = "class", _("Class")
 
 
-LEVEL_ORDER = [Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
+LEVEL_ORDER = [Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID, Level.SCHOOL, Level.CLASS]
+
+# The tree's shape: a street holds communities and schools; a school holds its classes.
+PARENT_LEVEL: dict[str, str] = {
+    Level.STREET: Level.DISTRICT,
+    Level.COMMUNITY: Level.STREET,
+    Level.GRID: Level.COMMUNITY,
+    Level.SCHOOL: Level.STREET,
+    Level.CLASS: Level.SCHOOL,
+}
+
+
+def child_levels(level: str) -> list[str]:
+    """The levels a unit of ``level`` may hold, the usual one first."""
+    return [child for child, parent in PARENT_LEVEL.items() if parent == level]
 
 
 def child_level(level: str) -> str | None:
-    index = LEVEL_ORDER.index(Level(level))
-    return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
+    """The usual level under ``level`` (a street's communities; a school's classes)."""
+    children = child_levels(level)
+    return children[0] if children else None
 
 
 class OrgUnit(MP_Node):

@@ -9,12 +9,13 @@ from shoumen.accounts.scoping import can, covers_everything
 from shoumen.audit.services import audit_event_record
 from shoumen.lib.errors import ERR_OUT_OF_SCOPE, deny, length_errors
 from shoumen.lib.text import clean_line
-from shoumen.places.models import LEVEL_ORDER, Level, OrgUnit, child_level
+from shoumen.places.models import PARENT_LEVEL, Level, OrgUnit, child_level, child_levels
 
 ERR_CODE_REQUIRED = _("Enter a code (letters, digits, - or _).")
 ERR_CODE_TAKEN = _("Another unit already has this code.")
 ERR_NAME_REQUIRED = _("Enter a name.")
 ERR_LEVEL_UNDER_GRID = _("A grid cannot have units under it.")
+ERR_LEVEL_NOT_UNDER = _("A %(parent)s cannot hold a %(level)s.")
 ERR_MOVE_LEVEL = _("A %(level)s can only be placed under a %(parent)s.")
 ERR_MOVE_INTO_ITSELF = _("A unit cannot be moved under itself.")
 
@@ -27,18 +28,26 @@ def _clean_code(code: str) -> str:
 
 
 @transaction.atomic
-def org_unit_create(*, actor, parent: OrgUnit | None, code: str, name: str) -> OrgUnit:
-    """Add a unit under ``parent`` (its level follows the parent's), or a district at the root."""
+def org_unit_create(
+    *, actor, parent: OrgUnit | None, code: str, name: str, level: str | None = None
+) -> OrgUnit:
+    """Add a unit under ``parent`` (at ``level``, by default the parent's usual child level),
+    or a district at the root."""
     if parent is None:
         if not covers_everything(actor, Perm.MANAGE_ORG_UNITS):
             raise deny(ERR_OUT_OF_SCOPE)
-        level: str | None = Level.DISTRICT
+        level = Level.DISTRICT
     else:
         if not can(actor, Perm.MANAGE_ORG_UNITS, parent):
             raise deny(ERR_OUT_OF_SCOPE)
-        level = child_level(parent.level)
+        level = level or child_level(parent.level)
         if level is None:
             raise ValidationError(ERR_LEVEL_UNDER_GRID)
+        if level not in child_levels(parent.level):
+            raise ValidationError(
+                ERR_LEVEL_NOT_UNDER
+                % {"parent": parent.get_level_display(), "level": Level(level).label}
+            )
     errors: dict[str, list] = {}
     try:
         code = _clean_code(code)
@@ -104,7 +113,7 @@ def org_unit_move(*, actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         raise deny(ERR_OUT_OF_SCOPE)
     if new_parent.path.startswith(unit.path):
         raise ValidationError({"new_parent": [ERR_MOVE_INTO_ITSELF]})
-    expected_parent = LEVEL_ORDER[LEVEL_ORDER.index(Level(unit.level)) - 1]
+    expected_parent = PARENT_LEVEL.get(unit.level, Level.DISTRICT)
     if unit.level == Level.DISTRICT or new_parent.level != expected_parent:
         raise ValidationError(
             {

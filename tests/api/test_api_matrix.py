@@ -15,6 +15,7 @@ from shoumen.alerts.models import OPEN_STATUSES, Alert, Cause
 from shoumen.api.main import api as ninja_api
 from shoumen.lib.dates import today
 from shoumen.observation.models import Kind, Observation, Reason
+from tests.api import school_matrix_absences, school_matrix_checks, school_matrix_reports
 from tests.nothing_written import changed_counts, row_counts
 from tests.personas import PERSONAS
 
@@ -297,9 +298,18 @@ def _alert_id(template: str, world) -> int:
     return alert.pk
 
 
+_SCHOOL_PATH_IDS: dict = {}
+for _part in (school_matrix_checks, school_matrix_absences, school_matrix_reports):
+    OPERATIONS.update(_part.OPERATIONS)
+    QUERIES.update(_part.QUERIES)
+    _SCHOOL_PATH_IDS.update(_part.PATH_IDS)
+
+
 def _path_for(template: str, world) -> str:
     if "{id}" not in template:
         return template
+    if template in _SCHOOL_PATH_IDS:
+        return template.replace("{id}", str(_SCHOOL_PATH_IDS[template](world)))
     if template.startswith("/screening-rounds/"):
         target = _screening_round(world).pk
     elif template.startswith("/checkpoints"):

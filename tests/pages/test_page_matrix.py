@@ -5,6 +5,13 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from tests.nothing_written import changed_counts, row_counts
+from tests.pages import (
+    school_matrix_absences,
+    school_matrix_checks,
+    school_matrix_daily,
+    school_matrix_ledgers,
+    school_matrix_reports,
+)
 from tests.personas import PERSONAS
 
 ANONYMOUS = "anonymous"
@@ -353,6 +360,7 @@ ROUTES = {
 }
 
 PAGE_NAMESPACES = (
+    "schools",
     "accounts",
     "places",
     "registry",
@@ -534,6 +542,17 @@ CHANGE_ON_EMPTY_POST = {
     "screening:round_close",
     "screening:ledger",
 }
+
+
+for _part in (
+    school_matrix_checks,
+    school_matrix_absences,
+    school_matrix_reports,
+    school_matrix_daily,
+    school_matrix_ledgers,
+):
+    ROUTES.update(_part.ROUTES)
+    POST_ROUTES.update(_part.POST_ROUTES)
 
 
 def test_every_page_route_has_a_post_expectation():

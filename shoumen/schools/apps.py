@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchoolsConfig(AppConfig):
+    name = "shoumen.schools"
+    verbose_name = _("Schools")
+
+    def ready(self) -> None:
+        from shoumen.schools import receivers
+
+        receivers.connect_all()

@@ -1,0 +1,3 @@
+"""Pages of the schools app: see urls.py."""
+
+urlpatterns: list = []

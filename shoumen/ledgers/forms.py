@@ -45,7 +45,7 @@ class ImportMappingForm(StyledForm):
     def __init__(self, *args, job, **kwargs):
         super().__init__(*args, **kwargs)
         self.headers = list(job.headers)
-        choices = mapping_choices()
+        choices = mapping_choices(job.kind)
         if len(job.sheets) > 1:
             self.fields["sheet"] = forms.ChoiceField(
                 label=_("Sheet"), choices=[(s, s) for s in job.sheets], initial=job.sheet

@@ -29,9 +29,15 @@ from shoumen.ledgers.importing import (
     ERR_UNIT_LEVEL,
     FIELD_LABELS,
     LedgerError,
-    ledger_import,
     load_table,
     mapping_remember,
+)
+from shoumen.ledgers.importing.kinds import (
+    ERR_KIND_UNKNOWN,
+    RESIDENTS,
+    ImportKind,
+    all_kinds,
+    kind_of,
 )
 from shoumen.ledgers.importing.reading import checked_mapping, file_error
 from shoumen.ledgers.models import ImportJob, ImportStatus
@@ -61,8 +67,12 @@ ERR_ALREADY_DONE = _("This ledger has already been imported.")
 
 
 def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
-    """Imports into units where the actor may edit the registry."""
-    return ImportJob.objects.filter(scope_q(user, Perm.EDIT_REGISTRY, "org_unit__path"))
+    """Imports into units where the actor holds the right each kind of import needs (the
+    registry's edit right for residents' ledgers)."""
+    scope = models.Q(pk__in=[])
+    for kind in all_kinds():
+        scope |= models.Q(kind=kind.slug) & scope_q(user, kind.perm, "org_unit__path")
+    return ImportJob.objects.filter(scope)
 
 
 def import_job_for(user, *, pk: int) -> ImportJob:
@@ -80,14 +90,27 @@ def import_units_for(user) -> QuerySet[OrgUnit]:
 
 
 @transaction.atomic
-def import_job_create(*, actor, org_unit: OrgUnit, filename: str, data: bytes) -> ImportJob:
+def import_job_create(
+    *,
+    actor,
+    org_unit: OrgUnit,
+    filename: str,
+    data: bytes,
+    kind: str = RESIDENTS,
+    options: Mapping[str, Any] | None = None,
+) -> ImportJob:
     """Keep the upload, encrypted; reading and checking it run in the task worker
     (``import_job_check``). Only the cheap checks run here, before anything is stored (size,
     unpacked size, rows, columns, cell length: no cell is parsed), so that a zip bomb or a
-    20,000-column CSV is refused at once."""
-    if not can(actor, Perm.EDIT_REGISTRY, org_unit):
+    20,000-column CSV is refused at once. ``kind`` is a registered import kind; ``options``
+    its own choices."""
+    try:
+        import_kind = kind_of(kind)
+    except LookupError:
+        raise ValidationError({"kind": [ERR_KIND_UNKNOWN]}) from None
+    if not can(actor, import_kind.perm, org_unit):
         raise deny(ERR_OUT_OF_SCOPE)
-    if org_unit.level not in (Level.COMMUNITY, Level.GRID):
+    if org_unit.level not in import_kind.levels:
         raise ValidationError({"org_unit": [ERR_UNIT_LEVEL]})
     name = PurePosixPath(filename.replace("\\", "/")).name[:255] or "ledger"
     if PurePosixPath(name.lower()).suffix not in SUPPORTED_SUFFIXES:
@@ -101,6 +124,8 @@ def import_job_create(*, actor, org_unit: OrgUnit, filename: str, data: bytes) -
     return ImportJob.objects.create(
         org_unit=org_unit,
         created_by=actor,
+        kind=import_kind.slug,
+        options=dict(options or {}),
         filename=name,
         data=seal(data, context=DATA_CONTEXT),
     )
@@ -115,12 +140,14 @@ def import_job_set_mapping(
     if sheet and sheet != job.sheet:
         job.sheet, job.headers, job.mapping = sheet, [], {}
     else:
+        import_kind = kind_of(job.kind)
         try:
-            job.mapping = checked_mapping(job.headers, mapping)
+            job.mapping = checked_mapping(job.headers, mapping, import_kind.field_labels)
         except LedgerError as exc:
             raise ValidationError(exc.message) from None
-        full = {h: job.mapping.get(h, "") for h in job.headers}
-        mapping_remember(actor=actor, org_unit=job.org_unit, mapping=full)
+        if import_kind.remembers_mapping:
+            full = {h: job.mapping.get(h, "") for h in job.headers}
+            mapping_remember(actor=actor, org_unit=job.org_unit, mapping=full)
     job.status = ImportStatus.UPLOADED
     job.save(update_fields=["sheet", "headers", "mapping", "status", "updated_at"])
     return import_job_check(actor=actor, job=job)
@@ -150,7 +177,7 @@ def import_job_confirm(
 
 
 def _require(actor, job: ImportJob) -> None:
-    if not can(actor, Perm.EDIT_REGISTRY, job.org_unit):
+    if not can(actor, kind_of(job.kind).perm, job.org_unit):
         raise deny(ERR_OUT_OF_SCOPE)
 
 
@@ -194,7 +221,7 @@ def import_job_run(job_id: int) -> None:
         data = import_job_data(job.pk)
         if data is None:
             raise LedgerError(ERR_FILE_GONE)
-        result = ledger_import(
+        result = kind_of(job.kind).run(
             actor=actor,
             org_unit=job.org_unit,
             data=data,
@@ -205,6 +232,7 @@ def import_job_run(job_id: int) -> None:
             skip_bad_rows=job.skip_bad_rows,
             on_progress=on_progress,
             allow_moves=job.allowed_moves if committing else False,
+            options=job.options,
         )
         del data
     except LedgerError as exc:
@@ -247,12 +275,16 @@ def _read_columns(job: ImportJob) -> None:
     data = import_job_data(job.pk)
     if data is None:
         return
+    import_kind = kind_of(job.kind)
     try:
-        table = load_table(data, job.filename, sheet=job.sheet or None)
+        table = load_table(
+            data, job.filename, sheet=job.sheet or None, known=import_kind.known_headers
+        )
     except LedgerError:
         return
     job.sheet, job.sheets, job.headers = table.sheet, table.sheets, table.headers
-    job.mapping = {h: k for h, k in table.guessed_mapping().items() if h in table.headers}
+    guessed = import_kind.guess_mapping(table)
+    job.mapping = {h: k for h, k in guessed.items() if h in table.headers}
 
 
 def _finish(job: ImportJob, status: str, *, message: str = "", keep_file: bool = False) -> None:
@@ -333,8 +365,14 @@ def _in_words(key: str, value: Any) -> str:
     return str(value)
 
 
-def mapping_choices() -> list[tuple[str, str]]:
-    return [("", str(_("(not imported)")))] + [(k, str(v)) for k, v in FIELD_LABELS.items()]
+def mapping_choices(kind: str = RESIDENTS) -> list[tuple[str, str]]:
+    labels = kind_of(kind).field_labels
+    return [("", str(_("(not imported)")))] + [(k, str(v)) for k, v in labels.items()]
+
+
+def import_kind_of(job: ImportJob) -> ImportKind:
+    """The kind of file a job imports (its fields, start page, whether mappings are kept)."""
+    return kind_of(job.kind)
 
 
 def import_job_error_report(job: ImportJob) -> bytes | None:

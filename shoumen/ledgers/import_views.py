@@ -68,8 +68,11 @@ def import_template(request):
 
 
 def _job_page(request, job, *, mapping_form=None, confirm_form=None, status=200):
+    kind = import_jobs.import_kind_of(job)
     context = {
         "job": job,
+        "kind": kind,
+        "start_url": kind.start_url(job),
         "mapping_form": mapping_form or ImportMappingForm(job=job),
         "confirm_form": confirm_form or ImportConfirmForm(job=job),
         "preview": job.preview,

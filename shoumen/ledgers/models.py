@@ -53,6 +53,10 @@ class ImportJob(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # What the file is (a registered import kind: residents, class rosters...).
+    kind = models.CharField(_("kind"), max_length=32, default="residents")
+    # The kind's own choices made at upload (e.g. whether unknown classes are created).
+    options = models.JSONField(default=dict, blank=True)
     filename = models.CharField(_("file name"), max_length=255)
     data = models.BinaryField(null=True, editable=False)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)

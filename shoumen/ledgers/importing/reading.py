@@ -256,16 +256,20 @@ def effective_mapping(table: Table, given: Mapping[str, str] | None, org_unit: O
     return checked_mapping(table.headers, mapping)
 
 
-def checked_mapping(headers: list[str], given: Mapping[str, str]) -> dict[str, str]:
-    """``given`` for these headers: at most one column per field, and a name column."""
+def checked_mapping(
+    headers: list[str], given: Mapping[str, str], labels: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """``given`` for these headers: at most one column per field of ``labels`` (the
+    residents' fields by default), and a name column."""
+    labels = FIELD_LABELS if labels is None else labels
     mapping = {h: k for h, k in given.items() if h in headers and k}
     counts: dict[str, int] = defaultdict(int)
     for key in mapping.values():
         counts[key] += 1
     for key, n in counts.items():
         if n > 1:
-            raise LedgerError(ERR_MAPPING_TWICE % {"field": FIELD_LABELS.get(key, key)})
-    mapping = {h: k for h, k in mapping.items() if k in FIELD_LABELS}
+            raise LedgerError(ERR_MAPPING_TWICE % {"field": labels.get(key, key)})
+    mapping = {h: k for h, k in mapping.items() if k in labels}
     if "name" not in mapping.values():
         raise LedgerError(ERR_NAME_COLUMN)
     return mapping

@@ -3,8 +3,6 @@
 from django.utils import timezone
 from ninja import Path, Query, Router
 
-from shoumen.accounts.roles import Perm
-from shoumen.accounts.scoping import can
 from shoumen.alerts import selectors
 from shoumen.alerts.models import OPEN_STATUSES
 from shoumen.alerts.schemas import AlertFiltersIn, AlertOut, AlertPage, ResolveIn
@@ -18,7 +16,7 @@ PathId = Path(..., ge=1, le=MAX_ID)
 
 
 def _handler(actor) -> None:
-    if not can(actor, Perm.HANDLE_ALERTS):
+    if not selectors.may_handle_alerts(actor):
         raise deny()
 
 

@@ -1,7 +1,9 @@
 """The escalation ladder: an open alert nobody acknowledged by its due time goes to the
 community staff (level 1), then, ``escalation_minutes`` later, to the street officers
-(level 2). Each step moves the due time on by ``escalation_minutes``, changes the owner,
-notifies everyone at the new level and is audited."""
+(level 2). A school alert climbs its own ladder (alerts.families): the principal, then the
+district's education bureau and CDC officers, at the school rules' interval. Each step
+moves the due time on, changes the owner, notifies everyone at the new level and is
+audited."""
 
 import datetime
 from collections import defaultdict
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.models import RoleAssignment
-from shoumen.accounts.roles import Role
+from shoumen.alerts.families import FAMILIES, family_name_of, step_of
 from shoumen.alerts.messages import words
 from shoumen.alerts.models import Alert, AlertStatus, EscalationLevel, Notification
 from shoumen.alerts.notify import COPY_SUBJECT, send_copies
@@ -26,12 +28,6 @@ ESCALATION_LABEL = "alert escalation"
 TITLE_ESCALATED = _("Escalated to you: %(cause)s, %(name)s, was due %(due)s")
 COPY_ESCALATED = _("%(count)d overdue alerts were escalated to you. Details in your Shoumen inbox.")
 COPY_ESCALATED_SUBJECT = _("Overdue alerts")
-
-# The level an alert climbs to, and whose role and org depth answer for it there.
-LADDER = {
-    EscalationLevel.COMMUNITY: (Role.COMMUNITY_STAFF, 3),
-    EscalationLevel.STREET: (Role.STREET_OFFICER, 2),
-}
 
 
 @dataclass
@@ -54,10 +50,28 @@ def _holders(role: str, paths: set[str]) -> dict[str, list[int]]:
     return found
 
 
+def _users_at(alerts: list[Alert], level: int) -> dict[int, list[int]]:
+    """Who answers for each alert at ``level`` of its family's ladder."""
+    by_family: dict[str, list[Alert]] = defaultdict(list)
+    for alert in alerts:
+        by_family[family_name_of(alert.cause)].append(alert)
+    found: dict[int, list[int]] = {}
+    for family, members in by_family.items():
+        for alert in members:
+            found[alert.pk] = []
+        for role, depth in FAMILIES[family].ladder[level]:
+            unit_path = {a.pk: a.grid.path[: depth * OrgUnit.steplen] for a in members}
+            holders = _holders(role, set(unit_path.values()))
+            for alert in members:
+                for user_id in holders.get(unit_path[alert.pk], []):
+                    if user_id not in found[alert.pk]:
+                        found[alert.pk].append(user_id)
+    return found
+
+
 def _climb(alerts: list[Alert], level: int, now: datetime.datetime, step: datetime.timedelta):
-    role, depth = LADDER[EscalationLevel(level)]
-    unit_path = {a.pk: a.grid.path[: depth * OrgUnit.steplen] for a in alerts}
-    holders = _holders(role, set(unit_path.values()))
+    answering = _users_at(alerts, level)
+    steps = {name: step_of(name, step) for name in FAMILIES}
     names = dict(
         Person.objects.filter(pk__in={a.person_id for a in alerts if a.person_id}).values_list(
             "pk", "name"
@@ -66,14 +80,14 @@ def _climb(alerts: list[Alert], level: int, now: datetime.datetime, step: dateti
     notes, events = [], []
     received: dict[int, int] = defaultdict(int)
     for alert in alerts:
-        users = holders.get(unit_path[alert.pk], [])
+        users = answering[alert.pk]
         was_level, was_owner, was_due = alert.level, alert.owner_id, alert.due_at
         alert.level = level
         alert.owner_id = users[0] if users else None
-        alert.due_at = alert.due_at + step
+        alert.due_at = alert.due_at + steps[family_name_of(alert.cause)]
         values = {
             "cause": alert.cause,
-            "name": names.get(alert.person_id or 0, "-"),
+            "name": names.get(alert.person_id or 0, alert.grid.name),
             "due": timezone.localtime(was_due).strftime("%m-%d %H:%M"),
         }
         title = str(TITLE_ESCALATED % {**values, "cause": alert.get_cause_display()})[:200]

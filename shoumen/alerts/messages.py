@@ -16,12 +16,24 @@ def _table() -> dict[str, Any]:
     return {
         "alert.new": services.TITLE_NEW,
         "alert.visitor": services.TITLE_VISITOR,
+        "alert.unit": services.TITLE_UNIT,
         "alert.taken_over": services.TITLE_TAKEN_OVER,
         "alert.escalated": escalation.TITLE_ESCALATED,
         "alerts.opened": evaluation.TITLE_OPENED,
         "digest.title": digest.DIGEST_TITLE,
         "digest.body": digest.DIGEST_BODY,
+        **_registered,
     }
+
+
+# Messages of higher apps (the schools' reports), registered when their app is ready.
+_registered: dict[str, Any] = {}
+
+
+def register(key: str, text) -> None:
+    """Let ``key`` render as ``text`` (a lazy translation with %(name)s values)."""
+    _registered[key] = text
+    _table.cache_clear()
 
 
 def words(key: str, values: dict[str, Any]) -> list:
@@ -45,3 +57,15 @@ def rendered(kept) -> str | None:
         return str(text % values)
     except (KeyError, TypeError, ValueError):
         return None
+
+
+# Labels of codes a higher app keeps in an alert's details (a school's watched symptoms).
+_labels: dict[str, Any] = {}
+
+
+def register_labels(labels: dict[str, Any]) -> None:
+    _labels.update(labels)
+
+
+def label_of(code: str) -> str:
+    return str(_labels.get(code, code))

@@ -20,6 +20,17 @@ class Cause(models.TextChoices):
     NON_REPORTING = "non_reporting", _("No report")
     LOST_CONTACT = "lost_contact", _("Lost contact")
     RELEASE_CHECK = "release_check", _("Observation ends today")
+    # School alerts hang on a class or school unit, not on a person.
+    SCHOOL_CLASS_CLUSTER = "school_class_cluster", _("Class cluster of similar symptoms")
+    SCHOOL_ILI = "school_ili", _("Influenza-like illness in a school")
+    SCHOOL_ILI_EMERGENCY = "school_ili_emergency", _("Influenza-like illness: emergency level")
+    SCHOOL_DISEASE = "school_disease", _("Infectious disease cases in a school")
+    SCHOOL_DISEASE_OUTBREAK = "school_disease_outbreak", _("Infectious disease outbreak")
+    SCHOOL_NOTIFIABLE_CASE = "school_notifiable_case", _("Notifiable disease case")
+    SCHOOL_HIGH_FEVER = "school_high_fever", _("Unexplained high fever")
+
+
+SCHOOL_CAUSES = frozenset(c.value for c in Cause if c.value.startswith("school_"))
 
 
 class AlertStatus(models.TextChoices):
@@ -37,6 +48,14 @@ class EscalationLevel(models.IntegerChoices):
     STREET = 2, _("Street officer")
 
 
+# The same steps of the ladder, as a school alert climbs them.
+SCHOOL_LEVEL_LABELS = {
+    EscalationLevel.WORKER: _("School health officer"),
+    EscalationLevel.COMMUNITY: _("Principal"),
+    EscalationLevel.STREET: _("Education bureau and CDC"),
+}
+
+
 class Outcome(models.TextChoices):
     FEVER_CLINIC = "fever_clinic", _("Sent to fever clinic")
     HOSPITAL = "hospital", _("Sent to hospital")
@@ -44,6 +63,7 @@ class Outcome(models.TextChoices):
     RECOVERED = "recovered", _("Recovered")
     REACHED = "reached", _("Reached the person")
     RELEASED = "released", _("Released at period end")
+    REPORTED = "reported", _("Reported to the CDC and education bureau")
     OTHER = "other", _("Other")
 
 
@@ -59,7 +79,10 @@ class Alert(models.Model):
         blank=True,
         related_name="alerts",
     )
-    cause = models.CharField(_("cause"), max_length=16, choices=Cause.choices)
+    cause = models.CharField(_("cause"), max_length=32, choices=Cause.choices)
+    # What a unit alert is about within its cause (a disease, a pupil): one open alert per
+    # unit, cause and key. Empty for alerts on a person.
+    key = models.CharField(max_length=64, blank=True, default="", db_default="")
     status = models.CharField(
         _("status"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN
     )
@@ -111,6 +134,11 @@ class Alert(models.Model):
                 condition=Q(status__in=["open", "acknowledged"]),
                 name="alert_one_open_per_cause",
             ),
+            models.UniqueConstraint(
+                fields=["grid", "cause", "key"],
+                condition=Q(person__isnull=True, status__in=["open", "acknowledged"]) & ~Q(key=""),
+                name="alert_one_open_per_unit_cause_key",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="resolved") | ~Q(outcome=""),
                 name="alert_resolved_has_outcome",
@@ -128,6 +156,16 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_school(self) -> bool:
+        return self.cause in SCHOOL_CAUSES
+
+    @property
+    def level_label(self) -> str:
+        if self.is_school:
+            return str(SCHOOL_LEVEL_LABELS[EscalationLevel(self.level)])
+        return str(self.get_level_display())
 
 
 class AlertRules(models.Model):

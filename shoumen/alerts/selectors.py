@@ -7,14 +7,23 @@ from operator import or_
 from django.db.models import Q, QuerySet
 
 from shoumen.accounts.roles import Perm, Role
-from shoumen.accounts.scoping import assignments_of, scope_q
-from shoumen.alerts.models import OPEN_STATUSES, Alert, AlertStatus, EscalationLevel
+from shoumen.accounts.scoping import assignments_of, scope_paths, scope_q
+from shoumen.alerts.models import (
+    OPEN_STATUSES,
+    SCHOOL_CAUSES,
+    Alert,
+    AlertStatus,
+    EscalationLevel,
+)
 from shoumen.observation.models import Observation, ObservationStatus
 
 # The ladder step each role is called to: escalated alerts reach them there.
 ESCALATED_TO = {
     Role.COMMUNITY_STAFF: EscalationLevel.COMMUNITY,
     Role.STREET_OFFICER: EscalationLevel.STREET,
+    Role.PRINCIPAL: EscalationLevel.COMMUNITY,
+    Role.EDUCATION_OFFICER: EscalationLevel.STREET,
+    Role.CDC_OFFICER: EscalationLevel.STREET,
 }
 
 STATE_OPEN = "open"
@@ -23,7 +32,22 @@ STATE_ALL = "all"
 
 
 def alerts_visible_to(user, perm: str = Perm.HANDLE_ALERTS) -> QuerySet[Alert]:
-    return Alert.objects.filter(scope_q(user, perm, "grid__path"))
+    """Residents' alerts under ``perm`` and, when asked for alerts to handle, schools'
+    alerts under Perm.HANDLE_SCHOOL_ALERTS: the education bureau sees no resident's alert,
+    and a street officer no school's."""
+    school = Q(cause__in=sorted(SCHOOL_CAUSES))
+    residents = scope_q(user, perm, "grid__path") & ~school
+    if perm != Perm.HANDLE_ALERTS or not scope_paths(user, Perm.HANDLE_SCHOOL_ALERTS):
+        return Alert.objects.filter(residents)
+    schools = scope_q(user, Perm.HANDLE_SCHOOL_ALERTS, "grid__path") & school
+    if not scope_paths(user, perm):
+        return Alert.objects.filter(schools)
+    return Alert.objects.filter(residents | schools)
+
+
+def may_handle_alerts(user) -> bool:
+    """Whether the actor handles any alerts at all: residents' or schools'."""
+    return any(scope_paths(user, p) for p in (Perm.HANDLE_ALERTS, Perm.HANDLE_SCHOOL_ALERTS))
 
 
 def mine_q(user) -> Q:

@@ -9,8 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require
+from shoumen.alerts.families import handling_perm
 from shoumen.alerts.messages import words
 from shoumen.alerts.models import OPEN_STATUSES, Alert, AlertRules, AlertStatus, Outcome
 from shoumen.alerts.notify import notify
@@ -171,6 +171,89 @@ def alert_raise_for_visitor(
     return alert
 
 
+TITLE_UNIT = _("%(cause)s at %(unit)s, due by %(due)s")
+
+
+def _open_on_unit(unit, cause: str, key: str) -> Alert | None:
+    return (
+        Alert.objects.select_for_update()
+        .filter(grid=unit, cause=cause, key=key, person__isnull=True, status__in=OPEN_STATUSES)
+        .first()
+    )
+
+
+def _unit_hit_again(alert: Alert, details: dict, now: datetime.datetime) -> Alert:
+    """A rule still holds on an open unit alert: only new figures count as a new hit, so
+    that evaluating again with nothing new writes nothing."""
+    if alert.details == details:
+        return alert
+    return _hit_again(alert, details, now)
+
+
+@transaction.atomic
+def alert_raise_for_unit(
+    *,
+    unit,
+    cause: str,
+    key: str,
+    details: dict,
+    owner=None,
+    due_minutes: int,
+    now: datetime.datetime | None = None,
+) -> tuple[Alert, bool]:
+    """Open an alert on an org unit (a school or a class) rather than a person, or update
+    the open one of the same unit, cause and key (a disease, a pupil). Race-safe as
+    ``alert_raise``: the partial unique index keeps one open. Returns (alert, created); a
+    new alert's owner is notified."""
+    if not key:
+        raise ValueError("a unit alert needs a key")
+    now = now or timezone.now()
+    open_alert = _open_on_unit(unit, cause, key)
+    if open_alert is not None:
+        return _unit_hit_again(open_alert, details, now), False
+    alert = Alert(
+        person=None,
+        grid=unit,
+        cause=cause,
+        key=key,
+        owner=owner,
+        opened_at=now,
+        due_at=now + datetime.timedelta(minutes=due_minutes),
+        last_seen_at=now,
+        details=details,
+    )
+    try:
+        with transaction.atomic():
+            alert.save()
+    except IntegrityError:
+        winner = _open_on_unit(unit, cause, key)
+        if winner is None:  # resolved meanwhile: this hit opens the next one
+            return alert_raise_for_unit(
+                unit=unit,
+                cause=cause,
+                key=key,
+                details=details,
+                owner=owner,
+                due_minutes=due_minutes,
+                now=now,
+            )
+        return _unit_hit_again(winner, details, now), False
+    _record(None, "alert.raise", alert, {"cause": cause, "key": key}, actor_label="school rules")
+    if owner is not None:
+        values = {
+            "cause": cause,
+            "unit": unit.name,
+            "due": timezone.localtime(alert.due_at).strftime("%m-%d %H:%M"),
+        }
+        notify(
+            recipients=[owner],
+            alert=alert,
+            title=TITLE_UNIT % {**values, "cause": alert.get_cause_display()},
+            words={"title": words("alert.unit", values)},
+        )
+    return alert, True
+
+
 def alerts_raise_for_reports(reports: Iterable, *, observations: dict | None = None) -> list[Alert]:
     """Apply the report rules to saved health reports; returns the alerts opened or updated.
 
@@ -208,7 +291,7 @@ TITLE_TAKEN_OVER = _("%(cause)s: %(name)s is now handled by %(owner)s")
 def alert_acknowledge(*, actor, alert: Alert) -> Alert:
     """ "I am handling it": the actor acknowledges the alert and becomes its owner. The owner
     it had until then is told who took it over; the audit event keeps both."""
-    require(actor, Perm.HANDLE_ALERTS, alert.grid)
+    require(actor, handling_perm(alert.cause), alert.grid)
     alert = (
         Alert.objects.select_for_update(of=("self",))
         .select_related("person", "owner")
@@ -228,7 +311,7 @@ def alert_acknowledge(*, actor, alert: Alert) -> Alert:
     if previous is not None and previous.pk != actor.pk:
         values = {
             "cause": alert.cause,
-            "name": alert.person.name if alert.person else "-",
+            "name": alert.person.name if alert.person else alert.grid.name,
             "owner": str(actor),
         }
         notify(
@@ -256,7 +339,7 @@ def alert_resolve(
     """Resolve an alert with its outcome. ``end_observation``: the person was sent to the
     fever clinic or hospital, so their active observations end as sent to hospital, in the
     same step, through the observation service (which audits them and updates the pass)."""
-    require(actor, Perm.HANDLE_ALERTS, alert.grid)
+    require(actor, handling_perm(alert.cause), alert.grid)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status == AlertStatus.RESOLVED:
         raise ValidationError(ERR_ALREADY_RESOLVED)

@@ -18,10 +18,12 @@ from shoumen.alerts.selectors import (
     AlertFilters,
     alert_for,
     alerts_list,
+    may_handle_alerts,
     observations_to_end,
 )
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, paginate
+from shoumen.places.models import Level
 
 MSG_ACKNOWLEDGED = _("The alert was acknowledged: you are now its owner.")
 MSG_RESOLVED = _("The alert was resolved.")
@@ -30,7 +32,7 @@ MSG_RESOLVED = _("The alert was resolved.")
 @login_required
 @require_safe
 def alert_list(request):
-    if not can(request.user, Perm.HANDLE_ALERTS):
+    if not may_handle_alerts(request.user):
         raise deny()
     form = AlertFiltersForm(request.GET)
     form.is_valid()
@@ -47,9 +49,14 @@ def alert_list(request):
 
 def _detail(request, alert, *, resolve_form=None, status=200):
     observations = observations_to_end(alert) if alert.is_open else []
+    # A class alert names its school too.
+    in_class = alert.is_school and alert.grid.level == Level.CLASS
+    within = alert.grid.get_parent() if in_class else None
     context = {
         "alert": alert,
         "person": alert.person,
+        "within": within,
+        "may_report": alert.is_school and can(request.user, Perm.REPORT_SCHOOL, alert.grid),
         "now": timezone.now(),
         "resolve_form": resolve_form or ResolveForm(can_end_observation=bool(observations)),
         "observations": observations,

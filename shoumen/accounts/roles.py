@@ -49,6 +49,8 @@ class Perm(models.TextChoices):
     REPORT_SCHOOL = "report_school", _("Confirm the school daily report and send epidemic reports")
     RECEIVE_SCHOOL_REPORTS = "receive_school_reports", _("Receive and acknowledge school reports")
     HANDLE_SCHOOL_ALERTS = "handle_school_alerts", _("Acknowledge and resolve school alerts")
+    # Apart from EXPORT, which covers the residents' ledgers of the units under the holder.
+    EXPORT_SCHOOL_LEDGERS = "export_school_ledgers", _("Export school ledgers")
 
 
 # Everyone who follows key persons up and visits households.
@@ -98,7 +100,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.FOLLOW_UP_ABSENCES,
             Perm.REPORT_SCHOOL,
             Perm.HANDLE_SCHOOL_ALERTS,
-            Perm.EXPORT,
+            Perm.EXPORT_SCHOOL_LEDGERS,
         }
     ),
     Role.PRINCIPAL: frozenset(
@@ -107,15 +109,25 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_PUPILS,
             Perm.REPORT_SCHOOL,
             Perm.HANDLE_SCHOOL_ALERTS,
-            Perm.EXPORT,
+            Perm.EXPORT_SCHOOL_LEDGERS,
         }
     ),
     # District roles that see schools only: no resident registry, no key persons.
     Role.EDUCATION_OFFICER: frozenset(
-        {Perm.VIEW_SCHOOLS, Perm.RECEIVE_SCHOOL_REPORTS, Perm.HANDLE_SCHOOL_ALERTS, Perm.EXPORT}
+        {
+            Perm.VIEW_SCHOOLS,
+            Perm.RECEIVE_SCHOOL_REPORTS,
+            Perm.HANDLE_SCHOOL_ALERTS,
+            Perm.EXPORT_SCHOOL_LEDGERS,
+        }
     ),
     Role.CDC_OFFICER: frozenset(
-        {Perm.VIEW_SCHOOLS, Perm.RECEIVE_SCHOOL_REPORTS, Perm.HANDLE_SCHOOL_ALERTS, Perm.EXPORT}
+        {
+            Perm.VIEW_SCHOOLS,
+            Perm.RECEIVE_SCHOOL_REPORTS,
+            Perm.HANDLE_SCHOOL_ALERTS,
+            Perm.EXPORT_SCHOOL_LEDGERS,
+        }
     ),
 }
 

@@ -7,9 +7,18 @@ from shoumen.accounts.scoping import scope_paths, scope_q
 from shoumen.places.models import Level, OrgUnit
 
 
+# Schools and their classes hang in the tree, but the residents' pages and API leave them
+# out: they have pages of their own. Granting roles and managing the tree see them.
+SCHOOL_LEVELS = (Level.SCHOOL, Level.CLASS)
+_SEES_SCHOOL_UNITS = (Perm.MANAGE_USERS, Perm.MANAGE_ORG_UNITS)
+
+
 def org_units_visible_to(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[OrgUnit]:
     """The actor's subtrees, in tree order."""
-    return OrgUnit.objects.filter(scope_q(user, perm, "path")).order_by("path")
+    units = OrgUnit.objects.filter(scope_q(user, perm, "path"))
+    if perm not in _SEES_SCHOOL_UNITS:
+        units = units.exclude(level__in=SCHOOL_LEVELS)
+    return units.order_by("path")
 
 
 def grids_visible_to(user, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[OrgUnit]:

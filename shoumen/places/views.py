@@ -3,7 +3,7 @@ create / rename / move forms for unit managers."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -31,6 +31,8 @@ MSG_MOVED = _("The unit was moved, with everything under it.")
 @login_required
 @require_safe
 def tree(request):
+    if not can(request.user, Perm.VIEW_REGISTRY):
+        raise PermissionDenied
     page = paginate(request, org_units_visible_to(request.user), TREE_PAGE_SIZE)
     top_depth = min((u.depth for u in page), default=1)
     return render(request, "places/tree.html", {"page": page, "top_depth": top_depth})

@@ -17,7 +17,7 @@ from shoumen.lib.dates import today
 from shoumen.observation.models import Kind, Observation, Reason
 from tests.api import school_matrix_absences, school_matrix_checks, school_matrix_reports
 from tests.nothing_written import changed_counts, row_counts
-from tests.personas import PERSONAS
+from tests.personas import PERSONAS, SCHOOL_PERSONAS
 
 ANONYMOUS = "anonymous"
 ALL = [*PERSONAS, ANONYMOUS]
@@ -38,12 +38,21 @@ def _expect(inside, outside, personas=COVER_GRID_A):
 
 
 EVERYONE_200 = _expect(200, 200)
-# Roles that follow key persons up hold the permission somewhere; the volunteer does not.
-FOLLOW_UP_200 = {**_expect(200, 200), "volunteer": 403}
+# Roles that follow key persons up hold the permission somewhere; the volunteer and the
+# school roles do not.
+NO_FOLLOW_UP = dict.fromkeys(["volunteer", *SCHOOL_PERSONAS], 403)
+FOLLOW_UP_200 = {**_expect(200, 200), **NO_FOLLOW_UP}
+# Those who handle school alerts list them (school alerts only) but reach no resident alert.
+SCHOOL_ALERTS = {"school_doctor", "principal", "education_officer", "cdc_officer"}
+ALERTS_200 = {**FOLLOW_UP_200, **dict.fromkeys(SCHOOL_ALERTS, 200)}
 
 
 def _follow_up(inside, outside):
-    return {**_expect(inside, outside), "volunteer": 403}
+    return {**_expect(inside, outside), **NO_FOLLOW_UP}
+
+
+def _resident_alert(inside, outside):
+    return {**_follow_up(inside, outside), **dict.fromkeys(SCHOOL_ALERTS, outside)}
 
 
 def _report(w):
@@ -234,11 +243,11 @@ OPERATIONS = {
         lambda w: {"reason": "对方社区核实无此人"},
         _follow_up(200, 404),
     ),
-    ("GET", "/alerts"): (lambda w: None, FOLLOW_UP_200),
-    ("POST", "/alerts/{id}/acknowledge"): (lambda w: None, _follow_up(200, 404)),
+    ("GET", "/alerts"): (lambda w: None, ALERTS_200),
+    ("POST", "/alerts/{id}/acknowledge"): (lambda w: None, _resident_alert(200, 404)),
     ("POST", "/alerts/{id}/resolve"): (
         lambda w: {"outcome": "false_reading", "note": "复测正常"},
-        _follow_up(200, 404),
+        _resident_alert(200, 404),
     ),
 }
 

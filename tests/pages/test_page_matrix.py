@@ -12,7 +12,7 @@ from tests.pages import (
     school_matrix_ledgers,
     school_matrix_reports,
 )
-from tests.personas import PERSONAS
+from tests.personas import PERSONAS, SCHOOL_PERSONAS
 
 ANONYMOUS = "anonymous"
 ALL = [*PERSONAS, ANONYMOUS]
@@ -60,7 +60,9 @@ def _import_job(w):
 # ledgers: import (end)
 
 # observation and alerts: pages
-FOLLOW_UP = set(PERSONAS) - {"volunteer"}
+FOLLOW_UP = set(PERSONAS) - {"volunteer"} - SCHOOL_PERSONAS
+# Those who handle school alerts see the alert list (school alerts only).
+SCHOOL_ALERTS = {"school_doctor", "principal", "education_officer", "cdc_officer"}
 FOLLOW_UP_PAGE = _expect(403, **_for(FOLLOW_UP, 200, 403))
 RECEIVERS = {"admin_user", "district_officer", "street_officer"}  # of community C2
 
@@ -237,7 +239,10 @@ ROUTES = {
         POST_ONLY,
     ),
     "accounts:user_active": (lambda w: [w.grid_worker.pk], POST_ONLY),
-    "places:tree": (lambda w: [], _expect(200)),
+    "places:tree": (
+        lambda w: [],
+        _expect(200, volunteer=403, **dict.fromkeys(SCHOOL_PERSONAS, 403)),
+    ),
     "places:unit": (
         lambda w: [w.community.pk],
         _expect(404, **_for(COVER_GRID_A, 200, 404)),
@@ -291,7 +296,7 @@ ROUTES = {
         _expect(404, **_for(RECEIVERS, 200, 404)),
     ),
     "observation:start": (lambda w: [w.shan.pk], GRID_A_PAGE),
-    "alerts:list": (lambda w: [], FOLLOW_UP_PAGE),
+    "alerts:list": (lambda w: [], _expect(403, **_for(FOLLOW_UP | SCHOOL_ALERTS, 200, 403))),
     "alerts:detail": (lambda w: [_alert(w).pk], GRID_A_PAGE),
     "alerts:acknowledge": (lambda w: [_alert(w).pk], POST_ONLY),
     "alerts:resolve": (lambda w: [_alert(w).pk], POST_ONLY),
@@ -315,7 +320,7 @@ ROUTES = {
     "links:self_report": (lambda w: [_report_token(w)], EVERYONE_200),
     # observation: boards and self-report links (end)
     # checkpoints: pages
-    "checkpoints:list": (lambda w: [], _expect(200)),
+    "checkpoints:list": (lambda w: [], _expect(200, **dict.fromkeys(SCHOOL_PERSONAS, 403))),
     "checkpoints:new": (lambda w: [w.community.pk], MANAGE_GATE),
     "checkpoints:detail": (lambda w: [_gate(w).pk], AT_GATE),
     "checkpoints:edit": (lambda w: [_gate(w).pk], MANAGE_GATE),
@@ -451,7 +456,7 @@ POST_ROUTES = {
     "observation:today_report": GRID_A_FORM,
     "observation:today_temperature": GRID_A_FORM,
     "observation:today_undo": GRID_A_FORM,
-    "observation:call": _expect(400, volunteer=403),
+    "observation:call": _expect(400, volunteer=403, **dict.fromkeys(SCHOOL_PERSONAS, 403)),
     "observation:list": READ_ONLY,
     "observation:bulk": _expect(403, **_for(FOLLOW_UP, 400, 403)),
     "observation:transfers": READ_ONLY,

@@ -94,6 +94,12 @@ def schedule() -> list[Job]:
             "Overdue alerts up the escalation ladder",
         ),
         Job(
+            "school-rules",
+            "shoumen.schools.tasks.school_rules_evaluate_task",
+            {"minute": f"*/{every}"},
+            "School rules: class clusters, ILI, diseases, notifiable cases, high fevers",
+        ),
+        Job(
             "observations-complete",
             "shoumen.observation.tasks.observations_auto_complete_task",
             {"minute": "20"},

@@ -17,7 +17,8 @@ from shoumen.accounts.scoping import require
 from shoumen.audit.services import audit_event_record
 from shoumen.schools import signals
 from shoumen.schools.calendar import is_school_day, school_days_between
-from shoumen.schools.config import current_rules, session_deadline, sessions_of
+from shoumen.schools.check_selectors import rules_read
+from shoumen.schools.config import session_deadline, sessions_of
 from shoumen.schools.models import (
     Absence,
     AbsenceStatus,
@@ -172,7 +173,7 @@ def _check_day(klass: SchoolClass, day: datetime.date, today: datetime.date) -> 
         raise ValidationError({"date": [ERR_FUTURE_DATE]})
     if not is_school_day(klass.school, day):
         raise ValidationError({"date": [ERR_NOT_SCHOOL_DAY % {"date": day.isoformat()}]})
-    limit = current_rules().late_entry_school_days
+    limit = rules_read().late_entry_school_days
     if school_days_between(klass.school, day, today) > limit:
         raise ValidationError({"date": [ERR_TOO_LATE % {"days": limit, "date": day.isoformat()}]})
     return day < today
@@ -247,7 +248,7 @@ def class_check_submit(
             )
     if errors:
         raise ValidationError(errors)
-    if not late and now > session_deadline(current_rules(), date, session):
+    if not late and now > session_deadline(rules_read(), date, session):
         late = True
     taken = ClassCheck.objects.filter(klass=klass, date=date, session=session).first()
     if taken is not None:

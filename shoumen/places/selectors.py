@@ -6,7 +6,6 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import scope_paths, scope_q
 from shoumen.places.models import Level, OrgUnit
 
-
 # Schools and their classes hang in the tree, but the residents' pages and API leave them
 # out: they have pages of their own. Granting roles and managing the tree see them.
 SCHOOL_LEVELS = (Level.SCHOOL, Level.CLASS)

@@ -17,6 +17,8 @@ ERR_NAME_REQUIRED = _("Enter a name.")
 ERR_LEVEL_UNDER_GRID = _("A grid cannot have units under it.")
 ERR_LEVEL_NOT_UNDER = _("A %(parent)s cannot hold a %(level)s.")
 ERR_MOVE_LEVEL = _("A %(level)s can only be placed under a %(parent)s.")
+# A class's pupils, checks and absences belong to its school: it moves only with the school.
+ERR_CLASS_STAYS = _("A class stays in its school; move the school instead.")
 ERR_MOVE_INTO_ITSELF = _("A unit cannot be moved under itself.")
 
 
@@ -113,6 +115,8 @@ def org_unit_move(*, actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         raise deny(ERR_OUT_OF_SCOPE)
     if new_parent.path.startswith(unit.path):
         raise ValidationError({"new_parent": [ERR_MOVE_INTO_ITSELF]})
+    if unit.level == Level.CLASS:
+        raise ValidationError({"new_parent": [ERR_CLASS_STAYS]})
     expected_parent = PARENT_LEVEL.get(unit.level, Level.DISTRICT)
     if unit.level == Level.DISTRICT or new_parent.level != expected_parent:
         raise ValidationError(

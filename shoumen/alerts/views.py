@@ -23,7 +23,7 @@ from shoumen.alerts.selectors import (
 )
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, paginate
-from shoumen.places.models import Level
+from shoumen.places.models import Level, OrgUnit
 
 MSG_ACKNOWLEDGED = _("The alert was acknowledged: you are now its owner.")
 MSG_RESOLVED = _("The alert was resolved.")
@@ -51,7 +51,7 @@ def _detail(request, alert, *, resolve_form=None, status=200):
     observations = observations_to_end(alert) if alert.is_open else []
     # A class alert names its school too.
     in_class = alert.is_school and alert.grid.level == Level.CLASS
-    within = alert.grid.get_parent() if in_class else None
+    within = OrgUnit.objects.get(path=alert.grid.path[: -OrgUnit.steplen]) if in_class else None
     context = {
         "alert": alert,
         "person": alert.person,

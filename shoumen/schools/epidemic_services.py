@@ -55,7 +55,7 @@ def school_of_alert(alert: Alert) -> School:
     """The school a school alert hangs on: its own unit or its class's."""
     unit = alert.grid
     if unit.level == Level.CLASS:
-        unit = unit.get_parent()
+        return School.objects.select_related("unit").get(classes__unit=unit)
     return School.objects.select_related("unit").get(unit=unit)
 
 

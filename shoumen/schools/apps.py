@@ -7,6 +7,7 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools")
 
     def ready(self) -> None:
-        from shoumen.schools import receivers
+        from shoumen.schools import receivers, roster_import
 
         receivers.connect_all()
+        roster_import.register_kind()

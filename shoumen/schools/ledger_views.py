@@ -31,7 +31,7 @@ from shoumen.schools.selectors import school_for, schools_visible_to
 def exportable_schools(user):
     """Schools whose ledgers the actor may export: the export right and sight of schools."""
     return (
-        schools_visible_to(user, Perm.EXPORT)
+        schools_visible_to(user, Perm.EXPORT_SCHOOL_LEDGERS)
         .filter(pk__in=schools_visible_to(user).values("pk"))
         .order_by("unit__path")
     )
@@ -127,6 +127,11 @@ class RosterUploadForm(StyledForm):
         required=False,
     )
 
+    def __init__(self, *args, may_create_classes: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_create_classes:
+            del self.fields["create_classes"]
+
     def clean_file(self):
         # Refused from its declared size, before the upload is read into memory.
         upload = self.cleaned_data["file"]
@@ -139,7 +144,8 @@ class RosterUploadForm(StyledForm):
 @login_required
 def roster_upload(request, pk):
     school = or_404(school_for, request.user, pk, Perm.MANAGE_PUPILS)
-    form = RosterUploadForm(posted(request), request.FILES or None)
+    may_create = can(request.user, Perm.MANAGE_ORG_UNITS, school.unit)
+    form = RosterUploadForm(posted(request), request.FILES or None, may_create_classes=may_create)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -149,7 +155,7 @@ def roster_upload(request, pk):
                 filename=upload.name,
                 data=upload.read(),
                 kind=roster_import.KIND,
-                options={"create_classes": form.cleaned_data["create_classes"]},
+                options={"create_classes": form.cleaned_data.get("create_classes", False)},
             )
             job = import_jobs.import_job_check(actor=request.user, job=job)
         except ValidationError as exc:

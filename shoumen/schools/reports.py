@@ -72,6 +72,23 @@ FINDING_WORDS = {
     FindingKind.SYMPTOMATIC: "带症状到校",
 }
 SEX_WORDS = {"M": "男", "F": "女"}
+# The watched symptoms as the ledgers write them, whatever the reader's language; symptoms
+# added by setting keep their label.
+SYMPTOM_WORDS = {
+    "fever": "发热",
+    "cough": "咳嗽",
+    "headache": "头痛",
+    "sore_throat": "咽痛",
+    "parotid_swelling": "腮腺肿大",
+    "abdominal_pain": "腹痛",
+    "diarrhoea": "腹泻",
+    "vomiting": "呕吐",
+    "rash": "皮疹",
+    "dizziness": "头晕",
+    "fatigue": "乏力",
+    "conjunctival_congestion": "结膜充血",
+    "jaundice": "黄疸",
+}
 COURSE_WORDS = {
     "better": "好转",
     "same": "无变化",
@@ -126,7 +143,7 @@ def school_ledger_export(
     if kind not in LEDGER_KINDS:
         raise ValidationError({"kind": [ERR_LEDGER_KIND]})
     unit = school.unit
-    if not (can(actor, Perm.EXPORT, unit) and can(actor, Perm.VIEW_SCHOOLS, unit)):
+    if not (can(actor, Perm.EXPORT_SCHOOL_LEDGERS, unit) and can(actor, Perm.VIEW_SCHOOLS, unit)):
         raise deny(ERR_OUT_OF_SCOPE)
     if end < start:
         raise ValidationError({"end": [ERR_DATE_ORDER]})
@@ -197,18 +214,20 @@ def _write(
     return workbook.save(), sheet.rows
 
 
+def _symptom_labels() -> dict[str, str]:
+    return {code: SYMPTOM_WORDS.get(code, str(label)) for code, label in watched_symptoms().items()}
+
+
 def _symptom_text(codes: Iterable[str]) -> str:
-    labels = watched_symptoms()
-    return "、".join(str(labels.get(code, code)) for code in codes)
+    labels = _symptom_labels()
+    return "、".join(labels.get(code, code) for code in codes)
 
 
 def _counts_text(counter: Counter) -> str:
-    """Symptom counts as a school writes them: 发热2、咳嗽1 (most first)."""
-    labels = watched_symptoms()
-    ordered = sorted(
-        counter.items(),
-        key=lambda item: (-item[1], list(labels).index(item[0]) if item[0] in labels else 99),
-    )
+    """Symptom counts as a school writes them: 发热2、咳嗽1 (most first, then list order)."""
+    labels = _symptom_labels()
+    order = {code: i for i, code in enumerate(labels)}
+    ordered = sorted(counter.items(), key=lambda item: (-item[1], order.get(item[0], 99)))
     return "、".join(f"{labels.get(code, code)}{n}" for code, n in ordered)
 
 

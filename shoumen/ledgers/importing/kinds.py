@@ -46,6 +46,9 @@ class ImportKind:
     # Where the importer starts again (the job's breadcrumb).
     start_url: Callable[[Any], str] = lambda job: reverse("ledgers:import_start")
     start_label: Any = _("Import a ledger")
+    # What the preview's new places are (``ImportResult.new_buildings``, per parent).
+    new_places_title: Any = _("New buildings")
+    new_places_help: Any = _("These buildings are not registered yet; importing registers them.")
 
 
 _KINDS: dict[str, ImportKind] = {}
@@ -58,8 +61,7 @@ def register(kind: ImportKind) -> None:
 
 def kind_of(slug: str) -> ImportKind:
     """The registered kind ``slug``; LookupError when there is none."""
-    if not _KINDS:
-        register(residents_kind())
+    _ensure_residents()
     try:
         return _KINDS[slug]
     except KeyError:
@@ -67,9 +69,13 @@ def kind_of(slug: str) -> ImportKind:
 
 
 def all_kinds() -> list[ImportKind]:
-    if not _KINDS:
-        register(residents_kind())
+    _ensure_residents()
     return list(_KINDS.values())
+
+
+def _ensure_residents() -> None:
+    if RESIDENTS not in _KINDS:
+        register(residents_kind())
 
 
 def _run_residents(*, options: Mapping[str, Any] | None = None, **kwargs):

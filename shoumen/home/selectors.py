@@ -14,6 +14,7 @@ from shoumen.accounts.scoping import can, roles_of
 from shoumen.alerts.rules import current_rules
 from shoumen.alerts.selectors import alerts_needing_attention, open_alerts_owned_by
 from shoumen.checkpoints.selectors import checkpoints_today
+from shoumen.home.schools import school_home_kind
 from shoumen.ledgers.selectors import imports_to_finish
 from shoumen.observation.boards import BOARD_LEVELS, non_reporting_count
 from shoumen.observation.selectors import (
@@ -54,7 +55,7 @@ def home_kind(user: User) -> str:
         return WORKER
     if Role.CHECKPOINT_VOLUNTEER in roles:
         return VOLUNTEER
-    return NONE
+    return school_home_kind(user) or NONE
 
 
 def board_units_of(user: User) -> list[OrgUnit]:

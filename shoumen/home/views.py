@@ -5,7 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from shoumen.home import schools as school_homes
 from shoumen.home import selectors as home
+from shoumen.lib.dates import today
 from shoumen.observation.board_views import board_context
 
 
@@ -34,4 +36,42 @@ def home_page(request):
         context["worker"] = home.worker_home(user, now=now)
     elif kind == home.VOLUNTEER:
         context["checkpoints"] = home.volunteer_home(user, now=now)
+    elif kind in SCHOOL_HOMES:
+        return SCHOOL_HOMES[kind](request, context)
     return render(request, "home/home.html", context)
+
+
+def _teacher(request, context):
+    context["classes"] = school_homes.teacher_home(request.user, day=today(), now=context["now"])
+    return render(request, "home/home.html", context)
+
+
+def _school_doctor(request, context):
+    from shoumen.schools.daily_views import today_context
+
+    schools = school_homes.home_schools_of(request.user)
+    if len(schools) == 1:
+        # Their school's Today is their home.
+        context |= today_context(request, schools[0])
+        return render(request, "home/school_today.html", context)
+    context["schools"] = schools
+    return render(request, "home/home.html", context)
+
+
+def _schools_board(request, context):
+    from shoumen.schools.board import RATE_NOTE, board_for, board_units_of
+
+    units = board_units_of(request.user)
+    if not units:
+        return render(request, "home/home.html", context)
+    summary = board_for(request.user, units[0], day=today())
+    context |= {"board": summary, "chart": summary.chart_data(), "rate_note": RATE_NOTE}
+    return render(request, "home/schools_board.html", context)
+
+
+SCHOOL_HOMES = {
+    school_homes.TEACHER: _teacher,
+    school_homes.SCHOOL_DOCTOR: _school_doctor,
+    school_homes.PRINCIPAL: _schools_board,
+    school_homes.SCHOOL_DISTRICT: _schools_board,
+}

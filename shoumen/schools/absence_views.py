@@ -88,7 +88,7 @@ def _followed(request, pk):
 
 def _detail(request, absence, *, status=200, **forms):
     day = today()
-    can_follow_up = sel.may_follow_up(request.user, absence)
+    follows_up = sel.may_follow_up(request.user, absence)
     certificate = ReturnCertificate.objects.filter(absence=absence).first()
     findings = Finding.objects.filter(
         pupil_id=absence.pupil_id, date__gte=absence.first_day
@@ -100,9 +100,9 @@ def _detail(request, absence, *, status=200, **forms):
         "symptoms": sel.symptom_labels(absence.symptoms),
         "findings": findings,
         "follow_ups": absence.follow_ups.select_related("disease", "recorded_by"),
-        "guardians": sel.guardians_of(absence) if can_follow_up else [],
-        "can_follow_up": can_follow_up,
-        "can_admit": sel.may_admit(request.user, absence),
+        "guardians": sel.guardians_of(absence) if follows_up else [],
+        "follows_up": follows_up,
+        "admits": sel.may_admit(request.user, absence),
         "needs_certificate": needs_certificate(absence),
         "earliest": earliest_return(absence),
         "certificate": certificate,

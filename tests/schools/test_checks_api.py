@@ -182,7 +182,9 @@ def test_eight_copies_of_a_check_sent_at_once_keep_one_check_and_never_500():
 
 @pytest.mark.django_db(transaction=True)
 @postgresql_only
-def test_eight_different_checks_of_one_session_at_once_keep_one_and_answer_409():
+def test_eight_different_checks_of_one_session_at_once_keep_one_and_answer_409_as_the_first_writes(
+    refusal_may_write,
+):
     world = world_for_threads()
     _token, raw = api_token_create(actor=None, user=world.teacher)
     day = _today_school_day().isoformat()

@@ -29,6 +29,7 @@ from shoumen.demo.plan import (
     DemoSize,
     org_units_plan,
 )
+from shoumen.demo.schools import DemoSchools, demo_school_counts, demo_school_units
 from shoumen.demo.users import DemoLogin, demo_users_ensure
 from shoumen.demo.writing import _CopyWriter, _OrmWriter
 from shoumen.lib.dates import today
@@ -66,6 +67,7 @@ def demo_counts(district: OrgUnit) -> dict[str, int]:
         "health_reports": HealthReport.objects.filter(**under).count(),
         "alerts": Alert.objects.filter(**under).count(),
         **demo_checkpoint_counts(district),
+        **demo_school_counts(district),
     }
 
 
@@ -129,12 +131,14 @@ def demo_load(
             district, counts = _generate(
                 spec, seed=seed, day=day or today(), on_progress=on_progress
             )
+            demo_school_units(size)
         else:
             counts = demo_counts(district)
         logins = demo_users_ensure(password)
         if generated:
             counts |= DemoObservations(district, seed=seed, day=day or today()).load()
             counts |= demo_checkpoints_load(district, day=day or today())
+            counts |= DemoSchools(district, size=size, seed=seed, day=day or today()).load()
         new_users = [login.username for login in logins if login.created]
         if generated or new_users:
             audit_event_record(
@@ -156,6 +160,7 @@ def demo_load(
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"{command} places_orgunit, registry_building, registry_household, registry_person"
+                f"{command} places_orgunit, registry_building, registry_household, registry_person,"
+                " schools_pupil, schools_classcheck, schools_finding, schools_absence"
             )
     return DemoResult(district=district, generated=generated, counts=counts, logins=logins)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from shoumen.accounts.models import RoleAssignment, User
 from shoumen.accounts.roles import Role
 from shoumen.demo.plan import DEMO_DISTRICT_CODE, community_code, grid_code, street_code
+from shoumen.demo.schools import first_class_code, first_school_code
 from shoumen.places.models import OrgUnit
 
 
@@ -26,6 +27,11 @@ DEMO_USERS = [
     DemoUser("grid1", Role.GRID_WORKER, grid_code(1, 1, 1), "王芳"),
     DemoUser("grid2", Role.GRID_WORKER, grid_code(1, 1, 2), "周磊"),
     DemoUser("volunteer1", Role.CHECKPOINT_VOLUNTEER, community_code(1, 1), "孙浩"),
+    DemoUser("teacher1", Role.CLASS_TEACHER, first_class_code(), "王丽华"),
+    DemoUser("schooldoc1", Role.SCHOOL_HEALTH_OFFICER, first_school_code(), "赵淑芬"),
+    DemoUser("principal1", Role.PRINCIPAL, first_school_code(), "孙国栋"),
+    DemoUser("edu1", Role.EDUCATION_OFFICER, DEMO_DISTRICT_CODE, "钱文博"),
+    DemoUser("cdc1", Role.CDC_OFFICER, DEMO_DISTRICT_CODE, "郑卫东"),
 ]
 
 
@@ -50,7 +56,9 @@ def demo_users_ensure(password: str) -> list[DemoLogin]:
     hashed = None
     logins = []
     for spec in DEMO_USERS:
-        unit = units[spec.unit_code]
+        unit = units.get(spec.unit_code)
+        if unit is None:
+            continue  # a demo district built before its schools were
         created = spec.username not in existing
         if created:
             if hashed is None:

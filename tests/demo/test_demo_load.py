@@ -65,7 +65,8 @@ def test_second_load_adds_nothing(demo):
 def test_load_records_one_audit_event_with_the_counts(db):
     before = AuditEvent.objects.values_list("id", flat=True).first() or 0
     result = _load()
-    events = AuditEvent.objects.filter(id__gt=before)
+    # Besides the alerts the school rules raise on the demo's clusters, as they would have.
+    events = AuditEvent.objects.filter(id__gt=before).exclude(action="alert.raise")
     assert [e.action for e in events] == ["demo.load"]
     event = events.get()
     assert event.changes["created"]["persons"] == result.counts["persons"]

@@ -158,7 +158,9 @@ class PupilForm(StyledForm):
         help_text=_("Optional; stored encrypted and shown masked."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=PupilKind.choices, initial=PupilKind.PUPIL)
+    kind = forms.ChoiceField(
+        label=_("Pupil or staff"), choices=PupilKind.choices, initial=PupilKind.PUPIL
+    )
     boarding = forms.BooleanField(label=_("Boarder"), required=False)
 
 

@@ -28,6 +28,7 @@ from shoumen.schools.selectors import class_for
 MSG_SAVED = _("The %(session)s of %(klass)s is in. Thank you.")
 MSG_ALL_WELL = _("Everyone present and well: the %(session)s of %(klass)s is in.")
 MSG_REPLAYED = _("This check was already in; nothing changed.")
+ERR_TAP_AGAIN = _("Tap the button again.")
 # Beyond this many classes a list shows schools, each opening its own classes.
 CLASSES_ON_ONE_PAGE = 60
 
@@ -164,7 +165,7 @@ def check_new(request, pk: int, session: str):
                 else:
                     return redirect("schools:class_today", pk=klass.pk)
             else:
-                form.add_error(None, _("Tap the button again."))
+                form.add_error(None, ERR_TAP_AGAIN)
         else:
             form = ClassCheckForm(request.POST, pupils=pupils, day=day, diseases=diseases)
             if form.is_valid():

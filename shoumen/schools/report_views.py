@@ -72,12 +72,16 @@ def _detail(request, report, *, status=200):
 @login_required
 @require_safe
 def epidemic_report(request, pk: int):
+    if not sel.may_see_reports(request.user):
+        raise deny()
     return _detail(request, or_404(sel.report_for, request.user, pk))
 
 
 @login_required
 @require_POST
 def epidemic_report_acknowledge(request, pk: int):
+    if not can(request.user, Perm.RECEIVE_SCHOOL_REPORTS):
+        raise deny()
     report = or_404(sel.report_for, request.user, pk)
     if not can(request.user, Perm.RECEIVE_SCHOOL_REPORTS, report.school.unit):
         raise deny()
@@ -100,6 +104,8 @@ def epidemic_report_acknowledge(request, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def epidemic_report_new(request, pk: int):
+    if not can(request.user, Perm.REPORT_SCHOOL):
+        raise deny()
     alert = or_404(sel.alert_to_report, request.user, pk)
     sent = sel.report_of_alert(alert)
     if sent is not None:

@@ -24,6 +24,7 @@ from shoumen.lib.pages import add_service_errors, or_404, posted
 from shoumen.lib.widgets import DateInput
 from shoumen.lib.xlsx import XLSX_CONTENT_TYPE
 from shoumen.schools import reports, roster_import
+from shoumen.schools import roster_template as blank_roster
 from shoumen.schools.models import School
 from shoumen.schools.selectors import school_for, schools_visible_to
 
@@ -163,7 +164,7 @@ def roster_upload(request, pk):
         else:
             return redirect("ledgers:import_job", pk=job.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "school": school, "headers": roster_import.TEMPLATE_HEADERS}
+    context = {"form": form, "school": school, "headers": blank_roster.TEMPLATE_HEADERS}
     return render(request, "schools/ledgers/roster_import.html", context, status=status)
 
 
@@ -172,6 +173,6 @@ def roster_upload(request, pk):
 def roster_template(request):
     if not can(request.user, Perm.MANAGE_PUPILS):
         raise deny()
-    response = HttpResponse(roster_import.roster_template_xlsx(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, roster_import.TEMPLATE_NAME)
+    response = HttpResponse(blank_roster.roster_template_xlsx(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, blank_roster.TEMPLATE_NAME)
     return response

@@ -15,7 +15,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
@@ -27,6 +26,22 @@ from shoumen.lib.ids import mask_id_number
 from shoumen.lib.names import mask_name
 from shoumen.lib.text import clean_line
 from shoumen.lib.xlsx import XLSX_CONTENT_TYPE, LedgerWorkbook
+from shoumen.schools.ledger_words import (
+    ABSENCE_STATUS_WORDS,
+    ACTION_WORDS,
+    COURSE_WORDS,
+    FINDING_WORDS,
+    SESSION_WORDS,
+    SEX_WORDS,
+    cause_label,
+    content_cases,
+    counts_text,
+    diagnosis_text,
+    symptom_text,
+    when_text,
+    who_text,
+    yes_no,
+)
 from shoumen.schools.models import (
     Absence,
     AbsenceFollowUp,
@@ -40,7 +55,6 @@ from shoumen.schools.models import (
     School,
     Session,
 )
-from shoumen.schools.symptoms import watched_symptoms
 
 KIND_CHECKS = "checks"
 KIND_ABSENCES = "absences"
@@ -63,40 +77,6 @@ ERR_LEDGER_KIND = _("There is no such ledger.")
 ERR_DATE_ORDER = _("The last day cannot be before the first day.")
 # 一次最多导出 %(days)s 天。
 ERR_TOO_MANY_DAYS = _("A ledger covers at most %(days)s days.")
-
-YES, NO = "是", "否"
-SESSION_WORDS = {Session.MORNING: "晨检", Session.NOON: "午检", Session.EVENING: "晚检"}
-FINDING_WORDS = {
-    FindingKind.SICK: "因病缺勤",
-    FindingKind.PERSONAL: "事假",
-    FindingKind.SYMPTOMATIC: "带症状到校",
-}
-SEX_WORDS = {"M": "男", "F": "女"}
-# The watched symptoms as the ledgers write them, whatever the reader's language; symptoms
-# added by setting keep their label.
-SYMPTOM_WORDS = {
-    "fever": "发热",
-    "cough": "咳嗽",
-    "headache": "头痛",
-    "sore_throat": "咽痛",
-    "parotid_swelling": "腮腺肿大",
-    "abdominal_pain": "腹痛",
-    "diarrhoea": "腹泻",
-    "vomiting": "呕吐",
-    "rash": "皮疹",
-    "dizziness": "头晕",
-    "fatigue": "乏力",
-    "conjunctival_congestion": "结膜充血",
-    "jaundice": "黄疸",
-}
-COURSE_WORDS = {
-    "better": "好转",
-    "same": "无变化",
-    "worse": "加重",
-    "in_hospital": "住院",
-    "recovered": "痊愈",
-}
-ABSENCE_STATUS_WORDS = {"open": "追踪中", "awaiting_return": "待复课", "returned": "已复课"}
 
 
 @dataclass(frozen=True)
@@ -214,35 +194,6 @@ def _write(
     return workbook.save(), sheet.rows
 
 
-def _symptom_labels() -> dict[str, str]:
-    return {code: SYMPTOM_WORDS.get(code, str(label)) for code, label in watched_symptoms().items()}
-
-
-def _symptom_text(codes: Iterable[str]) -> str:
-    labels = _symptom_labels()
-    return "、".join(labels.get(code, code) for code in codes)
-
-
-def _counts_text(counter: Counter) -> str:
-    """Symptom counts as a school writes them: 发热2、咳嗽1 (most first, then list order)."""
-    labels = _symptom_labels()
-    order = {code: i for i, code in enumerate(labels)}
-    ordered = sorted(counter.items(), key=lambda item: (-item[1], order.get(item[0], 99)))
-    return "、".join(f"{labels.get(code, code)}{n}" for code, n in ordered)
-
-
-def _yes(value: bool) -> str:
-    return YES if value else NO
-
-
-def _when(value: datetime.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _who(user) -> str:
-    return str(user) if user is not None else ""
-
-
 # ---------------------------------------------------------------- 晨午检登记表
 
 CHECK_HEADERS = [
@@ -321,10 +272,10 @@ def _check_rows(
             check.present,
             check.sick_absent,
             check.personal_absent,
-            _counts_text(day_counts.get(key, Counter())),
-            _counts_text(three_days.get(key, Counter())),
+            counts_text(day_counts.get(key, Counter())),
+            counts_text(three_days.get(key, Counter())),
         ]
-        tail = [_who(check.submitted_by), _when(check.submitted_at), _yes(check.late)]
+        tail = [who_text(check.submitted_by), when_text(check.submitted_at), yes_no(check.late)]
         listed = findings.get(check.pk, [])
         if not listed:
             yield [*summary, *([None] * (len(CHECK_HEADERS) - len(summary) - len(tail))), *tail]
@@ -334,23 +285,17 @@ def _check_rows(
                 *summary,
                 *shown.pupil(finding.pupil),
                 FINDING_WORDS.get(FindingKind(finding.kind), finding.kind),
-                _symptom_text(finding.symptoms or []),
+                symptom_text(finding.symptoms or []),
                 finding.temperature,
                 finding.onset_date,
-                _yes(finding.saw_doctor) if finding.kind == FindingKind.SICK else "",
-                _diagnosis(finding.disease, finding.diagnosis_note),
-                _yes(finding.to_observation_room)
+                yes_no(finding.saw_doctor) if finding.kind == FindingKind.SICK else "",
+                diagnosis_text(finding.disease, finding.diagnosis_note),
+                yes_no(finding.to_observation_room)
                 if finding.kind == FindingKind.SYMPTOMATIC
                 else "",
-                _yes(finding.guardian_notified),
+                yes_no(finding.guardian_notified),
                 *tail,
             ]
-
-
-def _diagnosis(disease, note: str) -> str:
-    if disease is not None and note:
-        return f"{disease.name}（{note}）"
-    return disease.name if disease is not None else note
 
 
 def _checks_ledger(school, start, end, shown) -> tuple[bytes, int]:
@@ -389,10 +334,10 @@ def _absence_rows(school, start, end, shown: _Shown) -> Iterator[list[Any]]:
             absence.klass.unit.name,
             *shown.pupil(absence.pupil),
             absence.first_day,
-            _symptom_text(absence.symptoms or []),
+            symptom_text(absence.symptoms or []),
             absence.onset_date,
-            _yes(absence.saw_doctor),
-            _diagnosis(absence.disease, absence.diagnosis_note),
+            yes_no(absence.saw_doctor),
+            diagnosis_text(absence.disease, absence.diagnosis_note),
             "家长报告" if absence.reported_by_guardian else "晨午检",
         ]
         tail = [ABSENCE_STATUS_WORDS.get(absence.status, absence.status), absence.returned_on]
@@ -404,11 +349,11 @@ def _absence_rows(school, start, end, shown: _Shown) -> Iterator[list[Any]]:
             yield [
                 *head,
                 follow_up.date,
-                _yes(follow_up.reached),
+                yes_no(follow_up.reached),
                 COURSE_WORDS.get(follow_up.course, follow_up.course),
-                _diagnosis(follow_up.disease, follow_up.diagnosis_note),
+                diagnosis_text(follow_up.disease, follow_up.diagnosis_note),
                 follow_up.note,
-                _who(follow_up.recorded_by),
+                who_text(follow_up.recorded_by),
                 *tail,
             ]
 
@@ -442,12 +387,12 @@ def _certificate_rows(school, start, end, shown: _Shown) -> Iterator[list[Any]]:
             absence.klass.unit.name,
             *shown.pupil(absence.pupil),
             absence.first_day,
-            _diagnosis(absence.disease, absence.diagnosis_note),
-            _yes(certificate.hospital_certificate_checked),
-            _who(certificate.issued_by),
-            _when(certificate.issued_at),
-            _who(certificate.admitted_by),
-            _when(certificate.admitted_at),
+            diagnosis_text(absence.disease, absence.diagnosis_note),
+            yes_no(certificate.hospital_certificate_checked),
+            who_text(certificate.issued_by),
+            when_text(certificate.issued_at),
+            who_text(certificate.admitted_by),
+            when_text(certificate.admitted_at),
         ]
 
 
@@ -459,32 +404,9 @@ def _certificates_ledger(school, start, end, shown) -> tuple[bytes, int]:
 # ---------------------------------------------------------------- 传染病疫情报告登记
 
 EPIDEMIC_HEADERS = [
-    "报告时间", "报告原因", "病例数", "涉及班级", "报告时限", "是否按时", "报告人",
+    "报告时间", "报告原因", "疾病", "病例数", "涉及班级", "报告时限", "是否按时", "报告人",
     "采取措施", "疾控中心确认人", "疾控中心确认时间", "教育局确认人", "教育局确认时间", "备注",
 ]  # fmt: skip
-
-
-def cause_label(cause: str) -> str:
-    """The words for an alert cause (the alerts app names the school causes)."""
-    from shoumen.alerts.models import Cause
-
-    try:
-        return str(Cause(cause).label)
-    except ValueError:
-        return cause
-
-
-def _content_cases(content: dict[str, Any]) -> tuple[int | None, str]:
-    """Cases and classes from a report's generated content, read as far as it says."""
-    cases = content.get("cases")
-    count = len(cases) if isinstance(cases, list) else cases if isinstance(cases, int) else None
-    classes = content.get("classes") or []
-    names = (
-        [c.get("name", "") if isinstance(c, dict) else str(c) for c in classes]
-        if isinstance(classes, list)
-        else []
-    )
-    return count, "、".join(n for n in names if n)
 
 
 def _epidemic_rows(school, start, end, shown: _Shown) -> Iterator[list[Any]]:
@@ -499,21 +421,22 @@ def _epidemic_rows(school, start, end, shown: _Shown) -> Iterator[list[Any]]:
     for report in reports.iterator(chunk_size=CHUNK_SIZE):
         acks = {ack.receiver: ack for ack in report.acks.all()}
         cdc, education = acks.get(Receiver.CDC), acks.get(Receiver.EDUCATION)
-        count, classes = _content_cases(report.content or {})
-        on_time = "" if report.due_at is None else _yes(report.sent_at <= report.due_at)
+        count, classes = content_cases(report.content or {})
+        on_time = "" if report.due_at is None else yes_no(report.sent_at <= report.due_at)
         yield [
-            _when(report.sent_at),
+            when_text(report.sent_at),
             cause_label(report.cause),
+            (report.content or {}).get("disease", ""),
             count,
             classes,
-            _when(report.due_at),
+            when_text(report.due_at),
             on_time,
-            _who(report.sent_by),
-            "、".join(str(a) for a in report.actions or []),
-            _who(cdc.acknowledged_by) if cdc else "",
-            _when(cdc.acknowledged_at) if cdc else "",
-            _who(education.acknowledged_by) if education else "",
-            _when(education.acknowledged_at) if education else "",
+            who_text(report.sent_by),
+            "、".join(ACTION_WORDS.get(a, str(a)) for a in report.actions or []),
+            who_text(cdc.acknowledged_by) if cdc else "",
+            when_text(cdc.acknowledged_at) if cdc else "",
+            who_text(education.acknowledged_by) if education else "",
+            when_text(education.acknowledged_at) if education else "",
             report.remarks,
         ]
 

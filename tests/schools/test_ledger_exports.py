@@ -304,12 +304,15 @@ def test_the_certificate_ledger_says_who_issued_and_admitted_when(world, absence
 def test_the_epidemic_report_ledger_has_both_acknowledgements(world):
     report = EpidemicReport.objects.create(
         school=world.school,
-        cause="ili",
+        cause="school_ili",
         content={
-            "cases": [{"pupil": 1}, {"pupil": 2}, {"pupil": 3}],
-            "classes": [{"name": "一年级1班"}],
+            "cause": "school_ili",
+            "disease": "",
+            "count": 3,
+            "cases": [{"name": "张*", "class": "一年级1班"}] * 3,
+            "by_class": {"一年级1班": 2, "一年级2班": 1},
         },
-        actions=["观察室隔离", "通知家长"],
+        actions=["observation_room", "guardians_notified"],
         sent_by=world.school_doctor,
         sent_at=at(DAY, 10),
         due_at=at(DAY, 11),
@@ -323,10 +326,24 @@ def test_the_epidemic_report_ledger_has_both_acknowledgements(world):
     sheet = sheet_of(export(world, reports.KIND_EPIDEMIC_REPORTS, world.education_officer))
     assert [c.value for c in sheet[2]] == reports.EPIDEMIC_HEADERS
     (row,) = rows_of(sheet)
-    assert row["报告原因"] == reports.cause_label("ili") and row["病例数"] == 3
-    assert row["涉及班级"] == "一年级1班" and row["是否按时"] == "是"
+    assert row["报告原因"] == "流感样病例聚集" and row["病例数"] == 3
+    assert row["涉及班级"] == "一年级1班(2)、一年级2班(1)" and row["是否按时"] == "是"
     assert row["疾控中心确认人"] == str(world.cdc_officer) and row["教育局确认人"] is None
-    assert row["采取措施"] == "观察室隔离、通知家长"
+    assert row["采取措施"] == "送观察室、已通知家长"
+    assert row["报告时间"] == "2026-11-18 10:00" and row["报告时限"] == "2026-11-18 11:00"
+
+
+def test_a_report_sent_after_its_due_time_is_not_on_time(world):
+    EpidemicReport.objects.create(
+        school=world.school,
+        cause="school_notifiable_case",
+        content={"disease": "水痘", "count": 1},
+        sent_by=world.school_doctor,
+        sent_at=at(DAY, 11) + datetime.timedelta(minutes=1),
+        due_at=at(DAY, 11),
+    )
+    (row,) = rows_of(sheet_of(export(world, reports.KIND_EPIDEMIC_REPORTS)))
+    assert row["是否按时"] == "否" and row["疾病"] == "水痘" and row["报告原因"] == "法定传染病病例"
 
 
 def test_no_cell_of_a_ledger_is_a_formula(world, checks):

@@ -18,7 +18,7 @@ from shoumen.ledgers.models import ImportJob, ImportStatus
 from shoumen.lib.file_limits import Limits
 from shoumen.lib.ids import mask_id_number
 from shoumen.places.models import OrgUnit
-from shoumen.schools import roster_import
+from shoumen.schools import roster_import, roster_template
 from shoumen.schools.models import Guardian, Pupil, SchoolClass
 from shoumen.schools.roster_import import (
     ERR_CLASS_COLUMN,
@@ -268,7 +268,7 @@ def test_the_roster_template_has_the_roster_headers_and_a_text_id_column(world, 
     response = client.get(reverse("schools:roster_template"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content))["班级花名册"]
-    assert [c.value for c in sheet[1]] == roster_import.TEMPLATE_HEADERS
+    assert [c.value for c in sheet[1]] == roster_template.TEMPLATE_HEADERS
     assert sheet["E2"].number_format == "@"
 
 

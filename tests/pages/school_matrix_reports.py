@@ -66,3 +66,12 @@ POST_ROUTES: dict = {
     "schools:epidemic_report_new": _table(SENDERS, 400),
     "schools:epidemic_report_acknowledge": _table(RECEIVERS, 400),
 }
+
+
+def school_day(w) -> dict:
+    """The school alerts' part of the day's work (tests.pages.home_world): an alert to
+    report, and a report sent for the CDC and the education bureau to acknowledge."""
+    return {
+        "school_alert": _school_alert(w, "pupil:matrix-new"),
+        "epidemic_report": _report(w)[0],
+    }

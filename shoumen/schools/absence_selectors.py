@@ -10,7 +10,8 @@ from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import covers, scope_q
 from shoumen.lib.names import mask_name
-from shoumen.schools.models import Absence, AbsenceStatus, Guardian, GuardianLink
+from shoumen.schools.models import Absence, AbsenceStatus, Guardian, GuardianLink, School
+from shoumen.schools.selectors import classes_visible_to
 from shoumen.schools.symptoms import watched_symptoms
 
 _STATUS_ORDER = Case(
@@ -24,6 +25,17 @@ _STATUS_ORDER = Case(
 def absences_visible_to(user, perm: str = Perm.VIEW_SCHOOLS) -> QuerySet[Absence]:
     return Absence.objects.filter(scope_q(user, perm, "klass__unit__path")).select_related(
         "pupil", "klass__unit", "school__unit", "disease"
+    )
+
+
+def absence_schools_for(user) -> QuerySet[School]:
+    """The schools of the classes the user sees (a class teacher: their class's school)."""
+    class_ids = classes_visible_to(user).values("pk")
+    return (
+        School.objects.filter(classes__in=class_ids)
+        .distinct()
+        .select_related("unit")
+        .order_by("unit__name")
     )
 
 

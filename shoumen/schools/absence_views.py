@@ -34,7 +34,6 @@ from shoumen.schools.absence_services import (
 from shoumen.schools.certificate_pdf import certificate_export
 from shoumen.schools.models import Finding, Guardian, ReturnCertificate
 from shoumen.schools.return_services import certificate_issue, earliest_return, return_admit
-from shoumen.schools.selectors import schools_visible_to
 
 MSG_FOLLOW_UP = _("The follow-up was recorded.")
 MSG_RETURNED = _("The pupil is back in class.")
@@ -51,7 +50,7 @@ def _require_view(user) -> None:
 @require_safe
 def absences(request):
     _require_view(request.user)
-    schools = list(schools_visible_to(request.user).order_by("unit__name"))
+    schools = list(sel.absence_schools_for(request.user))
     form = AbsenceFilterForm(request.GET or None, schools=schools)
     school_id, status = None, "open" if not request.GET else ""
     if form.is_bound and form.is_valid():

@@ -22,7 +22,6 @@ from shoumen.schools.schemas_absences import (
     FollowUpIn,
     FollowUpOut,
 )
-from shoumen.schools.selectors import schools_visible_to
 
 ERR_UNKNOWN_SCHOOL = _("There is no school with this id in your jurisdiction.")
 
@@ -63,7 +62,7 @@ def absences_list(request, filters: Query[AbsenceFiltersIn]):
     actor = request.auth
     if not can(actor, Perm.VIEW_SCHOOLS):
         raise deny()
-    visible = schools_visible_to(actor)
+    visible = sel.absence_schools_for(actor)
     if filters.school is not None and not visible.filter(pk=filters.school).exists():
         raise ValidationError({"school": [ERR_UNKNOWN_SCHOOL]})
     qs = sel.absences_list(actor, school_id=filters.school, status=filters.status)

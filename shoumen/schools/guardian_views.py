@@ -53,10 +53,12 @@ def _url(request, link: GuardianLink) -> str:
 
 
 def _link_page(request, pupil, *, status=200, revoke_form=None):
+    """The link's page; a refused form comes back without the QR, so that showing it (an
+    audited event) stays a GET of its own."""
     link = guardian_link_of(pupil.pk)
     live = guardian_link_is_live(link)
     url = qr = ""
-    if live and link is not None:
+    if live and link is not None and status == 200:
         url = _url(request, link)
         qr = qr_svg_inline(url)
         guardian_link_shown(actor=request.user, link=link, fmt="page")
@@ -64,6 +66,7 @@ def _link_page(request, pupil, *, status=200, revoke_form=None):
         "pupil": pupil,
         "link": link,
         "live": live,
+        "show_qr": bool(qr),
         "url": url,
         "qr": qr,
         "confirm_form": ConfirmForm(),

@@ -80,7 +80,7 @@ def class_days(
     terms = terms_of({k.school_id for k in classes})
     out = []
     for klass in classes:
-        school_day = is_school_day(klass.school, day, terms.get(klass.school_id))
+        school_day = is_school_day(klass.school, day, terms.get(klass.school_id, []))
         row = ClassDay(klass=klass, pupils=getattr(klass, "roll", 0), school_day=school_day)
         if school_day:
             for session in sessions_of(klass):

@@ -276,3 +276,24 @@ def test_unknown_units_stay_untouched_when_classes_are_refused(world):
     units = OrgUnit.objects.count()
     run(world, roster([[1, "刘一", "男", "", ID_A, "二年级3班", "", "", ""]]))
     assert OrgUnit.objects.count() == units
+
+
+def test_a_bad_roster_on_the_pages_lists_its_rows_and_confirming_writes_nothing(world, login):
+    client = login(world.principal)
+    rows = [CLEAN[0], [2, "陈二", "女", "", BAD_CHECK, "一年级1班", "", "", ""]]
+    job = job_of(upload(client, world, roster(rows)))
+    assert job.counts == {"new": 1, "updated": 0, "unchanged": 0, "bad": 1}
+    page = client.get(reverse("ledgers:import_job", args=[job.pk])).content.decode()
+    assert mask_id_number(BAD_CHECK) in page and BAD_CHECK not in page
+    response = client.post(reverse("ledgers:import_confirm", args=[job.pk]), {"confirm": "1"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED and not Pupil.objects.filter(name="刘一").exists()
+    report = client.get(reverse("ledgers:import_errors", args=[job.pk]))
+    assert report.status_code == 200
+    response = client.post(
+        reverse("ledgers:import_confirm", args=[job.pk]), {"confirm": "1", "skip_bad_rows": "on"}
+    )
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and Pupil.objects.filter(name="刘一").exists()
+    assert not Pupil.objects.filter(name="陈二").exists()

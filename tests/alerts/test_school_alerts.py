@@ -37,7 +37,14 @@ def raise_cluster(world, *, due_minutes=24 * 60, now=OPENED, details=None):
         unit=world.class_a.unit,
         cause=Cause.SCHOOL_CLASS_CLUSTER,
         key="cluster",
-        details=details or {"count": 3, "symptoms": ["fever"], "since": "2026-11-20"},
+        details=details
+        or {
+            "count": 3,
+            "symptoms": ["fever"],
+            "since": "2026-11-20",
+            "threshold": 3,
+            "window_days": 1,
+        },
         owner=world.school_doctor,
         due_minutes=due_minutes,
         now=now,
@@ -190,7 +197,7 @@ def test_the_alert_page_shows_a_unit_alert_without_a_person(world, client, clust
     body = response.content.decode()
     assert 'data-testid="alert-unit"' in body
     assert "建国门第一小学 · 一年级1班" in body
-    assert "3" in body
+    assert "threshold 3 in 1 day" in body or "阈值" in body
     # the education bureau receives the report, it does not send it
     assert reverse("schools:epidemic_report_new", args=[cluster.pk]) not in body
 

@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from shoumen.accounts.roles import Perm
+from shoumen.accounts.scoping import can
 from shoumen.lib.dates import today
+from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404
 from shoumen.places.selectors import ancestors_of
 from shoumen.schools.board import RATE_NOTE, NoBoard, board_for, board_unit_for
@@ -27,6 +30,12 @@ from shoumen.schools.selectors import school_for
 MSG_CONFIRMED = _("The daily report of %(date)s is confirmed.")
 MSG_ALREADY = _("The daily report of %(date)s was already confirmed.")
 RATES_WEEKS = 4
+
+
+def _require_schools(user) -> None:
+    """No schools role at all: refused (403); a school out of scope is a 404."""
+    if not can(user, Perm.VIEW_SCHOOLS):
+        raise deny()
 
 
 def _day(value: str) -> datetime.date:
@@ -55,6 +64,7 @@ def today_context(request, school, *, form=None) -> dict:
 @login_required
 @require_safe
 def today_page(request, pk):
+    _require_schools(request.user)
     school = or_404(school_for, request.user, pk)
     return render(request, "schools/daily/today.html", today_context(request, school))
 
@@ -62,6 +72,7 @@ def today_page(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def daily_report(request, pk, date):
+    _require_schools(request.user)
     school = or_404(school_for, request.user, pk)
     day = _day(date)
     form = DailyConfirmForm(request.POST if request.method == "POST" else None)
@@ -95,6 +106,7 @@ def daily_report(request, pk, date):
 @login_required
 @require_safe
 def board(request):
+    _require_schools(request.user)
     try:
         unit = board_unit_for(request.user, _unit_pk(request))
     except NoBoard as exc:
@@ -115,6 +127,7 @@ def board(request):
 @login_required
 @require_safe
 def rates(request):
+    _require_schools(request.user)
     try:
         unit = board_unit_for(request.user, _unit_pk(request))
     except NoBoard as exc:

@@ -155,7 +155,7 @@ class DemoSchoolChecks:
         )
         if ep.saw_doctor:
             gut = {"diarrhoea", "vomiting", "abdominal_pain"} & set(symptoms)
-            if "fever" in symptoms and rng.random() < 0.08:
+            if "fever" in symptoms and rng.random() < 0.02:
                 ep.disease, ep.note = "influenza", "流行性感冒"
             else:
                 ep.disease, ep.note = _pick(rng, GUT_DIAGNOSES if gut else RESPIRATORY_DIAGNOSES)
@@ -187,6 +187,7 @@ class DemoSchoolChecks:
         rng = self.rng
         by_id = {p.pk: p for pupils in self.pupils.values() for p in pupils}
         episodes = []
+        ili_seen = 0
         for pupil_id, kind in clustered.items():
             pupil = by_id[pupil_id]
             days = [
@@ -210,15 +211,18 @@ class DemoSchoolChecks:
                     temperature=Decimal(f"{rng.uniform(37.5, 38.6):.1f}"),
                 )
             else:
-                flu = rng.random() < 0.6
+                # Two confirmed by a test; the others told "influenza-like" or nothing yet.
+                ili_seen += 1
+                flu = ili_seen in (3, 8)
+                saw_doctor = flu or rng.random() < 0.5
                 ep = Episode(
                     pupil=pupil,
                     days=away,
                     symptoms=["fever", "cough"] + (["sore_throat"] if rng.random() < 0.5 else []),
                     onset=away[0] - datetime.timedelta(days=rng.choice([0, 0, 1])),
-                    saw_doctor=flu or rng.random() < 0.4,
+                    saw_doctor=saw_doctor,
                     disease="influenza" if flu else "",
-                    note="流行性感冒" if flu else "",
+                    note="流行性感冒" if flu else "流感样病例" if saw_doctor else "",
                     temperature=Decimal(f"{rng.uniform(38.0, 38.9):.1f}"),
                 )
             episodes.append(ep)

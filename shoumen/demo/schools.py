@@ -188,7 +188,7 @@ class DemoSchools:
         return list(
             School.objects.filter(unit__path__startswith=self.district.path)
             .select_related("unit")
-            .order_by("unit__path")
+            .order_by("pk")  # in the order of DEMO_SCHOOLS
         )
 
     def load(self) -> dict[str, int]:

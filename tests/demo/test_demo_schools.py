@@ -70,7 +70,8 @@ def _in_demo(model):
 
 
 def _school(n: int) -> School:
-    return _schools().select_related("unit").order_by("unit__path")[n - 1]
+    """The demo's ``n``-th school, as DEMO_SCHOOLS lists them."""
+    return _schools().select_related("unit").order_by("pk")[n - 1]
 
 
 def test_small_demo_has_its_schools_classes_and_pupils(demo):
@@ -246,6 +247,10 @@ def test_both_clusters_end_in_open_alerts(demo):
     open_alerts = Alert.objects.filter(cause__startswith="school_").exclude(
         status=AlertStatus.RESOLVED
     )
-    paths = {a.grid.path for a in open_alerts.select_related("grid")}
-    for n in (1, 2):
-        assert any(p.startswith(_school(n).unit.path) for p in paths)
+    varicella, ili = _school(1), _school(2)
+    assert (varicella.unit.name, ili.unit.name) == ("中关村第一小学", "育英中学")
+    assert open_alerts.filter(grid=varicella.unit, cause="school_disease").exists()
+    assert open_alerts.filter(grid=ili.unit, cause="school_ili").exists()
+    # The background crosses no school's weekly threshold.
+    others = open_alerts.filter(grid__level="school").exclude(grid__in=[varicella.unit, ili.unit])
+    assert not others.exists()

@@ -89,8 +89,8 @@ def test_drill_into_a_street(world, friday, week):
         ("school_doctor", None, 200),
         ("teacher", None, 404),
         ("teacher", "SCH1", 404),
-        ("district_officer", None, 404),
-        ("grid_worker", None, 404),
+        ("district_officer", None, 403),
+        ("grid_worker", None, 403),
     ],
 )
 def test_who_sees_which_board(world, login, friday, persona, unit, status):

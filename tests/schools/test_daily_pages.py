@@ -93,7 +93,7 @@ def test_a_bad_date_is_not_found(world, login):
         ("education_officer", 200),
         ("cdc_officer", 200),
         ("teacher", 404),
-        ("grid_worker", 404),
+        ("grid_worker", 403),
     ],
 )
 def test_who_opens_the_schools_today(world, login, persona, status, friday):

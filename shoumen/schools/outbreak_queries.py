@@ -99,7 +99,12 @@ def diagnosed_between(
         ).values_list("disease_id", "pupil_id", "klass_id", "school_id", "date")
     )
     for disease_id, pupil_id, klass_id, school_id, onset, first_day in Absence.objects.filter(
-        school_id__in=school_ids, first_day__lte=end, disease__isnull=False
+        # The onset comes before the first day absent: an absence begun before ``start``
+        # has its case before it too.
+        school_id__in=school_ids,
+        first_day__gte=start,
+        first_day__lte=end,
+        disease__isnull=False,
     ).values_list("disease_id", "pupil_id", "klass_id", "school_id", "onset_date", "first_day"):
         day = onset or first_day
         if start <= day <= end:

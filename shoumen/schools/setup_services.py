@@ -148,9 +148,10 @@ def term_set(
 # ---------------------------------------------------------------- pupils
 
 
-def _validated_pupil(values: Mapping[str, Any], *, number_typed: bool) -> dict[str, Any]:
+def _validated_pupil(values: Mapping[str, Any], *, number_typed: bool = True) -> dict[str, Any]:
     """Normalised values of a pupil; ValidationError per field. A birth date or sex that
-    contradicts the ID number is refused without saying what the number holds."""
+    contradicts the ID number is refused without saying what the number holds, typed
+    (``number_typed``) or on record alike: the same message either way."""
     errors: dict[str, list] = {}
     out: dict[str, Any] = {}
     name = free_text(values.get("name") or "")
@@ -256,7 +257,7 @@ def pupil_create(*, actor, klass: SchoolClass, **values: Any) -> Pupil:
     name, sex, birth_date, id_number (optional), boarding, kind. Linked to the resident
     with the same ID number when there is one."""
     require(actor, Perm.MANAGE_PUPILS, klass.unit)
-    clean = _validated_pupil(values, number_typed=True)
+    clean = _validated_pupil(values)
     pupil = Pupil(school_id=klass.school_id, klass=klass)
     _apply(pupil, clean)
     pupil.person = _resident_for(pupil)
@@ -280,10 +281,9 @@ def pupil_update(*, actor, pupil: Pupil, klass: SchoolClass | None = None, **cha
         "boarding": pupil.boarding,
         "kind": pupil.kind,
     }
-    typed = bool(changes.get("id_number"))
-    if not typed:
+    if not changes.get("id_number"):
         changes.pop("id_number", None)
-    clean = _validated_pupil({**current, **changes}, number_typed=typed)
+    clean = _validated_pupil({**current, **changes})
     if klass is not None and klass.pk != pupil.klass_id:
         if klass.school_id != pupil.school_id:
             raise ValidationError({"klass": [ERR_OTHER_SCHOOL]})

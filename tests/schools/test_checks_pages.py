@@ -169,3 +169,11 @@ def test_my_classes_groups_a_school_doctors_classes_and_a_teacher_sees_one(world
     page = client.get(reverse("schools:my_classes")).content.decode()
     assert page.count('data-testid="class-row"') == 1
     assert "一年级1班" in page and "一年级2班" not in page
+
+
+def test_the_education_officer_sees_the_schools_but_not_the_resident_registry(world, client):
+    client.force_login(world.education_officer)
+    assert client.get(reverse("schools:school", args=[world.school.pk])).status_code == 200
+    assert client.get(reverse("schools:class_pupils", args=[world.class_a.pk])).status_code == 200
+    assert client.get(reverse("registry:grid", args=[world.grid_a.pk])).status_code in (403, 404)
+    assert client.get(reverse("registry:person", args=[world.shan.pk])).status_code in (403, 404)

@@ -298,3 +298,23 @@ def test_another_class_teacher_and_the_principal_may_not_check_class_one(world):
                 submit(world, day=day, actor=actor)
         check, _ = submit(world, day=day, actor=world.school_doctor)
     assert check.submitted_by == world.school_doctor
+
+
+def test_a_replay_sends_no_signal(world, django_capture_on_commit_callbacks):
+    day = datetime.date(2026, 10, 13)
+    key = uuid.uuid4()
+    sent = []
+
+    def receiver(sender, check, **kwargs):
+        sent.append(check.pk)
+
+    signals.class_check_submitted.connect(receiver)
+    try:
+        with at(day):
+            with django_capture_on_commit_callbacks(execute=True):
+                submit(world, day=day, client_uuid=key)
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                submit(world, day=day, client_uuid=key)
+    finally:
+        signals.class_check_submitted.disconnect(receiver)
+    assert len(sent) == 1 and callbacks == []

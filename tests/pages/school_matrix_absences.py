@@ -142,3 +142,15 @@ POST_ROUTES: dict = {
     "schools:guardian_link_qr": _all(405),
     "schools:guardian": _all(400, anonymous=400),
 }
+
+
+def absence_day(w) -> dict:
+    """The absences' part of the day's work (tests.pages.home_world): an open absence to
+    follow up, one with its certificate waiting for admission, and a guardian's live link."""
+    from shoumen.schools.models import Absence
+
+    return {
+        "absence": Absence.objects.get(pk=_absence(w)[0]),
+        "certified_absence": Absence.objects.get(pk=_certified(w)[0]),
+        "guardian_pupil": _linked(w)[0],
+    }

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 # them from a QR code on paper, and the scan page's service worker is a script.
 OPENED_FROM_PAPER = {
     "links:self_report",
+    "schools:guardian",
     "checkpoints:visitor_self",
     "checkpoint_scan:service_worker",
 }

@@ -374,3 +374,29 @@ def test_the_ledger_page_refuses_another_school_and_unknown_ledgers(world, login
     assert response.status_code == 400
     assert client.get(reverse("schools:ledger", args=["payroll"])).status_code == 404
     assert login(world.teacher).get(url).status_code == 403
+
+
+def test_the_absence_ledger_reads_a_fixed_number_of_queries(
+    world, absence, django_assert_max_num_queries
+):
+    start = DAY - datetime.timedelta(days=40)
+    with django_assert_max_num_queries(12) as small:
+        export(world, reports.KIND_ABSENCES, start=start)
+    for offset, name in ((20, "李小红"), (30, "王小刚")):
+        earlier = Absence.objects.create(
+            pupil=world.pupil(name),
+            klass=world.class_a,
+            school=world.school,
+            first_day=DAY - datetime.timedelta(days=offset),
+            status="returned",
+            returned_on=DAY - datetime.timedelta(days=offset - 3),
+        )
+        AbsenceFollowUp.objects.create(
+            absence=earlier,
+            date=earlier.first_day,
+            recorded_by=world.school_doctor,
+            recorded_at=at(earlier.first_day, 9),
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        ledger = export(world, reports.KIND_ABSENCES, start=start)
+    assert ledger.rows == 4

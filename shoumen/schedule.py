@@ -124,6 +124,12 @@ def schedule() -> list[Job]:
             "Delete uploaded ledgers kept longer than SHOUMEN_IMPORT_FILE_DAYS",
         ),
         Job(
+            "school-deadlines",
+            "shoumen.schools.daily_tasks.school_deadlines_notify_task",
+            {"minute": "*/5"},
+            "Tell health officers of classes not in and daily reports not confirmed in time",
+        ),
+        Job(
             "officials-digest",
             "shoumen.alerts.tasks.digests_send_task",
             _at(settings.SHOUMEN_DIGEST_AT),

@@ -103,7 +103,7 @@ class GuardianReportForm(StyledForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    onset_date = forms.DateField(label=_("Since"), required=False, widget=DATE_WIDGET)
+    onset_date = forms.DateField(label=_("Ill since"), required=False, widget=DATE_WIDGET)
     saw_doctor = forms.BooleanField(label=_("Has seen a doctor"), required=False)
     diagnosis_note = forms.CharField(
         label=_("What the doctor said"), max_length=100, required=False

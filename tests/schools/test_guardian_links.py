@@ -171,3 +171,14 @@ def test_follow_up_person_issues_and_shows_the_qr_from_the_page(world, login):
     assert page.status_code == 200 and b"<svg" in page.content
     assert png["Content-Type"] == "image/png"
     assert AuditEvent.objects.filter(action="guardian_link.card").count() == 2
+
+
+def test_probing_for_tokens_is_rate_limited_like_the_residents_links(world, client, settings):
+    settings.PUBLIC_PROBE_RATE = "3/m"
+    link = _issue(world)
+    with time_machine.travel(NOW, tick=False):
+        for i in range(3):
+            forged = reverse("schools:guardian", args=[f"forged-{i}"])
+            assert client.get(forged).status_code == 404
+        # Over the limit, even a valid link is refused: the answer tells nothing.
+        assert client.get(_url(link)).status_code == 429

@@ -80,10 +80,14 @@ class ClassCheckForm(StyledForm):
                 max_digits=3,
                 decimal_places=1,
                 required=False,
-                widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+                widget=forms.NumberInput(
+                    attrs={"step": "0.1", "inputmode": "decimal", "class": "form-control"}
+                ),
             )
             self.fields[f"{prefix}_onset"] = forms.DateField(
-                label=_("Onset date"), required=False, widget=DateInput
+                label=_("Onset date"),
+                required=False,
+                widget=DateInput(attrs={"class": "form-control"}),
             )
             self.fields[f"{prefix}_doctor"] = forms.BooleanField(
                 label=_("Seen a doctor"), required=False
@@ -92,7 +96,7 @@ class ClassCheckForm(StyledForm):
                 label=_("Diagnosis"),
                 max_length=100,
                 required=False,
-                widget=forms.TextInput(attrs={"list": "diseases"}),
+                widget=forms.TextInput(attrs={"list": "diseases", "class": "form-control"}),
                 help_text=_("Choose from the list, or write what the guardian said."),
             )
             self.fields[f"{prefix}_room"] = forms.BooleanField(

@@ -1,7 +1,10 @@
 """Return to class (复课): the certificate after the isolation period (day N-1 refused, day N
 issued), numbering, the class teacher's admission, and the printable PDF."""
 
+import base64
 import datetime
+import re
+import zlib
 
 import pytest
 import time_machine
@@ -23,6 +26,25 @@ from tests.schools.test_absence_world import NOW, TODAY, open_absence
 pytestmark = pytest.mark.django_db
 
 VARICELLA_DAYS = 14  # the seeded isolation period
+
+
+def _unescape(literal: bytes) -> bytes:
+    literal = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), literal)
+    return re.sub(rb"\\(.)", rb"\1", literal)
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The text drawn on the pages: each page stream (ASCII85 and Flate, as ReportLab writes
+    them) and its strings in the CID font's UCS-2 encoding."""
+    shown = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            content = zlib.decompress(base64.a85decode(stream.strip(), adobe=True))
+        except (ValueError, zlib.error):
+            continue
+        for literal in re.findall(rb"\((.*?)(?<!\\)\) Tj", content):
+            shown.append(_unescape(literal).decode("utf-16-be", errors="ignore"))
+    return "\n".join(shown)
 
 
 def _blocked(pupil):
@@ -133,6 +155,8 @@ def test_certificate_pdf_has_real_text_and_the_export_is_audited(world, login):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert b"STSong-Light" in response.content
+    text = _pdf_text(response.content)
+    assert certificate.number in text and "张小明" in text and "水痘" in text
     event = AuditEvent.objects.get(action="return_certificate.export")
     assert event.changes["number"] == certificate.number
 

@@ -215,3 +215,25 @@ def test_the_reports_list_shows_the_receiver_what_is_unacknowledged(world, clien
     page = client.get(reverse("schools:epidemic_reports")).content.decode()
     assert 'data-acknowledged="0"' in page
     assert "建国门第一小学" in page
+
+
+def test_a_class_a_case_reported_within_2_hours_shows_so(world, client):
+    from shoumen.schools.models import Disease
+
+    pupil = world.pupil("赵小丽")
+    found(world.class_b, FRI, [pupil], disease=Disease.objects.get(code="cholera"))
+    evaluate(at(FRI, 9))
+    alert = Alert.objects.get(cause=Cause.SCHOOL_NOTIFIABLE_CASE)
+    report, _ = send(world, alert, when=at(FRI, 10, 59))
+    assert deadline_of(report) == {"known": True, "on_time": True, "hours": 2, "late_minutes": 0}
+    client.force_login(world.cdc_officer)
+    page = client.get(reverse("schools:epidemic_report", args=[report.pk])).content.decode()
+    assert 'data-on-time="1"' in page
+    assert "赵*" in page and "赵小丽" not in page
+
+
+def test_the_receivers_inbox_message_names_the_unit_and_the_count(world, cluster):
+    send(world, cluster)
+    note = Notification.objects.get(alert=cluster, recipient=world.cdc_officer)
+    assert "一年级1班" in note.title_text
+    assert "3" in note.title_text

@@ -424,3 +424,32 @@ def test_a_school_without_a_health_officer_gets_an_alert_without_owner(world):
     alert = alerts(Cause.SCHOOL_CLASS_CLUSTER).get()
     assert alert.grid == klass.unit
     assert alert.owner is None
+
+
+# ---------------------------------------------------------------- ILI in hospital
+
+
+def _in_hospital(world, pupils, day):
+    from shoumen.schools.models import Absence, AbsenceFollowUp, Course
+
+    for pupil in pupils:
+        absence = Absence.objects.create(
+            pupil=pupil, klass=pupil.klass, school=pupil.school, first_day=day
+        )
+        AbsenceFollowUp.objects.create(
+            absence=absence, date=day, course=Course.IN_HOSPITAL, recorded_at=at(day, 9)
+        )
+
+
+def test_four_ili_pupils_in_hospital_stay_below_the_emergency_level_five_reach_it(world):
+    pupils = new_pupils(world.class_a, 2) + new_pupils(world.class_b, 3)
+    found(world.class_a, FRI, pupils[:2])
+    found(world.class_b, FRI, pupils[2:])
+    _in_hospital(world, pupils[:4], FRI)
+    evaluate(at(FRI, 10))
+    assert not alerts(Cause.SCHOOL_ILI_EMERGENCY).exists()
+    _in_hospital(world, pupils[4:], FRI)
+    evaluate(at(FRI, 11))
+    alert = alerts(Cause.SCHOOL_ILI_EMERGENCY).get()
+    assert alert.details["hospitalised"] == 5
+    assert alert.due_at == at(FRI, 11) + datetime.timedelta(hours=2)

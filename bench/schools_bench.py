@@ -10,14 +10,16 @@ database (200 schools, 8,000 classes, 360,000 pupils, the term's checks so far),
 (a) every class submits its morning check of the bench day through
     ``POST /api/v1/class-checks`` (each school's health officer's token), in random order,
     open loop at ``--rate`` a second (8,000 classes in 30 minutes peak at ~5/s: 100/s is
-    20 times that), latency counted from each request's scheduled time, with gunicorn's,
+    20 times that), latency counted from each request's scheduled time (and, before it,
+    ``--singles`` noon checks one at a time: the service time), with gunicorn's,
     PostgreSQL's and the load generator's CPU; a check with absences names real pupils of
     the class (about a quarter of the classes have someone absent sick, a fifth someone
     on leave, one in thirty a pupil with a temperature). The baseline, in the same run: the
     same checks as raw SQL (one transaction: INSERT the check, its findings, an absence per
     sick pupil) at the same rate and as many connections, for the evening session.
-(b) ``school_rules_evaluate`` over the district at 10:30, after the morning checks: one
-    run and a repeat.
+(b) ``school_rules_evaluate`` over the district at 10:30, after the morning checks: a cold
+    run (the school alerts the checks already raised taken away, rolled back after), then
+    a run on the committed state and a repeat.
 (c) the board (``schools:board``) as the district's education bureau officer, through the
     whole Django stack in this process: ``--board-runs`` requests after 10 warm-up ones.
 
@@ -261,15 +263,37 @@ def submit_through_api(args, checks, tokens, failures: Failures) -> dict:
         )
         for c in checks[:60]
     ]
+    # Service time: one request at a time on one connection (the noon checks of other
+    # classes), which a machine shared with other work disturbs far less than the open loop.
+    single = [
+        (
+            "POST",
+            "/api/v1/class-checks",
+            tokens[c["school"]],
+            json.dumps({**c["body"], "session": "noon", "client_uuid": str(uuid.uuid4())}).encode(),
+        )
+        for c in checks[60 : 60 + args.singles]
+    ]
     server = start_server(port, args.workers, args.threads)
     try:
         asyncio.run(open_loop(port, warm, 20, args.connections))
+        with CpuMeter(server, os.environ["DATABASE_URL"]) as single_meter:
+            _, single_latencies, single_statuses, _ = asyncio.run(open_loop(port, single, 1000, 1))
         with CpuMeter(server, os.environ["DATABASE_URL"]) as meter:
             seconds, latencies, statuses, bad = asyncio.run(
                 open_loop(port, requests, args.rate, args.connections)
             )
     finally:
         stop_server(server)
+    one_at_a_time = {
+        "requests": len(single),
+        **summary(single_latencies),
+        "statuses": {str(k): v for k, v in single_statuses.items()},
+        "cpu": single_meter.per(len(single), "request"),
+    }
+    for status, n in single_statuses.items():
+        if status != 201:
+            failures.add(f"class check (one at a time) answered {status}", n)
     for status, n in statuses.items():
         if status != 201:
             failures.add(f"class check answered {status}", n)
@@ -285,6 +309,7 @@ def submit_through_api(args, checks, tokens, failures: Failures) -> dict:
         **summary(latencies),
         "statuses": {str(k): v for k, v in statuses.items()},
         "cpu": meter.per(len(requests), "request"),
+        "one_at_a_time": one_at_a_time,
     }
 
 
@@ -402,14 +427,37 @@ def evaluate_rules(failures: Failures) -> dict:
     if importlib.util.find_spec("shoumen.schools.outbreaks") is None:
         return {"missing": "shoumen.schools.outbreaks is not in the code yet"}
     import time_machine
+    from django.db import transaction
 
-    from shoumen.alerts.models import Alert
+    from shoumen.alerts.models import Alert, Notification
     from shoumen.schools.outbreaks import school_rules_evaluate
 
     now = morning(10, 30)
     runs = []
     with time_machine.travel(now, tick=True):
-        for name in ("first", "repeat"):
+        # Cold: as if no check had triggered the rules yet (the school alerts the checks
+        # raised are taken away inside a transaction that is rolled back afterwards).
+        with transaction.atomic():
+            school_alerts = Alert.objects.filter(cause__startswith="school_")
+            Notification.objects.filter(alert__in=school_alerts).delete()
+            school_alerts.delete()
+            began = time.perf_counter()
+            try:
+                result = school_rules_evaluate(now=now)
+            except Exception as exc:
+                failures.add(f"school_rules_evaluate: {exc!r}")
+                result = None
+            seconds = time.perf_counter() - began
+            runs.append(
+                {
+                    "run": "cold (no school alert yet; rolled back)",
+                    "seconds": round(seconds, 2),
+                    "alerts_opened": Alert.objects.filter(cause__startswith="school_").count(),
+                    "result": result if isinstance(result, dict) else str(result),
+                }
+            )
+            transaction.set_rollback(True)
+        for name in ("after the checks", "repeat"):
             before = Alert.objects.filter(cause__startswith="school_").count()
             began = time.perf_counter()
             try:
@@ -477,6 +525,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--board-runs", type=int, default=100)
+    parser.add_argument("--singles", type=int, default=300, help="checks sent one at a time")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     args = parser.parse_args()
@@ -512,7 +561,7 @@ def main() -> int:
     print(f"raw: {raw}")
 
     met_api = api["p95_ms"] <= TARGET_SUBMIT_P95_MS
-    met_rules = "runs" in rules and rules["runs"][0]["seconds"] <= TARGET_RULES_S
+    met_rules = "runs" in rules and max(r["seconds"] for r in rules["runs"]) <= TARGET_RULES_S
     met_board = "p95_ms" in board and board["p95_ms"] <= TARGET_BOARD_P95_MS
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),

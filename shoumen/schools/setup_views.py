@@ -15,11 +15,17 @@ from shoumen.lib.pages import add_service_errors, or_404, posted
 from shoumen.schools import check_selectors
 from shoumen.schools.check_forms import GuardianForm, PupilEditForm, PupilForm
 from shoumen.schools.selectors import class_for, pupil_for
-from shoumen.schools.setup_services import guardian_set, pupil_create, pupil_update
+from shoumen.schools.setup_services import (
+    guardian_set,
+    pupil_create,
+    pupil_deactivate,
+    pupil_update,
+)
 
 MSG_PUPIL_ADDED = _("%(name)s is on the roll.")
 MSG_PUPIL_SAVED = _("Saved.")
 MSG_GUARDIAN_SAVED = _("Guardian saved.")
+MSG_OFF_THE_ROLL = _("%(name)s is no longer on the roll.")
 
 
 def _require_somewhere(user, perm: str) -> None:
@@ -88,6 +94,10 @@ def pupil_edit(request, pk: int):
         "kind": found.kind,
         "boarding": found.boarding,
     }
+    if request.method == "POST" and "off_the_roll" in request.POST and found.active:
+        pupil_deactivate(actor=request.user, pupil=found, reason=request.POST.get("reason", ""))
+        messages.success(request, MSG_OFF_THE_ROLL % {"name": found.name})
+        return redirect("schools:class_pupils", pk=found.klass_id)
     form = PupilEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

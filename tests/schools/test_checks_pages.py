@@ -177,3 +177,13 @@ def test_the_education_officer_sees_the_schools_but_not_the_resident_registry(wo
     assert client.get(reverse("schools:class_pupils", args=[world.class_a.pk])).status_code == 200
     assert client.get(reverse("registry:grid", args=[world.grid_a.pk])).status_code in (403, 404)
     assert client.get(reverse("registry:person", args=[world.shan.pk])).status_code in (403, 404)
+
+
+def test_the_school_doctor_takes_a_pupil_off_the_roll(world, client):
+    gang = world.pupil("王小刚")
+    client.force_login(world.school_doctor)
+    response = client.post(
+        reverse("schools:pupil_edit", args=[gang.pk]), {"off_the_roll": "1", "reason": "转学"}
+    )
+    assert response.status_code == 302
+    assert world.class_a.pupils.filter(active=True).count() == 2

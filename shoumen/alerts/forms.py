@@ -26,6 +26,9 @@ class AlertFiltersForm(StyledForm):
     )
 
 
+SCHOOL_OUTCOMES = {Outcome.REPORTED, Outcome.FALSE_READING, Outcome.OTHER}
+
+
 class ResolveForm(StyledForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", _("— choose —")), *Outcome.choices], required=False
@@ -40,10 +43,14 @@ class ResolveForm(StyledForm):
         required=False,
     )
 
-    def __init__(self, *args, can_end_observation: bool = False, **kwargs):
+    def __init__(self, *args, can_end_observation: bool = False, school: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_end_observation:
             del self.fields["end_observation"]
+        # A school alert ends reported (or found false); a resident's is never "reported".
+        kept = SCHOOL_OUTCOMES if school else set(Outcome.values) - {Outcome.REPORTED}
+        choices = [(v, label) for v, label in Outcome.choices if v in kept]
+        self.fields["outcome"].choices = [("", _("— choose —")), *choices]  # type: ignore[attr-defined]
 
     def clean(self):
         data = super().clean() or {}

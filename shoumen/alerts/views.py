@@ -58,7 +58,8 @@ def _detail(request, alert, *, resolve_form=None, status=200):
         "within": within,
         "may_report": alert.is_school and can(request.user, Perm.REPORT_SCHOOL, alert.grid),
         "now": timezone.now(),
-        "resolve_form": resolve_form or ResolveForm(can_end_observation=bool(observations)),
+        "resolve_form": resolve_form
+        or ResolveForm(can_end_observation=bool(observations), school=alert.is_school),
         "observations": observations,
     }
     return render(request, "alerts/detail.html", context, status=status)
@@ -87,7 +88,11 @@ def alert_acknowledge(request, pk):
 @require_POST
 def alert_resolve(request, pk):
     alert = or_404(alert_for, request.user, pk=pk)
-    form = ResolveForm(request.POST, can_end_observation=bool(observations_to_end(alert)))
+    form = ResolveForm(
+        request.POST,
+        can_end_observation=bool(observations_to_end(alert)),
+        school=alert.is_school,
+    )
     if form.is_valid():
         try:
             services.alert_resolve(actor=request.user, alert=alert, **form.cleaned_data)

@@ -225,3 +225,16 @@ def test_school_alerts_come_through_the_alerts_api_with_their_causes(
     assert [(i["id"], i["cause"], i["person"], i["grid"]) for i in items] == [
         (cluster.pk, "school_class_cluster", None, "K1")
     ]
+
+
+def test_a_school_alert_is_resolved_as_reported_on_its_page(world, client, cluster):
+    client.force_login(world.school_doctor)
+    page = client.get(reverse("alerts:detail", args=[cluster.pk]))
+    offered = [v for v, _label in page.context["resolve_form"].fields["outcome"].choices]
+    assert offered == ["", "false_reading", "reported", "other"]
+    response = client.post(
+        reverse("alerts:resolve", args=[cluster.pk]), {"outcome": "reported", "note": "已报告"}
+    )
+    assert response.status_code == 302
+    cluster.refresh_from_db()
+    assert (cluster.status, cluster.outcome) == (AlertStatus.RESOLVED, "reported")

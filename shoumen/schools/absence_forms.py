@@ -75,10 +75,16 @@ class LinkRevokeForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+# The list's tabs, its default first: not back in class yet.
+STATUS_CHOICES = [("current", _("Not back yet")), *AbsenceStatus.choices, ("", _("All"))]
+
+
 class AbsenceFilterForm(StyledForm):
     school = forms.TypedChoiceField(label=_("School"), coerce=int, required=False)
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All")), *AbsenceStatus.choices], required=False
+        label=_("Status"),
+        choices=STATUS_CHOICES,
+        required=False,
     )
 
     def __init__(self, *args, schools=(), **kwargs):

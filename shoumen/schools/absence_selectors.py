@@ -14,6 +14,9 @@ from shoumen.schools.models import Absence, AbsenceStatus, Guardian, GuardianLin
 from shoumen.schools.selectors import classes_visible_to
 from shoumen.schools.symptoms import watched_symptoms
 
+# Not back in class yet: followed up, or waiting for the return (the list's default).
+CURRENT = "current"
+
 _STATUS_ORDER = Case(
     When(status=AbsenceStatus.OPEN, then=Value(0)),
     When(status=AbsenceStatus.AWAITING_RETURN, then=Value(1)),
@@ -52,7 +55,9 @@ def absences_list(user, *, school_id: int | None = None, status: str = "") -> Qu
     )
     if school_id is not None:
         qs = qs.filter(school_id=school_id)
-    if status:
+    if status == CURRENT:
+        qs = qs.exclude(status=AbsenceStatus.RETURNED)
+    elif status:
         qs = qs.filter(status=status)
     return qs.order_by("status_order", "first_day", "pk")
 

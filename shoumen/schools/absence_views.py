@@ -19,6 +19,7 @@ from shoumen.lib.pages import add_service_errors, or_404, paginate
 from shoumen.observation.tap_views import TelRedirect, tel_href
 from shoumen.schools import absence_selectors as sel
 from shoumen.schools.absence_forms import (
+    STATUS_CHOICES,
     AbsenceFilterForm,
     CertificateForm,
     ConfirmForm,
@@ -52,9 +53,10 @@ def absences(request):
     _require_view(request.user)
     schools = list(sel.absence_schools_for(request.user))
     form = AbsenceFilterForm(request.GET or None, schools=schools)
-    school_id, status = None, "open" if not request.GET else ""
+    school_id, status = None, sel.CURRENT
     if form.is_bound and form.is_valid():
-        school_id, status = form.cleaned_data["school"] or None, form.cleaned_data["status"]
+        school_id = form.cleaned_data["school"] or None
+        status = form.cleaned_data["status"] if "status" in request.GET else sel.CURRENT
     page = paginate(request, sel.absences_list(request.user, school_id=school_id, status=status))
     day = today()
     rows = [
@@ -67,8 +69,12 @@ def absences(request):
         for a in page
     ]
     if not form.is_bound:
-        form = AbsenceFilterForm(initial={"status": "open"}, schools=schools)
-    context = {"form": form, "page": page, "rows": rows, "day": day}
+        form = AbsenceFilterForm(initial={"status": sel.CURRENT}, schools=schools)
+    tabs = [
+        {"status": value, "label": label, "active": value == status}
+        for value, label in STATUS_CHOICES
+    ]
+    context = {"form": form, "page": page, "rows": rows, "day": day, "tabs": tabs}
     return render(request, "schools/absences/list.html", context)
 
 

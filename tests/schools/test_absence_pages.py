@@ -52,6 +52,17 @@ def test_list_opens_on_the_open_absences(world, login):
     assert [r["name"] for r in response.context["rows"]] == ["张小明"]
 
 
+def test_list_opens_with_those_waiting_to_return_too(world, login):
+    waiting = open_absence(world.pupil("李小红"), disease_code="varicella")
+    waiting.status = AbsenceStatus.AWAITING_RETURN
+    waiting.save()
+    open_absence(world.pupil("张小明"))
+    response = login(world.school_doctor).get(reverse("schools:absences"))
+    assert [r["name"] for r in response.context["rows"]] == ["张小明", "李小红"]
+    only_open = login(world.school_doctor).get(reverse("schools:absences") + "?status=open")
+    assert [r["name"] for r in only_open.context["rows"]] == ["张小明"]
+
+
 def test_list_filters_by_school_within_scope(world, login):
     open_absence(world.pupil("张小明"))
     open_absence(world.pupil("陈小军"))

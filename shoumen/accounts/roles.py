@@ -49,6 +49,7 @@ class Perm(models.TextChoices):
     REPORT_SCHOOL = "report_school", _("Confirm the school daily report and send epidemic reports")
     RECEIVE_SCHOOL_REPORTS = "receive_school_reports", _("Receive and acknowledge school reports")
     HANDLE_SCHOOL_ALERTS = "handle_school_alerts", _("Acknowledge and resolve school alerts")
+    MANAGE_SCHOOLS = "manage_schools", _("Add schools to the district")
     # Apart from EXPORT, which covers the residents' ledgers of the units under the holder.
     EXPORT_SCHOOL_LEDGERS = "export_school_ledgers", _("Export school ledgers")
 
@@ -115,6 +116,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     # District roles that see schools only: no resident registry, no key persons.
     Role.EDUCATION_OFFICER: frozenset(
         {
+            Perm.MANAGE_SCHOOLS,
             Perm.VIEW_SCHOOLS,
             Perm.RECEIVE_SCHOOL_REPORTS,
             Perm.HANDLE_SCHOOL_ALERTS,

@@ -31,16 +31,23 @@ def _clean_code(code: str) -> str:
 
 @transaction.atomic
 def org_unit_create(
-    *, actor, parent: OrgUnit | None, code: str, name: str, level: str | None = None
+    *,
+    actor,
+    parent: OrgUnit | None,
+    code: str,
+    name: str,
+    level: str | None = None,
+    perm: str = Perm.MANAGE_ORG_UNITS,
 ) -> OrgUnit:
     """Add a unit under ``parent`` (at ``level``, by default the parent's usual child level),
-    or a district at the root."""
+    or a district at the root. ``perm`` is the right needed over the parent: schools pass
+    their own (the education bureau adds schools, a school's staff its classes)."""
     if parent is None:
         if not covers_everything(actor, Perm.MANAGE_ORG_UNITS):
             raise deny(ERR_OUT_OF_SCOPE)
         level = Level.DISTRICT
     else:
-        if not can(actor, Perm.MANAGE_ORG_UNITS, parent):
+        if not can(actor, perm, parent):
             raise deny(ERR_OUT_OF_SCOPE)
         level = level or child_level(parent.level)
         if level is None:

@@ -128,11 +128,6 @@ class RosterUploadForm(StyledForm):
         required=False,
     )
 
-    def __init__(self, *args, may_create_classes: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not may_create_classes:
-            del self.fields["create_classes"]
-
     def clean_file(self):
         # Refused from its declared size, before the upload is read into memory.
         upload = self.cleaned_data["file"]
@@ -145,8 +140,7 @@ class RosterUploadForm(StyledForm):
 @login_required
 def roster_upload(request, pk):
     school = or_404(school_for, request.user, pk, Perm.MANAGE_PUPILS)
-    may_create = can(request.user, Perm.MANAGE_ORG_UNITS, school.unit)
-    form = RosterUploadForm(posted(request), request.FILES or None, may_create_classes=may_create)
+    form = RosterUploadForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -358,9 +358,7 @@ def roster_import(
     )
     if "class_name" not in used.values():
         raise LedgerError(ERR_CLASS_COLUMN)
-    create = bool((options or {}).get("create_classes")) and can(
-        actor, Perm.MANAGE_ORG_UNITS, org_unit
-    )
+    create = bool((options or {}).get("create_classes"))
     roster = _Roster(actor=actor, school=school, table=table, mapping=used, create_classes=create)
     rows = _plan(roster, on_progress)
     counts = dict.fromkeys(("new", "updated", "unchanged", "bad"), 0)

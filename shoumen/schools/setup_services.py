@@ -78,7 +78,14 @@ def school_create(
         raise ValidationError({"street": [ERR_STREET_ONLY]})
     if kind not in SchoolKind.values:
         raise ValidationError({"kind": [ERR_KIND]})
-    unit = org_unit_create(actor=actor, parent=street, code=code, name=name, level=Level.SCHOOL)
+    unit = org_unit_create(
+        actor=actor,
+        parent=street,
+        code=code,
+        name=name,
+        level=Level.SCHOOL,
+        perm=Perm.MANAGE_SCHOOLS,
+    )
     address = free_text(address)
     if errors := length_errors(School, {"address": address}):
         raise ValidationError(errors)
@@ -100,7 +107,14 @@ def class_create(
     """A class of ``school``: its org unit (level class) and its SchoolClass row."""
     if not isinstance(grade, int) or not 1 <= grade <= 12:
         raise ValidationError({"grade": [ERR_GRADE]})
-    unit = org_unit_create(actor=actor, parent=school.unit, code=code, name=name, level=Level.CLASS)
+    unit = org_unit_create(
+        actor=actor,
+        parent=school.unit,
+        code=code,
+        name=name,
+        level=Level.CLASS,
+        perm=Perm.MANAGE_PUPILS,
+    )
     klass = SchoolClass.objects.create(unit=unit, school=school, grade=grade, boarding=boarding)
     _record(
         actor,

@@ -1,7 +1,14 @@
 """The schools app's pages, one module per part: checks, absences and return to class,
-epidemic reports, daily reports and boards, ledgers."""
+epidemic reports, daily reports and boards, ledgers, setting schools up."""
 
-from shoumen.schools import absence_urls, check_urls, daily_urls, ledger_urls, report_urls
+from shoumen.schools import (
+    absence_urls,
+    check_urls,
+    daily_urls,
+    ledger_urls,
+    report_urls,
+    setup_urls,
+)
 
 app_name = "schools"
 urlpatterns = [
@@ -10,4 +17,5 @@ urlpatterns = [
     *report_urls.urlpatterns,
     *daily_urls.urlpatterns,
     *ledger_urls.urlpatterns,
+    *setup_urls.urlpatterns,
 ]

@@ -11,6 +11,7 @@ from tests.pages import (
     school_matrix_daily,
     school_matrix_ledgers,
     school_matrix_reports,
+    school_matrix_setup,
 )
 from tests.personas import PERSONAS, SCHOOL_PERSONAS
 
@@ -555,6 +556,7 @@ for _part in (
     school_matrix_reports,
     school_matrix_daily,
     school_matrix_ledgers,
+    school_matrix_setup,
 ):
     ROUTES.update(_part.ROUTES)
     POST_ROUTES.update(_part.POST_ROUTES)

@@ -112,20 +112,24 @@ def reporting_rates(
     rows: list[SchoolRate] = []
     for school in schools:
         row = SchoolRate(school=school)
+        school_terms = terms.get(school.pk)
         for day in working:
-            if not calendar.in_term(terms.get(school.pk), day):
+            if school_terms and not calendar.in_term(school_terms, day):
                 continue
-            cell = Rate(expected=1)
-            if (school.pk, day) not in reports:
+            rate = by_day[day]
+            row.expected += 1
+            rate.expected += 1
+            punctual = reports.get((school.pk, day))
+            if punctual is None:
                 row.missing.append(day)
+                continue
+            row.actual += 1
+            rate.actual += 1
+            if punctual:
+                row.on_time += 1
+                rate.on_time += 1
             else:
-                cell.actual = 1
-                if reports[(school.pk, day)]:
-                    cell.on_time = 1
-                else:
-                    row.late.append(day)
-            row.add(cell)
-            by_day[day].add(cell)
+                row.late.append(day)
         rows.append(row)
     weeks: dict[str, tuple[datetime.date, Rate]] = {}
     for day, rate in by_day.items():

@@ -361,6 +361,8 @@ OBSERVATION_PERIOD_DAYS = {
 }
 # Self-report links last this many days unless regenerated or revoked.
 REPORT_LINK_DAYS = env_int("SHOUMEN_REPORT_LINK_DAYS", 30)
+# A guardian's personal link for reporting a pupil's absence lasts this many days.
+SHOUMEN_GUARDIAN_LINK_DAYS = env_int("SHOUMEN_GUARDIAN_LINK_DAYS", 120)
 # Personal details of finished observations and old health reports are purged after this.
 HEALTH_DATA_RETENTION_DAYS = env_int("SHOUMEN_HEALTH_DATA_RETENTION_DAYS", 30)
 # Uploaded ledgers and their error reports (encrypted) are deleted after this many days at

@@ -22,7 +22,6 @@ from shoumen.lib.errors import clean_reason
 from shoumen.schools.models import GuardianLink, Pupil
 
 TOKEN_SALT = "shoumen.schools.guardian-link"  # noqa: S105 (a salt, not a secret)
-DEFAULT_LINK_DAYS = 120
 
 ERR_LINK_REVOKED = _("This link is already revoked.")
 ERR_PUPIL_LEFT = _("This pupil is no longer on the roll.")
@@ -33,7 +32,7 @@ CARD_FORMATS = ("page", "png")
 
 def guardian_link_days() -> int:
     """SHOUMEN_GUARDIAN_LINK_DAYS: how long a guardian's link works after it is issued."""
-    return int(getattr(settings, "SHOUMEN_GUARDIAN_LINK_DAYS", DEFAULT_LINK_DAYS))
+    return int(settings.SHOUMEN_GUARDIAN_LINK_DAYS)
 
 
 def guardian_link_token(link: GuardianLink) -> str:

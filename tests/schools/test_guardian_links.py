@@ -6,12 +6,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from shoumen.audit.models import AuditEvent
 from shoumen.schools.guardian_links import (
-    DEFAULT_LINK_DAYS,
     guardian_link_issue,
     guardian_link_resolve,
     guardian_link_revoke,
@@ -108,7 +108,7 @@ def test_a_sick_report_says_something(world, client):
 @pytest.mark.parametrize(("seconds_before_expiry", "status"), [(1, 200), (0, 404)])
 def test_link_works_until_it_expires(world, client, seconds_before_expiry, status):
     link = _issue(world)
-    expires = NOW + datetime.timedelta(days=DEFAULT_LINK_DAYS)
+    expires = NOW + datetime.timedelta(days=settings.SHOUMEN_GUARDIAN_LINK_DAYS)
     assert link.expires_at == expires
     with time_machine.travel(
         expires - datetime.timedelta(seconds=seconds_before_expiry), tick=False

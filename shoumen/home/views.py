@@ -9,6 +9,8 @@ from shoumen.home import schools as school_homes
 from shoumen.home import selectors as home
 from shoumen.lib.dates import today
 from shoumen.observation.board_views import board_context
+from shoumen.schools.board import RATE_NOTE, board_for, board_units_of
+from shoumen.schools.daily_views import today_context
 
 
 @login_required
@@ -47,8 +49,6 @@ def _teacher(request, context):
 
 
 def _school_doctor(request, context):
-    from shoumen.schools.daily_views import today_context
-
     schools = school_homes.home_schools_of(request.user)
     if len(schools) == 1:
         # Their school's Today is their home.
@@ -59,8 +59,6 @@ def _school_doctor(request, context):
 
 
 def _schools_board(request, context):
-    from shoumen.schools.board import RATE_NOTE, board_for, board_units_of
-
     units = board_units_of(request.user)
     if not units:
         return render(request, "home/home.html", context)

@@ -98,3 +98,15 @@ def test_a_bad_date_is_not_found(world, login):
 )
 def test_who_opens_the_schools_today(world, login, persona, status, friday):
     assert today_page(login(getattr(world, persona)), world).status_code == status
+
+
+def test_a_missed_day_is_confirmed_late_from_its_report_page(world, login):
+    all_in(world.school, FRIDAY)
+    url = reverse("schools:daily_report", args=[world.school.pk, "2026-10-09"])
+    with time_machine.travel(at(datetime.date(2026, 10, 10), 9, 0), tick=False):
+        client = login(world.school_doctor)
+        assert 'data-testid="confirm-form"' in client.get(url).content.decode()
+        response = client.post(url, {"remarks": "补报"})
+    assert response.status_code == 302 and response["Location"] == url
+    report = DailyReport.objects.get()
+    assert (report.on_time, report.remarks) == (False, "补报")

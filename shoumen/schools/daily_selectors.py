@@ -179,6 +179,8 @@ class Today:
     alerts: list[Alert]
     can_confirm: bool
     symptoms: list[tuple[str, str, int]] = field(default_factory=list)
+    # The school day before, when its report was never confirmed.
+    previous_missing: datetime.date | None = None
 
     @property
     def nothing_found(self) -> bool:
@@ -208,6 +210,20 @@ def school_alerts_open(school: School) -> QuerySet[Alert]:
     )
 
 
+LOOK_BACK_DAYS = 10
+
+
+def previous_missing(school: School, day: datetime.date) -> datetime.date | None:
+    """The last school day before ``day`` when it has no confirmed report."""
+    terms = calendar.terms_of([school.pk]).get(school.pk)
+    for back in range(1, LOOK_BACK_DAYS + 1):
+        earlier = day - datetime.timedelta(days=back)
+        if calendar.is_school_day(school, earlier, terms=terms):
+            found = DailyReport.objects.filter(school=school, date=earlier).exists()
+            return None if found else earlier
+    return None
+
+
 def today_of(user, school: School, *, day: datetime.date, now: datetime.datetime) -> Today:
     """The health officer's Today for ``school`` (already scoped by the caller)."""
     rules = rules_read()
@@ -228,4 +244,5 @@ def today_of(user, school: School, *, day: datetime.date, now: datetime.datetime
         and state.complete
         and can(user, Perm.REPORT_SCHOOL, school.unit),
         symptoms=symptom_rows(figures.get("by_symptom", {})),
+        previous_missing=previous_missing(school, day),
     )

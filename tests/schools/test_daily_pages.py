@@ -110,3 +110,19 @@ def test_a_missed_day_is_confirmed_late_from_its_report_page(world, login):
     assert response.status_code == 302 and response["Location"] == url
     report = DailyReport.objects.get()
     assert (report.on_time, report.remarks) == (False, "补报")
+
+
+def test_today_points_to_the_school_day_before_when_its_report_is_missing(world, login):
+    monday = datetime.date(2026, 10, 12)
+    with time_machine.travel(at(monday, 9, 0), tick=False):
+        html = today_page(login(world.school_doctor), world).content.decode()
+        url = reverse("schools:daily_report", args=[world.school.pk, "2026-10-10"])
+        assert f'href="{url}"' in html.split('data-testid="previous-missing"')[1]
+        DailyReport.objects.create(
+            school=world.school,
+            date=datetime.date(2026, 10, 10),
+            confirmed_at=at(datetime.date(2026, 10, 10), 15),
+            on_time=True,
+        )
+        html = today_page(login(world.school_doctor), world).content.decode()
+    assert 'data-testid="previous-missing"' not in html

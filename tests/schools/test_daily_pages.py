@@ -126,3 +126,20 @@ def test_today_points_to_the_school_day_before_when_its_report_is_missing(world,
         )
         html = today_page(login(world.school_doctor), world).content.decode()
     assert 'data-testid="previous-missing"' not in html
+
+
+def test_today_reads_a_fixed_number_of_queries(world, login, friday, django_assert_max_num_queries):
+    zhang = world.pupil("张小明")
+    check(world.class_a, FRIDAY, "morning", sick=[(zhang, ["fever"])])
+    Absence.objects.create(pupil=zhang, klass=world.class_a, school=world.school, first_day=FRIDAY)
+    client = login(world.school_doctor)
+    url = reverse("schools:today", args=[world.school.pk])
+    client.get(url)
+    with django_assert_max_num_queries(19):
+        assert client.get(url).status_code == 200
+    # More absences and missing classes read no more.
+    li = world.pupil("李小红")
+    check(world.class_a, FRIDAY, "noon", sick=[(li, ["cough"])])
+    Absence.objects.create(pupil=li, klass=world.class_a, school=world.school, first_day=FRIDAY)
+    with django_assert_max_num_queries(19):
+        assert client.get(url).status_code == 200

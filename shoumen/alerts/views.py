@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from shoumen.accounts.roles import Perm
-from shoumen.accounts.scoping import can
 from shoumen.alerts import services
+from shoumen.alerts.alert_panels import alert_panels
 from shoumen.alerts.forms import AlertFiltersForm, ResolveForm
 from shoumen.alerts.selectors import (
     STATE_OPEN,
@@ -56,7 +55,7 @@ def _detail(request, alert, *, resolve_form=None, status=200):
         "alert": alert,
         "person": alert.person,
         "within": within,
-        "may_report": alert.is_school and can(request.user, Perm.REPORT_SCHOOL, alert.grid),
+        "panels": alert_panels(request.user, alert),
         "now": timezone.now(),
         "resolve_form": resolve_form
         or ResolveForm(can_end_observation=bool(observations), school=alert.is_school),

@@ -14,6 +14,7 @@ from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, posted
 from shoumen.places.models import Level
 from shoumen.places.selectors import org_units_visible_to
+from shoumen.schools.check_selectors import school_seen_by
 from shoumen.schools.selectors import school_for
 from shoumen.schools.setup_forms import ClassForm, SchoolForm, TermForm
 from shoumen.schools.setup_services import class_create, school_create, term_set
@@ -70,7 +71,8 @@ def class_new(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def terms(request, pk: int):
     _require_somewhere(request.user, Perm.VIEW_SCHOOLS)
-    school = or_404(school_for, request.user, pk)
+    # Whoever sees the school page sees its terms, a class teacher included.
+    school = or_404(school_seen_by, request.user, pk)
     may_manage = can(request.user, Perm.MANAGE_PUPILS, school.unit)
     if request.method == "POST" and not may_manage:
         raise deny()

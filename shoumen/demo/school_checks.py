@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from shoumen.demo.rows import rows_create
 from shoumen.schools.calendar import school_days, terms_of
 from shoumen.schools.config import sessions_of
 from shoumen.schools.models import (
@@ -95,8 +96,14 @@ class Episode:
     findings: list[Finding] = field(default_factory=list)
 
 
+def _base(pupil: Pupil, d: datetime.date) -> dict:
+    return {"pupil": pupil, "klass_id": pupil.klass_id, "school_id": pupil.school_id, "date": d}
+
+
 class DemoSchoolChecks:
-    def __init__(self, schools: list[School], *, rng, day, now, staff: dict[int, int]):
+    def __init__(
+        self, schools: list[School], *, pupils: list[Pupil], rng, day, now, staff: dict[int, int]
+    ):
         self.schools, self.rng, self.day, self.now, self.staff = schools, rng, day, now, staff
         self.today = timezone.localdate(now)
         self.diseases = {d.code: d for d in Disease.objects.all()}
@@ -110,7 +117,7 @@ class DemoSchoolChecks:
             .order_by("unit__path")
         )
         self.pupils: dict[int, list[Pupil]] = {}
-        for pupil in Pupil.objects.filter(school__in=schools, active=True).order_by("pk"):
+        for pupil in sorted(pupils, key=lambda p: p.pk):
             self.pupils.setdefault(pupil.klass_id, []).append(pupil)
         self.first_class_id = self.classes[0].pk if self.classes else None
         self.days_classes: dict[int, list[SchoolClass]] = {}
@@ -233,10 +240,10 @@ class DemoSchoolChecks:
     def load(self) -> dict[str, int]:
         rng = self.rng
         episodes = self._episodes()
-        away: dict[tuple[int, datetime.date], Episode] = {}
-        for ep in episodes:
+        away: dict[tuple[int, datetime.date], list[tuple[Pupil, Episode]]] = {}
+        for ep in sorted(episodes, key=lambda e: e.pupil.pk):
             for d in ep.days:
-                away[(ep.pupil.pk, d)] = ep
+                away.setdefault((ep.pupil.klass_id, d), []).append((ep.pupil, ep))
         late_days, missing_days = self._irregular_days()
         checks: list[ClassCheck] = []
         findings: list[tuple[ClassCheck, Finding]] = []
@@ -244,7 +251,13 @@ class DemoSchoolChecks:
             teacher = self.staff.get(klass.unit_id)
             pupils = self.pupils.get(klass.pk, [])
             for d in self.days[klass.school_id]:
-                leave = {p.pk: rng.random() < 0.7 for p in pupils if rng.random() < LEAVE_SHARE}
+                sick = away.get((klass.pk, d), [])
+                away_ids = {p.pk for p, _ in sick}
+                leave = {
+                    p: rng.random() < 0.7
+                    for p in pupils
+                    if rng.random() < LEAVE_SHARE and p.pk not in away_ids
+                }
                 for s_index, session in enumerate(sessions_of(klass)):
                     hour, minute = CHECK_HOURS[Session(session)]
                     at = _at(d, hour, minute) + datetime.timedelta(minutes=rng.randrange(50))
@@ -270,22 +283,20 @@ class DemoSchoolChecks:
                         submitted_by_id=teacher,
                         submitted_at=at,
                     )
-                    for pupil in pupils:
-                        finding = self._finding(pupil, d, session, s_index, away, leave)
-                        if finding is not None:
-                            findings.append((check, finding))
-                            if finding.kind == FindingKind.SICK:
-                                check.sick_absent += 1
-                            elif finding.kind == FindingKind.PERSONAL:
-                                check.personal_absent += 1
-                            else:
-                                check.symptomatic += 1
+                    for finding in self._findings(pupils, d, session, s_index, sick, leave):
+                        findings.append((check, finding))
+                        if finding.kind == FindingKind.SICK:
+                            check.sick_absent += 1
+                        elif finding.kind == FindingKind.PERSONAL:
+                            check.personal_absent += 1
+                        else:
+                            check.symptomatic += 1
                     check.present = len(pupils) - check.sick_absent - check.personal_absent
                     checks.append(check)
-        ClassCheck.objects.bulk_create(checks, batch_size=2000)
+        rows_create(ClassCheck, checks)
         for check, finding in findings:
             finding.check_record = check
-        Finding.objects.bulk_create([f for _, f in findings], batch_size=2000)
+        rows_create(Finding, [f for _, f in findings])
         absences = self._absences(episodes)
         reports = self._daily_reports(checks, [f for _, f in findings], late_days, missing_days)
         return {"class_checks": len(checks), "absences": absences, "daily_reports": reports}
@@ -295,14 +306,15 @@ class DemoSchoolChecks:
         nxt = later[0] if later else d + datetime.timedelta(days=1)
         return _at(nxt, hour, minute) + datetime.timedelta(minutes=self.rng.randrange(40))
 
-    def _finding(self, pupil, d, session, s_index, away, leave) -> Finding | None:
+    def _findings(self, pupils, d, session, s_index, sick, leave) -> list[Finding]:
+        """The class's findings at one check: its pupils away sick, on leave, and now and
+        then one present with symptoms."""
         rng = self.rng
-        base = {"pupil": pupil, "klass_id": pupil.klass_id, "school_id": pupil.school_id, "date": d}
-        ep = away.get((pupil.pk, d))
-        if ep is not None:
+        found = []
+        for pupil, ep in sick:
             known = ep.saw_doctor and (d > ep.days[0] or ep.disease == "varicella")
             finding = Finding(
-                **base,
+                **_base(pupil, d),
                 kind=FindingKind.SICK,
                 symptoms=ep.symptoms,
                 temperature=ep.temperature,
@@ -312,24 +324,30 @@ class DemoSchoolChecks:
                 diagnosis_note=ep.note if known else "",
             )
             ep.findings.append(finding)
-            return finding
-        if pupil.pk in leave and (leave[pupil.pk] or s_index == 0):
-            return Finding(**base, kind=FindingKind.PERSONAL)
-        if session != Session.EVENING and rng.random() < SYMPTOMATIC_SHARE:
-            symptoms = list(_pick(rng, WINTER_SYMPTOMS)[0])
-            fever = "fever" in symptoms
-            return Finding(
-                **base,
-                kind=FindingKind.SYMPTOMATIC,
-                symptoms=symptoms,
-                temperature=Decimal(
-                    f"{rng.uniform(37.3, 37.9) if fever else rng.uniform(36.3, 37.1):.1f}"
-                ),
-                onset_date=d,
-                to_observation_room=fever or rng.random() < 0.5,
-                guardian_notified=True,
-            )
-        return None
+            found.append(finding)
+        for pupil, whole_day in leave.items():
+            if whole_day or s_index == 0:
+                found.append(Finding(**_base(pupil, d), kind=FindingKind.PERSONAL))
+        if session != Session.EVENING and rng.random() < SYMPTOMATIC_SHARE * len(pupils):
+            taken = {f.pupil.pk for f in found}
+            pupil = rng.choice(pupils)
+            if pupil.pk not in taken:
+                symptoms = list(_pick(rng, WINTER_SYMPTOMS)[0])
+                fever = "fever" in symptoms
+                found.append(
+                    Finding(
+                        **_base(pupil, d),
+                        kind=FindingKind.SYMPTOMATIC,
+                        symptoms=symptoms,
+                        temperature=Decimal(
+                            f"{rng.uniform(37.3, 37.9) if fever else rng.uniform(36.3, 37.1):.1f}"
+                        ),
+                        onset_date=d,
+                        to_observation_room=fever or rng.random() < 0.5,
+                        guardian_notified=True,
+                    )
+                )
+        return found
 
     def _irregular_days(self):
         """(school, day) -> the class whose noon check came in the next morning (the daily
@@ -415,8 +433,8 @@ class DemoSchoolChecks:
                 )
             elif needs_certificate:
                 pending.append(pupil.pk)
-        Absence.objects.bulk_create(rows, batch_size=2000)
-        AbsenceFollowUp.objects.bulk_create(follow_ups, batch_size=2000)
+        rows_create(Absence, rows)
+        rows_create(AbsenceFollowUp, follow_ups)
         ReturnCertificate.objects.bulk_create(certificates, batch_size=2000)
         Pupil.objects.filter(pk__in=pending).update(return_pending=True)
         return len(rows)

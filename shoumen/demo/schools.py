@@ -21,6 +21,7 @@ from shoumen.accounts.roles import Role
 from shoumen.alerts.models import Alert
 from shoumen.demo.generator import DemoGenerator
 from shoumen.demo.plan import DEMO_DISTRICT_CODE, chinese_number, street_code
+from shoumen.demo.rows import rows_create
 from shoumen.demo.school_checks import DemoSchoolChecks
 from shoumen.lib import crypto
 from shoumen.lib.dates import today
@@ -198,10 +199,11 @@ class DemoSchools:
             [Term(school=s, name=name, starts_on=start, ends_on=end) for s in schools]
         )
         pupils = self._pupils(schools)
-        guardians = self._guardians(pupils)
+        self._guardians(pupils)
         staff = self._staff(schools)
-        DemoSchoolChecks(schools, rng=self.rng, day=self.day, now=self.now, staff=staff).load()
-        del pupils, guardians
+        DemoSchoolChecks(
+            schools, pupils=pupils, rng=self.rng, day=self.day, now=self.now, staff=staff
+        ).load()
         self._evaluate(schools)
         return demo_school_counts(self.district)
 
@@ -239,9 +241,10 @@ class DemoSchools:
                         number[-4:], context=PUPIL_ID_LAST4_CONTEXT
                     )
                 rows.append(pupil)
-        return Pupil.objects.bulk_create(rows, batch_size=2000)
+        rows_create(Pupil, rows)
+        return rows
 
-    def _guardians(self, pupils: list[Pupil]) -> int:
+    def _guardians(self, pupils: list[Pupil]) -> None:
         gen, rng = self.gen, self.rng
         rows = []
         for pupil in pupils:
@@ -262,8 +265,7 @@ class DemoSchools:
                         phone_last4=phone[-4:],
                     )
                 )
-        Guardian.objects.bulk_create(rows, batch_size=2000)
-        return len(rows)
+        rows_create(Guardian, rows)
 
     # -- staff
 

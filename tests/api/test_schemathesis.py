@@ -22,6 +22,9 @@ from schemathesis.generation.modes import GenerationMode
 
 from shoumen.accounts.services import api_token_create
 from shoumen.lib.dates import today
+from shoumen.schools.calendar import is_school_day
+from shoumen.schools.check_services import class_check_submit
+from tests.api.school_matrix_absences import _absence_id
 from tests.api.test_api_matrix import (
     _alert_id,
     _gate,
@@ -68,6 +71,26 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/passes/revocations",
     "GET /api/v1/checkpoints/{id}/residents",
     "POST /api/v1/checkpoints/{id}/residents/{person}/scans",
+    "GET /api/v1/schools",
+    "GET /api/v1/schools/{id}/classes",
+    "GET /api/v1/classes/{id}/pupils",
+    "POST /api/v1/class-checks",
+    "GET /api/v1/absences",
+    "POST /api/v1/absences/{id}/follow-ups",
+    "GET /api/v1/school-reports",
+    "POST /api/v1/school-reports/{id}/confirm",
+    "GET /api/v1/reporting-rates",
+}
+SCHOOL_PATHS = {
+    "/api/v1/schools",
+    "/api/v1/schools/{id}/classes",
+    "/api/v1/classes/{id}/pupils",
+    "/api/v1/class-checks",
+    "/api/v1/absences",
+    "/api/v1/absences/{id}/follow-ups",
+    "/api/v1/school-reports",
+    "/api/v1/school-reports/{id}/confirm",
+    "/api/v1/reporting-rates",
 }
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 FUZZ = settings(
@@ -118,6 +141,16 @@ def _fuzz(operation, mode, headers, seen, path_parameters=None, body_fields=None
     run()
 
 
+def _school_days_before(school, count: int) -> list[datetime.date]:
+    """The ``count`` school days before today, the earliest first."""
+    days, day = [], today()
+    while len(days) < count:
+        day -= datetime.timedelta(days=1)
+        if is_school_day(school, day):
+            days.append(day)
+    return days[::-1]
+
+
 def _path_values(value):
     return value if isinstance(value, dict) else {"id": value}
 
@@ -142,6 +175,24 @@ def test_no_operation_gives_a_server_error_or_an_undocumented_answer(world):
         "/api/v1/checkpoints/{id}/residents": staff,
         "/api/v1/checkpoints/{id}/residents/{person}/scans": staff,
     }
+    # The schools' operations are the school health officer's.
+    _token, raw_doctor = api_token_create(actor=None, user=world.school_doctor)
+    headers_for |= dict.fromkeys(SCHOOL_PATHS, {"Authorization": f"Bearer {raw_doctor}"})
+    # The two school days before today: a morning check of class A on the first may be
+    # sent; every check of the second is in, so that its daily report may be confirmed.
+    check_day, report_day = _school_days_before(world.school, 2)
+    for klass in (world.class_a, world.class_b):
+        for session in ("morning", "noon"):
+            class_check_submit(
+                actor=world.school_doctor,
+                client_uuid=uuid.uuid4(),
+                klass=klass,
+                date=report_day,
+                session=session,
+                present=klass.pupils.filter(active=True).count(),
+                absences=[],
+                symptomatic=[],
+            )
     # Cached before any fuzzed request may rename them.
     assert (world.shan.name, world.zeng.name) == ("单明", "曾丽")
     gate = _gate(world)
@@ -158,10 +209,15 @@ def test_no_operation_gives_a_server_error_or_an_undocumented_answer(world):
             "id": gate.pk,
             "person": world.shan.pk,
         },
+        "/api/v1/schools/{id}/classes": world.school.pk,
+        "/api/v1/classes/{id}/pupils": world.class_a.pk,
+        "/api/v1/absences/{id}/follow-ups": _absence_id(world),
+        "/api/v1/school-reports/{id}/confirm": world.school.pk,
     }
     in_scope_query = {
         "GET /api/v1/passes/revocations": {"checkpoint": gate.pk},
         "GET /api/v1/checkpoints/{id}/residents": {"building": "5号楼", "door": "301"},
+        "GET /api/v1/reporting-rates": {"kind": "school_daily", "unit": "SCH1"},
     }
     # Made just before their operation is fuzzed, so that no other operation's random ids
     # reach them first (ids on PostgreSQL are not reused across tests).
@@ -219,6 +275,20 @@ def test_no_operation_gives_a_server_error_or_an_undocumented_answer(world):
             "checkpoint": gate.pk,
             "rows": [{"client_uuid": str(uuid.uuid4()), "token": token, "direction": "in"}],
         },
+        "POST /api/v1/class-checks": {
+            "client_uuid": str(uuid.uuid4()),
+            "class_id": world.class_a.pk,
+            "date": check_day.isoformat(),
+            "session": "morning",
+            "present": world.class_a.pupils.filter(active=True).count(),
+            "absences": [],
+            "symptomatic": [],
+        },
+        "POST /api/v1/absences/{id}/follow-ups": {
+            "client_uuid": str(uuid.uuid4()),
+            "date": today().isoformat(),
+            "course": "same",
+        },
         "POST /api/v1/observations": {
             "person": world.person("单小宝").pk,
             "kind": "home_isolation",
@@ -240,6 +310,15 @@ def test_no_operation_gives_a_server_error_or_an_undocumented_answer(world):
         "POST /api/v1/observations/{id}/transfer": {"to_community": "C2", "reason": "搬家"},
         "POST /api/v1/observations/{id}/transfer/accept": {"grid": "G3", "responsible": None},
         "POST /api/v1/observations/{id}/transfer/cancel": {"reason": "对方核实无此人"},
+        "POST /api/v1/school-reports/{id}/confirm": {
+            "date": report_day.isoformat(),
+            "remarks": "",
+        },
+        "POST /api/v1/absences/{id}/follow-ups": {
+            "client_uuid": str(uuid.uuid4()),
+            "date": today().isoformat(),
+            "course": "same",
+        },
     }
     seen: dict[str, set[int]] = {}
     with same_connection_for_requests():

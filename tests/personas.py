@@ -153,7 +153,11 @@ def build_world() -> None:
 
 
 def _build_schools(add, s1, s2) -> None:
+    from shoumen.schools.diseases import diseases_ensure
     from shoumen.schools.models import Pupil, School, SchoolClass, SchoolKind
+
+    # Seeded by a migration, so gone after a transactional test's flush.
+    diseases_ensure()
 
     schools = {
         "SCH1": School.objects.create(

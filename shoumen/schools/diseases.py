@@ -44,3 +44,14 @@ FIELDS = (
 
 def default_disease_rows() -> list[dict]:
     return [dict(zip(FIELDS, row, strict=True)) for row in DEFAULT_DISEASES]
+
+
+def diseases_ensure() -> None:
+    """Add the default diseases that are missing (after a database flush, or to a database
+    made before a default was added); existing rows keep their edited numbers."""
+    from shoumen.schools.models import Disease
+
+    known = set(Disease.objects.values_list("code", flat=True))
+    Disease.objects.bulk_create(
+        Disease(**row) for row in default_disease_rows() if row["code"] not in known
+    )

@@ -13,9 +13,9 @@ from shoumen.accounts.services import api_token_create
 from shoumen.audit.models import AuditEvent
 from shoumen.lib.dates import today
 from shoumen.schools.absence_services import absence_report_by_guardian
-from shoumen.schools.diseases import default_disease_rows
+from shoumen.schools.diseases import diseases_ensure
 from shoumen.schools.guardian_links import guardian_link_issue
-from shoumen.schools.models import Absence, AbsenceFollowUp, Disease, Pupil, ReturnCertificate
+from shoumen.schools.models import Absence, AbsenceFollowUp, Pupil, ReturnCertificate
 from shoumen.schools.return_services import certificate_issue
 from tests.concurrency import at_once, postgresql_only, world_for_threads
 from tests.schools.test_absence_world import open_absence
@@ -54,8 +54,7 @@ def test_eight_guardian_reports_at_once_open_one_absence():
 def test_certificates_issued_at_once_take_different_numbers():
     world = world_for_threads()
     # A transactional test before this one may have flushed the seeded diseases.
-    if not Disease.objects.filter(code="varicella").exists():
-        Disease.objects.bulk_create(Disease(**row) for row in default_disease_rows())
+    diseases_ensure()
     names = ["张小明", "李小红", "王小刚", "赵小丽"]
     onset = today() - datetime.timedelta(days=30)
     absences = [

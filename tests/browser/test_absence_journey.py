@@ -7,9 +7,9 @@ import pytest
 from shoumen.accounts.models import User
 from shoumen.audit.models import AuditEvent
 from shoumen.lib.dates import today
-from shoumen.schools.diseases import default_disease_rows
-from shoumen.schools.models import Absence, AbsenceFollowUp, Disease, Pupil
-from tests.browser.conftest import ARTIFACTS, chromium, phone  # noqa: F401 (fixtures)
+from shoumen.schools.diseases import diseases_ensure
+from shoumen.schools.models import Absence, AbsenceFollowUp, Pupil
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_follow_up_journey import log_in
 from tests.personas import build_world
 from tests.schools.test_absence_world import GUARDIAN_PHONE, add_guardian
@@ -31,8 +31,7 @@ document.addEventListener("click", function (event) {
 def absence(transactional_db):
     if not User.objects.filter(username="school_doctor").exists():
         build_world()
-    if not Disease.objects.exists():  # flushed by an earlier transactional test
-        Disease.objects.bulk_create(Disease(**row) for row in default_disease_rows())
+    diseases_ensure()  # flushed by an earlier transactional test
     pupil = Pupil.objects.select_related("klass", "school").get(name="张小明")
     add_guardian(pupil)
     return Absence.objects.create(

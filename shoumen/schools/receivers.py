@@ -8,10 +8,14 @@ log = logging.getLogger("shoumen.schools")
 
 
 def evaluate_school_of_check(sender, check, **kwargs) -> None:
-    """A committed check may cross a threshold: evaluate that one school's rules now. A
-    failure is logged, not raised: the check is in, and the scheduled run catches up."""
+    """A committed check with a case in it (a sick absentee, a pupil unwell) may cross a
+    threshold: evaluate that one school's rules now. A check without one (most of them) adds
+    no case and crosses nothing; what time alone changes is the scheduled run's. A failure
+    is logged, not raised: the check is in, and the scheduled run catches up."""
     from shoumen.schools.outbreaks import school_rules_evaluate
 
+    if not (check.sick_absent or check.symptomatic):
+        return
     try:
         school_rules_evaluate(school_ids=[check.school_id])
     except Exception:

@@ -72,6 +72,30 @@ def test_a_check_with_three_sick_pupils_raises_the_cluster_on_commit(
     assert Alert.objects.get().hits == 1
 
 
+def test_a_check_without_a_case_does_not_evaluate_the_rules(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from shoumen.schools import outbreaks
+
+    calls = []
+    monkeypatch.setattr(outbreaks, "school_rules_evaluate", lambda **kw: calls.append(kw))
+    with time_machine.travel(at(FRI, 8, 30), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(world, [])
+        assert calls == []
+        with django_capture_on_commit_callbacks(execute=True):
+            noon, _ = class_check_submit(
+                actor=world.teacher,
+                client_uuid=uuid.uuid4(),
+                klass=world.class_a,
+                date=FRI,
+                session="noon",
+                present=2,
+                absences=[sick(world.pupil("张小明"))],
+            )
+        assert calls == [{"school_ids": [noon.school_id]}]
+
+
 def test_the_scheduled_run_covers_every_school(world):
     found(world.class_a, FRI, new_pupils(world.class_a, 3))
     k3 = world.school_class("K3")

@@ -33,6 +33,15 @@ def _usage(request, group: str, rate: str, *, increment: bool) -> dict | None:
     return get_usage(request, group=group, key="ip", rate=rate, increment=increment)
 
 
+def kept_private(response):
+    """A page whose URL carries a personal token: kept out of caches, referrers and search
+    engines."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def too_many_requests(request, seconds_left: int):
     """429 with the time to come back, rounded up to the minute."""
     retry = timezone.localtime() + datetime.timedelta(seconds=max(seconds_left, 0) + 59)

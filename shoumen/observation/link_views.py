@@ -17,7 +17,7 @@ from shoumen.accounts.roles import Perm
 from shoumen.lib.names import mask_name
 from shoumen.lib.pages import add_service_errors, or_404
 from shoumen.lib.qr import qr_png, qr_svg, qr_svg_inline
-from shoumen.lib.throttle import public_page_limits
+from shoumen.lib.throttle import kept_private, public_page_limits
 from shoumen.observation.link_forms import LinkIssueForm, LinkRevokeForm, SelfReportForm
 from shoumen.observation.links import (
     household_candidates,
@@ -166,14 +166,6 @@ def link_qr_svg(request, pk):
 # ---------------------------------------------------------------- the public page
 
 
-def _private(response):
-    # The token is in the URL: keep it out of caches, referrers and search engines.
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _slot_now(now: datetime.datetime) -> str:
     return Slot.MORNING if timezone.localtime(now).time() < NOON else Slot.AFTERNOON
 
@@ -186,7 +178,7 @@ def self_report(request, token):
     A forged, superseded, expired or revoked link gets one and the same "not valid" page."""
     link = report_link_resolve(token)
     if link is None:
-        return _private(render(request, "observation/link_invalid.html", status=404))
+        return kept_private(render(request, "observation/link_invalid.html", status=404))
     now = timezone.now()
     day, slot = timezone.localdate(now), _slot_now(now)
     subjects = link_subjects(link)
@@ -204,7 +196,7 @@ def self_report(request, token):
                 (result,) = report_link_submit(link=link, rows=[row])
                 if result.result != "error":
                     messages.success(request, MSG_SUBMITTED)
-                    return _private(redirect(request.path))
+                    return kept_private(redirect(request.path))
                 add_service_errors(form, ValidationError(result.errors))
             status = 400
     done = link_reports_today(link, [p.pk for p in subjects], day)
@@ -220,7 +212,7 @@ def self_report(request, token):
         for i, person in enumerate(subjects)
     ]
     context = {"entries": entries, "day": day, "expires_at": link.expires_at}
-    return _private(render(request, "observation/link_public.html", context, status=status))
+    return kept_private(render(request, "observation/link_public.html", context, status=status))
 
 
 def _subject_index(value, count: int) -> int | None:

@@ -17,7 +17,7 @@ from shoumen.lib.errors import deny
 from shoumen.lib.names import mask_name
 from shoumen.lib.pages import add_service_errors, or_404
 from shoumen.lib.qr import qr_png, qr_svg_inline
-from shoumen.lib.throttle import public_page_limits
+from shoumen.lib.throttle import kept_private, public_page_limits
 from shoumen.schools.absence_forms import ConfirmForm, GuardianReportForm, LinkRevokeForm
 from shoumen.schools.absence_selectors import guardian_link_of
 from shoumen.schools.absence_services import absence_report_by_guardian, leave_report_by_guardian
@@ -134,14 +134,6 @@ def guardian_link_qr(request, pk):
 # ---------------------------------------------------------------- the public page
 
 
-def _private(response):
-    # The token is in the URL: keep it out of caches, referrers and search engines.
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_page_limits("guardian")
 def guardian(request, token):
@@ -149,7 +141,7 @@ def guardian(request, token):
     leave. A forged, superseded, expired or revoked link gets one and the same page."""
     link = guardian_link_resolve(token)
     if link is None:
-        return _private(render(request, "schools/absences/guardian_invalid.html", status=404))
+        return kept_private(render(request, "schools/absences/guardian_invalid.html", status=404))
     day = today()
     status = 200
     if request.method == "POST":
@@ -174,7 +166,7 @@ def guardian(request, token):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, message)
-                return _private(redirect(request.path))
+                return kept_private(redirect(request.path))
         status = 400
     else:
         form = GuardianReportForm(initial={"date": day, "onset_date": day})
@@ -186,4 +178,4 @@ def guardian(request, token):
         "form": form,
         "day": day,
     }
-    return _private(render(request, "schools/absences/guardian.html", context, status=status))
+    return kept_private(render(request, "schools/absences/guardian.html", context, status=status))

@@ -1,0 +1,43 @@
+"""The metric registry: each app declares its daily figures here (from its own
+``metrics.py``, registered in its AppConfig.ready()), and the reports app computes, stores
+and rolls them up the tree without knowing any app's tables.
+
+A metric is computed for a set of leaf org units (grids; schools for the schools' metrics)
+and one day, in one set-based pass: ``compute(unit_ids, day)`` returns the value of each
+unit that has one (a unit left out counts 0). Values of a unit's subtree are summed, so a
+rate is declared as two counts (done and due) and divided when it is shown."""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+Compute = Callable[[list[int], datetime.date], dict[int, float]]
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str  # stable code, e.g. "observation.started"; the API's name
+    label: str  # a lazy translation: what the board and the daily report show
+    unit: str  # what it counts: "persons", "reports", "alerts", "households", "%"...
+    compute: Compute
+    # The org unit level whose units it is computed for: "grid", or "school".
+    level: str = "grid"
+    # Its place on boards and in the daily report's table, lower first.
+    order: int = 100
+
+
+_metrics: dict[str, Metric] = {}
+
+
+def register_metrics(metrics: Iterable[Metric]) -> None:
+    """Register (or replace, on a second ready()) each metric by its name."""
+    for metric in metrics:
+        _metrics[metric.name] = metric
+
+
+def registered_metrics() -> list[Metric]:
+    return sorted(_metrics.values(), key=lambda m: (m.order, m.name))
+
+
+def metric_named(name: str) -> Metric | None:
+    return _metrics.get(name)

@@ -130,6 +130,18 @@ def schedule() -> list[Job]:
             "Tell health officers of classes not in and daily reports not confirmed in time",
         ),
         Job(
+            "figures-yesterday",
+            "shoumen.reports.tasks.figures_fill_yesterday_task",
+            {"hour": "0", "minute": "20"},
+            "Yesterday's daily figures of every unit, summed up the tree",
+        ),
+        Job(
+            "figures-refill",
+            "shoumen.reports.tasks.figures_refill_week_task",
+            {"hour": "23", "minute": "40"},
+            "The daily figures of the 7 days before today again, with data entered late",
+        ),
+        Job(
             "officials-digest",
             "shoumen.alerts.tasks.digests_send_task",
             _at(settings.SHOUMEN_DIGEST_AT),

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "shoumen.checkpoints",
     "shoumen.screening",
     "shoumen.schools",
+    "shoumen.reports",
     "shoumen.home",
     "shoumen.ops",
     "shoumen.demo",

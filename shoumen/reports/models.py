@@ -1,0 +1,37 @@
+"""Daily figures: one value per org unit, day and metric, for every level of the tree.
+
+Leaf units (grids; schools for the schools' metrics) hold what their metric computed;
+each ancestor (community, street, district) holds the sum of its subtree's leaves. A zero
+is not stored: a unit, day and metric without a row counts 0."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shoumen.places.models import OrgUnit
+
+
+class DailyFigure(models.Model):
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("org unit")
+    )
+    date = models.DateField(_("date"))
+    metric = models.CharField(_("metric"), max_length=64)
+    value = models.FloatField(_("value"))
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "date", "metric"], name="dailyfigure_unit_date_metric_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(value=0), name="dailyfigure_zero_not_stored"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["metric", "date", "unit"], name="dailyfigure_metric_date_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.date} {self.metric}={self.value:g}"

@@ -15,7 +15,12 @@ from shoumen.alerts.models import OPEN_STATUSES, Alert, Cause
 from shoumen.api.main import api as ninja_api
 from shoumen.lib.dates import today
 from shoumen.observation.models import Kind, Observation, Reason
-from tests.api import school_matrix_absences, school_matrix_checks, school_matrix_reports
+from tests.api import (
+    reports_matrix,
+    school_matrix_absences,
+    school_matrix_checks,
+    school_matrix_reports,
+)
 from tests.nothing_written import changed_counts, row_counts
 from tests.personas import PERSONAS, SCHOOL_PERSONAS
 
@@ -308,7 +313,7 @@ def _alert_id(template: str, world) -> int:
 
 
 _SCHOOL_PATH_IDS: dict = {}
-for _part in (school_matrix_checks, school_matrix_absences, school_matrix_reports):
+for _part in (school_matrix_checks, school_matrix_absences, school_matrix_reports, reports_matrix):
     OPERATIONS.update(_part.OPERATIONS)
     QUERIES.update(_part.QUERIES)
     _SCHOOL_PATH_IDS.update(_part.PATH_IDS)

@@ -7,11 +7,13 @@ import pytest
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from shoumen.accounts.services import api_token_create
 from shoumen.lib import metrics as registry
 from shoumen.lib.metrics import Metric
 from shoumen.places.models import Level
 from shoumen.registry.models import Person
 from shoumen.schools.models import Pupil
+from tests.api.conftest import ApiClient
 
 BORN = "test.born"
 PUPILS = "test.pupils"
@@ -46,3 +48,14 @@ def test_metrics(monkeypatch):
     }
     monkeypatch.setattr(registry, "_metrics", {**registry._metrics, **added})
     return added
+
+
+@pytest.fixture
+def api(world):
+    """``api(world.street_officer)``: a JSON client with a fresh token of that user."""
+
+    def _api(user) -> ApiClient:
+        _token, raw = api_token_create(actor=None, user=user)
+        return ApiClient(raw)
+
+    return _api

@@ -7,6 +7,7 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Alerts")
 
     def ready(self) -> None:
-        from shoumen.alerts import panels
+        from shoumen.alerts import metrics, panels
 
         panels.register()
+        metrics.register()

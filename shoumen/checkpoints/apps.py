@@ -7,7 +7,8 @@ class CheckpointsConfig(AppConfig):
     verbose_name = _("Checkpoints")
 
     def ready(self) -> None:
-        from shoumen.checkpoints import handlers, panels
+        from shoumen.checkpoints import handlers, metrics, panels
 
         handlers.subscribe_all()
         panels.register()
+        metrics.register()

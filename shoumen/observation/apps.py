@@ -7,6 +7,7 @@ class ObservationConfig(AppConfig):
     verbose_name = _("Key persons and health reports")
 
     def ready(self) -> None:
-        from shoumen.observation import panels
+        from shoumen.observation import metrics, panels
 
         panels.register()
+        metrics.register()

@@ -7,8 +7,9 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools")
 
     def ready(self) -> None:
-        from shoumen.schools import alert_panels, receivers, roster_import
+        from shoumen.schools import alert_panels, metrics, receivers, roster_import
 
         receivers.connect_all()
         roster_import.register_kind()
         alert_panels.register()
+        metrics.register()

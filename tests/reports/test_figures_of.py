@@ -124,3 +124,16 @@ def test_school_health_officer_sees_the_school_not_its_street(world, test_metric
 def test_a_class_teacher_cannot_see_the_school(world, test_metrics, at_noon):
     with pytest.raises(OrgUnit.DoesNotExist):
         figures_of(world.teacher, world.unit("SCH1"), TODAY, TODAY)
+
+
+def test_figures_of_a_street_and_its_units_run_a_fixed_number_of_queries(
+    world, test_metrics, at_noon, django_assert_max_num_queries
+):
+    figures_fill(day=YESTERDAY, metrics=TEST_METRICS)
+    officer, street = world.street_officer, world.street
+    # The actor's assignments, the units under the street, the stored rows, the leaves
+    # under them and one compute per metric; the second call reads today from the cache.
+    with django_assert_max_num_queries(6):
+        figures_of(officer, street, YESTERDAY, TODAY, TEST_METRICS, children=True)
+    with django_assert_max_num_queries(2):
+        figures_of(officer, street, YESTERDAY, TODAY, TEST_METRICS, children=True)

@@ -8,23 +8,16 @@ acknowledged and past its deadline at the end of the day (today: now)."""
 
 import datetime
 from collections.abc import Callable
-from typing import cast
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from shoumen.alerts.models import Alert, Cause
 from shoumen.alerts.rules import current_rules
 from shoumen.lib.metrics import Metric, register_metrics
 from shoumen.observation.metrics import day_bounds
 from shoumen.observation.models import HealthReport
-
-
-def _(message: str) -> str:
-    """A lazy translation where a metric's label (typed ``str``) wants it: shown in the
-    reader's language, not the one active when the metric was registered."""
-    return cast(str, gettext_lazy(message))
 
 
 def _per_grid(qs: QuerySet) -> dict[int, float]:

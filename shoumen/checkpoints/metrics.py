@@ -7,23 +7,15 @@ Each is one grouped query over the communities asked for; scans are read by thei
 
 import datetime
 from collections.abc import Callable
-from typing import cast
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from shoumen.alerts.rules import current_rules
 from shoumen.checkpoints.models import Direction, Scan, Verdict, VerdictReason, Visitor
 from shoumen.lib.metrics import Metric, register_metrics
 from shoumen.observation.metrics import day_bounds
 from shoumen.places.models import Level
-
-
-def _(message: str) -> str:
-    """A lazy translation where a metric's label (typed ``str``) wants it: shown in the
-    reader's language, not the one active when the metric was registered."""
-    return cast(str, gettext_lazy(message))
-
 
 COMMUNITY = "checkpoint__community_id"
 

@@ -172,6 +172,11 @@ class DemoObservations:
         observations = Observation.objects.bulk_create(
             [self._observation(p, g, workers.get(g)) for p, g in chosen], batch_size=1000
         )
+        # Registered on their first day, as the daily figures read it (the bulk insert
+        # stamped them all with now).
+        for obs in observations:
+            obs.created_at = _at(obs.starts_on, 8, 30)
+        Observation.objects.bulk_update(observations, ["created_at"], batch_size=1000)
         reports = [
             row for obs in observations for row in self._reports(obs, self._last_report_day(obs))
         ]

@@ -11,13 +11,15 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 Compute = Callable[[list[int], datetime.date], dict[int, float]]
 
 
 @dataclass(frozen=True)
 class Metric:
     name: str  # stable code, e.g. "observation.started"; the API's name
-    label: str  # a lazy translation: what the board and the daily report show
+    label: "str | Promise"  # a lazy translation: what the board and the daily report show
     unit: str  # what it counts: "persons", "reports", "alerts", "households", "%"...
     compute: Compute
     # The org unit level whose units it is computed for: "grid", or "school".

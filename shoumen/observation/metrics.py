@@ -8,11 +8,10 @@ report slots due that day (both on a past day; today, those whose deadline has p
 
 import datetime
 from collections.abc import Callable
-from typing import cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from shoumen.alerts.rules import current_rules, due_slots
 from shoumen.lib.dates import today
@@ -24,12 +23,6 @@ from shoumen.observation.models import (
     ObservationStatus,
     Slot,
 )
-
-
-def _(message: str) -> str:
-    """A lazy translation where a metric's label (typed ``str``) wants it: shown in the
-    reader's language, not the one active when the metric was registered."""
-    return cast(str, gettext_lazy(message))
 
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

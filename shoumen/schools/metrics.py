@@ -5,21 +5,13 @@ the morning check as the schools board counts them, and declared as its two coun
 they add up the tree. Each is one grouped query over the schools asked for."""
 
 import datetime
-from typing import cast
 
 from django.db.models import Count, QuerySet, Sum
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from shoumen.lib.metrics import Metric, register_metrics
 from shoumen.places.models import Level
 from shoumen.schools.models import ClassCheck, Finding, FindingKind, Session
-
-
-def _(message: str) -> str:
-    """A lazy translation where a metric's label (typed ``str``) wants it: shown in the
-    reader's language, not the one active when the metric was registered."""
-    return cast(str, gettext_lazy(message))
-
 
 SCHOOL_UNIT = "school__unit_id"
 

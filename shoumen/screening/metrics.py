@@ -5,22 +5,14 @@ Each is one grouped query over the grids asked for, rebuilt from the visits' own
 that a past day computed again gives what it gave then."""
 
 import datetime
-from typing import cast
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from shoumen.lib.metrics import Metric, register_metrics
 from shoumen.observation.metrics import day_bounds
 from shoumen.screening.models import Outcome, RoundStatus, TaskStatus, Visit, VisitTask
-
-
-def _(message: str) -> str:
-    """A lazy translation where a metric's label (typed ``str``) wants it: shown in the
-    reader's language, not the one active when the metric was registered."""
-    return cast(str, gettext_lazy(message))
-
 
 NOT_DONE = (TaskStatus.DUE, TaskStatus.REVISIT)
 

@@ -80,6 +80,8 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/school-reports",
     "POST /api/v1/school-reports/{id}/confirm",
     "GET /api/v1/reporting-rates",
+    "GET /api/v1/metrics",
+    "GET /api/v1/metrics/catalogue",
 }
 SCHOOL_PATHS = {
     "/api/v1/schools",
@@ -218,6 +220,7 @@ def test_no_operation_gives_a_server_error_or_an_undocumented_answer(world):
         "GET /api/v1/passes/revocations": {"checkpoint": gate.pk},
         "GET /api/v1/checkpoints/{id}/residents": {"building": "5号楼", "door": "301"},
         "GET /api/v1/reporting-rates": {"kind": "school_daily", "unit": "SCH1"},
+        "GET /api/v1/metrics": {"unit": "G1"},
     }
     # Made just before their operation is fuzzed, so that no other operation's random ids
     # reach them first (ids on PostgreSQL are not reused across tests).

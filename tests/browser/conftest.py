@@ -1,5 +1,6 @@
 """Playwright driving Debian's Chromium (never a downloaded browser) at a phone's size."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -55,4 +56,10 @@ def phone(chromium, request):
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    # Let the page's own requests (a scan page fetching its lists) finish first: the live
+    # server answering one while the test database is flushed locks SQLite's tables.
+    from playwright.sync_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=5_000)
     context.close()

@@ -36,6 +36,8 @@ from shoumen.lib.dates import today
 from shoumen.observation.models import HealthReport, Observation
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import Building, Household, Person
+from shoumen.reports.models import DailyFigure
+from shoumen.reports.services import figures_fill
 
 
 @dataclass
@@ -68,6 +70,7 @@ def demo_counts(district: OrgUnit) -> dict[str, int]:
         "alerts": Alert.objects.filter(**under).count(),
         **demo_checkpoint_counts(district),
         **demo_school_counts(district),
+        "figure_days": _figure_days(district),
     }
 
 
@@ -109,6 +112,20 @@ def _generate(
     return district, counts
 
 
+# The boards' longest period: every chart has its curve on first open.
+FIGURE_DAYS = 30
+
+
+def _figures_fill_past(day: datetime.date) -> None:
+    """The daily figures of the days before ``day``, as the nightly job would have filled."""
+    for back in range(FIGURE_DAYS, 0, -1):
+        figures_fill(day=day - datetime.timedelta(days=back))
+
+
+def _figure_days(district: OrgUnit) -> int:
+    return DailyFigure.objects.filter(unit=district).values("date").distinct().count()
+
+
 def demo_load(
     *,
     size: str = "medium",
@@ -139,6 +156,8 @@ def demo_load(
             counts |= DemoObservations(district, seed=seed, day=day or today()).load()
             counts |= demo_checkpoints_load(district, day=day or today())
             counts |= DemoSchools(district, size=size, seed=seed, day=day or today()).load()
+            _figures_fill_past(day or today())
+            counts["figure_days"] = _figure_days(district)
         new_users = [login.username for login in logins if login.created]
         if generated or new_users:
             audit_event_record(

@@ -216,3 +216,18 @@ def test_command_refuses_without_a_demo_password(db):
     assert str(exc.value) == str(ERR_NO_DEMO_PASSWORD)
     assert not OrgUnit.objects.filter(code=DEMO_DISTRICT_CODE).exists()
     assert not User.objects.filter(username="grid1").exists()
+
+
+def test_the_demo_fills_the_daily_figures_of_the_30_days_before_its_day(demo):
+    from shoumen.reports.models import DailyFigure
+
+    district = OrgUnit.objects.get(code=DEMO_DISTRICT_CODE)
+    days = set(
+        DailyFigure.objects.filter(unit=district, metric="observation.follow_ups_due").values_list(
+            "date", flat=True
+        )
+    )
+    assert max(days) == DAY - datetime.timedelta(days=1)
+    assert min(days) >= DAY - datetime.timedelta(days=30)
+    assert len(days) >= 25  # observations start on random days within the period
+    assert not DailyFigure.objects.filter(date__gte=DAY).exists()

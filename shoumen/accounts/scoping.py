@@ -82,6 +82,13 @@ def require(user, perm: str, org_unit: OrgUnit) -> None:
         raise deny(ERR_OUT_OF_SCOPE)
 
 
+def require_somewhere(user, perm: str) -> None:
+    """Refuse (PermissionDenied, a 403) a user who holds ``perm`` nowhere; a holder asking
+    outside their scope is answered by the scoped selector instead (a 404)."""
+    if not can(user, perm):
+        raise deny()
+
+
 def covers_everything(user, perm: str) -> bool:
     return scope_paths(user, perm) == [""]
 

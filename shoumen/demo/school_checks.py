@@ -22,6 +22,7 @@ from django.utils import timezone
 from shoumen.demo.rows import rows_create
 from shoumen.schools.calendar import school_days, terms_of
 from shoumen.schools.config import sessions_of
+from shoumen.schools.daily_selectors import figures_from
 from shoumen.schools.models import (
     Absence,
     AbsenceFollowUp,
@@ -38,7 +39,6 @@ from shoumen.schools.models import (
     SchoolClass,
     Session,
 )
-from shoumen.schools.symptoms import watched_symptoms
 
 WEEKS_BACK = 28  # days of checks before the reference day
 SICK_START = 0.003  # a pupil falls ill on a school day
@@ -471,8 +471,10 @@ class DemoSchoolChecks:
                     at = _at(d, 14, 45) + datetime.timedelta(minutes=rng.randrange(70))
                 if at > self.now:
                     continue
-                figures = figures_of(
-                    len(self.days_classes[school.pk]), by_day.get(key, []), found.get(key, [])
+                figures = figures_from(
+                    len(self.days_classes[school.pk]),
+                    by_day.get(key, []),
+                    [(f.pupil.pk, f.kind, f.symptoms) for f in found.get(key, [])],
                 )
                 rows.append(
                     DailyReport(
@@ -487,39 +489,3 @@ class DemoSchoolChecks:
                 )
         DailyReport.objects.bulk_create(rows, batch_size=2000)
         return len(rows)
-
-
-FIGURE_FIELDS = ("enrolled", "present", "sick_absent", "personal_absent", "symptomatic")
-
-
-def figures_of(classes: int, checks: list[ClassCheck], findings: list[Finding]) -> dict:
-    """A school day's figures as the daily report keeps them: per session, and the day's
-    distinct pupils absent sick, on leave and present with symptoms, by symptom."""
-    by_session: dict[str, dict[str, int]] = {}
-    for check in checks:
-        row = by_session.setdefault(check.session, dict.fromkeys(("checks", *FIGURE_FIELDS), 0))
-        row["checks"] += 1
-        for name in FIGURE_FIELDS:
-            row[name] += getattr(check, name)
-    kinds: dict[str, set[int]] = {k.value: set() for k in FindingKind}
-    symptoms: dict[str, set[int]] = {}
-    for finding in findings:
-        kinds[finding.kind].add(finding.pupil.pk)
-        if finding.kind != FindingKind.PERSONAL:
-            for code in finding.symptoms:
-                symptoms.setdefault(code, set()).add(finding.pupil.pk)
-    first = by_session.get(Session.MORNING) or next(iter(by_session.values()), None)
-    order = list(watched_symptoms())
-    return {
-        "classes": classes,
-        "enrolled": first["enrolled"] if first else 0,
-        "present": first["present"] if first else 0,
-        "sick_absent": len(kinds[FindingKind.SICK]),
-        "personal_absent": len(kinds[FindingKind.PERSONAL]),
-        "symptomatic": len(kinds[FindingKind.SYMPTOMATIC]),
-        "by_symptom": {
-            code: len(symptoms[code])
-            for code in sorted(symptoms, key=lambda c: (order.index(c) if c in order else 99, c))
-        },
-        "sessions": by_session,
-    }

@@ -13,10 +13,9 @@ from pydantic import ValidationError as PydanticValidationError
 
 from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm
-from shoumen.accounts.scoping import can
+from shoumen.accounts.scoping import can, require_somewhere
 from shoumen.api.errors import NON_FIELD
 from shoumen.api.responses import error_responses
-from shoumen.lib.errors import deny
 from shoumen.observation import selectors
 from shoumen.observation.health_reports import health_report_record, health_reports_ingest
 from shoumen.observation.models import HealthReport, Observation
@@ -68,12 +67,6 @@ PathId = Path(..., ge=1, le=MAX_ID)
 RESULTS = ("created", "updated", "unchanged", "error")
 
 
-def _require_somewhere(actor, perm: str) -> None:
-    """A role that holds ``perm`` nowhere is refused outright (403)."""
-    if not can(actor, perm):
-        raise deny()
-
-
 def _counts(results) -> dict[str, int]:
     counts = dict.fromkeys(RESULTS, 0)
     for row in results:
@@ -111,7 +104,7 @@ def _report_out(report: HealthReport) -> HealthReportOut:
 )
 def health_reports_create(request, payload: HealthReportIn):
     actor = request.auth
-    _require_somewhere(actor, Perm.RECORD_HEALTH_REPORTS)
+    require_somewhere(actor, Perm.RECORD_HEALTH_REPORTS)
     result = health_report_record(actor=actor, **payload.dict())
     if result.report is None:  # health_report_record raises on a bad row; never reached
         raise ValidationError(result.errors)
@@ -160,7 +153,7 @@ def _parse_rows(raw: list[Any]) -> tuple[dict[int, dict], dict[int, dict[str, li
 )
 def health_reports_batch(request, payload: HealthReportBatchIn):
     actor = request.auth
-    _require_somewhere(actor, Perm.RECORD_HEALTH_REPORTS)
+    require_somewhere(actor, Perm.RECORD_HEALTH_REPORTS)
     good, bad = _parse_rows(payload.rows)
     indexes = list(good)
     ingested = health_reports_ingest(actor=actor, rows=list(good.values()))
@@ -209,7 +202,7 @@ def _unit_in_scope(actor, code: str, *, field: str) -> OrgUnit:
 
 
 def _managed(actor, pk: int) -> Observation:
-    _require_somewhere(actor, Perm.MANAGE_OBSERVATIONS)
+    require_somewhere(actor, Perm.MANAGE_OBSERVATIONS)
     return selectors.observation_for(actor, pk=pk)
 
 
@@ -220,7 +213,7 @@ def _managed(actor, pk: int) -> Observation:
 )
 def observations_list(request, filters: Query[ObservationFiltersIn]):
     actor = request.auth
-    _require_somewhere(actor, Perm.VIEW_OBSERVATIONS)
+    require_somewhere(actor, Perm.VIEW_OBSERVATIONS)
     qs = selectors.observations_visible_to(actor)
     if filters.org_unit:
         unit = _unit_in_scope(actor, filters.org_unit, field="org_unit")
@@ -250,7 +243,7 @@ def _start_values(payload) -> dict[str, Any]:
 )
 def observations_create(request, payload: ObservationStartIn):
     actor = request.auth
-    _require_somewhere(actor, Perm.MANAGE_OBSERVATIONS)
+    require_somewhere(actor, Perm.MANAGE_OBSERVATIONS)
     person = (
         persons_visible_to(actor, Perm.MANAGE_OBSERVATIONS)
         .select_related("grid")
@@ -270,7 +263,7 @@ def observations_create(request, payload: ObservationStartIn):
 )
 def observations_bulk(request, payload: ObservationBulkStartIn):
     actor = request.auth
-    _require_somewhere(actor, Perm.MANAGE_OBSERVATIONS)
+    require_somewhere(actor, Perm.MANAGE_OBSERVATIONS)
     common = _start_values(payload)
     wanted = [p if type(p) is int and 1 <= p <= MAX_ID else None for p in payload.persons]
     found = persons_visible_to(actor, Perm.MANAGE_OBSERVATIONS).select_related("grid")
@@ -300,7 +293,7 @@ def observations_bulk(request, payload: ObservationBulkStartIn):
 )
 def observations_detail(request, id: int = PathId):
     actor = request.auth
-    _require_somewhere(actor, Perm.VIEW_OBSERVATIONS)
+    require_somewhere(actor, Perm.VIEW_OBSERVATIONS)
     return _observation_out(selectors.observation_for(actor, pk=id))
 
 
@@ -377,7 +370,7 @@ def observations_transfer(request, payload: TransferIn, id: int = PathId):
 
 def _pending_transfer(actor, pk: int) -> Observation:
     """Seen from either side: the sending scope, or the receiving community's."""
-    _require_somewhere(actor, Perm.MANAGE_OBSERVATIONS)
+    require_somewhere(actor, Perm.MANAGE_OBSERVATIONS)
     try:
         return selectors.observation_for(actor, pk=pk)
     except Observation.DoesNotExist:

@@ -5,9 +5,8 @@ and the check service. Permission first (403 for a role without it anywhere), th
 from ninja import Path, Query, Router, Status
 
 from shoumen.accounts.roles import Perm
-from shoumen.accounts.scoping import can
+from shoumen.accounts.scoping import require_somewhere
 from shoumen.api.responses import error_responses
-from shoumen.lib.errors import deny
 from shoumen.registry.schemas import MAX_ID
 from shoumen.schools import check_selectors
 from shoumen.schools.check_services import SessionAlreadyChecked, class_check_submit
@@ -29,11 +28,6 @@ router = Router(tags=["schools"])
 PathId = Path(..., ge=1, le=MAX_ID)
 
 
-def _require_somewhere(actor, perm: str) -> None:
-    if not can(actor, perm):
-        raise deny()
-
-
 def _page(qs, page: ListPage, convert) -> dict:
     start = page.offset
     return {"items": [convert(o) for o in qs[start : start + page.limit]], "count": qs.count()}
@@ -46,7 +40,7 @@ def _page(qs, page: ListPage, convert) -> dict:
 )
 def schools_list(request, page: Query[ListPage]):
     actor = request.auth
-    _require_somewhere(actor, Perm.VIEW_SCHOOLS)
+    require_somewhere(actor, Perm.VIEW_SCHOOLS)
     qs = check_selectors.schools_seen_by(actor)
     return _page(qs, page, SchoolOut.of)
 
@@ -58,7 +52,7 @@ def schools_list(request, page: Query[ListPage]):
 )
 def school_classes(request, page: Query[ListPage], id: int = PathId):
     actor = request.auth
-    _require_somewhere(actor, Perm.VIEW_SCHOOLS)
+    require_somewhere(actor, Perm.VIEW_SCHOOLS)
     school = check_selectors.school_seen_by(actor, id)
     classes = check_selectors.school_classes(actor, school)
     items = classes[page.offset : page.offset + page.limit]
@@ -75,7 +69,7 @@ def school_classes(request, page: Query[ListPage], id: int = PathId):
 )
 def class_pupils(request, page: Query[ListPage], id: int = PathId):
     actor = request.auth
-    _require_somewhere(actor, Perm.VIEW_SCHOOLS)
+    require_somewhere(actor, Perm.VIEW_SCHOOLS)
     klass = class_for(actor, id)
     pupils = check_selectors.roster(actor, klass)
     items = pupils[page.offset : page.offset + page.limit]
@@ -95,7 +89,7 @@ def class_pupils(request, page: Query[ListPage], id: int = PathId):
 )
 def class_checks_create(request, payload: ClassCheckIn):
     actor = request.auth
-    _require_somewhere(actor, Perm.RECORD_CLASS_CHECKS)
+    require_somewhere(actor, Perm.RECORD_CLASS_CHECKS)
     klass = class_for(actor, payload.class_id, Perm.RECORD_CLASS_CHECKS)
     try:
         check, created = class_check_submit(

@@ -9,10 +9,9 @@ import datetime
 from ninja import Path, Query, Router, Status
 
 from shoumen.accounts.roles import Perm
-from shoumen.accounts.scoping import can, covers
+from shoumen.accounts.scoping import covers, require_somewhere
 from shoumen.api.responses import error_responses
 from shoumen.lib.dates import today
-from shoumen.lib.errors import deny
 from shoumen.places.models import OrgUnit
 from shoumen.registry.schemas import MAX_ID
 from shoumen.schools import calendar
@@ -31,11 +30,6 @@ from shoumen.schools.selectors import school_for, schools_visible_to
 router = Router(tags=["schools"])
 PathId = Path(..., ge=1, le=MAX_ID)
 RATES_DEFAULT_DAYS = 7
-
-
-def _require_somewhere(actor, perm: str) -> None:
-    if not can(actor, perm):
-        raise deny()
 
 
 def _out(school: School, day: datetime.date, report: DailyReport | None, open_day: bool):
@@ -60,7 +54,7 @@ def _out(school: School, day: datetime.date, report: DailyReport | None, open_da
 )
 def school_reports_list(request, filters: Query[SchoolReportsIn]):
     actor = request.auth
-    _require_somewhere(actor, Perm.VIEW_SCHOOLS)
+    require_somewhere(actor, Perm.VIEW_SCHOOLS)
     day = filters.date or today()
     schools = list(schools_visible_to(actor).order_by("unit__path"))
     found = DailyReport.objects.filter(school_id__in=[s.pk for s in schools], date=day)
@@ -84,7 +78,7 @@ def school_reports_list(request, filters: Query[SchoolReportsIn]):
 )
 def school_report_confirm(request, payload: ConfirmIn, id: int = PathId):
     actor = request.auth
-    _require_somewhere(actor, Perm.REPORT_SCHOOL)
+    require_somewhere(actor, Perm.REPORT_SCHOOL)
     school = school_for(actor, id)
     day = payload.date or today()
     report, created = daily_report_confirm(
@@ -101,7 +95,7 @@ def school_report_confirm(request, payload: ConfirmIn, id: int = PathId):
 )
 def reporting_rates_get(request, filters: Query[RatesIn]):
     actor = request.auth
-    _require_somewhere(actor, Perm.VIEW_SCHOOLS)
+    require_somewhere(actor, Perm.VIEW_SCHOOLS)
     unit = OrgUnit.objects.get(code=filters.unit)
     if not covers(actor, Perm.VIEW_SCHOOLS, unit.path):
         raise OrgUnit.DoesNotExist

@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shoumen.accounts.roles import Perm
-from shoumen.accounts.scoping import can
+from shoumen.accounts.scoping import can, require_somewhere
 from shoumen.lib.dates import today
-from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404
 from shoumen.schools import check_selectors
 from shoumen.schools.calendar import is_school_day, school_days
@@ -31,11 +30,6 @@ MSG_REPLAYED = _("This check was already in; nothing changed.")
 ERR_TAP_AGAIN = _("Tap the button again.")
 # Beyond this many classes a list shows schools, each opening its own classes.
 CLASSES_ON_ONE_PAGE = 60
-
-
-def _require_somewhere(user, perm: str) -> None:
-    if not can(user, perm):
-        raise deny()
 
 
 def _day_from(request) -> datetime.date:
@@ -60,7 +54,7 @@ def _missed_days(klass: SchoolClass, day: datetime.date) -> list[tuple[datetime.
 @login_required
 @require_GET
 def my_classes(request):
-    _require_somewhere(request.user, Perm.VIEW_SCHOOLS)
+    require_somewhere(request.user, Perm.VIEW_SCHOOLS)
     schools = list(check_selectors.schools_seen_by(request.user))
     classes = check_selectors.my_classes(request.user)
     many = len(classes) > CLASSES_ON_ONE_PAGE
@@ -78,7 +72,7 @@ def my_classes(request):
 @login_required
 @require_GET
 def school(request, pk: int):
-    _require_somewhere(request.user, Perm.VIEW_SCHOOLS)
+    require_somewhere(request.user, Perm.VIEW_SCHOOLS)
     found = or_404(check_selectors.school_seen_by, request.user, pk)
     classes = check_selectors.school_classes(request.user, found)
     day = today()
@@ -94,7 +88,7 @@ def school(request, pk: int):
 @login_required
 @require_GET
 def class_today(request, pk: int):
-    _require_somewhere(request.user, Perm.VIEW_SCHOOLS)
+    require_somewhere(request.user, Perm.VIEW_SCHOOLS)
     klass = or_404(class_for, request.user, pk)
     day = today()
     (row,) = check_selectors.class_days(
@@ -117,7 +111,7 @@ def class_today(request, pk: int):
 
 
 def _checked_class(request, pk: int, session: str) -> SchoolClass:
-    _require_somewhere(request.user, Perm.RECORD_CLASS_CHECKS)
+    require_somewhere(request.user, Perm.RECORD_CLASS_CHECKS)
     klass = or_404(class_for, request.user, pk, Perm.RECORD_CLASS_CHECKS)
     if session not in sessions_of(klass):
         raise Http404

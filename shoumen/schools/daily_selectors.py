@@ -119,19 +119,25 @@ def school_day_state(
 
 
 def day_figures(state: SchoolDay) -> dict[str, Any]:
-    """The day's figures from the checks: per session, and the day's distinct pupils absent
-    sick, absent on leave and present with symptoms, by symptom."""
+    """The day's figures from the school's checks and findings of that day."""
+    findings = Finding.objects.filter(school=state.school, date=state.day).values_list(
+        "pupil_id", "kind", "symptoms"
+    )
+    return figures_from(len(state.classes), state.checks, findings)
+
+
+def figures_from(classes: int, checks, findings) -> dict[str, Any]:
+    """A school day's figures as the daily report keeps them: per session, and the day's
+    distinct pupils absent sick, absent on leave and present with symptoms, by symptom.
+    ``findings``: (pupil id, kind, symptom codes) of the day."""
     by_session: dict[str, dict[str, int]] = {}
-    for check in state.checks:
+    for check in checks:
         row = by_session.setdefault(check.session, dict.fromkeys(("checks", *FIGURE_FIELDS), 0))
         row["checks"] += 1
         for name in FIGURE_FIELDS:
             row[name] += getattr(check, name)
     kinds: dict[str, set[int]] = {k.value: set() for k in FindingKind}
     symptoms: dict[str, set[int]] = {}
-    findings = Finding.objects.filter(school=state.school, date=state.day).values_list(
-        "pupil_id", "kind", "symptoms"
-    )
     for pupil_id, kind, codes in findings:
         kinds.setdefault(kind, set()).add(pupil_id)
         if kind != FindingKind.PERSONAL:
@@ -140,7 +146,7 @@ def day_figures(state: SchoolDay) -> dict[str, Any]:
     first = by_session.get(Session.MORNING) or next(iter(by_session.values()), None)
     order = list(watched_symptoms())
     return {
-        "classes": len(state.classes),
+        "classes": classes,
         "enrolled": first["enrolled"] if first else 0,
         "present": first["present"] if first else 0,
         "sick_absent": len(kinds[FindingKind.SICK]),

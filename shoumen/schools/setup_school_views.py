@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from shoumen.accounts.roles import Perm
-from shoumen.accounts.scoping import can
+from shoumen.accounts.scoping import can, require_somewhere
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, posted
 from shoumen.places.models import Level
@@ -24,16 +24,10 @@ MSG_CLASS_ADDED = _("%(name)s was added.")
 MSG_TERM_SAVED = _("The term was saved.")
 
 
-def _require_somewhere(user, perm: str) -> None:
-    """403 to those who hold ``perm`` nowhere; holders outside the school get a 404."""
-    if not can(user, perm):
-        raise deny()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def school_new(request):
-    _require_somewhere(request.user, Perm.MANAGE_SCHOOLS)
+    require_somewhere(request.user, Perm.MANAGE_SCHOOLS)
     streets = org_units_visible_to(request.user, Perm.MANAGE_SCHOOLS).filter(level=Level.STREET)
     form = SchoolForm(posted(request), streets=streets)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +45,7 @@ def school_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def class_new(request, pk: int):
-    _require_somewhere(request.user, Perm.MANAGE_PUPILS)
+    require_somewhere(request.user, Perm.MANAGE_PUPILS)
     school = or_404(school_for, request.user, pk, Perm.MANAGE_PUPILS)
     form = ClassForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -70,7 +64,7 @@ def class_new(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def terms(request, pk: int):
-    _require_somewhere(request.user, Perm.VIEW_SCHOOLS)
+    require_somewhere(request.user, Perm.VIEW_SCHOOLS)
     # Whoever sees the school page sees its terms, a class teacher included.
     school = or_404(school_seen_by, request.user, pk)
     may_manage = can(request.user, Perm.MANAGE_PUPILS, school.unit)

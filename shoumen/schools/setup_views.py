@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shoumen.accounts.roles import Perm
-from shoumen.accounts.scoping import can
-from shoumen.lib.errors import deny
+from shoumen.accounts.scoping import require_somewhere
 from shoumen.lib.pages import add_service_errors, or_404, posted
 from shoumen.schools import check_selectors
 from shoumen.schools.check_forms import GuardianForm, PupilEditForm, PupilForm
@@ -28,20 +27,15 @@ MSG_GUARDIAN_SAVED = _("Guardian saved.")
 MSG_OFF_THE_ROLL = _("%(name)s is no longer on the roll.")
 
 
-def _require_somewhere(user, perm: str) -> None:
-    if not can(user, perm):
-        raise deny()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def class_pupils(request, pk: int):
     """The roll; the add-a-pupil form below it for those who manage pupils."""
-    _require_somewhere(request.user, Perm.VIEW_SCHOOLS)
+    require_somewhere(request.user, Perm.VIEW_SCHOOLS)
     klass = or_404(class_for, request.user, pk)
     may_manage = check_selectors.may_manage_pupils(request.user, klass)
     if request.method == "POST":
-        _require_somewhere(request.user, Perm.MANAGE_PUPILS)
+        require_somewhere(request.user, Perm.MANAGE_PUPILS)
         klass = or_404(class_for, request.user, pk, Perm.MANAGE_PUPILS)
     form = PupilForm(posted(request)) if may_manage else None
     if request.method == "POST" and form is not None and form.is_valid():
@@ -65,7 +59,7 @@ def class_pupils(request, pk: int):
 @login_required
 @require_http_methods(["GET"])
 def pupil(request, pk: int):
-    _require_somewhere(request.user, Perm.VIEW_SCHOOLS)
+    require_somewhere(request.user, Perm.VIEW_SCHOOLS)
     found = or_404(pupil_for, request.user, pk)
     context = {
         "pupil": found,
@@ -79,7 +73,7 @@ def pupil(request, pk: int):
 
 
 def _managed_pupil(request, pk: int):
-    _require_somewhere(request.user, Perm.MANAGE_PUPILS)
+    require_somewhere(request.user, Perm.MANAGE_PUPILS)
     return or_404(pupil_for, request.user, pk, Perm.MANAGE_PUPILS)
 
 

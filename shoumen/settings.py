@@ -4,6 +4,7 @@ SHOUMEN_ENV is ``dev`` (default) or ``production``. In dev, missing keys are gen
 once into var/ with a warning; in production anything missing or insecure stops start-up.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -364,6 +365,10 @@ OBSERVATION_PERIOD_DAYS = {
 REPORT_LINK_DAYS = env_int("SHOUMEN_REPORT_LINK_DAYS", 30)
 # A guardian's personal link for reporting a pupil's absence lasts this many days.
 SHOUMEN_GUARDIAN_LINK_DAYS = env_int("SHOUMEN_GUARDIAN_LINK_DAYS", 120)
+# Communities (streets, districts) confirm their daily report by this local time (HH:MM).
+SHOUMEN_DAILY_REPORT_DEADLINE = env_str("SHOUMEN_DAILY_REPORT_DEADLINE", "16:00")
+if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", SHOUMEN_DAILY_REPORT_DEADLINE):
+    raise ConfigurationError("SHOUMEN_DAILY_REPORT_DEADLINE must be a time as HH:MM, e.g. 16:00")
 # Personal details of finished observations and old health reports are purged after this.
 HEALTH_DATA_RETENTION_DAYS = env_int("SHOUMEN_HEALTH_DATA_RETENTION_DAYS", 30)
 # Uploaded ledgers and their error reports (encrypted) are deleted after this many days at

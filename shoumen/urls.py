@@ -22,5 +22,6 @@ urlpatterns = [
     path("screening/", include("shoumen.screening.urls")),
     path("checkpoints/", include("shoumen.checkpoints.scan_urls")),
     path("schools/", include("shoumen.schools.urls")),
+    path("reports/", include("shoumen.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

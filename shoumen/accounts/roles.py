@@ -52,6 +52,7 @@ class Perm(models.TextChoices):
     MANAGE_SCHOOLS = "manage_schools", _("Add schools to the district")
     # Apart from EXPORT, which covers the residents' ledgers of the units under the holder.
     EXPORT_SCHOOL_LEDGERS = "export_school_ledgers", _("Export school ledgers")
+    CONFIRM_DAILY_REPORT = "confirm_daily_report", _("Confirm and send the unit's daily report")
 
 
 # Everyone who follows key persons up and visits households.
@@ -75,6 +76,7 @@ _OFFICER = {
     Perm.EXPORT,
     Perm.MANAGE_USERS,
     Perm.VIEW_AUDIT,
+    Perm.CONFIRM_DAILY_REPORT,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {

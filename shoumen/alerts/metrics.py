@@ -101,6 +101,8 @@ def metrics() -> list[Metric]:
             "reports",
             fever_reports,
             order=40,
+            notable=True,
+            phrase=_("%(value)s health reports with fever"),
         ),
         Metric(
             "alerts.ili_reports",
@@ -108,6 +110,8 @@ def metrics() -> list[Metric]:
             "reports",
             ili_reports,
             order=41,
+            notable=True,
+            phrase=_("%(value)s with influenza-like illness"),
         ),
         Metric(
             "alerts.red_flag_reports",
@@ -115,10 +119,35 @@ def metrics() -> list[Metric]:
             "reports",
             red_flag_reports,
             order=42,
+            notable=True,
+            phrase=_("%(value)s with a red-flag symptom"),
         ),
-        Metric("alerts.opened", _("Alerts opened"), "alerts", opened, order=50),
-        Metric("alerts.resolved", _("Alerts resolved"), "alerts", resolved, order=51),
-        Metric("alerts.overdue", _("Alerts overdue"), "alerts", overdue, order=52),
+        Metric(
+            "alerts.opened",
+            _("Alerts opened"),
+            "alerts",
+            opened,
+            order=50,
+            notable=True,
+            phrase=_("%(value)s alerts opened"),
+        ),
+        Metric(
+            "alerts.resolved",
+            _("Alerts resolved"),
+            "alerts",
+            resolved,
+            order=51,
+            phrase=_("%(value)s alerts resolved"),
+        ),
+        Metric(
+            "alerts.overdue",
+            _("Alerts overdue"),
+            "alerts",
+            overdue,
+            order=52,
+            notable=True,
+            phrase=_("%(value)s alerts overdue"),
+        ),
         *(
             Metric(f"alerts.opened_{cause}", label, "alerts", _opened_for(cause), order=53 + i)
             for i, (cause, label) in enumerate(OPENED_BY_CAUSE.items())

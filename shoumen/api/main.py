@@ -10,6 +10,7 @@ from shoumen.observation.api import router as observation_router
 from shoumen.places.api import router as places_router
 from shoumen.registry.api import router as registry_router
 from shoumen.reports.api import router as reports_router
+from shoumen.reports.api_daily import router as daily_reports_router
 from shoumen.schools.api import router as schools_router
 from shoumen.screening.api import router as screening_router
 
@@ -34,3 +35,4 @@ api.add_router("/", observation_router)
 api.add_router("/", alerts_router)
 api.add_router("/", schools_router)
 api.add_router("/", reports_router)
+api.add_router("/", daily_reports_router)

@@ -61,9 +61,9 @@ PASSED = ~Q(verdict=Verdict.DENY)
 
 
 def metrics() -> list[Metric]:
-    def metric(name: str, label, unit: str, compute, order: int) -> Metric:
+    def metric(name: str, label, unit: str, compute, order: int, **more) -> Metric:
         return Metric(
-            f"checkpoints.{name}", label, unit, compute, level=Level.COMMUNITY, order=order
+            f"checkpoints.{name}", label, unit, compute, level=Level.COMMUNITY, order=order, **more
         )
 
     return [
@@ -87,9 +87,25 @@ def metrics() -> list[Metric]:
             "scans",
             _scans_where(Q(verdict=Verdict.DENY)),
             72,
+            phrase=_("%(value)s refused at checkpoints"),
         ),
-        metric("visitors", _("Visitors registered"), "persons", visitors, 73),
-        metric("fevers", _("Fevers at checkpoints"), "persons", fevers, 74),
+        metric(
+            "visitors",
+            _("Visitors registered"),
+            "persons",
+            visitors,
+            73,
+            phrase=_("%(value)s visitors registered"),
+        ),
+        metric(
+            "fevers",
+            _("Fevers at checkpoints"),
+            "persons",
+            fevers,
+            74,
+            notable=True,
+            phrase=_("%(value)s with fever at checkpoints"),
+        ),
     ]
 
 

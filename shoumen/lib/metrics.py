@@ -26,6 +26,12 @@ class Metric:
     level: str = "grid"
     # Its place on boards and in the daily report's table, lower first.
     order: int = 100
+    # A non-zero value is news the daily report must carry: with none, the report is the
+    # unit's zero report ("nothing new to report today").
+    notable: bool = False
+    # The daily report narrative's words for a non-zero value, formatted with %(value)s
+    # (a lazy translation); None leaves the metric to the table.
+    phrase: "str | Promise | None" = None
 
 
 _metrics: dict[str, Metric] = {}

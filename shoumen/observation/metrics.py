@@ -152,17 +152,55 @@ def follow_ups_not_reached(unit_ids: list[int], day: datetime.date) -> dict[int,
 
 
 UNDER_OBSERVATION_LABELS = {
-    Kind.HOME_ISOLATION: _("Under home isolation"),
-    Kind.CENTRAL_ISOLATION: _("Under centralised isolation"),
-    Kind.HOME_MONITORING: _("Under home health monitoring"),
-    Kind.ROUTINE_MONITORING: _("Under routine health monitoring"),
+    Kind.HOME_ISOLATION: (_("Under home isolation"), _("%(value)s under home isolation")),
+    Kind.CENTRAL_ISOLATION: (
+        _("Under centralised isolation"),
+        _("%(value)s under centralised isolation"),
+    ),
+    Kind.HOME_MONITORING: (
+        _("Under home health monitoring"),
+        _("%(value)s under home health monitoring"),
+    ),
+    Kind.ROUTINE_MONITORING: (
+        _("Under routine health monitoring"),
+        _("%(value)s under routine health monitoring"),
+    ),
 }
 
+# name, status, label, order, the daily report's words, whether it is news
 ENDINGS = (
-    ("completed", ObservationStatus.COMPLETED, _("Observations completed"), 21),
-    ("transferred", ObservationStatus.TRANSFERRED, _("Observations transferred out"), 22),
-    ("hospitalised", ObservationStatus.HOSPITALISED, _("Observed persons sent to hospital"), 23),
-    ("lost", ObservationStatus.LOST, _("Observed persons lost to follow-up"), 24),
+    (
+        "completed",
+        ObservationStatus.COMPLETED,
+        _("Observations completed"),
+        21,
+        _("%(value)s released at the end of their period"),
+        False,
+    ),
+    (
+        "transferred",
+        ObservationStatus.TRANSFERRED,
+        _("Observations transferred out"),
+        22,
+        _("%(value)s transferred out"),
+        False,
+    ),
+    (
+        "hospitalised",
+        ObservationStatus.HOSPITALISED,
+        _("Observed persons sent to hospital"),
+        23,
+        _("%(value)s sent to hospital"),
+        True,
+    ),
+    (
+        "lost",
+        ObservationStatus.LOST,
+        _("Observed persons lost to follow-up"),
+        24,
+        _("%(value)s lost to follow-up"),
+        True,
+    ),
 )
 
 
@@ -175,13 +213,30 @@ def metrics() -> list[Metric]:
                 "persons",
                 _under_observation_of(kind),
                 order=10 + i,
+                phrase=phrase,
             )
-            for i, (kind, label) in enumerate(UNDER_OBSERVATION_LABELS.items())
+            for i, (kind, (label, phrase)) in enumerate(UNDER_OBSERVATION_LABELS.items())
         ),
-        Metric("observation.started", _("Observations started"), "persons", started, order=20),
+        Metric(
+            "observation.started",
+            _("Observations started"),
+            "persons",
+            started,
+            order=20,
+            notable=True,
+            phrase=_("%(value)s new persons under observation"),
+        ),
         *(
-            Metric(f"observation.{name}", label, "persons", _ended_as(status), order=order)
-            for name, status, label, order in ENDINGS
+            Metric(
+                f"observation.{name}",
+                label,
+                "persons",
+                _ended_as(status),
+                order=order,
+                notable=notable,
+                phrase=phrase,
+            )
+            for name, status, label, order, phrase, notable in ENDINGS
         ),
         Metric(
             "observation.follow_ups_due",
@@ -203,6 +258,7 @@ def metrics() -> list[Metric]:
             "follow-ups",
             follow_ups_not_reached,
             order=32,
+            phrase=_("%(value)s follow-ups not reached"),
         ),
     ]
 

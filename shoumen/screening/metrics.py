@@ -74,6 +74,7 @@ def metrics() -> list[Metric]:
             "households",
             households_visited,
             order=60,
+            phrase=_("%(value)s households visited"),
         ),
         Metric(
             "screening.households_due",

@@ -17,6 +17,7 @@ from shoumen.lib.dates import today
 from shoumen.observation.models import Kind, Observation, Reason
 from tests.api import (
     reports_matrix,
+    reports_matrix_daily,
     school_matrix_absences,
     school_matrix_checks,
     school_matrix_reports,
@@ -313,7 +314,13 @@ def _alert_id(template: str, world) -> int:
 
 
 _SCHOOL_PATH_IDS: dict = {}
-for _part in (school_matrix_checks, school_matrix_absences, school_matrix_reports, reports_matrix):
+for _part in (
+    school_matrix_checks,
+    school_matrix_absences,
+    school_matrix_reports,
+    reports_matrix,
+    reports_matrix_daily,
+):
     OPERATIONS.update(_part.OPERATIONS)
     QUERIES.update(_part.QUERIES)
     _SCHOOL_PATH_IDS.update(_part.PATH_IDS)

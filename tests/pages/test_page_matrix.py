@@ -6,6 +6,8 @@ from django.urls import get_resolver, reverse
 
 from tests.nothing_written import changed_counts, row_counts
 from tests.pages import (
+    reports_matrix_board,
+    reports_matrix_daily,
     school_matrix_absences,
     school_matrix_checks,
     school_matrix_daily,
@@ -557,6 +559,8 @@ for _part in (
     school_matrix_daily,
     school_matrix_ledgers,
     school_matrix_setup,
+    reports_matrix_board,
+    reports_matrix_daily,
 ):
     ROUTES.update(_part.ROUTES)
     POST_ROUTES.update(_part.POST_ROUTES)

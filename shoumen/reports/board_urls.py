@@ -1,0 +1,3 @@
+"""The boards with charts, read from the daily figures."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The daily report pages, their confirm and their exports."""
+
+urlpatterns: list = []

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import covers, scope_paths

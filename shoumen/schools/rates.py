@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
 from shoumen.lib.dates import today
+from shoumen.lib.rates import Rate, by_week, days_between
 from shoumen.places.models import Level, OrgUnit
 from shoumen.schools import calendar
 from shoumen.schools.models import DailyReport, School
@@ -22,26 +23,6 @@ ERR_PERIOD = _("The period must end on or after its first day.")
 ERR_PERIOD_TOO_LONG = _("Ask for at most %(days)d days at a time.")
 MAX_DAYS = 400
 ROLLUP_LEVELS = (Level.DISTRICT, Level.STREET)
-
-
-@dataclass
-class Rate:
-    expected: int = 0
-    actual: int = 0
-    on_time: int = 0
-
-    def add(self, other: "Rate") -> None:
-        self.expected += other.expected
-        self.actual += other.actual
-        self.on_time += other.on_time
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.actual / self.expected) if self.expected else None
-
-    @property
-    def on_time_percent(self) -> int | None:
-        return round(100 * self.on_time / self.expected) if self.expected else None
 
 
 @dataclass(kw_only=True)
@@ -69,15 +50,6 @@ class Rates:
     weeks: list[tuple[str, datetime.date, Rate]]  # ("2026-W49", its Monday, rate)
 
 
-def _days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    return [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
-
-
-def _week_label(day: datetime.date) -> str:
-    year, week, _weekday = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def reporting_rates(
     *,
     actor,
@@ -100,7 +72,7 @@ def reporting_rates(
         .order_by("unit__path")
     )
     last = min(end, today())
-    working = [d for d in _days(start, last) if calendar.is_working_day(d)]
+    working = [d for d in days_between(start, last) if calendar.is_working_day(d)]
     terms = calendar.terms_of(s.pk for s in schools)
     reports = {
         (school_id, day): punctual
@@ -108,7 +80,7 @@ def reporting_rates(
             school_id__in=[s.pk for s in schools], date__gte=start, date__lte=last
         ).values_list("school_id", "date", "on_time")
     }
-    by_day = {d: Rate() for d in _days(start, end)}
+    by_day = {d: Rate() for d in days_between(start, end)}
     rows: list[SchoolRate] = []
     for school in schools:
         row = SchoolRate(school=school)
@@ -131,11 +103,6 @@ def reporting_rates(
             else:
                 row.late.append(day)
         rows.append(row)
-    weeks: dict[str, tuple[datetime.date, Rate]] = {}
-    for day, rate in by_day.items():
-        label = _week_label(day)
-        monday = day - datetime.timedelta(days=day.weekday())
-        weeks.setdefault(label, (monday, Rate()))[1].add(rate)
     total = Rate()
     for row in rows:
         total.add(row)
@@ -148,7 +115,7 @@ def reporting_rates(
         schools=rows,
         units=_rolled_up(unit, rows),
         days=list(by_day.items()),
-        weeks=[(label, monday, rate) for label, (monday, rate) in weeks.items()],
+        weeks=by_week(by_day),
     )
 
 

@@ -1,0 +1,132 @@
+"""Reporting rates of the units' daily report (kind ``unit_daily``): expected = communities
+× days whose deadline has passed, actual = confirmed reports, on time = confirmed by the
+deadline; per community, summed up the tree (street, district), per day and per ISO week.
+Only communities in the actor's scope count. Today is expected once its deadline has
+passed; before that it counts neither way."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from shoumen.accounts.scoping import covers
+from shoumen.lib.dates import today
+from shoumen.lib.rates import Rate, by_week, days_between
+from shoumen.places.models import Level, OrgUnit
+from shoumen.reports.daily import deadline_of
+from shoumen.reports.models import DailyReport
+from shoumen.reports.selectors import RESIDENT_PERMS
+
+UNIT_DAILY = "unit_daily"
+ROLLUP_LEVELS = (Level.DISTRICT, Level.STREET)
+
+
+@dataclass(kw_only=True)
+class CommunityRate(Rate):
+    unit: OrgUnit
+    missing: list[datetime.date] = field(default_factory=list)
+    late: list[datetime.date] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class UnitRate(Rate):
+    unit: OrgUnit
+
+
+@dataclass
+class UnitRates:
+    unit: OrgUnit
+    start: datetime.date
+    end: datetime.date
+    total: Rate
+    communities: list[CommunityRate]
+    units: list[UnitRate]  # the unit and the streets and districts under it, tree order
+    days: list[tuple[datetime.date, Rate]]
+    weeks: list[tuple[str, datetime.date, Rate]]
+
+
+def due_days(
+    start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
+) -> list[datetime.date]:
+    """The days from ``start`` to ``end`` whose report is due by ``now``."""
+    now = now or timezone.now()
+    last = min(end, today())
+    if last == today() and now <= deadline_of(last):
+        last -= datetime.timedelta(days=1)
+    return days_between(start, last) if start <= last else []
+
+
+def communities_seen(actor, unit: OrgUnit) -> list[OrgUnit]:
+    """The communities under ``unit`` (itself, when it is one) in the actor's scope."""
+    found = OrgUnit.objects.filter(path__startswith=unit.path, level=Level.COMMUNITY)
+    return [
+        c
+        for c in found.order_by("path")
+        if any(covers(actor, perm, c.path) for perm in RESIDENT_PERMS)
+    ]
+
+
+def unit_report_rates(
+    *,
+    actor,
+    unit: OrgUnit,
+    start: datetime.date,
+    end: datetime.date,
+    now: datetime.datetime | None = None,
+) -> UnitRates:
+    """Rates of the communities under ``unit`` from ``start`` to ``end``; two queries, whatever
+    the number of communities. The caller checks the actor sees ``unit`` and the period."""
+    communities = communities_seen(actor, unit)
+    due = due_days(start, end, now)
+    punctual = {
+        (unit_id, day): on_time
+        for unit_id, day, on_time in DailyReport.objects.filter(
+            unit_id__in=[c.pk for c in communities], date__in=due
+        ).values_list("unit_id", "date", "on_time")
+    }
+    by_day = {d: Rate() for d in days_between(start, end)}
+    rows: list[CommunityRate] = []
+    for community in communities:
+        row = CommunityRate(unit=community)
+        for day in due:
+            rate = by_day[day]
+            row.expected += 1
+            rate.expected += 1
+            on_time = punctual.get((community.pk, day))
+            if on_time is None:
+                row.missing.append(day)
+                continue
+            row.actual += 1
+            rate.actual += 1
+            if on_time:
+                row.on_time += 1
+                rate.on_time += 1
+            else:
+                row.late.append(day)
+        rows.append(row)
+    total = Rate()
+    for row in rows:
+        total.add(row)
+    return UnitRates(
+        unit=unit,
+        start=start,
+        end=end,
+        total=total,
+        communities=rows,
+        units=_rolled_up(unit, rows),
+        days=list(by_day.items()),
+        weeks=by_week(by_day),
+    )
+
+
+def _rolled_up(unit: OrgUnit, rows: list[CommunityRate]) -> list[UnitRate]:
+    """The unit and each street or district under it, with its communities' sums."""
+    nodes = OrgUnit.objects.filter(path__startswith=unit.path, level__in=ROLLUP_LEVELS)
+    found = {n.path: UnitRate(unit=n) for n in nodes.order_by("path")}
+    if unit.path not in found:
+        found = {unit.path: UnitRate(unit=unit), **found}
+    for row in rows:
+        for node_path, node in found.items():
+            if row.unit.path.startswith(node_path):
+                node.add(row)
+    return list(found.values())

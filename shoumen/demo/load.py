@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from shoumen.alerts.models import Alert
 from shoumen.audit.services import audit_event_record
 from shoumen.demo.checkpoints import demo_checkpoint_counts, demo_checkpoints_load
+from shoumen.demo.daily_reports import demo_daily_reports_load
 from shoumen.demo.generator import DemoGenerator
 from shoumen.demo.observations import DemoObservations
 from shoumen.demo.plan import (
@@ -36,7 +37,7 @@ from shoumen.lib.dates import today
 from shoumen.observation.models import HealthReport, Observation
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import Building, Household, Person
-from shoumen.reports.models import DailyFigure
+from shoumen.reports.models import DailyFigure, DailyReport
 from shoumen.reports.services import figures_fill
 
 
@@ -71,6 +72,7 @@ def demo_counts(district: OrgUnit) -> dict[str, int]:
         **demo_checkpoint_counts(district),
         **demo_school_counts(district),
         "figure_days": _figure_days(district),
+        "daily_reports": DailyReport.objects.filter(unit__path__startswith=district.path).count(),
     }
 
 
@@ -158,6 +160,7 @@ def demo_load(
             counts |= DemoSchools(district, size=size, seed=seed, day=day or today()).load()
             _figures_fill_past(day or today())
             counts["figure_days"] = _figure_days(district)
+            counts |= demo_daily_reports_load(district, day=day or today(), seed=seed)
         new_users = [login.username for login in logins if login.created]
         if generated or new_users:
             audit_event_record(

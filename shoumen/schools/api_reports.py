@@ -1,4 +1,5 @@
-"""School daily reports and reporting rates over the API.
+"""School daily reports over the API (their reporting rates: ``GET /reporting-rates`` in
+shoumen.reports.api_daily, beside the units' daily report).
 
 ``POST /school-reports/{id}/confirm``: ``{id}`` is the school's id; the body names the day
 (default today). 201 when confirmed now, 200 when it was confirmed already (the stored
@@ -9,19 +10,15 @@ import datetime
 from ninja import Path, Query, Router, Status
 
 from shoumen.accounts.roles import Perm
-from shoumen.accounts.scoping import covers, require_somewhere
+from shoumen.accounts.scoping import require_somewhere
 from shoumen.api.responses import error_responses
 from shoumen.lib.dates import today
-from shoumen.places.models import OrgUnit
 from shoumen.registry.schemas import MAX_ID
 from shoumen.schools import calendar
 from shoumen.schools.daily_services import daily_report_confirm
 from shoumen.schools.models import DailyReport, School
-from shoumen.schools.rates import reporting_rates
 from shoumen.schools.schemas_reports import (
     ConfirmIn,
-    RatesIn,
-    RatesOut,
     SchoolReportOut,
     SchoolReportsIn,
 )
@@ -29,7 +26,6 @@ from shoumen.schools.selectors import school_for, schools_visible_to
 
 router = Router(tags=["schools"])
 PathId = Path(..., ge=1, le=MAX_ID)
-RATES_DEFAULT_DAYS = 7
 
 
 def _out(school: School, day: datetime.date, report: DailyReport | None, open_day: bool):
@@ -85,48 +81,3 @@ def school_report_confirm(request, payload: ConfirmIn, id: int = PathId):
         actor=actor, school=school, date=day, remarks=payload.remarks
     )
     return Status(201 if created else 200, _out(school, day, report, True))
-
-
-@router.get(
-    "/reporting-rates",
-    response={200: RatesOut, **error_responses(401, 403, 404, 422)},
-    by_alias=True,
-    summary="Reporting rates (expected, actual, on time) per school and summed up the tree",
-)
-def reporting_rates_get(request, filters: Query[RatesIn]):
-    actor = request.auth
-    require_somewhere(actor, Perm.VIEW_SCHOOLS)
-    unit = OrgUnit.objects.get(code=filters.unit)
-    if not covers(actor, Perm.VIEW_SCHOOLS, unit.path):
-        raise OrgUnit.DoesNotExist
-    end = filters.end or today()
-    start = filters.start or end - datetime.timedelta(days=RATES_DEFAULT_DAYS - 1)
-    rates = reporting_rates(actor=actor, kind=filters.kind, unit=unit, start=start, end=end)
-
-    def sums(rate) -> dict:
-        return {"expected": rate.expected, "actual": rate.actual, "on_time": rate.on_time}
-
-    return {
-        "kind": rates.kind,
-        "unit": unit.code,
-        "from": rates.start,
-        "to": rates.end,
-        **sums(rates.total),
-        "units": [
-            {"code": u.unit.code, "name": u.unit.name, "level": u.unit.level, **sums(u)}
-            for u in rates.units
-        ],
-        "schools": [
-            {
-                "school": s.school.pk,
-                "code": s.school.unit.code,
-                "name": s.school.unit.name,
-                "late": s.late,
-                "missing": s.missing,
-                **sums(s),
-            }
-            for s in rates.schools
-        ],
-        "days": [{"date": d, **sums(r)} for d, r in rates.days],
-        "weeks": [{"week": w, "monday": m, **sums(r)} for w, m, r in rates.weeks],
-    }

@@ -1,11 +1,9 @@
-"""API shapes of the school daily reports and the reporting rates."""
+"""API shapes of the school daily reports (the reporting rates' shapes: reports.schemas_daily)."""
 
 import datetime
 from typing import Any
 
 from ninja import Field, Schema
-
-from shoumen.schools.rates import SCHOOL_DAILY
 
 
 class SchoolReportsIn(Schema):
@@ -33,52 +31,3 @@ class SchoolReportOut(Schema):
     nothing_found: bool | None
     remarks: str
     figures: dict[str, Any]
-
-
-class RatesIn(Schema):
-    kind: str = Field(SCHOOL_DAILY, description="The kind of regular report: school_daily")
-    unit: str = Field(..., max_length=32, description="Org unit code (district, street, school)")
-    start: datetime.date | None = Field(
-        None, alias="from", description="First day (default: 6 days before to)"
-    )
-    end: datetime.date | None = Field(None, alias="to", description="Last day (default: today)")
-
-
-class RateOut(Schema):
-    expected: int
-    actual: int
-    on_time: int
-
-
-class UnitRateOut(RateOut):
-    code: str
-    name: str
-    level: str
-
-
-class SchoolRateOut(RateOut):
-    school: int
-    code: str
-    name: str
-    late: list[datetime.date]
-    missing: list[datetime.date]
-
-
-class DayRateOut(RateOut):
-    date: datetime.date
-
-
-class WeekRateOut(RateOut):
-    week: str
-    monday: datetime.date
-
-
-class RatesOut(RateOut):
-    kind: str
-    unit: str
-    start: datetime.date = Field(..., alias="from")
-    end: datetime.date = Field(..., alias="to")
-    units: list[UnitRateOut]
-    schools: list[SchoolRateOut]
-    days: list[DayRateOut]
-    weeks: list[WeekRateOut]

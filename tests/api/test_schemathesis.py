@@ -82,6 +82,8 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/reporting-rates",
     "GET /api/v1/metrics",
     "GET /api/v1/metrics/catalogue",
+    "GET /api/v1/daily-reports",
+    "POST /api/v1/daily-reports/{id}/confirm",
 }
 SCHOOL_PATHS = {
     "/api/v1/schools",
@@ -176,6 +178,9 @@ def test_no_operation_gives_a_server_error_or_an_undocumented_answer(world):
         "/api/v1/passes/revocations": staff,
         "/api/v1/checkpoints/{id}/residents": staff,
         "/api/v1/checkpoints/{id}/residents/{person}/scans": staff,
+        # A community's daily report is its staff's to read and confirm.
+        "/api/v1/daily-reports": staff,
+        "/api/v1/daily-reports/{id}/confirm": staff,
     }
     # The schools' operations are the school health officer's.
     _token, raw_doctor = api_token_create(actor=None, user=world.school_doctor)
@@ -215,12 +220,14 @@ def test_no_operation_gives_a_server_error_or_an_undocumented_answer(world):
         "/api/v1/classes/{id}/pupils": world.class_a.pk,
         "/api/v1/absences/{id}/follow-ups": _absence_id(world),
         "/api/v1/school-reports/{id}/confirm": world.school.pk,
+        "/api/v1/daily-reports/{id}/confirm": world.community.pk,
     }
     in_scope_query = {
         "GET /api/v1/passes/revocations": {"checkpoint": gate.pk},
         "GET /api/v1/checkpoints/{id}/residents": {"building": "5号楼", "door": "301"},
         "GET /api/v1/reporting-rates": {"kind": "school_daily", "unit": "SCH1"},
         "GET /api/v1/metrics": {"unit": "G1"},
+        "GET /api/v1/daily-reports": {"unit": "C1"},
     }
     # Made just before their operation is fuzzed, so that no other operation's random ids
     # reach them first (ids on PostgreSQL are not reused across tests).
@@ -321,6 +328,10 @@ def test_no_operation_gives_a_server_error_or_an_undocumented_answer(world):
             "client_uuid": str(uuid.uuid4()),
             "date": today().isoformat(),
             "course": "same",
+        },
+        "POST /api/v1/daily-reports/{id}/confirm": {
+            "date": (today() - datetime.timedelta(days=1)).isoformat(),
+            "remarks": "",
         },
     }
     seen: dict[str, set[int]] = {}

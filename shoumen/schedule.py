@@ -72,6 +72,12 @@ def _every_seconds(seconds: int) -> dict[str, str]:
     return {"minute": f"*/{seconds // 60}"}
 
 
+def _quarter_hours_after(value: str) -> dict[str, str]:
+    """Every 15 minutes, starting a minute after the minute of '16:00' (:01, :16, :31, :46)."""
+    first = (int(value.split(":")[1]) + 1) % 15
+    return {"minute": ",".join(str(first + 15 * k) for k in range(4))}
+
+
 def schedule() -> list[Job]:
     every = max(1, int(settings.SHOUMEN_ALERT_EVALUATION_MINUTES))
     return [
@@ -128,6 +134,12 @@ def schedule() -> list[Job]:
             "shoumen.schools.daily_tasks.school_deadlines_notify_task",
             {"minute": "*/5"},
             "Tell health officers of classes not in and daily reports not confirmed in time",
+        ),
+        Job(
+            "daily-reports-missing",
+            "shoumen.reports.daily_tasks.daily_reports_missing_notify_task",
+            _quarter_hours_after(settings.SHOUMEN_DAILY_REPORT_DEADLINE),
+            "Tell community staff, street and district officers of daily reports not confirmed",
         ),
         Job(
             "figures-yesterday",

@@ -36,12 +36,16 @@ COMMUNITY_KEY = "reports.daily_missing.community"
 STREET_KEY = "reports.daily_missing.street"
 DISTRICT_KEY = "reports.daily_missing.district"
 # Who hears of the reports missing under a unit of each level.
-ROLE_AT = {
+ROLE_AT: dict[str, str] = {
     Level.COMMUNITY: Role.COMMUNITY_STAFF,
     Level.STREET: Role.STREET_OFFICER,
     Level.DISTRICT: Role.DISTRICT_OFFICER,
 }
-KEY_AT = {Level.COMMUNITY: COMMUNITY_KEY, Level.STREET: STREET_KEY, Level.DISTRICT: DISTRICT_KEY}
+KEY_AT: dict[str, str] = {
+    Level.COMMUNITY: COMMUNITY_KEY,
+    Level.STREET: STREET_KEY,
+    Level.DISTRICT: DISTRICT_KEY,
+}
 
 
 def _people_at(units: list[OrgUnit]) -> dict[int, list]:

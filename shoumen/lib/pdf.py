@@ -220,8 +220,10 @@ class PdfDocument:
         """A grid with a shaded header row, repeated at the top of each page the table
         runs onto. ``widths`` are shares of the text width; ``numeric`` columns (0-based)
         are right-aligned; ``highlight`` rows (0-based, without the header) are shaded."""
-        head_style = _style(size, align=TA_CENTER)
-        cell_style, number_style = _style(size), _style(size, align=TA_RIGHT)
+        leading = size * 1.3
+        head_style = _style(size, align=TA_CENTER, leading=leading)
+        cell_style = _style(size, leading=leading)
+        number_style = _style(size, align=TA_RIGHT, leading=leading)
         data = [[Paragraph(_text(h), head_style) for h in headers]]
         for row in rows:
             data.append(
@@ -234,6 +236,8 @@ class PdfDocument:
         total = sum(shares) or 1.0
         table = Table(data, colWidths=[self.width * s / total for s in shares], repeatRows=1)
         commands: list[tuple] = [
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID_COLOUR),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -244,15 +248,23 @@ class PdfDocument:
         return self.add(table)
 
     def signature(
-        self, pairs: Sequence[tuple[str, Any]], *, size: float = BODY_SIZE
+        self,
+        pairs: Sequence[tuple[str, Any]],
+        *,
+        size: float = BODY_SIZE,
+        inline: bool = False,
     ) -> "PdfDocument":
-        """The signature and date block, kept on one page: "label：value" lines, a blank
-        value leaving a line to sign on."""
+        """The signature and date block, kept on one page: "label：value", a blank value
+        leaving a line to sign on; one pair a line, or all on one line with ``inline``."""
         style = _style(size, spaceBefore=size * 0.4)
-        lines: list[Flowable] = [Spacer(1, 8 * mm)]
-        for label, value in pairs:
-            shown = _text(value) if value not in (None, "") else "_" * 16
-            lines.append(Paragraph(f"{_text(label)}：{shown}", style))
+        shown = [
+            f"{_text(label)}：{_text(value) if value not in (None, '') else '_' * 16}"
+            for label, value in pairs
+        ]
+        if inline:
+            shown = ["&nbsp;&nbsp;&nbsp;&nbsp;".join(shown)]
+        lines: list[Flowable] = [Spacer(1, 4 * mm)]
+        lines += [Paragraph(line, style) for line in shown]
         return self.add(KeepTogether(lines))
 
     def page_break(self) -> "PdfDocument":

@@ -134,11 +134,13 @@ def daily_xlsx(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
 def daily_pdf(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
     """A page (or more) a day: the status, the narrative, the figures table, the remarks,
     the communities not confirmed, and lines to sign."""
-    doc = PdfDocument(title=f"{unit.name} {REPORT_NAME} {span}", footer=str(REPORT_NAME))
+    doc = PdfDocument(
+        title=f"{unit.name} {REPORT_NAME} {span}", footer=str(REPORT_NAME), margin_mm=12
+    )
     for index, day in enumerate(days):
         if index:
             doc.page_break()
-        doc.heading(f"{unit.name} {REPORT_NAME}")
+        doc.heading(f"{unit.name} {REPORT_NAME}", size=16)
         doc.subtitle(day.date.isoformat())
         doc.key_values(
             [
@@ -149,7 +151,7 @@ def daily_pdf(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
             ],
             size=10.5,
             label_mm=22,
-            line_mm=7,
+            line_mm=6,
         )
         doc.section(gettext("Summary"))
         doc.paragraph(day.text, indent=True)
@@ -159,6 +161,7 @@ def daily_pdf(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
             [[str(m.label), number(v), unit_word(m)] for m, v in day.rows],
             widths=[5, 1.4, 1.4],
             numeric=[1],
+            size=9,
         )
         if day.report is not None and day.report.remarks:
             doc.section(gettext("Remarks"))
@@ -179,7 +182,8 @@ def daily_pdf(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
                 (gettext("Filled in by"), ""),
                 (gettext("Checked by"), ""),
                 (gettext("Date"), day.date.isoformat()),
-            ]
+            ],
+            inline=True,
         )
     return doc.build()
 

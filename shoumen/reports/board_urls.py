@@ -1,3 +1,9 @@
 """The boards with charts, read from the daily figures."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from shoumen.reports import board_views
+
+urlpatterns: list = [
+    path("boards/<int:pk>/", board_views.board, name="board"),
+]

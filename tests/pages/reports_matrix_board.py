@@ -1,6 +1,28 @@
 """The boards with charts of the reports app, merged into test_page_matrix: ROUTES as there
 (name: (args factory, expected GET status per persona)) and POST_ROUTES (name: expected
-status of an empty POST per persona)."""
+status of an empty POST per persona).
 
-ROUTES: dict = {}
-POST_ROUTES: dict = {}
+The trends board of community C1 is open to those who see its figures (the scope of
+``figures_of``); one who sees figures nowhere (the checkpoint volunteer) is refused (403);
+one who sees figures elsewhere, or only the schools' (none in a community), gets a 404."""
+
+from tests.personas import PERSONAS
+
+ANONYMOUS = "anonymous"
+SEE_C1 = {"admin_user", "district_officer", "street_officer", "community_staff"}
+SEE_NO_FIGURES = {"volunteer"}
+
+
+def _board_of_c1() -> dict[str, int]:
+    table = {p: 200 if p in SEE_C1 else 403 if p in SEE_NO_FIGURES else 404 for p in PERSONAS}
+    table[ANONYMOUS] = 302
+    return table
+
+
+ROUTES: dict = {
+    "reports:board": (lambda w: [w.unit("C1").pk], _board_of_c1()),
+}
+
+POST_ROUTES: dict = {
+    "reports:board": {**dict.fromkeys(PERSONAS, 405), ANONYMOUS: 302},
+}

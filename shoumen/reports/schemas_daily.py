@@ -62,7 +62,9 @@ class RatesIn(Schema):
         description="The kind of regular report: school_daily (schools) or unit_daily "
         "(communities' daily report)",
     )
-    unit: str = Field(..., max_length=32, description="Org unit code (district, street, school)")
+    unit: str = Field(
+        ..., max_length=32, description="Org unit code (district, street; a school or a community)"
+    )
     start: datetime.date | None = Field(
         None, alias="from", description="First day (default: 6 days before to)"
     )

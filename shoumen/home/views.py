@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from shoumen.home import schools as school_homes
 from shoumen.home import selectors as home
+from shoumen.home.daily import daily_card_units
 from shoumen.lib.dates import today
 from shoumen.observation.board_views import board_context
 from shoumen.schools.board import RATE_NOTE, board_for, board_units_of
@@ -34,6 +35,9 @@ def home_page(request):
         context["checkpoints"] = home.volunteer_home(user, now=now, limit=home.HOME_LIST_LIMIT)
     elif kind == home.STAFF:
         context["staff"] = home.staff_home(user, now=now)
+        context["daily_units"] = daily_card_units(
+            user, [u for u, _n in context["staff"].communities]
+        )
     elif kind == home.WORKER:
         context["worker"] = home.worker_home(user, now=now)
     elif kind == home.VOLUNTEER:

@@ -93,6 +93,24 @@ def daily_page(request, pk):
     return render(request, "reports/daily.html", context)
 
 
+@login_required
+@require_safe
+def daily_card(request, pk):
+    """Today's report as the home's card (loaded into the home by htmx)."""
+    unit = _report_unit(request.user, pk)
+    day = today()
+    report = or_404(daily_report_of, request.user, unit, day)
+    context = {
+        "unit": unit,
+        "day": day,
+        "day_report": report,
+        "first_sentence": next(iter(report.sentences), ""),
+        "can_confirm": confirmable(request.user, unit),
+        "remarks_max": REMARKS_MAX,
+    }
+    return render(request, "reports/_daily_card.html", context)
+
+
 def _after_confirm(request, unit: OrgUnit, day: datetime.date):
     if request.POST.get("back") == BACK_HOME:
         return redirect("home")

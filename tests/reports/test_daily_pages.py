@@ -115,7 +115,8 @@ def test_prev_and_next_day_links(world, login):
     with time_machine.travel(at(9)):
         past = login(world.community_staff).get(page(world.community, DAY.replace(day=20)))
         current = login(world.community_staff).get(page(world.community))
-    assert b"?date=2026-11-19" in past.content and b"?date=2026-11-21" in past.content
+    assert b'name="date" value="2026-11-19"><button' in past.content
+    assert b'name="date" value="2026-11-21"><button' in past.content
     assert b'data-testid="daily-previous"' in current.content
     assert b'data-testid="daily-next"' not in current.content
 
@@ -321,3 +322,58 @@ def test_confirm_from_home_returns_home(world, login):
         )
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert DailyReport.objects.filter(unit=world.community, date=DAY).exists()
+
+
+def test_staff_home_has_a_card_loading_todays_report(world, login):
+    with time_machine.travel(at(9)):
+        home = login(world.community_staff).get(reverse("home")).content.decode()
+    card_url = reverse("reports:daily_card", args=[world.community.pk])
+    assert f'hx-get="{card_url}"' in home and 'hx-trigger="load"' in home
+    assert reverse("reports:daily", args=[world.community.pk]) in home
+
+
+def test_home_card_confirms_in_one_tap_and_then_says_when(world, login, busy_c1):
+    client = login(world.community_staff)
+    card_url = reverse("reports:daily_card", args=[world.community.pk])
+    with time_machine.travel(at(9)):
+        with translation.override("en"):
+            first = daily_report_of(world.community_staff, world.community, DAY).sentences
+        before = client.get(card_url).content.decode()
+        assert 'data-testid="daily-confirm"' in before
+        assert 'name="back" value="home"' in before
+        assert f'name="date" value="{DAY.isoformat()}"' in before
+        assert "Confirm the zero report" in before  # nothing notable live today
+        tapped = client.post(
+            confirm_url(world.community), {"date": DAY.isoformat(), "back": "home"}
+        )
+    with time_machine.travel(at(15, 42)):
+        after = client.get(card_url).content.decode()
+    assert tapped["Location"] == reverse("home")
+    assert 'data-testid="daily-confirm"' not in after
+    assert 'data-testid="home-daily-confirmed"' in after and "09:00" in after
+    assert html.escape(first[0]) in before
+
+
+def test_home_card_first_sentence_is_the_narratives(world, login):
+    with time_machine.travel(at(9)):
+        with translation.override("en"):
+            sentence = daily_report_of(world.community_staff, world.community, DAY).sentences[0]
+        card = login(world.community_staff).get(
+            reverse("reports:daily_card", args=[world.community.pk])
+        )
+    assert sentence == "Nothing new to report today."
+    assert f'data-testid="home-daily-sentence">{sentence}<' in card.content.decode()
+
+
+def test_other_homes_have_no_daily_card(world, login):
+    with time_machine.travel(at(9)):
+        worker = login(world.grid_worker).get(reverse("home")).content.decode()
+    assert 'data-testid="home-daily-slot"' not in worker
+
+
+@pytest.mark.parametrize("persona", ["street_officer", "district_officer"])
+def test_officer_board_links_the_daily_report(world, login, persona):
+    with time_machine.travel(at(9)):
+        home = login(getattr(world, persona)).get(reverse("home"))
+    unit = home.context["board"].unit
+    assert reverse("reports:daily", args=[unit.pk]) in home.content.decode()

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from shoumen.lib.pages import or_404
 from shoumen.places.selectors import ancestors_of
-from shoumen.reports.boards import PERIODS, board_for, period_days
+from shoumen.reports.boards import DEFAULT_DAYS, PERIODS, board_for, period_days
 
 
 @login_required
@@ -21,5 +21,6 @@ def board(request, pk: int):
             "ancestors": ancestors_of(summary.unit),
             "chart_data": summary.chart_data(),
             "periods": PERIODS,
+            "default_days": DEFAULT_DAYS,
         },
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext
 
 from shoumen.accounts.scoping import covers
 from shoumen.lib.dates import today
@@ -24,6 +24,7 @@ from shoumen.lib.errors import deny
 from shoumen.lib.metrics import Metric
 from shoumen.lib.rates import Rate, days_between
 from shoumen.places.models import Level, OrgUnit
+from shoumen.reports.daily_text import UNIT_WORDS
 from shoumen.reports.rates import UnitRates, unit_report_rates
 from shoumen.reports.selectors import (
     RESIDENT_PERMS,
@@ -62,18 +63,6 @@ VISITED = "screening.households_visited"
 HOUSEHOLDS_DUE = "screening.households_due"
 
 NO_VALUE = "—"
-
-# What a metric counts, as the figures table names it (the registry's code otherwise).
-UNIT_LABELS = {
-    "persons": pgettext_lazy("what a figure counts", "persons"),
-    "reports": pgettext_lazy("what a figure counts", "reports"),
-    "alerts": pgettext_lazy("what a figure counts", "alerts"),
-    "households": pgettext_lazy("what a figure counts", "households"),
-    "follow-ups": pgettext_lazy("what a figure counts", "follow-ups"),
-    "scans": pgettext_lazy("what a figure counts", "scans"),
-    "checks": pgettext_lazy("what a figure counts", "checks"),
-    "person-days": pgettext_lazy("what a figure counts", "person-days"),
-}
 
 
 class NoBoard(ObjectDoesNotExist):
@@ -143,7 +132,7 @@ class MetricRow:
 
     @property
     def unit_label(self) -> str:
-        return str(UNIT_LABELS.get(self.metric.unit, self.metric.unit))
+        return str(UNIT_WORDS.get(self.metric.unit, self.metric.unit))
 
 
 @dataclass

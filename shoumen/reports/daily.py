@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -25,6 +26,7 @@ from shoumen.reports.selectors import RESIDENT_PERMS, figures_of, metrics_visibl
 
 REPORT_LEVELS = (Level.COMMUNITY, Level.STREET, Level.DISTRICT)
 ZERO_SENTENCE = _("Nothing new to report today.")
+ERR_FUTURE_DAY = _("There is no daily report of a day still to come.")
 
 
 def deadline_of(day: datetime.date) -> datetime.datetime:
@@ -155,8 +157,11 @@ def community_values(actor, unit: OrgUnit, day: datetime.date, metrics: list[Met
 
 def daily_report_of(actor, unit: OrgUnit, day: datetime.date) -> DayReport:
     """``unit``'s report of ``day`` as ``actor`` sees it. Raises OrgUnit.DoesNotExist when
-    the unit is outside the actor's scope or is not a community, street or district."""
+    the unit is outside the actor's scope or is not a community, street or district, and
+    ValidationError for a day still to come."""
     _check(actor, unit)
+    if day > today():
+        raise ValidationError({"date": [ERR_FUTURE_DAY]})
     return daily_reports_between(actor, unit, day, day)[0]
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from shoumen.accounts.scoping import covers
-from shoumen.lib.dates import today
 from shoumen.lib.rates import Rate, by_week, days_between
 from shoumen.places.models import Level, OrgUnit
 from shoumen.reports.daily import deadline_of
@@ -50,8 +49,9 @@ def due_days(
 ) -> list[datetime.date]:
     """The days from ``start`` to ``end`` whose report is due by ``now``."""
     now = now or timezone.now()
-    last = min(end, today())
-    if last == today() and now <= deadline_of(last):
+    current = timezone.localdate(now)
+    last = min(end, current)
+    if last == current and now <= deadline_of(last):
         last -= datetime.timedelta(days=1)
     return days_between(start, last) if start <= last else []
 

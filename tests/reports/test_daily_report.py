@@ -202,3 +202,21 @@ def test_reports_between_give_each_day_up_to_today(world, busy_c1):
         )
     assert [d.date for d in days] == [DAY - datetime.timedelta(days=i) for i in (1, 0, -1)]
     assert days[1].values["observation.started"] == 3
+
+
+def test_a_day_still_to_come_has_no_report(world):
+    with time_machine.travel(at(10)), pytest.raises(ValidationError) as refused:
+        daily_report_of(world.community_staff, world.community, DAY + datetime.timedelta(days=1))
+    assert "date" in refused.value.message_dict
+
+
+def test_late_notice_titles_render_in_the_readers_language():
+    from shoumen.alerts import messages
+    from shoumen.reports.daily_tasks import COMMUNITY_KEY
+
+    values = {"unit": "光华社区", "date": "2026-11-30", "time": "16:00"}
+    with translation.override("zh-hans"):
+        chinese = messages.rendered([COMMUNITY_KEY, values])
+    with translation.override("en"):
+        english = messages.rendered([COMMUNITY_KEY, values])
+    assert "光华社区" in chinese and chinese != english and "not confirmed" in english

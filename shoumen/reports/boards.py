@@ -157,7 +157,8 @@ class Chart:
     rows: list[DayRow]
     footer: list[str] = field(default_factory=list)
     # How the chart draws each column: "stack" (bars stacked), "area" (stacked area),
-    # "bar", "line", "rate" (a percentage, on its own axis) or "table" (in the table only).
+    # "bar", "backdrop" (a bar behind the next one: expected behind done), "line", "rate"
+    # (a percentage, on its own axis) or "table" (in the table only).
     roles: list[str] = field(default_factory=list)
 
     @property
@@ -428,7 +429,7 @@ def _reporting_chart(rates: UnitRates, span: list[datetime.date]) -> Chart:
             _text(percent(total.actual, total.expected)),
             _text(percent(total.on_time, total.expected)),
         ],
-        roles=["bar", "bar", "table", "rate", "rate"],
+        roles=["backdrop", "bar", "table", "rate", "rate"],
     )
 
 

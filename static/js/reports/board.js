@@ -16,6 +16,9 @@
         series.push(Object.assign(base, { type: "bar", stack: "units", barMaxWidth: 28 }));
       } else if (s.role === "area") {
         series.push(Object.assign(base, { type: "line", stack: "kinds", areaStyle: {}, symbol: "none" }));
+      } else if (s.role === "backdrop") {
+        // What was expected, drawn behind what came in.
+        series.push(Object.assign(base, { type: "bar", barGap: "-100%", barMaxWidth: 20, itemStyle: { color: "#dee2e6" } }));
       } else if (s.role === "bar") {
         series.push(Object.assign(base, { type: "bar", barMaxWidth: 20 }));
       } else if (s.role === "rate") {

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.audit.services import audit_event_record
@@ -144,7 +144,7 @@ def daily_pdf(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
         doc.subtitle(day.date.isoformat())
         doc.key_values(
             [
-                (gettext("Unit"), f"{unit.name}（{unit.get_level_display()}）"),
+                (gettext("Org unit"), f"{unit.name}（{unit.get_level_display()}）"),
                 (gettext("Date"), day.date.isoformat()),
                 (gettext("Due by"), timezone.localtime(day.deadline).strftime("%H:%M")),
                 (gettext("Status"), status_words(day)),
@@ -157,7 +157,7 @@ def daily_pdf(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
         doc.paragraph(day.text, indent=True)
         doc.section(gettext("Figures"))
         doc.table(
-            [gettext("Item"), gettext("Number"), gettext("Unit")],
+            [gettext("Item"), gettext("Number"), pgettext("metric unit", "Unit")],
             [[str(m.label), number(v), unit_word(m)] for m, v in day.rows],
             widths=[5, 1.4, 1.4],
             numeric=[1],

@@ -377,3 +377,23 @@ def test_officer_board_links_the_daily_report(world, login, persona):
         home = login(getattr(world, persona)).get(reverse("home"))
     unit = home.context["board"].unit
     assert reverse("reports:daily", args=[unit.pk]) in home.content.decode()
+
+
+def test_street_page_reads_as_many_queries_with_more_communities_confirmed(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.street_officer)
+    url = page(world.street, DAY)
+    later = at(9, day=DAY + datetime.timedelta(days=2))
+    with time_machine.travel(later):
+        client.get(url)  # the first request also saves the session
+        with CaptureQueriesContext(connection) as before:
+            client.get(url)
+    with time_machine.travel(at(15)):
+        for code in ("C1", "C2"):
+            daily_report_confirm(actor=world.street_officer, unit=world.unit(code), date=DAY)
+    with time_machine.travel(later), CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert response.content.count(b'data-testid="daily-community-confirmed"') == 2
+    assert len(after) == len(before)

@@ -24,7 +24,7 @@ OPENED_FROM_PAPER = {
     "checkpoint_scan:service_worker",
 }
 # Not pages: fragments a page loads and refreshes by itself (htmx polling).
-FRAGMENTS = {"ledgers:import_progress"}
+FRAGMENTS = {"ledgers:import_progress", "reports:daily_card"}
 # Open to them (the page does not refuse) but none of their work: the jurisdiction tree of
 # a volunteer, who has no registry, lists nothing.
 NOT_THEIR_WORK = {("volunteer", "places:tree")}

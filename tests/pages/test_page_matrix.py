@@ -369,6 +369,7 @@ ROUTES = {
 
 PAGE_NAMESPACES = (
     "schools",
+    "reports",
     "accounts",
     "places",
     "registry",

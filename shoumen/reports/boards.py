@@ -110,10 +110,7 @@ class Column:
     """A unit directly under the board's unit: a column of the figures table."""
 
     unit: OrgUnit
-
-    @property
-    def has_board(self) -> bool:
-        return self.unit.level in BOARD_LEVELS
+    has_board: bool  # a board the actor may open: not for a grid or a school
 
 
 @dataclass
@@ -217,7 +214,7 @@ def board_for(actor, pk: int, *, days: int = DEFAULT_DAYS) -> Board:
     children = list(
         OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
     )
-    metrics = _board_metrics(actor, unit, children)
+    metrics, boards = _board_metrics(actor, unit, children)
     if not metrics:
         # Nothing here for them: the schools' figures of a community without schools.
         raise NoBoard
@@ -243,7 +240,7 @@ def board_for(actor, pk: int, *, days: int = DEFAULT_DAYS) -> Board:
         unit=unit,
         days=span,
         period=days,
-        columns=[Column(c) for c in shown_children],
+        columns=[Column(c, has_board=c.pk in boards) for c in shown_children],
         metric_rows=[
             _metric_row(m, unit, shown_children, span, values, daily[m.name], m.name in own)
             for m in metrics
@@ -258,20 +255,32 @@ def _holds(unit: OrgUnit, metric: Metric) -> bool:
     return unit.level in HOLDERS.get(metric.level, frozenset())
 
 
-def _board_metrics(actor, unit: OrgUnit, children: list[OrgUnit]) -> list[Metric]:
-    """The metrics the actor sees for ``unit`` that the unit can hold; the schools' only where
-    the unit has schools (a street's are among its children, a district's under them)."""
+def _board_metrics(actor, unit: OrgUnit, children: list[OrgUnit]) -> tuple[list[Metric], set]:
+    """The metrics the actor sees for ``unit`` that the unit can hold, and the units under it
+    with a board of them: the schools' figures count only where there are schools (a
+    street's are among its children, a district's under its streets)."""
     shown = [m for m in metrics_visible_to(actor, unit) if _holds(unit, m)]
-    if any(m.level == Level.SCHOOL for m in shown):
-        if unit.level == Level.STREET:
-            has_schools = any(c.level == Level.SCHOOL for c in children)
-        else:
-            has_schools = OrgUnit.objects.filter(
-                path__startswith=unit.path, level=Level.SCHOOL
-            ).exists()
-        if not has_schools:
-            shown = [m for m in shown if m.level != Level.SCHOOL]
-    return shown
+    boards = {c.pk for c in children if c.level in BOARD_LEVELS}
+    if not any(m.level == Level.SCHOOL for m in shown):
+        return shown, boards
+    if unit.level == Level.STREET:
+        school_paths = [c.path for c in children if c.level == Level.SCHOOL]
+    else:
+        school_paths = list(
+            OrgUnit.objects.filter(path__startswith=unit.path, level=Level.SCHOOL).values_list(
+                "path", flat=True
+            )
+        )
+    if not school_paths:
+        shown = [m for m in shown if m.level != Level.SCHOOL]
+    if all(m.level == Level.SCHOOL for m in shown):
+        # Those who see the schools only: a unit without schools has no board of theirs.
+        boards = {
+            c.pk
+            for c in children
+            if c.pk in boards and any(p.startswith(c.path) for p in school_paths)
+        }
+    return shown, boards
 
 
 def _unit_daily(unit, children, metrics, span, values, own) -> dict[str, list[float]]:

@@ -20,6 +20,7 @@ from django.utils import translation
 
 from shoumen.observation.models import Kind, Reason
 from shoumen.observation.services import observation_start
+from shoumen.places.models import Level, OrgUnit
 from shoumen.reports.boards import DEFAULT_DAYS, is_stock, period_days
 from shoumen.reports.models import DailyFigure, DailyReport
 
@@ -415,6 +416,19 @@ def test_those_who_see_schools_only_get_the_schools_figures(world, login, client
     assert {r.metric.level for r in board.metric_rows} == {"school"}
     assert [c.unit.code for c in board.columns] == ["SCH1"]
     assert board.charts == []  # no residents' figures, no daily report to count
+
+
+def test_those_who_see_schools_only_drill_down_to_streets_with_schools(world, login, client):
+    OrgUnit.objects.add_child(
+        world.unit("D1"), create_kwargs={"code": "S3", "name": "无校街道", "level": Level.STREET}
+    )
+    login(world.education_officer)
+
+    board = client.get(board_url(world, "D1")).context["board"]
+
+    links = {c.unit.code: c.has_board for c in board.columns}
+    assert links == {"S1": True, "S2": True, "S3": False}
+    assert client.get(board_url(world, "S3")).status_code == 404
 
 
 def test_school_figures_are_left_out_where_there_is_no_school(world, login, client):

@@ -145,6 +145,7 @@ def metrics() -> list[Metric]:
             "alerts",
             overdue,
             order=52,
+            stock=True,
             notable=True,
             phrase=_("%(value)s alerts overdue"),
         ),

@@ -29,6 +29,9 @@ class Metric:
     # A non-zero value is news the daily report must carry: with none, the report is the
     # unit's zero report ("nothing new to report today").
     notable: bool = False
+    # What stands at the end of the day (persons under observation, a backlog), not what
+    # happened that day: over several days it is the last day's value, never the sum.
+    stock: bool = False
     # The daily report narrative's words for a non-zero value, formatted with %(value)s
     # (a lazy translation); None leaves the metric to the table.
     phrase: "str | Promise | None" = None

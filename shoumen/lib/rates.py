@@ -4,7 +4,24 @@ and per ISO week. Each kind of report (the schools' daily report, the units' dai
 counts its own; this is their common arithmetic."""
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ERR_PERIOD = _("The period must end on or after its first day.")
+ERR_PERIOD_TOO_LONG = _("Ask for at most %(days)d days at a time.")
+MAX_DAYS = 400
+
+
+def period_check(start: datetime.date, end: datetime.date) -> None:
+    """Refuse a period that ends before it starts or is longer than MAX_DAYS."""
+    if end < start:
+        raise ValidationError({"end": [ERR_PERIOD]})
+    if (end - start).days >= MAX_DAYS:
+        raise ValidationError({"end": [ERR_PERIOD_TOO_LONG % {"days": MAX_DAYS}]})
 
 
 @dataclass
@@ -25,6 +42,46 @@ class Rate:
     @property
     def on_time_percent(self) -> int | None:
         return round(100 * self.on_time / self.expected) if self.expected else None
+
+
+@dataclass(kw_only=True)
+class ReporterRate(Rate):
+    """One reporting unit's counts, with the days it missed and the days it was late."""
+
+    missing: list[datetime.date] = field(default_factory=list)
+    late: list[datetime.date] = field(default_factory=list)
+
+    def count(self, day: datetime.date, day_rate: Rate, on_time: bool | None) -> None:
+        """One report expected of this unit on ``day`` (also counted in ``day_rate``):
+        ``on_time`` is None when it is missing."""
+        for rate in (self, day_rate):
+            rate.expected += 1
+            if on_time is not None:
+                rate.actual += 1
+                rate.on_time += int(on_time)
+        if on_time is None:
+            self.missing.append(day)
+        elif not on_time:
+            self.late.append(day)
+
+
+def total_of(rows: Iterable[Rate]) -> Rate:
+    total = Rate()
+    for row in rows:
+        total.add(row)
+    return total
+
+
+R = TypeVar("R", bound=Rate)
+
+
+def rolled_up(nodes: dict[str, R], rows: Iterable[tuple[str, Rate]]) -> list[R]:
+    """Each node (by its tree path) with the sums of the rows (by path) under it."""
+    for path, row in rows:
+        for node_path, node in nodes.items():
+            if path.startswith(node_path):
+                node.add(row)
+    return list(nodes.values())
 
 
 def days_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:

@@ -213,6 +213,7 @@ def metrics() -> list[Metric]:
                 "persons",
                 _under_observation_of(kind),
                 order=10 + i,
+                stock=True,
                 phrase=phrase,
             )
             for i, (kind, (label, phrase)) in enumerate(UNDER_OBSERVATION_LABELS.items())

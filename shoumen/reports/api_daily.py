@@ -42,14 +42,7 @@ from shoumen.reports.schemas_daily import (
     RatesOut,
 )
 from shoumen.reports.selectors import RESIDENT_PERMS
-from shoumen.schools.rates import (
-    ERR_PERIOD,
-    ERR_PERIOD_TOO_LONG,
-    ERR_UNKNOWN_KIND,
-    MAX_DAYS,
-    SCHOOL_DAILY,
-    reporting_rates,
-)
+from shoumen.schools.rates import ERR_UNKNOWN_KIND, SCHOOL_DAILY, reporting_rates
 
 router = Router(tags=["reports"])
 PathId = Path(..., ge=1, le=MAX_ID)
@@ -149,15 +142,10 @@ def _sums(rate) -> dict:
     return {"expected": rate.expected, "actual": rate.actual, "on_time": rate.on_time}
 
 
-def _school_rates(actor, filters: RatesIn) -> dict:
-    require_somewhere(actor, Perm.VIEW_SCHOOLS)
-    unit = OrgUnit.objects.get(code=filters.unit)
-    if not covers(actor, Perm.VIEW_SCHOOLS, unit.path):
-        raise OrgUnit.DoesNotExist
-    start, end = _period(filters)
-    rates = reporting_rates(actor=actor, kind=SCHOOL_DAILY, unit=unit, start=start, end=end)
+def _rates_out(kind: str, unit: OrgUnit, rates) -> dict:
+    """What every kind of rates answers; the reporters' rows are added by kind."""
     return {
-        "kind": rates.kind,
+        "kind": kind,
         "unit": unit.code,
         "from": rates.start,
         "to": rates.end,
@@ -166,6 +154,22 @@ def _school_rates(actor, filters: RatesIn) -> dict:
             {"code": u.unit.code, "name": u.unit.name, "level": u.unit.level, **_sums(u)}
             for u in rates.units
         ],
+        "schools": [],
+        "communities": [],
+        "days": [{"date": d, **_sums(r)} for d, r in rates.days],
+        "weeks": [{"week": w, "monday": m, **_sums(r)} for w, m, r in rates.weeks],
+    }
+
+
+def _school_rates(actor, filters: RatesIn) -> dict:
+    require_somewhere(actor, Perm.VIEW_SCHOOLS)
+    unit = OrgUnit.objects.get(code=filters.unit)
+    if not covers(actor, Perm.VIEW_SCHOOLS, unit.path):
+        raise OrgUnit.DoesNotExist
+    start, end = _period(filters)
+    rates = reporting_rates(actor=actor, kind=SCHOOL_DAILY, unit=unit, start=start, end=end)
+    return {
+        **_rates_out(SCHOOL_DAILY, unit, rates),
         "schools": [
             {
                 "school": s.school.pk,
@@ -177,9 +181,6 @@ def _school_rates(actor, filters: RatesIn) -> dict:
             }
             for s in rates.schools
         ],
-        "communities": [],
-        "days": [{"date": d, **_sums(r)} for d, r in rates.days],
-        "weeks": [{"week": w, "monday": m, **_sums(r)} for w, m, r in rates.weeks],
     }
 
 
@@ -190,22 +191,9 @@ def _unit_rates(actor, filters: RatesIn) -> dict:
     if unit.level not in REPORT_LEVELS or not _sees(actor, unit):
         raise OrgUnit.DoesNotExist
     start, end = _period(filters)
-    if end < start:
-        raise ValidationError({"end": [ERR_PERIOD]})
-    if (end - start).days >= MAX_DAYS:
-        raise ValidationError({"end": [ERR_PERIOD_TOO_LONG % {"days": MAX_DAYS}]})
     rates = unit_report_rates(actor=actor, unit=unit, start=start, end=end)
     return {
-        "kind": UNIT_DAILY,
-        "unit": unit.code,
-        "from": rates.start,
-        "to": rates.end,
-        **_sums(rates.total),
-        "units": [
-            {"code": u.unit.code, "name": u.unit.name, "level": u.unit.level, **_sums(u)}
-            for u in rates.units
-        ],
-        "schools": [],
+        **_rates_out(UNIT_DAILY, unit, rates),
         "communities": [
             {
                 "code": c.unit.code,
@@ -216,8 +204,6 @@ def _unit_rates(actor, filters: RatesIn) -> dict:
             }
             for c in rates.communities
         ],
-        "days": [{"date": d, **_sums(r)} for d, r in rates.days],
-        "weeks": [{"week": w, "monday": m, **_sums(r)} for w, m, r in rates.weeks],
     }
 
 

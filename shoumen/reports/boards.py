@@ -7,9 +7,10 @@ Read only from the stored daily figures (``figures_of``: past days stored, today
 cached) and the daily reports (``unit_report_rates``), never from a module's own tables: a
 fixed number of queries whatever the number of units and days.
 
-Stocks and flows: a stock is what stands at the end of a day (persons under observation,
-households still to visit, alerts overdue); over a period the board shows the last day's
-value. Every other metric is a flow (what happened that day), summed over the period."""
+Stocks and flows: a stock (``Metric.stock``) is what stands at the end of a day (persons
+under observation, households still to visit, alerts overdue); over a period the board shows
+the last day's value. Every other metric is a flow (what happened that day), summed over the
+period."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -38,10 +39,6 @@ BOARD_LEVELS = (Level.COMMUNITY, Level.STREET, Level.DISTRICT)
 PERIODS = (7, 14, 30)
 DEFAULT_DAYS = 7
 
-# The stocks, by name and by name prefix (one per kind of observation); the rest are flows.
-STOCKS = frozenset({"screening.households_due", "alerts.overdue"})
-STOCK_PREFIXES = ("observation.under_",)
-
 # The units that hold a metric, by the level it is computed for: a grid's figures add up in
 # its community, street and district; a community's (checkpoints) in its street and
 # district; a school's in its street and district. Elsewhere the metric has no value ("—").
@@ -68,10 +65,6 @@ NO_VALUE = "—"
 class NoBoard(ObjectDoesNotExist):
     """No trends board here for this actor: out of scope, or not a community, street or
     district."""
-
-
-def is_stock(name: str) -> bool:
-    return name in STOCKS or name.startswith(STOCK_PREFIXES)
 
 
 def period_days(raw: str | None) -> int:
@@ -294,7 +287,7 @@ def _unit_daily(unit, children, metrics, span, values, own) -> dict[str, list[fl
 
 
 def _over_period(metric: Metric, by_day: list[float]) -> float:
-    return by_day[-1] if is_stock(metric.name) else sum(by_day)
+    return by_day[-1] if metric.stock else sum(by_day)
 
 
 def _metric_row(metric, unit, children, span, values, by_day, own: bool) -> MetricRow:
@@ -306,7 +299,7 @@ def _metric_row(metric, unit, children, span, values, by_day, own: bool) -> Metr
         child_days = [values.get((child.pk, d, metric.name), 0.0) for d in span]
         cells.append(number(_over_period(metric, child_days)))
     total = number(_over_period(metric, by_day))
-    return MetricRow(metric=metric, stock=is_stock(metric.name), cells=cells, total=total or 0)
+    return MetricRow(metric=metric, stock=metric.stock, cells=cells, total=total or 0)
 
 
 def _charts(metrics, children, span, values, daily, rates) -> list[Chart]:

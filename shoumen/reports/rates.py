@@ -5,12 +5,20 @@ Only communities in the actor's scope count. Today is expected once its deadline
 passed; before that it counts neither way."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from shoumen.accounts.scoping import covers
-from shoumen.lib.rates import Rate, by_week, days_between
+from shoumen.lib.rates import (
+    Rate,
+    ReporterRate,
+    by_week,
+    days_between,
+    period_check,
+    rolled_up,
+    total_of,
+)
 from shoumen.places.models import Level, OrgUnit
 from shoumen.reports.daily import deadline_of
 from shoumen.reports.models import DailyReport
@@ -21,10 +29,8 @@ ROLLUP_LEVELS = (Level.DISTRICT, Level.STREET)
 
 
 @dataclass(kw_only=True)
-class CommunityRate(Rate):
+class CommunityRate(ReporterRate):
     unit: OrgUnit
-    missing: list[datetime.date] = field(default_factory=list)
-    late: list[datetime.date] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
@@ -75,7 +81,9 @@ def unit_report_rates(
     now: datetime.datetime | None = None,
 ) -> UnitRates:
     """Rates of the communities under ``unit`` from ``start`` to ``end``; two queries, whatever
-    the number of communities. The caller checks the actor sees ``unit`` and the period."""
+    the number of communities. The caller checks the actor sees ``unit``; a period that
+    ends before it starts or is too long is refused (ValidationError)."""
+    period_check(start, end)
     communities = communities_seen(actor, unit)
     due = due_days(start, end, now)
     punctual = {
@@ -89,29 +97,13 @@ def unit_report_rates(
     for community in communities:
         row = CommunityRate(unit=community)
         for day in due:
-            rate = by_day[day]
-            row.expected += 1
-            rate.expected += 1
-            on_time = punctual.get((community.pk, day))
-            if on_time is None:
-                row.missing.append(day)
-                continue
-            row.actual += 1
-            rate.actual += 1
-            if on_time:
-                row.on_time += 1
-                rate.on_time += 1
-            else:
-                row.late.append(day)
+            row.count(day, by_day[day], punctual.get((community.pk, day)))
         rows.append(row)
-    total = Rate()
-    for row in rows:
-        total.add(row)
     return UnitRates(
         unit=unit,
         start=start,
         end=end,
-        total=total,
+        total=total_of(rows),
         communities=rows,
         units=_rolled_up(unit, rows),
         days=list(by_day.items()),
@@ -125,8 +117,4 @@ def _rolled_up(unit: OrgUnit, rows: list[CommunityRate]) -> list[UnitRate]:
     found = {n.path: UnitRate(unit=n) for n in nodes.order_by("path")}
     if unit.path not in found:
         found = {unit.path: UnitRate(unit=unit), **found}
-    for row in rows:
-        for node_path, node in found.items():
-            if row.unit.path.startswith(node_path):
-                node.add(row)
-    return list(found.values())
+    return rolled_up(found, ((row.unit.path, row) for row in rows))

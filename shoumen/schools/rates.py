@@ -3,14 +3,22 @@ confirmed reports, on time = confirmed by the deadline; per school, summed up th
 (street, district), per day and per ISO week. Only schools in the actor's scope count."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
 from shoumen.lib.dates import today
-from shoumen.lib.rates import Rate, by_week, days_between
+from shoumen.lib.rates import (
+    Rate,
+    ReporterRate,
+    by_week,
+    days_between,
+    period_check,
+    rolled_up,
+    total_of,
+)
 from shoumen.places.models import Level, OrgUnit
 from shoumen.schools import calendar
 from shoumen.schools.models import DailyReport, School
@@ -19,17 +27,12 @@ from shoumen.schools.selectors import schools_visible_to
 SCHOOL_DAILY = "school_daily"
 KINDS = (SCHOOL_DAILY,)
 ERR_UNKNOWN_KIND = _("Unknown kind of report: %(kind)s.")
-ERR_PERIOD = _("The period must end on or after its first day.")
-ERR_PERIOD_TOO_LONG = _("Ask for at most %(days)d days at a time.")
-MAX_DAYS = 400
 ROLLUP_LEVELS = (Level.DISTRICT, Level.STREET)
 
 
 @dataclass(kw_only=True)
-class SchoolRate(Rate):
+class SchoolRate(ReporterRate):
     school: School
-    missing: list[datetime.date] = field(default_factory=list)
-    late: list[datetime.date] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
@@ -62,10 +65,7 @@ def reporting_rates(
     still to come expect nothing. Three queries, whatever the number of schools."""
     if kind not in KINDS:
         raise ValidationError({"kind": [ERR_UNKNOWN_KIND % {"kind": kind}]})
-    if end < start:
-        raise ValidationError({"end": [ERR_PERIOD]})
-    if (end - start).days >= MAX_DAYS:
-        raise ValidationError({"end": [ERR_PERIOD_TOO_LONG % {"days": MAX_DAYS}]})
+    period_check(start, end)
     schools = list(
         schools_visible_to(actor, Perm.VIEW_SCHOOLS)
         .filter(unit__path__startswith=unit.path)
@@ -86,32 +86,15 @@ def reporting_rates(
         row = SchoolRate(school=school)
         school_terms = terms.get(school.pk)
         for day in working:
-            if school_terms and not calendar.in_term(school_terms, day):
-                continue
-            rate = by_day[day]
-            row.expected += 1
-            rate.expected += 1
-            punctual = reports.get((school.pk, day))
-            if punctual is None:
-                row.missing.append(day)
-                continue
-            row.actual += 1
-            rate.actual += 1
-            if punctual:
-                row.on_time += 1
-                rate.on_time += 1
-            else:
-                row.late.append(day)
+            if not school_terms or calendar.in_term(school_terms, day):
+                row.count(day, by_day[day], reports.get((school.pk, day)))
         rows.append(row)
-    total = Rate()
-    for row in rows:
-        total.add(row)
     return Rates(
         kind=kind,
         unit=unit,
         start=start,
         end=end,
-        total=total,
+        total=total_of(rows),
         schools=rows,
         units=_rolled_up(unit, rows),
         days=list(by_day.items()),
@@ -125,9 +108,4 @@ def _rolled_up(unit: OrgUnit, rows: list[SchoolRate]) -> list[UnitRate]:
     found = {n.path: UnitRate(unit=n) for n in nodes.order_by("path")}
     if unit.path not in found:
         found = {unit.path: UnitRate(unit=unit), **found}
-    for row in rows:
-        path = row.school.unit.path
-        for node_path, node in found.items():
-            if path.startswith(node_path):
-                node.add(row)
-    return list(found.values())
+    return rolled_up(found, ((row.school.unit.path, row) for row in rows))

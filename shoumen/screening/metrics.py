@@ -82,6 +82,7 @@ def metrics() -> list[Metric]:
             "households",
             households_due,
             order=61,
+            stock=True,
         ),
     ]
 

@@ -18,10 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from shoumen.lib.metrics import registered_metrics
 from shoumen.observation.models import Kind, Reason
 from shoumen.observation.services import observation_start
 from shoumen.places.models import Level, OrgUnit
-from shoumen.reports.boards import DEFAULT_DAYS, is_stock, period_days
+from shoumen.reports.boards import DEFAULT_DAYS, period_days
 from shoumen.reports.models import DailyFigure, DailyReport
 
 pytestmark = pytest.mark.django_db
@@ -191,11 +192,15 @@ def test_a_stock_shows_its_last_days_value_not_the_sum(world, login, client):
 
 
 def test_stocks_are_the_persons_under_observation_households_to_visit_and_alerts_overdue():
-    assert is_stock("observation.under_home_isolation")
-    assert is_stock("screening.households_due")
-    assert is_stock("alerts.overdue")
-    assert not is_stock("observation.started")
-    assert not is_stock(FEVER)
+    stocks = {m.name for m in registered_metrics() if m.stock}
+    assert stocks == {
+        "observation.under_home_isolation",
+        "observation.under_central_isolation",
+        "observation.under_home_monitoring",
+        "observation.under_routine_monitoring",
+        "screening.households_due",
+        "alerts.overdue",
+    }
 
 
 def test_community_checkpoints_are_read_for_the_community_itself(world, login, client):

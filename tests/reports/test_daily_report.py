@@ -46,7 +46,7 @@ def test_community_report_shows_the_days_figures_before_confirmation(world, busy
     with time_machine.travel(at(20, day=DAY + datetime.timedelta(days=1))):
         report = daily_report_of(world.community_staff, world.community, DAY)
     assert report.values == {"observation.started": 3, "screening.households_visited": 2}
-    assert dict((m.name, v) for m, v in report.rows)["alerts.opened"] == 0
+    assert {m.name: v for m, v in report.rows}["alerts.opened"] == 0
     assert report.confirmed is False and report.zero is False and report.overdue is True
 
 

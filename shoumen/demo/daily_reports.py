@@ -84,7 +84,7 @@ def demo_daily_reports_load(district: OrgUnit, *, day: datetime.date, seed: int)
                 figures[(street.pk, date)] = dict(summed)
                 reports.append(_report(rng, street, date, figures, metrics, confirmer))
     DailyReport.objects.bulk_create(reports, batch_size=1000)
-    return {"daily_reports": len(reports)}
+    return {"unit_reports": len(reports)}
 
 
 def _report(rng, unit, date, figures, metrics, confirmer) -> DailyReport:

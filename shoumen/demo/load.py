@@ -72,7 +72,7 @@ def demo_counts(district: OrgUnit) -> dict[str, int]:
         **demo_checkpoint_counts(district),
         **demo_school_counts(district),
         "figure_days": _figure_days(district),
-        "daily_reports": DailyReport.objects.filter(unit__path__startswith=district.path).count(),
+        "unit_reports": DailyReport.objects.filter(unit__path__startswith=district.path).count(),
     }
 
 

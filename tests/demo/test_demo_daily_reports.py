@@ -36,7 +36,7 @@ def test_yesterday_all_communities_but_two_of_the_first_street_confirmed(demo):
     assert len(missing) == 2
     first_street = OrgUnit.objects.get(code=street_code(1))
     assert all(c.path.startswith(first_street.path) for c in missing)
-    assert demo.counts["daily_reports"] == DailyReport.objects.count()
+    assert demo.counts["unit_reports"] == DailyReport.objects.count()
 
 
 def test_earlier_days_are_mostly_confirmed_some_late_none_today(demo):

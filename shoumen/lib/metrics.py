@@ -37,6 +37,11 @@ class Metric:
     phrase: "str | Promise | None" = None
 
 
+def shown(value: float) -> int | float:
+    """A figure as pages, exports and the API show it: whole numbers without ".0"."""
+    return int(value) if float(value).is_integer() else value
+
+
 _metrics: dict[str, Metric] = {}
 
 

@@ -11,6 +11,7 @@ from ninja import Query, Router
 from shoumen.api.responses import error_responses
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
+from shoumen.lib.metrics import shown
 from shoumen.places.models import OrgUnit
 from shoumen.reports.schemas import CatalogueOut, FiguresIn, FiguresOut
 from shoumen.reports.selectors import figures_of, may_see_figures, metrics_visible_to
@@ -22,10 +23,6 @@ MAX_DAYS = 92
 ERR_RANGE_ORDER = _("The first day comes after the last.")
 ERR_RANGE_LONG = _("Ask for at most %(days)d days at a time.")
 ERR_UNKNOWN_METRIC = _("No metric is named %(name)s.")
-
-
-def _value(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
 
 
 def _range(filters: FiguresIn) -> tuple[datetime.date, datetime.date]:
@@ -57,7 +54,7 @@ def figures_get(request, filters: Query[FiguresIn]):
         raise ValidationError({"metric": [ERR_UNKNOWN_METRIC % {"name": unknown}]}) from None
     return {
         "items": [
-            {"unit": f.unit.code, "date": f.date, "metric": f.metric, "value": _value(f.value)}
+            {"unit": f.unit.code, "date": f.date, "metric": f.metric, "value": shown(f.value)}
             for f in figures
         ]
     }

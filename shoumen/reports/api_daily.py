@@ -23,6 +23,7 @@ from shoumen.accounts.scoping import covers, require_somewhere
 from shoumen.api.responses import error_responses
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
+from shoumen.lib.metrics import shown
 from shoumen.places.models import OrgUnit
 from shoumen.registry.schemas import MAX_ID
 from shoumen.reports.daily import (
@@ -51,10 +52,6 @@ KINDS = (SCHOOL_DAILY, UNIT_DAILY)
 ERR_DAY_OUT_OF_RANGE = _("This day is out of range.")
 
 
-def _value(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def _out(day: DayReport) -> dict:
     unit, report = day.unit, day.report
     return {
@@ -73,7 +70,7 @@ def _out(day: DayReport) -> dict:
         "remarks": report.remarks if report else "",
         "narrative": day.text,
         "figures": [
-            {"metric": m.name, "label": str(m.label), "unit": m.unit, "value": _value(v)}
+            {"metric": m.name, "label": str(m.label), "unit": m.unit, "value": shown(v)}
             for m, v in day.rows
         ],
         "sub_units": [

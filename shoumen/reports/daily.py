@@ -19,7 +19,7 @@ from django.utils.translation import pgettext
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import covers, scope_paths
 from shoumen.lib.dates import today
-from shoumen.lib.metrics import Metric
+from shoumen.lib.metrics import Metric, shown
 from shoumen.places.models import Level, OrgUnit
 from shoumen.reports.models import DailyReport
 from shoumen.reports.selectors import RESIDENT_PERMS, figures_of, metrics_visible_to
@@ -51,15 +51,11 @@ def is_zero(metrics: list[Metric], values: dict[str, float]) -> bool:
     return not any(values.get(m.name) for m in metrics if m.notable)
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def narrative(metrics: list[Metric], values: dict[str, float]) -> list[str]:
     """The report's sentences in the active language: the zero report's sentence when
     nothing is notable, then the words of each metric with a value, in the table's order."""
     said = [
-        str(m.phrase) % {"value": _number(values[m.name])}
+        str(m.phrase) % {"value": shown(values[m.name])}
         for m in metrics
         if m.phrase and values.get(m.name)
     ]

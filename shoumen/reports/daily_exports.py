@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.audit.services import audit_event_record
 from shoumen.lib.dates import today
+from shoumen.lib.metrics import shown
 from shoumen.lib.pdf import PDF_CONTENT_TYPE, PdfDocument
 from shoumen.lib.xlsx import XLSX_CONTENT_TYPE, LedgerWorkbook
 from shoumen.places.models import OrgUnit
 from shoumen.reports.daily import DayReport, daily_reports_between
 from shoumen.reports.daily_text import (
     chat_texts,
-    number,
     status_words,
     sub_unit_words,
     unit_word,
@@ -73,7 +73,7 @@ def daily_xlsx(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
         gettext("Figures"), headers=headers, widths=[12] + [14] * len(metrics), title=title
     )
     for day in days:
-        figures.append([day.date, *(number(v) for _m, v in day.rows)])
+        figures.append([day.date, *(shown(v) for _m, v in day.rows)])
     status = workbook.sheet(
         gettext("Status"),
         headers=[
@@ -158,7 +158,7 @@ def daily_pdf(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
         doc.section(gettext("Figures"))
         doc.table(
             [gettext("Item"), gettext("Number"), pgettext("metric unit", "Unit")],
-            [[str(m.label), number(v), unit_word(m)] for m, v in day.rows],
+            [[str(m.label), shown(v), unit_word(m)] for m, v in day.rows],
             widths=[5, 1.4, 1.4],
             numeric=[1],
             size=9,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from shoumen.lib.metrics import Metric
+from shoumen.lib.metrics import Metric, shown
 from shoumen.reports.daily import DayReport, SubUnit
 
 # What each metric counts, as the report's table says it (Metric.unit is a code).
@@ -46,11 +46,6 @@ LABEL_ALL_CONFIRMED = _("All %(count)d communities confirmed")
 
 def unit_word(metric: Metric) -> str:
     return str(UNIT_WORDS.get(metric.unit, metric.unit))
-
-
-def number(value: float) -> int | float:
-    """A figure as it is shown: a whole number without its ".0"."""
-    return int(value) if float(value).is_integer() else value
 
 
 def title_of(day: DayReport) -> str:
@@ -110,7 +105,7 @@ def key_rows(day: DayReport) -> list[tuple[Metric, float]]:
 def figure_line(metric: Metric, value: float) -> str:
     return gettext("%(label)s: %(value)s %(unit)s") % {
         "label": metric.label,
-        "value": number(value),
+        "value": shown(value),
         "unit": unit_word(metric),
     }
 

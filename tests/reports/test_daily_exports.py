@@ -14,9 +14,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from shoumen.audit.models import AuditEvent
+from shoumen.lib.metrics import shown
 from shoumen.reports.daily import daily_report_of, daily_reports_between
 from shoumen.reports.daily_services import daily_report_confirm
-from shoumen.reports.daily_text import figure_line, key_rows, number, unit_word
+from shoumen.reports.daily_text import figure_line, key_rows, unit_word
 from shoumen.reports.models import DailyFigure, DailyReport
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_xlsx_cells_are_the_reports_figures(world, login, busy):
     assert len(data) == 2
     for row, report in zip(data, reports, strict=True):
         assert row[0].date() == report.date
-        assert list(row[1:]) == [number(v) for _m, v in report.rows]
+        assert list(row[1:]) == [shown(v) for _m, v in report.rows]
     assert data[1][1 + [m.name for m in reports[1].metrics].index("observation.started")] == 3
     status = list(book.worksheets[1].iter_rows(values_only=True))
     assert [r[5] for r in status[2:]] == [r.text for r in reports]
@@ -95,7 +96,7 @@ def test_xlsx_of_a_street_has_its_communities(world, login, busy):
     assert len(book.worksheets) == 3
     figures = list(book.worksheets[0].iter_rows(values_only=True))[2]
     # The street sums its confirmed communities only: C2's 4 visits are not in yet.
-    assert list(figures[1:]) == [number(v) for _m, v in report.rows]
+    assert list(figures[1:]) == [shown(v) for _m, v in report.rows]
     communities = list(book.worksheets[2].iter_rows(values_only=True))[2:]
     assert [r[1] for r in communities] == ["光华社区", "永安社区"]
     assert [r[2] for r in communities] == ["yes", "no"]
@@ -123,7 +124,7 @@ def test_pdf_has_the_reports_figures_as_selectable_chinese_text(world, login, bu
             assert label in lines
             # The table reads label, number, unit, each in its cell.
             at_ = lines.index(label)
-            assert lines[at_ + 1] == str(number(value)), label
+            assert lines[at_ + 1] == str(shown(value)), label
             assert lines[at_ + 2] == unit_word(metric)
 
 

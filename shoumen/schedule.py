@@ -142,6 +142,12 @@ def schedule() -> list[Job]:
             "Tell community staff, street and district officers of daily reports not confirmed",
         ),
         Job(
+            "figures-today",
+            "shoumen.reports.tasks.figures_fill_today_task",
+            {"minute": "*"},
+            "Today's daily figures so far, read by boards and reports while fresh",
+        ),
+        Job(
             "figures-yesterday",
             "shoumen.reports.tasks.figures_fill_yesterday_task",
             {"hour": "0", "minute": "20"},

@@ -365,6 +365,9 @@ OBSERVATION_PERIOD_DAYS = {
 REPORT_LINK_DAYS = env_int("SHOUMEN_REPORT_LINK_DAYS", 30)
 # A guardian's personal link for reporting a pupil's absence lasts this many days.
 SHOUMEN_GUARDIAN_LINK_DAYS = env_int("SHOUMEN_GUARDIAN_LINK_DAYS", 120)
+# Today's daily figures are filled every minute by the scheduler; pages read them while the
+# last fill is younger than this, and compute today live in the request otherwise.
+SHOUMEN_TODAY_FIGURES_SECONDS = env_int("SHOUMEN_TODAY_FIGURES_SECONDS", 180)
 # Communities (streets, districts) confirm their daily report by this local time (HH:MM).
 SHOUMEN_DAILY_REPORT_DEADLINE = env_str("SHOUMEN_DAILY_REPORT_DEADLINE", "16:00")
 if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", SHOUMEN_DAILY_REPORT_DEADLINE):

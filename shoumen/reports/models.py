@@ -38,6 +38,22 @@ class DailyFigure(models.Model):
         return f"{self.unit_id} {self.date} {self.metric}={self.value:g}"
 
 
+class FilledDay(models.Model):
+    """When a day's figures were last filled for every metric and unit (as of the start of
+    that fill). Pages read today from the stored figures while its fill is fresh, and
+    compute today live otherwise."""
+
+    date = models.DateField(_("date"), unique=True)
+    filled_at = models.DateTimeField(_("filled"))
+
+    class Meta:
+        verbose_name = _("filled day")
+        verbose_name_plural = _("filled days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.filled_at:%H:%M:%S}"
+
+
 class DailyReport(models.Model):
     """A community's (street's, district's) daily report (疫情防控工作日报) as confirmed and
     sent upward: the figures at that moment, whether it was the zero report, the remarks,

@@ -1,5 +1,7 @@
-"""Reading the daily figures, scoped by the actor: past days from the stored rows, today
-computed live for the leaves under the units asked for and kept in the cache briefly."""
+"""Reading the daily figures, scoped by the actor: past days from the stored rows; today
+from the stored rows too while the scheduled fill of today is fresh
+(SHOUMEN_TODAY_FIGURES_SECONDS), else computed live for the leaves under the units asked
+for and kept in the cache briefly."""
 
 import datetime
 import hashlib
@@ -8,15 +10,17 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils import timezone
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import covers, scope_paths
 from shoumen.lib.dates import today
 from shoumen.lib.metrics import Metric
 from shoumen.places.models import Level, OrgUnit
-from shoumen.reports.models import DailyFigure
+from shoumen.reports.models import DailyFigure, FilledDay
 from shoumen.reports.services import compute_leaves, metrics_chosen
 
 LIVE_SECONDS = 60
@@ -94,18 +98,26 @@ def figures_of(
     by_id = {u.pk: u for u in units}
     current = today()
     found: list[Figure] = []
-    last_stored = min(end, current - datetime.timedelta(days=1))
+    today_stored = start <= current <= end and today_is_filled(current)
+    last_stored = min(end, current if today_stored else current - datetime.timedelta(days=1))
     if start <= last_stored:
         rows = DailyFigure.objects.filter(
             unit_id__in=list(by_id), date__range=(start, last_stored), metric__in=names
         ).values_list("unit_id", "date", "metric", "value")
         found.extend(Figure(by_id[pk], day, name, value) for pk, day, name, value in rows)
-    if start <= current <= end:
+    if start <= current <= end and not today_stored:
         for (pk, name), value in live_values(units, shown, current).items():
             found.append(Figure(by_id[pk], current, name, value))
     order = {name: i for i, name in enumerate(names)}
     found.sort(key=lambda f: (f.unit.path, f.date, order[f.metric]))
     return found
+
+
+def today_is_filled(day: datetime.date) -> bool:
+    """Whether ``day``'s stored figures are a fill younger than SHOUMEN_TODAY_FIGURES_SECONDS."""
+    filled = FilledDay.objects.filter(date=day).values_list("filled_at", flat=True).first()
+    fresh = datetime.timedelta(seconds=settings.SHOUMEN_TODAY_FIGURES_SECONDS)
+    return filled is not None and timezone.now() - filled <= fresh
 
 
 def live_values(

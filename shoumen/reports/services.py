@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from shoumen.lib.bulk import copy_rows
 from shoumen.lib.metrics import Metric, metric_named, registered_metrics
 from shoumen.places.models import OrgUnit
-from shoumen.reports.models import DailyFigure
+from shoumen.reports.models import DailyFigure, FilledDay
 
 STEP = OrgUnit.steplen
 # The key of the per-day advisory lock (PostgreSQL) that keeps two fills of one day apart.
@@ -101,8 +102,9 @@ def figures_fill(
 
     With ``unit_ids``, only the leaves under those units (the units themselves when they
     are leaves) are computed again; their ancestors are summed again from them and the
-    other leaves' stored values. Returns the counts of metrics, leaves computed and rows
-    written."""
+    other leaves' stored values. A fill of every metric and unit marks the day filled as of
+    its start. Returns the counts of metrics, leaves computed and rows written."""
+    started = timezone.now()
     chosen = metrics_chosen(metrics)
     tree = Tree.read()
     within = None
@@ -144,6 +146,8 @@ def figures_fill(
             for name, units in replaced.items():
                 deleted += gone.filter(metric=name, unit_id__in=units).delete()[0]
         _write(rows)
+        if metrics is None and within is None:
+            FilledDay.objects.update_or_create(date=day, defaults={"filled_at": started})
     leaves = sum(len(v) for v in leaves_of.values())
     return {"metrics": len(chosen), "leaves": leaves, "rows": len(rows), "deleted": deleted}
 

@@ -494,8 +494,8 @@ def test_the_board_reads_a_fixed_number_of_queries(
     # A street has its schools among the units under it, and a breadcrumb to read.
     assert (cold_street, warm_street) == (cold_month, warm_month)
     # The session and user, the actor's assignments, the unit, the units under it (twice),
-    # whether it has schools, the stored figures, the reporting rates (3) and the page's
-    # navigation (2).
+    # whether it has schools, whether today is filled, the stored figures, the reporting
+    # rates (3) and the page's navigation (2).
     url = board_url(world, "D1", 30)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(url)

@@ -8,8 +8,10 @@ import time_machine
 
 from shoumen.lib import metrics as registry
 from shoumen.places.models import OrgUnit
+from shoumen.reports.models import FilledDay
 from shoumen.reports.selectors import figures_of
 from shoumen.reports.services import figures_fill
+from shoumen.reports.tasks import figures_fill_today_task
 from tests.reports.conftest import BORN, PUPILS, TEST_METRICS
 from tests.reports.test_fill import newcomer_in_g3
 
@@ -131,9 +133,46 @@ def test_figures_of_a_street_and_its_units_run_a_fixed_number_of_queries(
 ):
     figures_fill(day=YESTERDAY, metrics=TEST_METRICS)
     officer, street = world.street_officer, world.street
-    # The actor's assignments, the units under the street, the stored rows, the leaves
-    # under them and one compute per metric; the second call reads today from the cache.
-    with django_assert_max_num_queries(6):
+    # The actor's assignments, the units under the street, whether today is filled, the
+    # stored rows, the leaves under them and one compute per metric; the second call reads
+    # today from the cache.
+    with django_assert_max_num_queries(7):
         figures_of(officer, street, YESTERDAY, TODAY, TEST_METRICS, children=True)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         figures_of(officer, street, YESTERDAY, TODAY, TEST_METRICS, children=True)
+
+
+def test_today_is_read_from_a_fresh_fill_of_today(world, test_metrics, at_noon):
+    figures_fill_today_task.call()
+    # Entered after the fill: today's stored figures do not count it yet.
+    newcomer_in_g3(world)
+
+    got = figures_of(world.street_officer, world.street, TODAY, TODAY, [BORN])
+
+    assert values(got) == {("S1", TODAY, BORN): 4}
+    assert FilledDay.objects.get(date=TODAY).filled_at == NOON
+
+
+def test_a_fill_of_today_older_than_the_setting_is_not_read(world, test_metrics, settings):
+    settings.SHOUMEN_TODAY_FIGURES_SECONDS = 180
+    with time_machine.travel(NOON, tick=False):
+        figures_fill(day=TODAY)
+        newcomer_in_g3(world)
+    with time_machine.travel(NOON + datetime.timedelta(seconds=180), tick=False):
+        fresh = figures_of(world.street_officer, world.street, TODAY, TODAY, [BORN])
+    with time_machine.travel(NOON + datetime.timedelta(seconds=181), tick=False):
+        stale = figures_of(world.street_officer, world.street, TODAY, TODAY, [BORN])
+
+    assert values(fresh) == {("S1", TODAY, BORN): 4}
+    assert values(stale) == {("S1", TODAY, BORN): 5}
+
+
+def test_a_fill_of_some_metrics_or_units_does_not_mark_the_day_filled(world, test_metrics, at_noon):
+    figures_fill(day=TODAY, metrics=[BORN])
+    figures_fill(day=TODAY, unit_ids=[world.unit("G3").pk])
+    newcomer_in_g3(world)
+
+    got = figures_of(world.street_officer, world.street, TODAY, TODAY, [BORN])
+
+    assert not FilledDay.objects.exists()
+    assert values(got) == {("S1", TODAY, BORN): 5}

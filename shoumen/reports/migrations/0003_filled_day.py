@@ -4,22 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_daily_report'),
+        ("reports", "0002_daily_report"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FilledDay',
+            name="FilledDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('filled_at', models.DateTimeField(verbose_name='filled')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                ("filled_at", models.DateTimeField(verbose_name="filled")),
             ],
             options={
-                'verbose_name': 'filled day',
-                'verbose_name_plural': 'filled days',
+                "verbose_name": "filled day",
+                "verbose_name_plural": "filled days",
             },
         ),
     ]

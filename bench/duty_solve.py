@@ -116,7 +116,8 @@ def main() -> int:
 
     def show(event: dict) -> None:
         print(
-            f"  {event['seconds']:7.2f} s  objective {event['objective']:.0f}  bound {event['bound']:.0f}"
+            f"  {event['seconds']:7.2f} s  objective {event['objective']:.0f}"
+            f"  bound {event['bound']:.0f}"
         )
 
     print(f"demand {demand} shifts; people {len(problem.people)}; days off asked {unavailable}")

@@ -9,10 +9,15 @@ following days) that overlap or leave less than the minimum rest, computed from 
 start and end datetimes (a 20–08 night followed by a 08–20 day is such a pair: no night
 followed by a morning). w[person, day] says the person works that day; any N+1 consecutive
 days hold at most N working days, any 7 days at most 6. Weekly hours are per ISO week
-(Monday–Sunday) by the day a shift starts."""
+(Monday–Sunday) by the day a shift starts.
+
+Fairness: for nights, weekend shifts and holiday shifts, the largest minus the smallest
+count among the people who could do such shifts at all, leaving out those who prefer to be
+spared them (their preference is weighed on its own)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -29,7 +34,7 @@ class Built:
     x: dict[tuple[int, int, int, str], cp_model.IntVar] = field(default_factory=dict)
     slack: dict[Slot, cp_model.IntVar] = field(default_factory=dict)
     req_slack: dict[tuple[Slot, str], cp_model.IntVar] = field(default_factory=dict)
-    counts: dict[str, dict[int, cp_model.LinearExpr]] = field(default_factory=dict)
+    counts: dict[str, dict[int, Any]] = field(default_factory=dict)
     gaps: dict[str, cp_model.IntVar] = field(default_factory=dict)
     preference: list = field(default_factory=list)
     changes: list = field(default_factory=list)
@@ -138,7 +143,7 @@ def build(
     weeks = defaultdict(list)
     for di, day in enumerate(dates):
         weeks[day.isocalendar()[:2]].append(di)
-    counts: dict[str, dict[int, cp_model.LinearExpr]] = {
+    counts: dict[str, dict[int, Any]] = {
         "nights": {},
         "weekends": {},
         "holidays": {},
@@ -148,13 +153,13 @@ def build(
         if not times:
             continue
         u: dict[tuple[int, Sig], cp_model.IntVar] = {}
-        for key, xs in times.items():
-            if len(xs) == 1:
-                u[key] = xs[0]
+        for tkey, tvars in times.items():
+            if len(tvars) == 1:
+                u[tkey] = tvars[0]
             else:
                 var = m.new_bool_var("")
-                m.add(sum(xs) == var)
-                u[key] = var
+                m.add(sum(tvars) == var)
+                u[tkey] = var
         keys = sorted(u)
         for i, (d1, s1) in enumerate(keys):
             for d2, s2 in keys[i + 1 :]:
@@ -186,8 +191,12 @@ def build(
         nights = [var for (di, sig), var in u.items() if sig[2]]
         weekends = [var for (di, sig), var in u.items() if kinds[di] == WEEKEND]
         hols = [var for (di, sig), var in u.items() if kinds[di] == HOLIDAY]
-        for name, vars_ in (("nights", nights), ("weekends", weekends), ("holidays", hols)):
-            if vars_:
+        for name, vars_, spared in (
+            ("nights", nights, person.prefers_no_nights),
+            ("weekends", weekends, person.prefers_weekends_off),
+            ("holidays", hols, person.prefers_weekends_off),
+        ):
+            if vars_ and not spared:  # who prefers to be spared is not in that share
                 counts[name][person.id] = sum(vars_)
         if person.prefers_no_nights:
             built.preference.extend(nights)

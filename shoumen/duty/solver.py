@@ -12,6 +12,7 @@ import datetime
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -50,7 +51,7 @@ def _run(
     on_progress: Progress | None,
     started: float,
     hint: set[tuple[int, int, int, str]] | None = None,
-) -> tuple[int, cp_model.CpSolver, _Watcher]:
+) -> tuple[Any, cp_model.CpSolver, _Watcher]:
     if hint:
         for key, var in built.x.items():
             built.model.add_hint(var, key in hint)
@@ -62,8 +63,8 @@ def _run(
     return status, solver, watcher
 
 
-def _result(problem: Problem, built: Built, solver, status: int, watcher, started) -> Result:
-    names = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}
+def _result(problem: Problem, built: Built, solver, status: Any, watcher, started) -> Result:
+    names: dict = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}
     result = Result(status=names.get(status, "unknown"))
     result.progress = watcher.seen
     if watcher.seen:
@@ -128,8 +129,9 @@ def resolve_after_absence(
     """Solve again after ``person_id`` falls out on ``dates`` (sick call): the person's
     days become leave, and the published roster ``previous`` is kept wherever it can be.
     First every other shift stays as it is and only the vacated ones are filled; if that
-    is impossible, the shifts within a week either side are freed too; then all of them,
-    the objective counting each published shift not kept."""
+    is impossible, the shifts within 1, 3, then 7 days either side of the absence are freed
+    too, the objective counting each published shift not kept (half the time left for each
+    try, the last gets all of it)."""
     started = time.perf_counter()
     out = set(dates)
     people = [
@@ -144,26 +146,24 @@ def resolve_after_absence(
         if a.person == person_id and a.date in out
     }
     lo, hi = min(out), max(out)
-    stages: list[Callable[[Assignment], bool]] = [
-        lambda a: True,
-        lambda a: (
-            not (lo - datetime.timedelta(days=7) <= a.date <= hi + datetime.timedelta(days=7))
-        ),
-    ]
     result = Result(status="unknown")
-    for keep in stages:
+    for reach in (None, 1, 3, 7):  # days either side of the absence whose shifts are freed
         frozen: dict[Slot, list[int]] = {}
         for a in kept:
             slot = (a.post, (a.date - problem.start).days, a.shift)
-            if slot not in vacated and keep(a):
+            near = reach is not None and (
+                lo - datetime.timedelta(days=reach) <= a.date <= hi + datetime.timedelta(days=reach)
+            )
+            if slot not in vacated and not near:
                 frozen.setdefault(slot, []).append(a.person)
         left = time_limit_s - (time.perf_counter() - started)
-        result = solve(problem, left, on_progress, frozen=frozen, hint=kept)
+        if left < 0.5:
+            break
+        result = solve(
+            problem, left / 2 if reach != 7 else left, on_progress, frozen=frozen, hint=kept
+        )
         if result.solved:
             break
-    else:
-        left = max(1.0, time_limit_s - (time.perf_counter() - started))
-        result = solve(problem, left, on_progress, hint=kept)
     result.wall_seconds = round(time.perf_counter() - started, 3)
     return result
 

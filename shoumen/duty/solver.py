@@ -6,7 +6,9 @@ holiday shifts across people, preferences (no nights, weekends off) and, when so
 each shift of the published roster that is not kept. The solver runs until the time limit
 or a proven optimum; ``on_progress`` hears of every better roster (objective, bound,
 seconds) and may return False to stop early; the best roster so far is what is returned.
-When no roster exists, ``Result.shortfalls`` says where and by how much (explain.py)."""
+When no roster exists, ``Result.shortfalls`` says where and by how much (explain.py).
+The search starts from a hint: the published roster when solving again, otherwise a quick
+roster filled slot by slot (greedy.py)."""
 
 import datetime
 import time
@@ -16,7 +18,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from shoumen.duty import explain
+from shoumen.duty import explain, greedy
 from shoumen.duty.calendar import HOLIDAY, WEEKEND, day_kind
 from shoumen.duty.checker import violations
 from shoumen.duty.model import Built, Slot, build
@@ -102,8 +104,10 @@ def solve(
             wall_seconds=time.perf_counter() - started,
         )
     built = build(problem, frozen=frozen)
+    if hint is None:
+        hint = greedy.first_roster(problem)
     hint_keys = None
-    if hint is not None:
+    if hint:
         hint_keys = {(a.person, a.post, (a.date - problem.start).days, a.shift) for a in hint}
     status, solver, watcher = _run(problem, built, time_limit_s, on_progress, started, hint_keys)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -134,8 +134,8 @@ def resolve_after_absence(
     days become leave, and the published roster ``previous`` is kept wherever it can be.
     First every other shift stays as it is and only the vacated ones are filled; if that
     is impossible, the shifts within 1, 3, then 7 days either side of the absence are freed
-    too, the objective counting each published shift not kept (half the time left for each
-    try, the last gets all of it)."""
+    too, then all of them, the objective counting each published shift not kept (each try
+    gets half the time left, the last all of it)."""
     started = time.perf_counter()
     out = set(dates)
     people = [
@@ -151,7 +151,8 @@ def resolve_after_absence(
     }
     lo, hi = min(out), max(out)
     result = Result(status="unknown")
-    for reach in (None, 1, 3, 7):  # days either side of the absence whose shifts are freed
+    reaches = (None, 1, 3, 7, problem.days)  # days either side of the absence freed
+    for reach in reaches:
         frozen: dict[Slot, list[int]] = {}
         for a in kept:
             slot = (a.post, (a.date - problem.start).days, a.shift)
@@ -164,7 +165,11 @@ def resolve_after_absence(
         if left < 0.5:
             break
         result = solve(
-            problem, left / 2 if reach != 7 else left, on_progress, frozen=frozen, hint=kept
+            problem,
+            left if reach == reaches[-1] else left / 2,
+            on_progress,
+            frozen=frozen or None,  # nothing frozen: explain if impossible
+            hint=kept,
         )
         if result.solved:
             break

@@ -7,8 +7,8 @@ the roster, so nothing here has to be optimal or even complete."""
 import datetime
 from collections import defaultdict
 
-from shoumen.duty.calendar import HOLIDAY, WEEKEND, day_kind
 from shoumen.duty.rostering import MEDICAL, PARTY, Assignment, Problem
+from shoumen.lib.workdays import HOLIDAY, WEEKEND, day_kind
 
 
 def first_roster(problem: Problem) -> list[Assignment]:

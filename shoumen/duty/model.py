@@ -21,8 +21,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from shoumen.duty.calendar import HOLIDAY, WEEKEND, day_kind
 from shoumen.duty.rostering import MEDICAL, PARTY, Problem
+from shoumen.lib.workdays import HOLIDAY, WEEKEND, day_kind
 
 Slot = tuple[int, int, str]  # post id, day index, shift code
 Sig = tuple[int, int, bool]  # start minute of day, length in minutes, night

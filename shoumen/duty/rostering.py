@@ -8,7 +8,7 @@ count in the ISO week (Monday to Sunday) it starts in."""
 import datetime
 from dataclasses import dataclass, field
 
-from shoumen.duty.calendar import HOLIDAY, day_kind
+from shoumen.lib.workdays import HOLIDAY, day_kind
 
 MEDICAL = "medical"  # 防控医疗队
 PARTY = "party"  # 党员

@@ -19,10 +19,10 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from shoumen.duty import explain, greedy
-from shoumen.duty.calendar import HOLIDAY, WEEKEND, day_kind
 from shoumen.duty.checker import violations
 from shoumen.duty.model import Built, Slot, build
 from shoumen.duty.rostering import Assignment, Problem, Result
+from shoumen.lib.workdays import HOLIDAY, WEEKEND, day_kind
 
 NUM_WORKERS = 2
 Progress = Callable[[dict], bool | None]

@@ -3,21 +3,9 @@ the ``holidays`` package) within the school's terms. A school with no terms reco
 follows the working calendar alone."""
 
 import datetime
-from functools import lru_cache
 
-import holidays
-
+from shoumen.lib.workdays import is_working_day
 from shoumen.schools.models import School, Term
-
-
-@lru_cache(maxsize=16)
-def _china(year: int) -> holidays.HolidayBase:
-    return holidays.China(years=year)
-
-
-def is_working_day(day: datetime.date) -> bool:
-    """A weekday that is not a public holiday, or a weekend make-up workday."""
-    return _china(day.year).is_working_day(day)
 
 
 def terms_of(school_ids) -> dict[int, list[tuple[datetime.date, datetime.date]]]:

@@ -6,8 +6,8 @@ from collections import Counter
 
 import holidays
 
-from shoumen.duty.calendar import HOLIDAY, WEEKEND, WORKDAY, day_kind
 from shoumen.duty.solver import solve
+from shoumen.lib.workdays import HOLIDAY, WEEKEND, WORKDAY, day_kind
 from tests.duty.helpers import people, post, problem
 
 

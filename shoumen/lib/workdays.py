@@ -1,4 +1,5 @@
-"""Which days are holidays, weekends or working days in China, from the ``holidays``
+"""Which days are holidays, weekends or working days in China (for school days, duty
+rosters and anything else that follows the working calendar), from the ``holidays``
 package: public holidays off, weekend make-up workdays (调休) on. A weekend day that joins
 a run of days off holding a public holiday belongs to that holiday break (so the whole
 Spring Festival break counts as holiday duty, not only its statutory days); other

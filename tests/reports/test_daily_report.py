@@ -220,3 +220,15 @@ def test_late_notice_titles_render_in_the_readers_language():
     with translation.override("en"):
         english = messages.rendered([COMMUNITY_KEY, values])
     assert "光华社区" in chinese and chinese != english and "not confirmed" in english
+
+
+def test_school_deadline_notice_titles_render_in_the_readers_language():
+    from shoumen.alerts import messages
+    from shoumen.schools.daily_tasks import REPORT_KEY
+
+    values = {"school": "建国门第一小学", "date": "2026-11-30", "time": "16:00"}
+    with translation.override("zh-hans"):
+        chinese = messages.rendered([REPORT_KEY, values])
+    with translation.override("en"):
+        english = messages.rendered([REPORT_KEY, values])
+    assert "建国门第一小学" in chinese and chinese != english and "not confirmed" in english

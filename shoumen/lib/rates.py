@@ -6,7 +6,7 @@ counts its own; this is their common arithmetic."""
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +82,24 @@ def rolled_up(nodes: dict[str, R], rows: Iterable[tuple[str, Rate]]) -> list[R]:
             if path.startswith(node_path):
                 node.add(row)
     return list(nodes.values())
+
+
+@dataclass(kw_only=True)
+class UnitRate(Rate):
+    """A unit of the tree (an OrgUnit) with the sums of the reporting units under it."""
+
+    unit: Any
+
+
+def units_rolled_up(
+    unit: Any, nodes: Iterable[Any], rows: Iterable[tuple[str, Rate]]
+) -> list[UnitRate]:
+    """``unit`` and the ``nodes`` under it (org units in tree order), each with the sums
+    of the rows (by path) under it."""
+    found = {n.path: UnitRate(unit=n) for n in nodes}
+    if unit.path not in found:
+        found = {unit.path: UnitRate(unit=unit), **found}
+    return rolled_up(found, rows)
 
 
 def days_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:

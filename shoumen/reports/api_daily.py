@@ -42,7 +42,7 @@ from shoumen.reports.schemas_daily import (
     RatesIn,
     RatesOut,
 )
-from shoumen.reports.selectors import RESIDENT_PERMS
+from shoumen.reports.selectors import sees_figures_at
 from shoumen.schools.rates import ERR_UNKNOWN_KIND, SCHOOL_DAILY, reporting_rates
 
 router = Router(tags=["reports"])
@@ -86,10 +86,6 @@ def _out(day: DayReport) -> dict:
     }
 
 
-def _sees(actor, unit: OrgUnit) -> bool:
-    return any(covers(actor, perm, unit.path) for perm in RESIDENT_PERMS)
-
-
 @router.get(
     "/daily-reports",
     response={200: DailyReportOut, **error_responses(401, 403, 404, 422)},
@@ -117,7 +113,7 @@ def daily_report_confirm_post(request, payload: DailyReportConfirmIn, id: int = 
     actor = request.auth
     require_somewhere(actor, Perm.CONFIRM_DAILY_REPORT)
     unit = OrgUnit.objects.get(pk=id)
-    if not (confirmable(actor, unit) and _sees(actor, unit)):
+    if not (confirmable(actor, unit) and sees_figures_at(actor, unit.path)):
         raise OrgUnit.DoesNotExist
     day = payload.date or today()
     _report, created = daily_report_confirm(
@@ -185,7 +181,7 @@ def _unit_rates(actor, filters: RatesIn) -> dict:
     if not may_see_reports(actor):
         raise deny()
     unit = OrgUnit.objects.get(code=filters.unit)
-    if unit.level not in REPORT_LEVELS or not _sees(actor, unit):
+    if unit.level not in REPORT_LEVELS or not sees_figures_at(actor, unit.path):
         raise OrgUnit.DoesNotExist
     start, end = _period(filters)
     rates = unit_report_rates(actor=actor, unit=unit, start=start, end=end)

@@ -19,7 +19,6 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext, pgettext
 
-from shoumen.accounts.scoping import covers
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
 from shoumen.lib.metrics import Metric
@@ -28,11 +27,11 @@ from shoumen.places.models import Level, OrgUnit
 from shoumen.reports.daily_text import UNIT_WORDS
 from shoumen.reports.rates import UnitRates, unit_report_rates
 from shoumen.reports.selectors import (
-    RESIDENT_PERMS,
     SCHOOL_PERMS,
     figures_of,
     may_see_figures,
     metrics_visible_to,
+    sees_figures_at,
 )
 
 BOARD_LEVELS = (Level.COMMUNITY, Level.STREET, Level.DISTRICT)
@@ -82,7 +81,7 @@ def board_unit_for(actor, pk: int) -> OrgUnit:
     if not may_see_figures(actor):
         raise deny()
     unit = OrgUnit.objects.filter(pk=pk, level__in=BOARD_LEVELS).first()
-    if unit is None or not any(covers(actor, perm, unit.path) for perm in SCHOOL_PERMS):
+    if unit is None or not sees_figures_at(actor, unit.path, SCHOOL_PERMS):
         raise NoBoard
     return unit
 
@@ -223,7 +222,7 @@ def board_for(actor, pk: int, *, days: int = DEFAULT_DAYS) -> Board:
             values[(unit.pk, f.date, f.metric)] = f.value
     shown_children = [c for c in children if any(_holds(c, m) for m in metrics)]
     daily = _unit_daily(unit, shown_children, metrics, span, values, set(own))
-    sees_residents = any(covers(actor, perm, unit.path) for perm in RESIDENT_PERMS)
+    sees_residents = sees_figures_at(actor, unit.path)
     rates = (
         unit_report_rates(actor=actor, unit=unit, start=span[0], end=end)
         if sees_residents

@@ -22,7 +22,12 @@ from shoumen.lib.dates import today
 from shoumen.lib.metrics import Metric, shown
 from shoumen.places.models import Level, OrgUnit
 from shoumen.reports.models import DailyReport
-from shoumen.reports.selectors import RESIDENT_PERMS, figures_of, metrics_visible_to
+from shoumen.reports.selectors import (
+    RESIDENT_PERMS,
+    figures_of,
+    metrics_visible_to,
+    sees_figures_at,
+)
 
 REPORT_LEVELS = (Level.COMMUNITY, Level.STREET, Level.DISTRICT)
 ZERO_SENTENCE = _("Nothing new to report today.")
@@ -131,9 +136,7 @@ def may_see_reports(actor) -> bool:
 
 
 def _check(actor, unit: OrgUnit) -> None:
-    if unit.level not in REPORT_LEVELS or not any(
-        covers(actor, perm, unit.path) for perm in RESIDENT_PERMS
-    ):
+    if unit.level not in REPORT_LEVELS or not sees_figures_at(actor, unit.path):
         raise OrgUnit.DoesNotExist
 
 
@@ -143,12 +146,17 @@ def _communities(unit: OrgUnit) -> list[OrgUnit]:
     )
 
 
-def community_values(actor, unit: OrgUnit, day: datetime.date, metrics: list[Metric]):
-    """A community's figures of ``day`` from the daily figures (live today)."""
+def _community_values(
+    actor, unit: OrgUnit, days: list[datetime.date], metrics: list[Metric]
+) -> dict[datetime.date, dict[str, float]]:
+    """A community's figures of each of ``days`` from the daily figures (today as
+    ``figures_of`` reads it), in one read from the first day to the last."""
+    found: dict[datetime.date, dict[str, float]] = defaultdict(dict)
     names = [m.name for m in metrics]
-    if not names:
-        return {}
-    return {f.metric: f.value for f in figures_of(actor, unit, day, day, metrics=names)}
+    if days and names:
+        for f in figures_of(actor, unit, min(days), max(days), metrics=names):
+            found[f.date][f.metric] = f.value
+    return found
 
 
 def daily_report_of(actor, unit: OrgUnit, day: datetime.date) -> DayReport:
@@ -183,12 +191,14 @@ def daily_reports_between(
         for row in rows:
             below[row.date][row.unit_id] = row
     shown = {m.name for m in metrics}
+    unconfirmed = [d for d in days if d not in own] if unit.level == Level.COMMUNITY else []
+    computed = _community_values(actor, unit, unconfirmed, metrics)
     found = []
     for day in days:
         if day in own:
             values = {k: v for k, v in own[day].figures.items() if k in shown}
         elif unit.level == Level.COMMUNITY:
-            values = community_values(actor, unit, day, metrics)
+            values = computed[day]
         else:
             values = defaultdict(float)
             for row in below[day].values():

@@ -9,20 +9,20 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from shoumen.accounts.scoping import covers
 from shoumen.lib.rates import (
     Rate,
     ReporterRate,
+    UnitRate,
     by_week,
     days_between,
     period_check,
-    rolled_up,
     total_of,
+    units_rolled_up,
 )
 from shoumen.places.models import Level, OrgUnit
 from shoumen.reports.daily import deadline_of
 from shoumen.reports.models import DailyReport
-from shoumen.reports.selectors import RESIDENT_PERMS
+from shoumen.reports.selectors import sees_figures_at
 
 UNIT_DAILY = "unit_daily"
 ROLLUP_LEVELS = (Level.DISTRICT, Level.STREET)
@@ -30,11 +30,6 @@ ROLLUP_LEVELS = (Level.DISTRICT, Level.STREET)
 
 @dataclass(kw_only=True)
 class CommunityRate(ReporterRate):
-    unit: OrgUnit
-
-
-@dataclass(kw_only=True)
-class UnitRate(Rate):
     unit: OrgUnit
 
 
@@ -65,11 +60,7 @@ def due_days(
 def communities_seen(actor, unit: OrgUnit) -> list[OrgUnit]:
     """The communities under ``unit`` (itself, when it is one) in the actor's scope."""
     found = OrgUnit.objects.filter(path__startswith=unit.path, level=Level.COMMUNITY)
-    return [
-        c
-        for c in found.order_by("path")
-        if any(covers(actor, perm, c.path) for perm in RESIDENT_PERMS)
-    ]
+    return [c for c in found.order_by("path") if sees_figures_at(actor, c.path)]
 
 
 def unit_report_rates(
@@ -111,10 +102,7 @@ def unit_report_rates(
     )
 
 
-def _rolled_up(unit: OrgUnit, rows: list[CommunityRate]) -> list[UnitRate]:
+def _rolled_up(unit: OrgUnit, rows) -> list[UnitRate]:
     """The unit and each street or district under it, with its communities' sums."""
     nodes = OrgUnit.objects.filter(path__startswith=unit.path, level__in=ROLLUP_LEVELS)
-    found = {n.path: UnitRate(unit=n) for n in nodes.order_by("path")}
-    if unit.path not in found:
-        found = {unit.path: UnitRate(unit=unit), **found}
-    return rolled_up(found, ((row.unit.path, row) for row in rows))
+    return units_rolled_up(unit, nodes.order_by("path"), ((row.unit.path, row) for row in rows))

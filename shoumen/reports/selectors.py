@@ -46,6 +46,12 @@ def _perms_for(metric: Metric) -> tuple[str, ...]:
     return SCHOOL_PERMS if _is_school_metric(metric) else RESIDENT_PERMS
 
 
+def sees_figures_at(actor, path: str, perms: tuple[str, ...] = RESIDENT_PERMS) -> bool:
+    """Whether ``actor`` sees the residents' figures (with ``perms`` = SCHOOL_PERMS, some
+    figures) of the unit at ``path``."""
+    return any(covers(actor, perm, path) for perm in perms)
+
+
 def may_see_figures(actor) -> bool:
     """Whether ``actor`` sees some figures somewhere."""
     return any(scope_paths(actor, perm) for perm in SCHOOL_PERMS)
@@ -60,7 +66,7 @@ def metrics_visible_to(actor, unit: OrgUnit | None = None, names=None) -> list[M
         if unit is None:
             seen = any(scope_paths(actor, perm) for perm in perms)
         else:
-            seen = any(covers(actor, perm, unit.path) for perm in perms)
+            seen = sees_figures_at(actor, unit.path, perms)
         if seen:
             visible.append(metric)
     return visible
@@ -79,7 +85,7 @@ def figures_of(
     (of ``metrics``, names; all by default), by unit path, date and metric.
 
     Raises OrgUnit.DoesNotExist when the unit is outside the actor's scope."""
-    if not any(covers(actor, perm, unit.path) for perm in SCHOOL_PERMS):
+    if not sees_figures_at(actor, unit.path, SCHOOL_PERMS):
         raise OrgUnit.DoesNotExist
     shown = metrics_visible_to(actor, unit, metrics)
     if not shown:

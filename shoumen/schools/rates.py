@@ -13,11 +13,12 @@ from shoumen.lib.dates import today
 from shoumen.lib.rates import (
     Rate,
     ReporterRate,
+    UnitRate,
     by_week,
     days_between,
     period_check,
-    rolled_up,
     total_of,
+    units_rolled_up,
 )
 from shoumen.places.models import Level, OrgUnit
 from shoumen.schools import calendar
@@ -33,11 +34,6 @@ ROLLUP_LEVELS = (Level.DISTRICT, Level.STREET)
 @dataclass(kw_only=True)
 class SchoolRate(ReporterRate):
     school: School
-
-
-@dataclass(kw_only=True)
-class UnitRate(Rate):
-    unit: OrgUnit
 
 
 @dataclass
@@ -102,10 +98,9 @@ def reporting_rates(
     )
 
 
-def _rolled_up(unit: OrgUnit, rows: list[SchoolRate]) -> list[UnitRate]:
+def _rolled_up(unit: OrgUnit, rows) -> list[UnitRate]:
     """The unit and each street or district under it, with its schools' sums."""
     nodes = OrgUnit.objects.filter(path__startswith=unit.path, level__in=ROLLUP_LEVELS)
-    found = {n.path: UnitRate(unit=n) for n in nodes.order_by("path")}
-    if unit.path not in found:
-        found = {unit.path: UnitRate(unit=unit), **found}
-    return rolled_up(found, ((row.school.unit.path, row) for row in rows))
+    return units_rolled_up(
+        unit, nodes.order_by("path"), ((row.school.unit.path, row) for row in rows)
+    )

@@ -53,6 +53,7 @@ class Perm(models.TextChoices):
     # Apart from EXPORT, which covers the residents' ledgers of the units under the holder.
     EXPORT_SCHOOL_LEDGERS = "export_school_ledgers", _("Export school ledgers")
     CONFIRM_DAILY_REPORT = "confirm_daily_report", _("Confirm and send the unit's daily report")
+    MANAGE_DUTY = "manage_duty", _("Set up duty posts and people, solve and publish rosters")
 
 
 # Everyone who follows key persons up and visits households.
@@ -77,6 +78,7 @@ _OFFICER = {
     Perm.MANAGE_USERS,
     Perm.VIEW_AUDIT,
     Perm.CONFIRM_DAILY_REPORT,
+    Perm.MANAGE_DUTY,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {

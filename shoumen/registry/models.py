@@ -313,3 +313,64 @@ def tag_q(tag: str, day: datetime.date) -> Q:
     if tag == Tag.CHILD:
         return Q(birth_date__gt=birth_date_cutoff(day, CHILD_AGE))
     return Q(**{FLAG_TAGS[Tag(tag)]: True})
+
+
+VOLUNTEER_PHONE_CONTEXT = "volunteer.phone"
+
+
+class Volunteer(models.Model):
+    """The platform's one volunteer registry: a community's volunteers, whoever uses them
+    (duty rosters, resident services). A volunteer may be a registered resident and may
+    have a login (a checkpoint volunteer's account)."""
+
+    community = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        limit_choices_to={"level": Level.COMMUNITY},
+    )
+    name = models.CharField(_("name"), max_length=50)
+    phone_encrypted = models.BinaryField(null=True, editable=False)
+    phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    resident = models.ForeignKey(
+        Person,
+        verbose_name=_("resident"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteering",
+    )
+    user = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteer",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        indexes = [models.Index(fields=["community", "is_active"], name="volunteer_by_community")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def phone(self) -> str:
+        if self.phone_encrypted is None:
+            return ""
+        return crypto.decrypt(bytes(self.phone_encrypted), context=VOLUNTEER_PHONE_CONTEXT)
+
+    @property
+    def phone_masked(self) -> str:
+        number = self.phone()
+        return mask_phone(number) if number else ""
+
+    def age_on(self, day: datetime.date) -> int | None:
+        """Age at the end of ``day``'s year at most: the year of birth is all that is kept."""
+        return None if self.birth_year is None else day.year - self.birth_year

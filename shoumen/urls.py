@@ -23,5 +23,6 @@ urlpatterns = [
     path("checkpoints/", include("shoumen.checkpoints.scan_urls")),
     path("schools/", include("shoumen.schools.urls")),
     path("reports/", include("shoumen.reports.urls")),
+    path("duty/", include("shoumen.duty.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

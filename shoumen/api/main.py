@@ -6,6 +6,7 @@ from shoumen.alerts.api import router as alerts_router
 from shoumen.api import errors
 from shoumen.api.auth import session_auth, token_auth
 from shoumen.checkpoints.api import router as checkpoints_router
+from shoumen.duty.api import router as duty_router
 from shoumen.observation.api import router as observation_router
 from shoumen.places.api import router as places_router
 from shoumen.registry.api import router as registry_router
@@ -36,3 +37,4 @@ api.add_router("/", alerts_router)
 api.add_router("/", schools_router)
 api.add_router("/", reports_router)
 api.add_router("/", daily_reports_router)
+api.add_router("/", duty_router)

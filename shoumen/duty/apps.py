@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DutyConfig(AppConfig):
     name = "shoumen.duty"
     verbose_name = _("Duty rosters")
+
+    def ready(self) -> None:
+        from shoumen.duty import labels
+
+        labels.register()

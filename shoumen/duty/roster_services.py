@@ -32,6 +32,13 @@ ERR_SOLVE_FAILED = _("Solving failed; nothing was kept. Try again.")
 ERR_NO_ROSTER = _("No roster keeps every rule: see what is missing below.")
 ERR_TIME_UP = _("No roster was found in the time allowed; try a longer time or fewer rules.")
 
+ACTION_LABELS = {
+    "roster.solve": _("Roster solving started"),
+    "roster.publish": _("Roster published"),
+    "assignment.pin": _("Shift fixed by hand"),
+    "assignment.unpin": _("Shift freed for the solver"),
+}
+
 # Progress is written at most this often while the solver finds better rosters.
 PROGRESS_EVERY_SECONDS = 1.0
 

@@ -16,6 +16,10 @@ from shoumen.api.main import api as ninja_api
 from shoumen.lib.dates import today
 from shoumen.observation.models import Kind, Observation, Reason
 from tests.api import (
+    duty_matrix_checkins,
+    duty_matrix_rosters,
+    duty_matrix_setup,
+    duty_matrix_swaps,
     reports_matrix,
     reports_matrix_daily,
     school_matrix_absences,
@@ -320,6 +324,10 @@ for _part in (
     school_matrix_reports,
     reports_matrix,
     reports_matrix_daily,
+    duty_matrix_setup,
+    duty_matrix_rosters,
+    duty_matrix_swaps,
+    duty_matrix_checkins,
 ):
     OPERATIONS.update(_part.OPERATIONS)
     QUERIES.update(_part.QUERIES)

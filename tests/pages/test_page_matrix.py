@@ -6,6 +6,11 @@ from django.urls import get_resolver, reverse
 
 from tests.nothing_written import changed_counts, row_counts
 from tests.pages import (
+    duty_matrix_my,
+    duty_matrix_rest,
+    duty_matrix_rosters,
+    duty_matrix_setup,
+    duty_matrix_swaps,
     reports_matrix_board,
     reports_matrix_daily,
     school_matrix_absences,
@@ -368,6 +373,7 @@ ROUTES = {
 }
 
 PAGE_NAMESPACES = (
+    "duty",
     "schools",
     "reports",
     "accounts",
@@ -562,6 +568,11 @@ for _part in (
     school_matrix_setup,
     reports_matrix_board,
     reports_matrix_daily,
+    duty_matrix_setup,
+    duty_matrix_rosters,
+    duty_matrix_my,
+    duty_matrix_swaps,
+    duty_matrix_rest,
 ):
     ROUTES.update(_part.ROUTES)
     POST_ROUTES.update(_part.POST_ROUTES)

@@ -1,0 +1,5 @@
+"""Stub: filled in by its part."""
+
+from ninja import Router
+
+router = Router(tags=["duty"])

@@ -1,0 +1,3 @@
+"""Stub: filled in by its part."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Stub: filled in by its part."""
+
+ACTION_LABELS: dict = {}

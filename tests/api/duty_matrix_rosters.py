@@ -1,0 +1,5 @@
+"""Stub: duty API operations for test_api_matrix (OPERATIONS, QUERIES, PATH_IDS)."""
+
+OPERATIONS: dict = {}
+QUERIES: dict = {}
+PATH_IDS: dict = {}

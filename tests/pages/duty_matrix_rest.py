@@ -1,0 +1,4 @@
+"""Stub: the duty rest pages, merged into test_page_matrix (ROUTES, POST_ROUTES)."""
+
+ROUTES: dict = {}
+POST_ROUTES: dict = {}

@@ -7,6 +7,8 @@ class DutyConfig(AppConfig):
     verbose_name = _("Duty rosters")
 
     def ready(self) -> None:
-        from shoumen.duty import labels
+        from shoumen.duty import checkin_services, labels, rest_services
 
         labels.register()
+        checkin_services.register()
+        rest_services.register()

@@ -77,12 +77,18 @@ def violations(
                     found.append(f"lone-elder: {where} has only people over 70")
 
     rules = problem.rules
+    min_rest = datetime.timedelta(hours=rules.min_rest_hours)
     for person_id, mine in by_person.items():
         person = people[person_id]
         mine.sort(key=lambda a: a.starts_at)
+        if person.busy_until is not None and mine[0].starts_at < person.busy_until + min_rest:
+            found.append(
+                f"rest: person {person_id} starts {mine[0].starts_at} within the rest after "
+                f"the shift before the period, ending {person.busy_until}"
+            )
         for i, a in enumerate(mine):
             for b in mine[i + 1 :]:
-                if b.starts_at >= a.ends_at + datetime.timedelta(hours=rules.min_rest_hours):
+                if b.starts_at >= a.ends_at + min_rest:
                     break
                 if b.starts_at < a.ends_at:
                     found.append(f"overlap: person {person_id} at {a.starts_at} and {b.starts_at}")
@@ -92,15 +98,21 @@ def violations(
                         f"rest: person {person_id} rests {rest:g} h between {a.ends_at} "
                         f"and {b.starts_at}"
                     )
-        worked = sorted({a.date for a in mine})
+        # The days worked in a row up to the period's eve count as worked days too.
+        earlier = {problem.start - DAY * k for k in range(1, person.worked_before + 1)}
+        worked = sorted({a.date for a in mine} | earlier)
         run, previous = 0, None
         for day in worked:
             run = run + 1 if previous is not None and day - previous == DAY else 1
             previous = day
-            if run == rules.max_consecutive_days + 1:
+            limit = rules.max_consecutive_days
+            if day >= problem.start and (
+                run == limit + 1 or (run > limit and day == problem.start)
+            ):
                 found.append(f"consecutive: person {person_id} works {run} days to {day}")
         worked_set = set(worked)
-        for first in problem.dates[: max(0, problem.days - 6)]:
+        firsts = [problem.start + DAY * k for k in range(-6, problem.days - 6)]
+        for first in firsts:
             if all(first + DAY * k in worked_set for k in range(7)):
                 found.append(f"day-off: person {person_id} has no day off from {first}")
         weeks: dict[tuple[int, int], float] = defaultdict(float)

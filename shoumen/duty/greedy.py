@@ -27,6 +27,12 @@ def first_roster(problem: Problem) -> list[Assignment]:
         fixed[(f.post, f.date, f.shift)].append(f.person)
     busy: dict[int, list[tuple[datetime.datetime, datetime.datetime]]] = defaultdict(list)
     worked: dict[int, set[datetime.date]] = defaultdict(set)
+    for p in problem.people:  # what each worked just before the period
+        if p.busy_until is not None:
+            busy[p.id].append((p.busy_until, p.busy_until))
+        worked[p.id] |= {
+            problem.start - datetime.timedelta(days=k) for k in range(1, p.worked_before + 1)
+        }
     hours: dict[tuple[int, tuple[int, int]], float] = defaultdict(float)
     done: dict[tuple[int, str], float] = defaultdict(float)
     roster: list[Assignment] = []

@@ -11,6 +11,10 @@ followed by a morning). w[person, day] says the person works that day; any N+1 c
 days hold at most N working days, any 7 days at most 6. Weekly hours are per ISO week
 (Monday–Sunday) by the day a shift starts.
 
+Work before the period counts: a person's ``worked_before`` days in a row up to its eve
+fill the start of the windows reaching back before the first day, and no shift may start
+within the minimum rest of their ``busy_until``.
+
 Fairness: for nights, weekend shifts and holiday shifts, the largest minus the smallest
 count among the people who could do such shifts at all, leaving out those who prefer to be
 spared them (their preference is weighed on its own)."""
@@ -161,6 +165,11 @@ def build(
                 m.add(sum(tvars) == var)
                 u[tkey] = var
         keys = sorted(u)
+        if person.busy_until is not None:
+            earliest = person.busy_until - problem.start_datetime
+            for di, sig in keys:
+                if di * 1440 + sig[0] < earliest.total_seconds() / 60 + rest_min:
+                    m.add(u[(di, sig)] == 0)
         for i, (d1, s1) in enumerate(keys):
             for d2, s2 in keys[i + 1 :]:
                 if d2 - d1 > reach:
@@ -179,11 +188,13 @@ def build(
                 m.add_max_equality(var, vars_)
                 w[di] = var
         windows = {n_max + 1} | ({7} if n_max + 1 > 7 else set())  # 7 is implied if shorter
+        before = min(person.worked_before, n_max + 1)
         for window in windows:
-            for first in range(0, len(dates) - window + 1):
-                days_in = [w[d] for d in range(first, first + window) if d in w]
-                if len(days_in) == window:
-                    m.add(sum(days_in) <= window - 1)
+            for first in range(max(-before, 1 - window), len(dates) - window + 1):
+                days_in = [w[d] for d in range(max(0, first), first + window) if d in w]
+                earlier = -first if first < 0 else 0  # worked days before the period
+                if len(days_in) + earlier == window:
+                    m.add(sum(days_in) <= window - 1 - earlier)
         for days_of_week in weeks.values():
             hours = [(sig[1], var) for (di, sig), var in u.items() if di in set(days_of_week)]
             if sum(h for h, _ in hours) > person.max_hours_week * 60:

@@ -80,8 +80,40 @@ def skills_of(person: DutyPerson) -> frozenset[str]:
     return frozenset(skills)
 
 
+def history_of(
+    people: list[DutyPerson], start: datetime.date, days_back: int
+) -> dict[int, tuple[int, datetime.datetime | None]]:
+    """For each person, the days they worked in a row up to ``start``'s eve (at most
+    ``days_back``) and the end (naive local) of their last shift before ``start``, from the
+    published rosters."""
+    worked: dict[int, set[datetime.date]] = defaultdict(set)
+    ends: dict[int, datetime.datetime] = {}
+    rows = Assignment.objects.filter(
+        person__in=people,
+        roster__status=RosterStatus.PUBLISHED,
+        date__range=(start - DAY * days_back, start - DAY),
+        absent=False,
+    ).values_list("person_id", "date", "ends_at")
+    for person_id, date, ends_at in rows:
+        worked[person_id].add(date)
+        end = naive_local(ends_at)
+        if person_id not in ends or end > ends[person_id]:
+            ends[person_id] = end
+    history = {}
+    for person_id, days in worked.items():
+        run = 0
+        while start - DAY * (run + 1) in days:
+            run += 1
+        history[person_id] = (run, ends.get(person_id))
+    return history
+
+
 def person_spec(
-    person: DutyPerson, absences: list[Absence], start: datetime.date, end: datetime.date
+    person: DutyPerson,
+    absences: list[Absence],
+    start: datetime.date,
+    end: datetime.date,
+    history: tuple[int, datetime.datetime | None] = (0, None),
 ) -> r.PersonSpec:
     leave: set[datetime.date] = set()
     unavailable: set[datetime.date] = set()
@@ -100,6 +132,8 @@ def person_spec(
         leave=frozenset(leave),
         prefers_no_nights=person.prefers_no_nights,
         prefers_weekends_off=person.prefers_weekends_off,
+        worked_before=history[0],
+        busy_until=history[1],
     )
 
 
@@ -145,8 +179,9 @@ def problem_for(
     pinned: Sequence[Assignment] = (),
 ) -> r.Problem:
     """The roster problem of ``community`` from ``start`` to ``end``: its posts in use with
-    their shifts, its active people with their absences, the shifts in ``pinned`` fixed,
-    and the published roster of the period as the one to keep close to."""
+        their shifts, its active people with their absences, the shifts in ``pinned`` fixed,
+        the published roster of the period as the one to keep close to, and what each person
+    worked in the days before it."""
     posts = list(Post.objects.filter(community=community, is_active=True).order_by("pk"))
     shifts: dict[int, list[Shift]] = defaultdict(list)
     for shift in Shift.objects.filter(post__in=posts).order_by("post", "order", "start"):
@@ -157,13 +192,16 @@ def problem_for(
         person__in=people, starts_on__lte=end, ends_on__gte=start
     ):
         absences[absence.person_id].append(absence)
+    history = history_of(people, start, settings.SHOUMEN_DUTY_MAX_CONSECUTIVE_DAYS + 1)
     known_posts = {p.pk for p in posts if shifts[p.pk]}
     known_people = {p.pk for p in people}
     return r.Problem(
         start=start,
         days=(end - start).days + 1,
         posts=[post_spec(p, shifts[p.pk]) for p in posts if p.pk in known_posts],
-        people=[person_spec(p, absences[p.pk], start, end) for p in people],
+        people=[
+            person_spec(p, absences[p.pk], start, end, history.get(p.pk, (0, None))) for p in people
+        ],
         fixed=[
             r.Fixed(person=a.person_id, post=a.shift.post_id, date=a.date, shift=a.shift.code)
             for a in pinned

@@ -3,7 +3,9 @@
 Dates are local (Asia/Shanghai) calendar dates; ``starts_at``/``ends_at`` are naive local
 datetimes. A shift belongs to the day it starts on, also when it crosses midnight: that
 day is the person's working day for the consecutive-days and day-off rules, and its hours
-count in the ISO week (Monday to Sunday) it starts in."""
+count in the ISO week (Monday to Sunday) it starts in. What a person worked just before
+the period (``PersonSpec.worked_before`` and ``busy_until``) counts for those rules and
+for the rest between shifts."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -79,6 +81,10 @@ class PersonSpec:
     leave: frozenset[datetime.date] = frozenset()
     prefers_no_nights: bool = False
     prefers_weekends_off: bool = False
+    # Before the period: the working days in a row up to its eve, and the end of the last
+    # shift (naive local), so that rest and days off hold across rosters.
+    worked_before: int = 0
+    busy_until: datetime.datetime | None = None
 
     @property
     def elder(self) -> bool:
@@ -139,6 +145,10 @@ class Problem:
     previous: list[Assignment] = field(default_factory=list)
     rules: Rules = field(default_factory=Rules)
     weights: Weights = field(default_factory=Weights)
+
+    @property
+    def start_datetime(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.start, datetime.time())
 
     @property
     def dates(self) -> list[datetime.date]:

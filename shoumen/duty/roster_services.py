@@ -31,12 +31,18 @@ ERR_RUNNING = _("The roster is still being solved.")
 ERR_SOLVE_FAILED = _("Solving failed; nothing was kept. Try again.")
 ERR_NO_ROSTER = _("No roster keeps every rule: see what is missing below.")
 ERR_TIME_UP = _("No roster was found in the time allowed; try a longer time or fewer rules.")
+ERR_TIME_LIMIT = _("Allow between %(min)d and %(max)d seconds.")
+
+# The time a solve may take, as people choose it.
+MIN_SOLVE_SECONDS = 10
+MAX_SOLVE_SECONDS = 120
 
 ACTION_LABELS = {
     "roster.solve": _("Roster solving started"),
     "roster.publish": _("Roster published"),
     "assignment.pin": _("Shift fixed by hand"),
     "assignment.unpin": _("Shift freed for the solver"),
+    "roster.export": _("Roster exported"),
 }
 
 # Progress is written at most this often while the solver finds better rosters.
@@ -65,8 +71,38 @@ def roster_solve(
     """Start solving ``community``'s roster for the period in the task worker. The shifts
     pinned by hand in the community's latest roster of the period stay where they are. A
     second request for the same period while one is solving returns that one."""
+    roster, _started = roster_solve_start(
+        actor=actor,
+        community=community,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        time_limit_seconds=time_limit_seconds,
+    )
+    return roster
+
+
+def roster_solve_start(
+    *,
+    actor,
+    community: OrgUnit,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    time_limit_seconds: int | None = None,
+) -> tuple[Roster, bool]:
+    """``roster_solve``, also saying whether this call started the solve (False: the
+    period's solve already running is returned)."""
     require(actor, Perm.MANAGE_DUTY, community)
     _check_period(community, starts_on, ends_on)
+    if time_limit_seconds is not None and not (
+        MIN_SOLVE_SECONDS <= time_limit_seconds <= MAX_SOLVE_SECONDS
+    ):
+        raise ValidationError(
+            {
+                "time_limit_seconds": [
+                    ERR_TIME_LIMIT % {"min": MIN_SOLVE_SECONDS, "max": MAX_SOLVE_SECONDS}
+                ]
+            }
+        )
     problem = problem_for(community, starts_on, ends_on)
     if not problem.posts or not problem.people:
         raise ValidationError(ERR_NOTHING_TO_SOLVE)
@@ -82,7 +118,7 @@ def roster_solve(
             .first()
         )
         if running is not None:
-            return running
+            return running, False
         roster = Roster.objects.create(
             community=community,
             starts_on=starts_on,
@@ -102,7 +138,7 @@ def roster_solve(
     result = roster_solve_task.enqueue(roster.pk, translation.get_language() or "")
     Roster.objects.filter(pk=roster.pk).update(task_id=str(result.id))
     roster.refresh_from_db()
-    return roster
+    return roster, True
 
 
 def _pinned(roster: Roster) -> list[Assignment]:

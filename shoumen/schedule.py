@@ -160,6 +160,12 @@ def schedule() -> list[Job]:
             "The daily figures of the 7 days before today again, with data entered late",
         ),
         Job(
+            "duty-rest-watch",
+            "shoumen.duty.rest_tasks.rest_alerts_notify_task",
+            {"hour": "7-21", "minute": "5"},
+            "Tell community staff of people on duty too many days without a day off",
+        ),
+        Job(
             "officials-digest",
             "shoumen.alerts.tasks.digests_send_task",
             _at(settings.SHOUMEN_DIGEST_AT),

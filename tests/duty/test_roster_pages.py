@@ -89,7 +89,9 @@ def test_the_duty_home_shows_who_stands_where_now_and_next(staff, world, duty, f
     )
     html = _html(staff.get(_index(duty)))
     gate = html[html.index("北门卡点") :]
-    now_part = gate[gate.index('data-testid="on-duty-now"') : gate.index('data-testid="on-duty-next"')]
+    now_part = gate[
+        gate.index('data-testid="on-duty-now"') : gate.index('data-testid="on-duty-next"')
+    ]
     assert now.person.name in now_part and "08:00" in now_part
     next_part = gate[gate.index('data-testid="on-duty-next"') :]
     assert later.person.name in next_part.split("</div>")[0]
@@ -366,7 +368,7 @@ def test_sick_calls_are_struck_through_and_covers_marked(staff, duty, frozen):
         source=AssignmentSource.COVER,
     )
     html = _html(staff.get(_page(roster)))
-    assert f"<s title=\"called in sick\">{sick.person.name}</s>" in html
+    assert f'<s title="called in sick">{sick.person.name}</s>' in html
     assert 'data-cover="1"' in html
 
 

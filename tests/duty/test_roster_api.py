@@ -8,14 +8,24 @@ import datetime
 import pytest
 import time_machine
 
+from shoumen.accounts.services import api_token_create
 from shoumen.audit.models import AuditEvent
 from shoumen.duty.models import Roster, RosterStatus
 from shoumen.duty.roster_services import ERR_NOT_SOLVED, ERR_PAST
-from tests.api.conftest import api  # noqa: F401
+from tests.api.conftest import ApiClient
 from tests.duty.conftest import MONDAY, NOW
 from tests.duty.roster_helpers import SUNDAY, written
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(world):
+    def _api(user) -> ApiClient:
+        _token, raw = api_token_create(actor=None, user=user)
+        return ApiClient(raw)
+
+    return _api
 
 
 @pytest.fixture(autouse=True)

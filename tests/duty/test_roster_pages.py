@@ -405,7 +405,8 @@ def test_the_print_layout_has_every_week_and_no_navigation(staff, duty, frozen):
 def test_the_print_stylesheet_has_a_print_layout():
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("duty/rosters.css"), encoding="utf-8").read()
+    with open(finders.find("duty/rosters.css"), encoding="utf-8") as f:
+        css = f.read()
     assert "@media print" in css and "break-after: page" in css
 
 

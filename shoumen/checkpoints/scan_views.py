@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from shoumen.checkpoints import scan_extras
 from shoumen.checkpoints.lookup import REASON_NO_PASS, REASON_NO_PASS_LABEL
 from shoumen.checkpoints.models import Verdict, VerdictReason
 from shoumen.checkpoints.selectors import checkpoint_for
@@ -78,7 +79,12 @@ def scan_page(request, pk):
     return render(
         request,
         "checkpoints/scan_page.html",
-        {"checkpoint": checkpoint, "config": config, "temperatures": TEMPERATURE_CHIPS},
+        {
+            "checkpoint": checkpoint,
+            "config": config,
+            "temperatures": TEMPERATURE_CHIPS,
+            "extras": scan_extras.extras_for(request, checkpoint),
+        },
     )
 
 

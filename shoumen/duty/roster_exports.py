@@ -62,7 +62,7 @@ def roster_xlsx(roster: Roster) -> bytes:
     title = f"{roster.community.name} {ROSTER_NAME} {span}"
     for monday, sunday in weeks_of(roster):
         table = roster_table(roster, monday, sunday)
-        headers = [gettext("Post"), gettext("Shift"), gettext("Hours")]
+        headers = [gettext("Post"), gettext("Shift"), pgettext("roster", "Hours")]
         headers += [day_header(d) for d in table.days]
         sheet = workbook.sheet(
             f"{monday:%m-%d}—{sunday:%m-%d}",

@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.duty.models import MAX_ROSTER_DAYS
 from shoumen.duty.roster_selectors import monday_of
@@ -38,7 +39,7 @@ def period_of(choice: str, day: datetime.date) -> tuple[datetime.date, datetime.
 
 class RosterSolveForm(StyledForm):
     period = forms.ChoiceField(
-        label=_("Period"),
+        label=pgettext_lazy("roster", "Period"),
         choices=[
             (THIS_WEEK, _("This week")),
             (NEXT_WEEK, _("Next week")),
@@ -63,8 +64,8 @@ class RosterSolveForm(StyledForm):
             max(settings.SHOUMEN_DUTY_SOLVE_SECONDS, MIN_SOLVE_SECONDS), MAX_SOLVE_SECONDS
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict:
+        data = super().clean() or {}
         choice = data.get("period")
         if choice is None:
             return data

@@ -155,10 +155,10 @@ def hours_ledger_rows(community: OrgUnit, month: datetime.date) -> list[HoursRow
     )
     seen: set[tuple] = set()
     kept = []
-    for row in shifts:
-        if (key := (row[1], row[2], row[3])) not in seen:
+    for shift_row in shifts:
+        if (key := (shift_row[1], shift_row[2], shift_row[3])) not in seen:
             seen.add(key)
-            kept.append(row)
+            kept.append(shift_row)
     in_month = {pk for pk, _p, _s, date, *_rest in kept if first <= date <= last}
     checks: dict[int, dict[str, datetime.datetime]] = defaultdict(dict)
     for assignment_id, kind, at in CheckIn.objects.filter(

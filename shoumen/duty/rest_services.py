@@ -6,7 +6,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
@@ -78,7 +77,7 @@ def rest_notice_issue(
             kind=AbsenceKind.REST,
             starts_on=rest_from,
             ends_on=rest_to,
-            note=gettext(NOTE_REST) % {"number": notice_number(notice)},
+            note=str(NOTE_REST % {"number": notice_number(notice)}),
             created_by=actor,
         )
         audit_event_record(

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from shoumen.duty import rest
@@ -28,9 +29,12 @@ from shoumen.lib.pdf import PDF_CONTENT_TYPE
 from shoumen.places.selectors import ancestors_of
 
 MSG_ISSUED = _("Rest notice issued: %(name)s rests from %(start)s to %(end)s.")
-MSG_STILL_ON_ROSTER = _(
+MSG_STILL_ON_ROSTER = ngettext_lazy(
+    "The published roster still has %(count)d shift of theirs on those days: solve the "
+    "roster again or arrange cover.",
     "The published roster still has %(count)d shifts of theirs on those days: solve the "
-    "roster again or arrange cover."
+    "roster again or arrange cover.",
+    "count",
 )
 
 

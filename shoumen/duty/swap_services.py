@@ -100,10 +100,13 @@ def _locked(pk: int) -> Assignment:
     )
 
 
-def after_swap(swap: Swap) -> tuple[r.Problem, list[r.Assignment], list[r.Assignment]]:
-    """The roster's problem, its shifts now and its shifts as they would be after ``swap``."""
+def after_swap(
+    swap: Swap, now: tuple[r.Problem, list[r.Assignment]] | None = None
+) -> tuple[r.Problem, list[r.Assignment], list[r.Assignment]]:
+    """The roster's problem, its shifts now and its shifts as they would be after ``swap``
+    (``now``: the roster's problem and shifts, when already read)."""
     assignment = swap.assignment
-    problem, before = roster_now(assignment.roster)
+    problem, before = now or roster_now(assignment.roster)
     giver = assignment.person_id
     mine = spec_of(assignment)
     theirs = spec_of(swap.partner_assignment) if swap.partner_assignment_id else None
@@ -117,10 +120,25 @@ def after_swap(swap: Swap) -> tuple[r.Problem, list[r.Assignment], list[r.Assign
     return problem, before, after
 
 
-def swap_problems(swap: Swap) -> list[dict]:
+def swap_problems(
+    swap: Swap, now: tuple[r.Problem, list[r.Assignment]] | None = None
+) -> list[dict]:
     """The rules ``swap`` would break on the roster as the database holds it now."""
-    problem, before, after = after_swap(swap)
+    problem, before, after = after_swap(swap, now)
     return problems_of(added_violations(problem, before, after))
+
+
+def pending_problems(swaps: list[Swap]) -> list[list[str]]:
+    """For each pending swap, the rules it would break now, in words (each roster read
+    once)."""
+    read: dict[int, tuple[r.Problem, list[r.Assignment]]] = {}
+    out = []
+    for swap in swaps:
+        roster = swap.assignment.roster
+        if roster.pk not in read:
+            read[roster.pk] = roster_now(roster)
+        out.append(texts_of(swap_problems(swap, read[roster.pk])))
+    return out
 
 
 # Services --------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from shoumen.duty.swap_forms import ConfirmForm, CoverForm, DecideForm, SwapForm
 from shoumen.duty.swap_people import is_own, manages
 from shoumen.duty.swap_problems import texts_of
 from shoumen.duty.swap_services import (
+    pending_problems,
     swap_approve,
-    swap_problems,
     swap_refuse,
     swap_request,
     swap_withdraw,
@@ -48,7 +48,7 @@ def swaps_page(request, pk):
     require_somewhere(request.user, Perm.MANAGE_DUTY)
     community = or_404(swap_selectors.community_for, request.user, pk)
     pending = swap_selectors.pending_swaps(request.user, community)
-    rows = [(swap, texts_of(swap_problems(swap))) for swap in pending]
+    rows = list(zip(pending, pending_problems(pending), strict=True))
     page = paginate(request, swap_selectors.decided_swaps(request.user, community))
     for swap in page:
         setattr(swap, "problem_texts", texts_of(swap.problems or []))  # noqa: B010

@@ -124,12 +124,12 @@ def monday_of(day: datetime.date) -> datetime.date:
 
 
 def weeks_of(roster: Roster) -> list[tuple[datetime.date, datetime.date]]:
-    """The weeks (Monday to Sunday) the roster's period touches."""
+    """The roster's weeks: seven days at a time from its first day."""
     weeks = []
-    monday = monday_of(roster.starts_on)
-    while monday <= roster.ends_on:
-        weeks.append((monday, monday + DAY * 6))
-        monday += WEEK
+    first = roster.starts_on
+    while first <= roster.ends_on:
+        weeks.append((first, first + DAY * 6))
+        first += WEEK
     return weeks
 
 
@@ -144,13 +144,17 @@ class Window:
     next: datetime.date | None
 
 
-def window_of(roster: Roster, view: str, start: datetime.date | None) -> Window:
-    """A week (Monday to Sunday) or a calendar month holding ``start`` (the roster's first
-    day when none or outside the roster); neighbours only where the roster goes on."""
+def window_of(
+    roster: Roster, view: str, start: datetime.date | None, day: datetime.date | None = None
+) -> Window:
+    """One of the roster's weeks (seven days from its first day on) or a calendar month,
+    holding ``start``; without one (or outside the roster), holding ``day`` (today) when
+    the roster covers it, else its first day. Neighbours only where the roster goes on."""
     if view not in VIEWS:
         view = WEEK_VIEW
     if start is None or not roster.starts_on <= start <= roster.ends_on:
-        start = roster.starts_on
+        inside = day is not None and roster.starts_on <= day <= roster.ends_on
+        start = day if inside and day is not None else roster.starts_on
     if view == MONTH_VIEW:
         first = start.replace(day=1)
         last = start.replace(day=calendar.monthrange(start.year, start.month)[1])
@@ -159,12 +163,10 @@ def window_of(roster: Roster, view: str, start: datetime.date | None) -> Window:
         previous = before.replace(day=1) if before >= roster.starts_on else None
         following = after if after <= roster.ends_on else None
         return Window(view, first, last, previous, following)
-    first = monday_of(start)
+    first = roster.starts_on + WEEK * ((start - roster.starts_on).days // 7)
     last = first + DAY * 6
     previous = first - WEEK if first > roster.starts_on else None
     following = first + WEEK if last < roster.ends_on else None
-    if previous is not None and previous < roster.starts_on:
-        previous = roster.starts_on
     return Window(view, first, last, previous, following)
 
 

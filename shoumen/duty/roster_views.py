@@ -36,6 +36,7 @@ from shoumen.duty.roster_selectors import (
 )
 from shoumen.duty.roster_services import assignment_pin, roster_publish, roster_solve
 from shoumen.duty.selectors import roster_for
+from shoumen.lib.dates import today
 from shoumen.lib.pages import add_service_errors, or_404, paginate
 from shoumen.places.models import OrgUnit
 from shoumen.places.selectors import ancestors_of
@@ -154,7 +155,9 @@ def _page_url(roster: Roster, view: str, start: datetime.date | None, *, pins: b
 @require_safe
 def roster_page(request, roster_pk):
     roster = _roster(request.user, roster_pk)
-    window = window_of(roster, request.GET.get("view", WEEK_VIEW), _start(request.GET.get("start")))
+    window = window_of(
+        roster, request.GET.get("view", WEEK_VIEW), _start(request.GET.get("start")), today()
+    )
     has_table = roster.status in (
         RosterStatus.SOLVED,
         RosterStatus.PUBLISHED,

@@ -471,3 +471,14 @@ def test_an_officer_of_another_street_gets_not_found(login, world, duty, frozen)
     assert response.status_code == 404
     roster.refresh_from_db()
     assert roster.status == RosterStatus.SOLVED
+
+
+def test_weeks_run_from_the_rosters_first_day_and_open_on_today(staff, duty):
+    thursday = MONDAY + datetime.timedelta(days=3)
+    with time_machine.travel("2026-03-12 09:00 +0800", tick=False):
+        roster = written(duty, start=thursday, end=thursday + datetime.timedelta(days=13))
+        html = _html(staff.get(_page(roster)))
+    days = re.findall(r'data-date="([\d-]+)"', html)
+    # Today (03-12) is in the second week: 03-12 to 03-18.
+    assert days[0] == "2026-03-12" and days[-1] == "2026-03-18"
+    assert 'data-testid="window-previous"' in html and 'data-testid="window-next"' not in html

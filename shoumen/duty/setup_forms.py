@@ -41,8 +41,8 @@ class _UserChoice(forms.ModelChoiceField):
 
 
 class PostForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("e.g. 北门卡点"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=PostKind.choices)
+    name = forms.CharField(label=_("Post name"), max_length=100, help_text=_("e.g. 北门卡点"))
+    kind = forms.ChoiceField(label=_("Kind of post"), choices=PostKind.choices)
     checkpoint = _Named(
         label=_("Checkpoint"),
         queryset=None,
@@ -77,13 +77,13 @@ class PatternForm(StyledForm):
 
 
 class ShiftForm(StyledForm):
-    code = forms.CharField(label=_("Code"), max_length=8)
-    label = forms.CharField(label=_("Name"), max_length=20)
+    code = forms.CharField(label=_("Shift code"), max_length=8)
+    label = forms.CharField(label=_("Shift name"), max_length=20)
     start = forms.TimeField(
         label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     hours = forms.DecimalField(
-        label=_("Hours"), min_value=1, max_value=24, max_digits=4, decimal_places=2
+        label=_("Length in hours"), min_value=1, max_value=24, max_digits=4, decimal_places=2
     )
     headcount = forms.IntegerField(
         label=_("People needed"), min_value=0, max_value=HEADCOUNT_MAX, initial=1
@@ -221,7 +221,7 @@ class PersonNewForm(_PersonFields):
         volunteer_field.queryset = volunteers
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         who = data.get("who")
         if who == PERSON_STAFF and not data.get("user"):
             self.add_error("user", ERR_CHOOSE_STAFF)
@@ -260,14 +260,14 @@ class PersonNewForm(_PersonFields):
 
 
 class PersonEditForm(_PersonFields):
-    is_active = forms.BooleanField(label=_("Active"), required=False)
+    is_active = forms.BooleanField(label=_("Active on duty"), required=False)
 
 
 class AbsenceForm(StyledForm):
     kind = forms.ChoiceField(
-        label=_("Kind"),
+        label=_("Kind of absence"),
         choices=[(k.value, k.label) for k in (AbsenceKind.LEAVE, AbsenceKind.UNAVAILABLE)],
     )
-    starts_on = forms.DateField(label=_("From"), widget=DateInput())
-    ends_on = forms.DateField(label=_("To"), widget=DateInput())
+    starts_on = forms.DateField(label=_("First day"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Last day"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

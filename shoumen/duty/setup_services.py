@@ -118,15 +118,15 @@ PATTERNS: dict[str, tuple[Any, list[dict[str, Any]]]] = {
         _("3 × 8 h (00–08 / 08–16 / 16–24)"),
         [
             _shift("N", _("Night"), 0, 8),
-            _shift("D", _("Day"), 8, 8),
+            _shift("D", _("Day shift"), 8, 8),
             _shift("E", _("Evening"), 16, 8),
         ],
     ),
     "two_twelves": (
         _("2 × 12 h (08–20 / 20–08)"),
-        [_shift("D", _("Day"), 8, 12), _shift("N", _("Night"), 20, 12)],
+        [_shift("D", _("Day shift"), 8, 12), _shift("N", _("Night"), 20, 12)],
     ),
-    "day_only": (_("day only 08–18"), [_shift("D", _("Day"), 8, 10)]),
+    "day_only": (_("day only 08–18"), [_shift("D", _("Day shift"), 8, 10)]),
 }
 DEFAULT_PATTERN = "three_eights"
 

@@ -96,9 +96,21 @@ def rest_notice_issue(
 
 
 def register() -> None:
-    """The rest alerts' inbox texts, rendered in each reader's language."""
+    """The rest alerts' inbox texts, rendered in each reader's language, and the rest
+    notices' audit events in words."""
     from shoumen.alerts import messages
+    from shoumen.audit.labels import register_target
     from shoumen.duty import rest_tasks
+
+    register_target(
+        "duty.restnotice",
+        labels={
+            "from": _("Rest from"),
+            "to": _("Rest to"),
+            "number": _("Number"),
+            "format": _("Format"),
+        },
+    )
 
     messages.register(rest_tasks.TITLE_KEY, rest_tasks.TITLE_PAST_LIMIT)
     messages.register(rest_tasks.BODY_KEY, rest_tasks.BODY_PAST_LIMIT)

@@ -6,6 +6,7 @@ import io
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from pypdf import PdfReader
 
 from shoumen.audit.models import AuditEvent
@@ -190,3 +191,22 @@ def test_downloading_the_rest_notice_is_audited(duty, nine_days):
     event = AuditEvent.objects.get(action="rest_notice.download")
     assert (event.actor, event.target_id) == (duty.staff.user, str(notice.pk))
     assert event.changes["format"] == "pdf"
+
+
+def test_the_rest_actions_read_in_words():
+    from shoumen.audit.labels import action_label
+
+    with translation.override("en"):
+        assert action_label("rest_notice.issue") == "Rest notice issued"
+        assert action_label("rest_notice.download") == "Rest notice downloaded"
+        assert action_label("duty_hours.export") == "Duty hours ledger exported"
+
+
+def test_a_rest_notice_in_the_history_names_its_dates(duty, nine_days):
+    from shoumen.audit.labels import describe
+
+    _issue(duty)
+    with translation.override("en"):
+        (entry,) = describe(AuditEvent.objects.filter(action="rest_notice.issue"))
+        labels = {str(row.label) for row in entry.rows}
+    assert {"Rest from", "Rest to"} <= labels

@@ -31,8 +31,11 @@ ERR_RUNNING = _("The roster is still being solved.")
 ERR_SOLVE_FAILED = _("Solving failed; nothing was kept. Try again.")
 ERR_NO_ROSTER = _("No roster keeps every rule: see what is missing below.")
 ERR_TIME_UP = _("No roster was found in the time allowed; try a longer time or fewer rules.")
+ERR_TOO_FAR = _("A roster starts within a year from today.")
 ERR_TIME_LIMIT = _("Allow between %(min)d and %(max)d seconds.")
 
+# How far ahead a roster may start: far enough for any plan, short of the calendar's end.
+MAX_DAYS_AHEAD = 366
 # The time a solve may take, as people choose it.
 MIN_SOLVE_SECONDS = 10
 MAX_SOLVE_SECONDS = 120
@@ -58,6 +61,8 @@ def _check_period(community: OrgUnit, starts_on: datetime.date, ends_on: datetim
         raise ValidationError({"ends_on": [ERR_TOO_LONG % {"days": MAX_ROSTER_DAYS}]})
     if ends_on < today():
         raise ValidationError({"ends_on": [ERR_PAST]})
+    if starts_on > today() + datetime.timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationError({"starts_on": [ERR_TOO_FAR]})
 
 
 def roster_solve(

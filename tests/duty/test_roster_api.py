@@ -91,6 +91,7 @@ def test_the_default_time_limit_comes_from_the_settings(api, world, duty, settin
         ({"time_limit_seconds": 9}, "time_limit_seconds"),
         ({"time_limit_seconds": 121}, "time_limit_seconds"),
         ({"starts_on": "someday"}, "starts_on"),
+        ({"starts_on": "9999-12-25", "ends_on": "9999-12-31"}, "starts_on"),
     ],
 )
 def test_bad_input_is_refused_with_the_field_and_nothing_written(api, world, duty, change, field):

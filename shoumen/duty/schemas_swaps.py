@@ -80,7 +80,9 @@ class SwapOut(Schema):
             partner=swap.partner_id,
             partner_name=swap.partner.name,
             partner_assignment=(
-                ShiftOut.of(swap.partner_assignment) if swap.partner_assignment_id else None
+                ShiftOut.of(swap.partner_assignment)
+                if swap.partner_assignment is not None
+                else None
             ),
             reason=swap.reason,
             problems=[

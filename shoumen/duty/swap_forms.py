@@ -2,11 +2,12 @@
 does, so that an empty POST changes nothing."""
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shoumen.duty.models import Assignment
+from shoumen.duty.models import Assignment, DutyPerson
 
 
 class ShiftChoice(forms.ModelChoiceField):
@@ -15,9 +16,11 @@ class ShiftChoice(forms.ModelChoiceField):
 
 
 class SwapForm(forms.Form):
-    partner = forms.ModelChoiceField(queryset=None, label=_("Who takes the shift"))
+    partner: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=DutyPerson.objects.none(), label=_("Who takes the shift")
+    )
     partner_assignment = ShiftChoice(
-        queryset=None,
+        queryset=Assignment.objects.none(),
         required=False,
         label=_("Their shift you take in exchange (optional)"),
         empty_label=_("None: they just take mine"),
@@ -30,8 +33,8 @@ class SwapForm(forms.Form):
     def __init__(self, *args, partners, shifts, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("client_uuid", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partners
-        self.fields["partner_assignment"].queryset = shifts
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = partners
+        cast(forms.ModelChoiceField, self.fields["partner_assignment"]).queryset = shifts
         for name in ("partner", "partner_assignment"):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["reason"].widget.attrs["class"] = "form-control"
@@ -48,8 +51,8 @@ class ConfirmForm(forms.Form):
 
 
 class CoverForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=None)
+    person: forms.ModelChoiceField = forms.ModelChoiceField(queryset=DutyPerson.objects.none())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = people

@@ -16,7 +16,7 @@ from shoumen.duty.models import Assignment, DutyPerson
 def login_id_of(person: DutyPerson) -> int | None:
     if person.user_id:
         return person.user_id
-    if person.volunteer_id:
+    if person.volunteer_id and person.volunteer is not None:
         return person.volunteer.user_id
     return None
 

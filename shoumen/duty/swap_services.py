@@ -109,7 +109,7 @@ def after_swap(
     problem, before = now or roster_now(assignment.roster)
     giver = assignment.person_id
     mine = spec_of(assignment)
-    theirs = spec_of(swap.partner_assignment) if swap.partner_assignment_id else None
+    theirs = spec_of(swap.partner_assignment) if swap.partner_assignment is not None else None
     after = []
     for spec in before:
         if spec.key == mine.key:

@@ -3,6 +3,7 @@ check-in box; and the hours actually stood (check-out − check-in) for anyone w
 them."""
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -69,6 +70,9 @@ class ShiftRow:
     is_current: bool = False
     may_check_in: bool = False
     may_check_out: bool = False
+    # Made when the row is read for a page: the page's button sends it, so that a double
+    # tap or a retry of that button records once.
+    client_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
 
     @property
     def actual_hours(self) -> Decimal | None:

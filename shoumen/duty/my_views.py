@@ -1,8 +1,6 @@
 """One's own shifts on the phone: the list, checking in and out (also from a checkpoint's
 scan page), and the calendar feed with its secret address."""
 
-import uuid
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -70,9 +68,6 @@ def my_shifts(request):
         "shifts": shifts,
         "feeds": _feeds(request, shifts.people),
         "now": timezone.now(),
-        # One identifier per button, made now: a double tap or a retry records once.
-        "uuid_in": uuid.uuid4(),
-        "uuid_out": uuid.uuid4(),
         "swap_url_name": _swap_url_name(),
     }
     return render(request, "duty/my/shifts.html", context)
@@ -165,7 +160,6 @@ def scan_page_check_in(request, checkpoint) -> str:
     context = {
         "row": row,
         "said": said,
-        "client_uuid": uuid.uuid4(),
         "next": request.get_full_path(),
     }
     return render_to_string("duty/my/_scan_check_in.html", context, request=request)

@@ -59,3 +59,29 @@ def test_eight_copies_of_one_check_in_at_once_keep_one_row_and_answer_201_once()
     assert sum(not body["replay"] for _, body in answers) == 1
     assert CheckIn.objects.filter(assignment=assignment).count() == 1
     assert AuditEvent.objects.filter(action="shift.check_in").count() == 1
+
+
+def test_eight_different_check_ins_of_one_shift_at_once_keep_one_and_refuse_the_rest_with_409(
+    refusal_may_write,
+):
+    # The row the refused copies see appear is the accepted copy's, written meanwhile.
+    world = world_for_threads()
+    now = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    with time_machine.travel(now, tick=False):
+        assignment = _shift_now(world)
+        _token, raw = api_token_create(actor=None, user=world.community_staff)
+
+        def send(i):
+            client = Client(
+                raise_request_exception=False, headers={"Authorization": f"Bearer {raw}"}
+            )
+            body = {"client_uuid": str(uuid.uuid4()), "assignment": assignment.pk, "kind": "in"}
+            response = client.post(
+                "/api/v1/duty/check-ins", json.dumps(body), content_type="application/json"
+            )
+            return response.status_code
+
+        answers = at_once(send)
+    assert sorted(answers) == [201] + [409] * (COPIES - 1), answers
+    assert CheckIn.objects.filter(assignment=assignment).count() == 1
+    assert AuditEvent.objects.filter(action="shift.check_in").count() == 1

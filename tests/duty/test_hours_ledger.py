@@ -241,3 +241,20 @@ def test_the_ledger_is_for_those_managing_the_communitys_duty(duty, login, world
     url = reverse("duty:hours_ledger", args=[duty.community.pk])
     assert login(getattr(world, persona)).get(url).status_code == status
     assert not AuditEvent.objects.filter(action="duty_hours.export").exists()
+
+
+def test_the_hours_page_reads_in_fixed_queries(
+    duty, march, login, world, django_assert_max_num_queries
+):
+    for i in range(10):
+        v = Volunteer.objects.create(community=duty.community, name=f"加班{i}")
+        person = DutyPerson.objects.create(community=duty.community, name=v.name, volunteer=v)
+        (shift,) = work(march, person, shift_of(duty.gate, "D"), [MONDAY + DAY * i])
+        _check(shift, CheckKind.IN, 8)
+        _check(shift, CheckKind.OUT, 16)
+    client = login(world.community_staff)
+    url = reverse("duty:hours", args=[duty.community.pk])
+    with time_machine.travel(NOW, tick=False):
+        client.get(url)  # the session is stamped on the first request
+        with django_assert_max_num_queries(10):
+            assert client.get(url).status_code == 200

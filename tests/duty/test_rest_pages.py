@@ -9,9 +9,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from shoumen.audit.models import AuditEvent
-from shoumen.duty.models import Absence, RestNotice
+from shoumen.duty.models import Absence, DutyPerson, RestNotice
 from shoumen.duty.rest_services import ERR_FROM_PAST
 from shoumen.duty.rest_views import MSG_STILL_ON_ROSTER
+from shoumen.registry.models import Volunteer
 from tests.duty.conftest import MONDAY, NOW
 from tests.duty.rest_helpers import DAY, days_up_to, published, shift_of, work
 
@@ -57,9 +58,16 @@ def test_rest_watch_says_when_nobody_is_past_the_limit(duty, login, world):
 def test_rest_watch_page_reads_in_fixed_queries(
     duty, roster, login, world, django_assert_max_num_queries
 ):
+    for i in range(10):
+        v = Volunteer.objects.create(community=duty.community, name=f"加班{i}")
+        person = DutyPerson.objects.create(community=duty.community, name=v.name, volunteer=v)
+        work(roster, person, shift_of(duty.monitoring, "N"), days_up_to(MONDAY, 8))
+        RestNotice.objects.create(
+            person=person, days_without_rest=8, rest_from=MONDAY + DAY, rest_to=MONDAY + DAY
+        )
     client = login(world.community_staff)
     _rest(client, duty)  # the session is stamped on the first request
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert _rest(client, duty).status_code == 200
 
 

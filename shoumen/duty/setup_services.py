@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.models import RoleAssignment, User
@@ -256,6 +256,11 @@ def _shift_audit(shift: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _lock(post: Post) -> None:
+    """Hold ``post`` until the transaction ends: two editors of its shifts take turns."""
+    Post.objects.select_for_update().filter(pk=post.pk).first()
+
+
 def _set_shifts(post: Post, rows: list[dict[str, Any]]) -> None:
     """Replace ``post``'s pattern with ``rows`` (validated): shifts keep their rows by code,
     so rosters that used them stay whole; a removed shift must be on no roster."""
@@ -277,6 +282,7 @@ def post_shifts_set(*, actor, post: Post, shifts: Iterable[Mapping[str, Any]]) -
     """Set ``post``'s daily shift pattern in one go; returns its shifts in order."""
     require(actor, Perm.MANAGE_DUTY, post.community)
     rows = _validated_shifts(shifts)
+    _lock(post)
     _set_shifts(post, rows)
     _record(
         actor,
@@ -350,7 +356,13 @@ def post_create(
     require(actor, Perm.MANAGE_DUTY, community)
     values = _validated_post(community, name=name, kind=kind, checkpoint=checkpoint, team=team)
     rows = _validated_shifts(shifts) if shifts is not None else None
-    post = Post.objects.create(community=community, **values)
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(community=community, **values)
+    except IntegrityError:
+        # Another clerk took the name or the checkpoint a moment ago: say which.
+        _validated_post(community, name=name, kind=kind, checkpoint=checkpoint, team=team)
+        raise
     _record(actor, "post.create", post, path=community.path, changes=_post_audit(values))
     if rows is not None:
         _set_shifts(post, rows)
@@ -379,6 +391,7 @@ def post_update(
     """Change ``post``; with ``shifts``, set its pattern in the same step."""
     community = post.community
     require(actor, Perm.MANAGE_DUTY, community)
+    _lock(post)
     values = _validated_post(
         community, name=name, kind=kind, checkpoint=checkpoint, team=team, post=post
     )
@@ -394,7 +407,14 @@ def post_update(
             ]
             setattr(post, field, value)
     if changes:
-        post.save()
+        try:
+            with transaction.atomic():
+                post.save()
+        except IntegrityError:
+            _validated_post(
+                community, name=name, kind=kind, checkpoint=checkpoint, team=team, post=post
+            )
+            raise
         _record(actor, "post.update", post, path=community.path, changes=changes)
     if rows is not None:
         _set_shifts(post, rows)
@@ -555,9 +575,15 @@ def duty_person_add(
             fields["birth_year"] = volunteer.birth_year
     else:
         name = str(user)[: DutyPerson._meta.get_field("name").max_length]
-    person = DutyPerson.objects.create(
-        community=community, name=name, user=user, volunteer=volunteer, **fields
-    )
+    try:
+        with transaction.atomic():
+            person = DutyPerson.objects.create(
+                community=community, name=name, user=user, volunteer=volunteer, **fields
+            )
+    except IntegrityError:
+        # Added by someone else a moment ago.
+        field = "user" if user is not None else "volunteer"
+        raise ValidationError({field: [ERR_ALREADY_ON_DUTY]}) from None
     _record(
         actor,
         "duty_person.add",

@@ -417,3 +417,23 @@ def test_setup_pages_by_persona(duty, world, login, persona, status):
 def test_a_grid_is_no_community_for_duty(world, login):
     client = login(world.community_staff)
     assert client.get(reverse("duty:posts", args=[world.grid_a.pk])).status_code == 404
+
+
+def test_posts_page_reads_in_few_queries_however_many_posts(
+    duty, world, login, django_assert_max_num_queries
+):
+    from shoumen.duty.setup_services import pattern_shifts, post_create
+
+    for i in range(5):
+        post_create(
+            actor=world.community_staff,
+            community=duty.community,
+            name=f"巡逻{i}",
+            kind=PostKind.PATROL,
+            shifts=pattern_shifts("three_eights"),
+        )
+    client = login(world.community_staff)
+    url = reverse("duty:posts", args=[duty.community.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).content.decode().count('data-testid="post-card"') == 7

@@ -764,3 +764,33 @@ def test_every_setup_action_has_a_label():
         "volunteer.register",
         "volunteer.update",
     }
+
+
+def test_a_post_name_taken_a_moment_ago_is_refused_clearly_not_a_500(duty, world, monkeypatch):
+    from shoumen.duty import setup_services
+
+    real = setup_services._validated_post
+    calls = []
+
+    def late(community, **kw):
+        # The first check runs before the other clerk's post is there.
+        calls.append(1)
+        if len(calls) == 1:
+            return {
+                "name": kw["name"],
+                "kind": kw["kind"],
+                "checkpoint": kw["checkpoint"],
+                "team": kw["team"],
+            }
+        return real(community, **kw)
+
+    monkeypatch.setattr(setup_services, "_validated_post", late)
+    with pytest.raises(ValidationError) as exc:
+        post_create(
+            actor=world.community_staff,
+            community=duty.community,
+            name="北门卡点",
+            kind=PostKind.PATROL,
+        )
+    assert _errors(exc) == {"name": [str(ERR_POST_NAME_TAKEN)]}
+    assert Post.objects.filter(community=duty.community, name="北门卡点").count() == 1

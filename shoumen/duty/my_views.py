@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -55,7 +55,7 @@ def _swap_url_name() -> str:
     """The swap request page, where the swaps part has one."""
     try:
         reverse("duty:swap_new", args=[1])
-    except Exception:  # noqa: BLE001 (NoReverseMatch, or no such namespace yet)
+    except NoReverseMatch:
         return ""
     return "duty:swap_new"
 

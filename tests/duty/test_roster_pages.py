@@ -159,6 +159,7 @@ def test_a_bad_solve_form_shows_its_error_and_starts_nothing(staff, duty, frozen
     response = staff.post(reverse("duty:roster_new", args=[duty.community.pk]), data)
     assert response.status_code == 400
     assert error in _html(response)
+    assert 'data-testid="solve-errors"' in _html(response)
     assert not Roster.objects.exists()
 
 

@@ -33,7 +33,10 @@ BODY_PAST_LIMIT = _(
 
 
 def notice_key(row: RestRow) -> str:
-    return f"{TITLE_KEY}:{row.person.pk}:{row.streak_start}"
+    """The person and the first day of their run; a run longer than the look-back has no
+    known first day (it would move every day), so it is told of once more as "long"."""
+    start = "long" if row.capped else row.streak_start
+    return f"{TITLE_KEY}:{row.person.pk}:{start}"
 
 
 def _sent(keys: list[str]) -> set[str]:

@@ -132,3 +132,12 @@ def test_the_rest_watch_runs_hourly_by_day_from_the_schedule(duty, roster, world
     work(roster, duty.volunteer, shift_of(duty.gate, "D"), days_up_to(MONDAY, 9))
     with time_machine.travel(MORNING, tick=False):
         assert rest_alerts_notify_task.call() == 1
+
+
+def test_a_run_longer_than_the_look_back_is_told_once_not_every_day(duty, world):
+    long_roster = published(duty.community, MONDAY - 90 * DAY, MONDAY + 5 * DAY)
+    work(long_roster, duty.volunteer, shift_of(duty.gate, "D"), days_up_to(MONDAY + 2 * DAY, 90))
+    assert _run() == 1
+    assert _run("2026-03-03 08:05 +0800") == 0
+    assert _run("2026-03-04 08:05 +0800") == 0
+    assert _notes(world)[0].words["key"] == f"{TITLE_KEY}:{duty.volunteer.pk}:long"

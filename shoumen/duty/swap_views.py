@@ -100,6 +100,7 @@ def swap_new(request, pk):
         "form": form,
         "swaps": swap_selectors.swaps_of_assignment(request.user, assignment),
         "is_own": is_own(request.user, assignment.person),
+        "staff": manages(request.user, assignment),
         "ancestors": ancestors_of(assignment.roster.community),
     }
     return render(request, "duty/swaps/new.html", context, status=status)

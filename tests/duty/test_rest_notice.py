@@ -173,7 +173,7 @@ def test_the_rest_notice_pdf_has_selectable_chinese_text(duty, nine_days):
     assert content.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) == 1
-    text = pdf_text(content).replace(" ", "")
+    text = pdf_text(content).replace(" ", "").replace("\n", "")
     assert "休假通知书" in text
     assert "志愿者小李" in text
     assert "光华社区" in text

@@ -260,7 +260,28 @@ class PersonNewForm(_PersonFields):
 
 
 class PersonEditForm(_PersonFields):
+    name = forms.CharField(label=_("Name on the roster"), max_length=50)
+    phone = forms.CharField(
+        label=_("New phone number"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to keep the number on record."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     is_active = forms.BooleanField(label=_("Active on duty"), required=False)
+
+    field_order = ["name", "phone"]
+
+    def __init__(self, *args, volunteer: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not volunteer:
+            del self.fields["phone"]
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        if not data.get("phone"):
+            data.pop("phone", None)
+        return data
 
 
 class AbsenceForm(StyledForm):

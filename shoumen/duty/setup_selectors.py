@@ -28,7 +28,7 @@ def community_by_code_or_id(user, value: str) -> OrgUnit:
     units = communities_managed_by(user)
     value = (value or "").strip()
     found = units.filter(code=value).first()
-    if found is None and value.isdigit() and len(value) < 19:
+    if found is None and value.isascii() and value.isdigit() and len(value) < 19:
         found = units.filter(pk=int(value)).first()
     if found is None:
         raise OrgUnit.DoesNotExist

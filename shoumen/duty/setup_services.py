@@ -31,7 +31,12 @@ from shoumen.lib.text import free_text
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import Volunteer
 from shoumen.registry.volunteer_services import ACTION_LABELS as VOLUNTEER_ACTION_LABELS
-from shoumen.registry.volunteer_services import UNSET, birth_year_errors, volunteer_register
+from shoumen.registry.volunteer_services import (
+    UNSET,
+    birth_year_errors,
+    volunteer_register,
+    volunteer_update,
+)
 
 ERR_NOT_COMMUNITY = _("Duty is set up for a community.")
 ERR_NAME_REQUIRED = _("Enter the name.")
@@ -57,6 +62,7 @@ ERR_USER_NOT_STAFF = _("This login holds no role in this community.")
 ERR_ALREADY_ON_DUTY = _("This person is on duty in this community already.")
 ERR_VOLUNTEER_ELSEWHERE = _("This volunteer belongs to another community.")
 ERR_SKILL = _("Choose skills from the list.")
+ERR_STAFF_PHONE = _("A staff member's phone is kept with their login.")
 ERR_MAX_HOURS = _("Most hours a week: a whole number from 1 to 84.")
 ERR_ABSENCE_KIND = _("Choose leave or cannot work.")
 ERR_ABSENCE_ORDER = _("The last day comes before the first.")
@@ -612,11 +618,16 @@ def duty_person_update(
     prefers_no_nights: bool = UNSET,
     prefers_weekends_off: bool = UNSET,
     is_active: bool = UNSET,
+    name: str = UNSET,
+    phone: str = UNSET,
 ) -> DutyPerson:
     """Change what is given of ``person``'s team, Party membership, skills, year of birth,
-    hours and preferences, or set them inactive (the rest stays)."""
+    hours and preferences, or set them inactive (the rest stays). A volunteer's name and
+    phone change in the volunteer registry too; a staff member's phone is their login's."""
     community = person.community
     require(actor, Perm.MANAGE_DUTY, community)
+    if phone is not UNSET and person.volunteer_id is None:
+        raise ValidationError({"phone": [ERR_STAFF_PHONE]})
     given = {
         key: value
         for key, value in {
@@ -633,8 +644,15 @@ def duty_person_update(
     }
     errors: dict[str, list] = {}
     fields = _person_fields(given, errors)
+    if name is not UNSET:
+        fields["name"] = free_text(name or "")
+        if not fields["name"]:
+            errors["name"] = [ERR_NAME_REQUIRED]
+        errors.update(length_errors(DutyPerson, {"name": fields["name"]}))
     if errors:
         raise ValidationError(errors)
+    if person.volunteer is not None and (name is not UNSET or phone is not UNSET):
+        volunteer_update(actor=actor, volunteer=person.volunteer, name=name, phone=phone)
     changes = {}
     for field, value in fields.items():
         old = getattr(person, field)

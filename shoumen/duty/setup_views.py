@@ -319,6 +319,7 @@ def person(request, person_pk: int):
 def person_edit(request, person_pk: int):
     found = _person(request, person_pk)
     initial = {
+        "name": found.name,
         "team": found.team,
         "is_party_member": found.is_party_member,
         "skills": found.skills,
@@ -328,10 +329,12 @@ def person_edit(request, person_pk: int):
         "prefers_weekends_off": found.prefers_weekends_off,
         "is_active": found.is_active,
     }
-    form = PersonEditForm(posted(request), initial=initial)
+    form = PersonEditForm(
+        posted(request), initial=initial, volunteer=found.volunteer_id is not None
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            duty_person_update(actor=request.user, person=found, **form.cleaned_data)
+            duty_person_update(actor=request.user, person=found, **form.service_kwargs())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -202,3 +202,8 @@ def test_post_people_outside_the_jurisdiction_is_404(duty, world):
         "/duty/people", {"unit": "C1", "new_volunteer": {"name": "刘洋"}}
     )
     assert answer.status_code == 404
+
+
+@pytest.mark.parametrize("unit", ["²", "99999999999999999999", "G1", "S1"])
+def test_get_posts_of_no_community_in_scope_is_404(duty, world, unit):
+    assert Api(world.admin_user).get("/duty/posts", unit=unit).status_code == 404

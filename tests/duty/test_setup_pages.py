@@ -352,6 +352,7 @@ def test_person_edit_saves_preferences(duty, world, login):
     response = client.post(
         reverse("duty:person_edit", args=[duty.volunteer.pk]),
         {
+            "name": "志愿者小李",
             "team": "medical",
             "is_party_member": "on",
             "skills": ["first_aid", "it"],
@@ -378,7 +379,7 @@ def test_person_edit_shows_an_impossible_year_on_its_field(duty, world, login):
     client = login(world.community_staff)
     response = client.post(
         reverse("duty:person_edit", args=[duty.volunteer.pk]),
-        {"birth_year": "1800", "max_hours_week": "30", "is_active": "on"},
+        {"name": "小李", "birth_year": "1800", "max_hours_week": "30", "is_active": "on"},
     )
     assert response.status_code == 400
     assert response.context["form"].errors["birth_year"]
@@ -437,3 +438,38 @@ def test_posts_page_reads_in_few_queries_however_many_posts(
     client.get(url)
     with django_assert_max_num_queries(12):
         assert client.get(url).content.decode().count('data-testid="post-card"') == 7
+
+
+def test_person_edit_changes_a_volunteers_phone_and_shows_it_masked(duty, world, login):
+    client = login(world.community_staff)
+    url = reverse("duty:person_edit", args=[duty.volunteer.pk])
+    response = client.post(
+        url, {"name": "小李", "phone": PHONE, "max_hours_week": "48", "is_active": "on"}
+    )
+    assert response.status_code == 302
+    duty.volunteer.refresh_from_db()
+    assert duty.volunteer.name == "小李"
+    assert duty.volunteer.volunteer.name == "小李"
+    page = client.get(reverse("duty:person", args=[duty.volunteer.pk])).content.decode()
+    assert "139****5678" in page and PHONE not in page
+    assert PHONE not in client.get(url).content.decode()
+
+
+def test_person_edit_keeps_the_phone_when_left_empty(duty, world, login):
+    v = duty.volunteer.volunteer
+    from shoumen.registry.volunteer_services import volunteer_update
+
+    volunteer_update(actor=world.community_staff, volunteer=v, phone=PHONE)
+    client = login(world.community_staff)
+    response = client.post(
+        reverse("duty:person_edit", args=[duty.volunteer.pk]),
+        {"name": "志愿者小李", "phone": "", "max_hours_week": "48", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    v.refresh_from_db()
+    assert v.phone_last4 == "5678"
+
+
+def test_a_staff_members_edit_form_has_no_phone(duty, world, login):
+    page = login(world.community_staff).get(reverse("duty:person_edit", args=[duty.staff.pk]))
+    assert "phone" not in page.context["form"].fields

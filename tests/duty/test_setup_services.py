@@ -51,6 +51,7 @@ from shoumen.duty.setup_services import (
     ERR_SHIFT_LABEL_REQUIRED,
     ERR_SHIFT_START,
     ERR_SKILL,
+    ERR_STAFF_PHONE,
     ERR_TEAM,
     ERR_USER_NOT_STAFF,
     ERR_VOLUNTEER_ELSEWHERE,
@@ -794,3 +795,34 @@ def test_a_post_name_taken_a_moment_ago_is_refused_clearly_not_a_500(duty, world
         )
     assert _errors(exc) == {"name": [str(ERR_POST_NAME_TAKEN)]}
     assert Post.objects.filter(community=duty.community, name="北门卡点").count() == 1
+
+
+def test_duty_person_update_changes_a_volunteers_name_and_phone_in_the_registry(duty, world):
+    duty_person_update(
+        actor=world.community_staff, person=duty.volunteer, name="小李", phone="13912345678"
+    )
+    duty.volunteer.refresh_from_db()
+    v = duty.volunteer.volunteer
+    assert (duty.volunteer.name, v.name, v.phone_masked) == ("小李", "小李", "139****5678")
+    event = AuditEvent.objects.get(action="volunteer.update")
+    assert event.changes["phone"] == ["", "139****5678"]
+    assert AuditEvent.objects.get(action="duty_person.update").changes["name"] == [
+        "志愿者小李",
+        "小李",
+    ]
+
+
+def test_duty_person_update_refuses_a_phone_for_a_staff_member(duty, world):
+    with pytest.raises(ValidationError) as exc:
+        duty_person_update(actor=world.community_staff, person=duty.staff, phone="13912345678")
+    assert _errors(exc) == {"phone": [str(ERR_STAFF_PHONE)]}
+
+
+def test_duty_person_update_refuses_a_bad_volunteer_phone_and_changes_nothing(duty, world):
+    with pytest.raises(ValidationError) as exc:
+        duty_person_update(
+            actor=world.community_staff, person=duty.volunteer, name="小李", phone="12"
+        )
+    assert list(_errors(exc)) == ["phone"]
+    duty.volunteer.refresh_from_db()
+    assert duty.volunteer.volunteer.name == "志愿者小李"

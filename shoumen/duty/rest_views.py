@@ -26,7 +26,6 @@ from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, posted
 from shoumen.lib.pdf import PDF_CONTENT_TYPE
-from shoumen.places.selectors import ancestors_of
 
 MSG_ISSUED = _("Rest notice issued: %(name)s rests from %(start)s to %(end)s.")
 MSG_STILL_ON_ROSTER = ngettext_lazy(
@@ -36,6 +35,7 @@ MSG_STILL_ON_ROSTER = ngettext_lazy(
     "roster again or arrange cover.",
     "count",
 )
+HELP_REST_TO = _("At most %(days)d days.")
 
 
 class RestNoticeForm(forms.Form):
@@ -45,9 +45,13 @@ class RestNoticeForm(forms.Form):
     )
     rest_to = forms.DateField(
         label=_("Rest to"),
-        help_text=_("At most %(days)d days.") % {"days": MAX_REST_DAYS},
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted per request, in the reader's language.
+        self.fields["rest_to"].help_text = HELP_REST_TO % {"days": MAX_REST_DAYS}
 
 
 def _require_manager(user) -> None:
@@ -73,7 +77,6 @@ def rest_page(request, community_pk: int):
         "flagged": [r for r in rows if r.past_limit],
         "others": [r for r in rows if not r.past_limit],
         "limit": rest.alert_days(),
-        "ancestors": ancestors_of(community),
     }
     return render(request, "duty/rest/watch.html", context)
 
@@ -175,7 +178,6 @@ def hours_page(request, community_pk: int):
         "following": _shift_month(month, 1).strftime("%Y-%m"),
         "rows": hours_ledger_rows(community, month),
         "notice": notice,
-        "ancestors": ancestors_of(community),
     }
     return render(request, "duty/rest/hours.html", context)
 

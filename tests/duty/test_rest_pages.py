@@ -167,3 +167,10 @@ def test_someone_elses_rest_notice_pdf_is_not_found(duty, roster, login, world):
     response = login(world.volunteer).get(reverse("duty:rest_notice_pdf", args=[notice.pk]))
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="rest_notice.download").exists()
+
+
+def test_the_notice_form_speaks_the_readers_language(duty, roster, login, world):
+    url = reverse("duty:rest_notice_new", args=[duty.volunteer.pk])
+    client = login(world.community_staff)
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "At most 14 days." in english

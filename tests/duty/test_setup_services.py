@@ -826,3 +826,10 @@ def test_duty_person_update_refuses_a_bad_volunteer_phone_and_changes_nothing(du
     assert list(_errors(exc)) == ["phone"]
     duty.volunteer.refresh_from_db()
     assert duty.volunteer.volunteer.name == "志愿者小李"
+
+
+def test_setup_actions_read_in_words_in_the_audit_log():
+    from shoumen.audit.labels import action_label
+
+    for code, label in ACTION_LABELS.items():
+        assert action_label(code) == str(label)

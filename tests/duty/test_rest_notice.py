@@ -210,3 +210,21 @@ def test_a_rest_notice_in_the_history_names_its_dates(duty, nine_days):
         (entry,) = describe(AuditEvent.objects.filter(action="rest_notice.issue"))
         labels = {str(row.label) for row in entry.rows}
     assert {"Rest from", "Rest to"} <= labels
+
+
+def test_a_roster_solved_after_the_notice_keeps_the_person_off_those_days(duty, nine_days):
+    from shoumen.duty.models import Assignment, RosterStatus
+    from shoumen.duty.roster_services import roster_solve
+
+    _issue(duty)
+    roster = roster_solve(
+        actor=duty.staff.user,
+        community=duty.community,
+        starts_on=MONDAY,
+        ends_on=MONDAY + 6 * DAY,
+        time_limit_seconds=10,
+    )
+    roster.refresh_from_db()
+    assert roster.status == RosterStatus.SOLVED
+    mine = Assignment.objects.filter(roster=roster, person=duty.volunteer)
+    assert not mine.filter(date__in=[TUESDAY, WEDNESDAY]).exists()

@@ -77,6 +77,12 @@ def test_the_next_days_and_the_last_days_are_listed_apart(client, world, week):
     assert [r.assignment for r in shifts.past] == [week["past"]]
 
 
+def test_a_past_shift_without_a_check_in_says_so(client, world, week):
+    html = _page(client, world.volunteer).content.decode()
+    past = re.search(rf'data-assignment="{week["past"].pk}".*?</li>', html, re.S).group(0)
+    assert 'data-testid="no-check-in"' in past
+
+
 def test_a_shift_called_in_sick_is_struck_through_and_has_no_buttons(client, world, week):
     html = _page(client, world.volunteer).content.decode()
     sick = re.search(rf'data-assignment="{week["sick"].pk}".*?</li>', html, re.S).group(0)

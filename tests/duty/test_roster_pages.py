@@ -186,7 +186,7 @@ def test_the_time_limit_is_checked_by_the_service_too(world, duty, frozen):
             ends_on=SUNDAY,
             time_limit_seconds=500,
         )
-    assert str(ERR_TIME_LIMIT % {"min": 10, "max": 120}) in str(caught.value)
+    assert str(ERR_TIME_LIMIT % {"min": 1, "max": 120}) in str(caught.value)
     assert not Roster.objects.exists()
 
 

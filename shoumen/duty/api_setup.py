@@ -13,13 +13,13 @@ from shoumen.api.responses import error_responses
 from shoumen.checkpoints.models import Checkpoint
 from shoumen.duty import setup_selectors as sel
 from shoumen.duty.schemas_setup import (
-    PersonIn,
-    PersonOut,
-    PersonPage,
-    PostIn,
-    PostOut,
-    PostPage,
-    SetupListIn,
+    DutyPersonIn,
+    DutyPersonOut,
+    DutyPersonPage,
+    DutyPostIn,
+    DutyPostOut,
+    DutyPostPage,
+    DutySetupListIn,
 )
 from shoumen.duty.setup_services import (
     ERR_USER_NOT_STAFF,
@@ -34,7 +34,7 @@ ERR_UNKNOWN_CHECKPOINT = _("There is no such checkpoint in this community.")
 router = Router(tags=["duty"])
 
 
-def _page(qs, page: SetupListIn, convert) -> dict:
+def _page(qs, page: DutySetupListIn, convert) -> dict:
     start = page.offset
     return {"items": [convert(o) for o in qs[start : start + page.limit]], "count": qs.count()}
 
@@ -45,22 +45,22 @@ def _community(actor, unit: str):
 
 @router.get(
     "/duty/posts",
-    response={200: PostPage, **error_responses(401, 403, 404, 422)},
+    response={200: DutyPostPage, **error_responses(401, 403, 404, 422)},
     summary="List a community's duty posts with their shifts",
 )
-def posts_list(request, filters: Query[SetupListIn]):
+def posts_list(request, filters: Query[DutySetupListIn]):
     actor = request.auth
     require_somewhere(actor, Perm.MANAGE_DUTY)
     community = _community(actor, filters.unit)
-    return _page(sel.posts_of(actor, community), filters, PostOut.of)
+    return _page(sel.posts_of(actor, community), filters, DutyPostOut.of)
 
 
 @router.post(
     "/duty/posts",
-    response={201: PostOut, **error_responses(400, 401, 403, 404, 422)},
+    response={201: DutyPostOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Add a duty post with its shifts",
 )
-def posts_create(request, payload: PostIn):
+def posts_create(request, payload: DutyPostIn):
     actor = request.auth
     require_somewhere(actor, Perm.MANAGE_DUTY)
     community = sel.community_by_code_or_id(actor, payload.unit)
@@ -78,27 +78,27 @@ def posts_create(request, payload: PostIn):
         team=payload.team or "",
         shifts=[s.dict() for s in payload.shifts],
     )
-    return Status(201, PostOut.of(sel.post_for(actor, post.pk)))
+    return Status(201, DutyPostOut.of(sel.post_for(actor, post.pk)))
 
 
 @router.get(
     "/duty/people",
-    response={200: PersonPage, **error_responses(401, 403, 404, 422)},
+    response={200: DutyPersonPage, **error_responses(401, 403, 404, 422)},
     summary="List a community's people on duty (phones masked)",
 )
-def people_list(request, filters: Query[SetupListIn]):
+def people_list(request, filters: Query[DutySetupListIn]):
     actor = request.auth
     require_somewhere(actor, Perm.MANAGE_DUTY)
     community = _community(actor, filters.unit)
-    return _page(sel.people_of(actor, community), filters, PersonOut.of)
+    return _page(sel.people_of(actor, community), filters, DutyPersonOut.of)
 
 
 @router.post(
     "/duty/people",
-    response={201: PersonOut, **error_responses(400, 401, 403, 404, 422)},
+    response={201: DutyPersonOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Add a person on duty: a staff member's login, a volunteer, or a new volunteer",
 )
-def people_create(request, payload: PersonIn):
+def people_create(request, payload: DutyPersonIn):
     actor = request.auth
     require_somewhere(actor, Perm.MANAGE_DUTY)
     community = sel.community_by_code_or_id(actor, payload.unit)
@@ -125,4 +125,4 @@ def people_create(request, payload: PersonIn):
         prefers_no_nights=payload.prefers_no_nights,
         prefers_weekends_off=payload.prefers_weekends_off,
     )
-    return Status(201, PersonOut.of(sel.person_for(actor, person.pk)))
+    return Status(201, DutyPersonOut.of(sel.person_for(actor, person.pk)))

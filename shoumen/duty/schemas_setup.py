@@ -12,13 +12,13 @@ from shoumen.registry.schemas import Id, Name, Page, Text
 HeadcountByDay = dict[str, int]
 
 
-class SetupListIn(Page):
+class DutySetupListIn(Page):
     unit: Text = Field(
         "", max_length=32, description="Code or id of a community (default: every one you manage)"
     )
 
 
-class ShiftIn(Schema):
+class DutyShiftIn(Schema):
     code: Text = Field(..., max_length=8, description="e.g. A, D, N; unique within the post")
     label: Text = Field(..., max_length=20, description="e.g. Night")
     start: datetime.time = Field(..., description="Local starting time, e.g. 08:00")
@@ -36,16 +36,16 @@ class ShiftIn(Schema):
     no_lone_elder_at_night: bool = False
 
 
-class PostIn(Schema):
+class DutyPostIn(Schema):
     unit: Text = Field(..., max_length=32, description="Code or id of the community")
     name: Text = Field(..., max_length=100)
     kind: PostKind
     checkpoint: Id | None = Field(None, description="The checkpoint of a checkpoint post")
     team: Team | None = Field(None, description="Only members of this team stand here")
-    shifts: list[ShiftIn] = Field(..., min_length=1, max_length=12)
+    shifts: list[DutyShiftIn] = Field(..., min_length=1, max_length=12)
 
 
-class ShiftOut(Schema):
+class DutyShiftOut(Schema):
     id: int
     code: str
     label: str
@@ -75,7 +75,7 @@ class ShiftOut(Schema):
         }
 
 
-class PostOut(Schema):
+class DutyPostOut(Schema):
     id: int
     unit: str = Field(..., description="Code of the community")
     name: str
@@ -83,7 +83,7 @@ class PostOut(Schema):
     checkpoint: int | None
     team: str
     is_active: bool
-    shifts: list[ShiftOut]
+    shifts: list[DutyShiftOut]
 
     @staticmethod
     def of(post: Post) -> dict:
@@ -95,29 +95,29 @@ class PostOut(Schema):
             "checkpoint": post.checkpoint_id,
             "team": post.team,
             "is_active": post.is_active,
-            "shifts": [ShiftOut.of(s) for s in post.shifts.all()],
+            "shifts": [DutyShiftOut.of(s) for s in post.shifts.all()],
         }
 
 
-class PostPage(Schema):
-    items: list[PostOut]
+class DutyPostPage(Schema):
+    items: list[DutyPostOut]
     count: int
 
 
-class NewVolunteerIn(Schema):
+class DutyNewVolunteerIn(Schema):
     name: Name
     phone: Text = Field("", max_length=30)
     birth_year: int | None = Field(None, ge=1900, le=2100)
 
 
-class PersonIn(Schema):
+class DutyPersonIn(Schema):
     """One of ``user`` (a staff member's login id), ``volunteer`` (a registered volunteer of
     the community) or ``new_volunteer``."""
 
     unit: Text = Field(..., max_length=32, description="Code or id of the community")
     user: Id | None = None
     volunteer: Id | None = None
-    new_volunteer: NewVolunteerIn | None = None
+    new_volunteer: DutyNewVolunteerIn | None = None
     team: Team | None = None
     is_party_member: bool = False
     skills: list[Skill] = Field(default_factory=list, max_length=len(Skill.values))
@@ -127,7 +127,7 @@ class PersonIn(Schema):
     prefers_weekends_off: bool = False
 
 
-class PersonOut(Schema):
+class DutyPersonOut(Schema):
     id: int
     unit: str = Field(..., description="Code of the community")
     name: str
@@ -166,6 +166,6 @@ class PersonOut(Schema):
         }
 
 
-class PersonPage(Schema):
-    items: list[PersonOut]
+class DutyPersonPage(Schema):
+    items: list[DutyPersonOut]
     count: int

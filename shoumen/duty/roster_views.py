@@ -163,6 +163,10 @@ def roster_page(request, roster_pk):
         RosterStatus.PUBLISHED,
         RosterStatus.SUPERSEDED,
     )
+    pins = request.GET.get("pins") == "1" and roster.status in (
+        RosterStatus.SOLVED,
+        RosterStatus.PUBLISHED,
+    )
     context = {
         "roster": roster,
         "community": roster.community,
@@ -172,12 +176,12 @@ def roster_page(request, roster_pk):
         "figures": roster.figures,
         "window": window,
         "table": roster_table(roster, window.start, window.end) if has_table else None,
-        "pin_mode": request.GET.get("pins") == "1"
-        and roster.status in (RosterStatus.SOLVED, RosterStatus.PUBLISHED),
-        "previous_url": window.previous and _page_url(roster, window.view, window.previous),
-        "next_url": window.next and _page_url(roster, window.view, window.next),
-        "week_url": _page_url(roster, WEEK_VIEW, window.start),
-        "month_url": _page_url(roster, MONTH_VIEW, window.start),
+        "pin_mode": pins,
+        "previous_url": window.previous
+        and _page_url(roster, window.view, window.previous, pins=pins),
+        "next_url": window.next and _page_url(roster, window.view, window.next, pins=pins),
+        "week_url": _page_url(roster, WEEK_VIEW, window.start, pins=pins),
+        "month_url": _page_url(roster, MONTH_VIEW, window.start, pins=pins),
         "pins_url": _page_url(roster, window.view, window.start, pins=True),
         "here": _page_url(roster, window.view, window.start),
     }

@@ -20,6 +20,7 @@ from shoumen.alerts.models import Alert
 from shoumen.audit.services import audit_event_record
 from shoumen.demo.checkpoints import demo_checkpoint_counts, demo_checkpoints_load
 from shoumen.demo.daily_reports import demo_daily_reports_load
+from shoumen.demo.duty import demo_duty_counts, demo_duty_load, solve_seconds_of
 from shoumen.demo.generator import DemoGenerator
 from shoumen.demo.observations import DemoObservations
 from shoumen.demo.plan import (
@@ -73,6 +74,7 @@ def demo_counts(district: OrgUnit) -> dict[str, int]:
         **demo_school_counts(district),
         "figure_days": _figure_days(district),
         "unit_reports": DailyReport.objects.filter(unit__path__startswith=district.path).count(),
+        **demo_duty_counts(district),
     }
 
 
@@ -161,6 +163,9 @@ def demo_load(
             _figures_fill_past(day or today())
             counts["figure_days"] = _figure_days(district)
             counts |= demo_daily_reports_load(district, day=day or today(), seed=seed)
+            counts |= demo_duty_load(
+                district, day=day or today(), seed=seed, solve_seconds=solve_seconds_of(size)
+            )
         new_users = [login.username for login in logins if login.created]
         if generated or new_users:
             audit_event_record(

@@ -369,7 +369,6 @@ SHOUMEN_GUARDIAN_LINK_DAYS = env_int("SHOUMEN_GUARDIAN_LINK_DAYS", 120)
 # Today's daily figures are filled every minute by the scheduler; pages read them while the
 # last fill is younger than this, and compute today live in the request otherwise.
 SHOUMEN_TODAY_FIGURES_SECONDS = env_int("SHOUMEN_TODAY_FIGURES_SECONDS", 180)
-# Communities (streets, districts) confirm their daily report by this local time (HH:MM).
 # Duty rosters: the least rest between two shifts of one person, the most working days in
 # a row (and so at least one day off in every that many plus one), the days without a full
 # day off after which community staff are told, and how long the solver may search.
@@ -379,6 +378,7 @@ SHOUMEN_DUTY_REST_ALERT_DAYS = env_int("SHOUMEN_DUTY_REST_ALERT_DAYS", 7)
 SHOUMEN_DUTY_SOLVE_SECONDS = env_int("SHOUMEN_DUTY_SOLVE_SECONDS", 60)
 # The standard working week (标准工时): the duty hours ledger counts planned hours above it.
 SHOUMEN_DUTY_STANDARD_HOURS_WEEK = env_int("SHOUMEN_DUTY_STANDARD_HOURS_WEEK", 40)
+# Communities (streets, districts) confirm their daily report by this local time (HH:MM).
 SHOUMEN_DAILY_REPORT_DEADLINE = env_str("SHOUMEN_DAILY_REPORT_DEADLINE", "16:00")
 if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", SHOUMEN_DAILY_REPORT_DEADLINE):
     raise ConfigurationError("SHOUMEN_DAILY_REPORT_DEADLINE must be a time as HH:MM, e.g. 16:00")

@@ -26,7 +26,7 @@ class RosterFiltersIn(Page):
     unit: Code = Field("", description="Code of a community (default: every one you manage)")
 
 
-class ProgressOut(Schema):
+class RosterProgressOut(Schema):
     """A better roster found while solving."""
 
     objective: float | None = None
@@ -34,7 +34,7 @@ class ProgressOut(Schema):
     seconds: float | None = None
 
 
-class FiguresOut(Schema):
+class RosterFiguresOut(Schema):
     """Fairness gaps (most minus fewest), wishes not met and changes from the published
     roster; empty until solved."""
 
@@ -48,7 +48,7 @@ class FiguresOut(Schema):
     seconds: float | None = None
 
 
-class ShortfallOut(Schema):
+class RosterShortfallOut(Schema):
     post: int
     date: datetime.date
     shift: str
@@ -56,7 +56,7 @@ class ShortfallOut(Schema):
     text: str = Field(..., description="In words, e.g. 北门卡点 2月1日 夜班 缺1人")
 
 
-class AssignmentOut(Schema):
+class RosterAssignmentOut(Schema):
     id: int
     post: int
     post_name: str
@@ -85,10 +85,10 @@ class RosterSummaryOut(Schema):
 
 class RosterOut(RosterSummaryOut):
     time_limit_seconds: int
-    progress: list[ProgressOut]
-    figures: FiguresOut
-    shortfalls: list[ShortfallOut]
-    assignments: list[AssignmentOut]
+    progress: list[RosterProgressOut]
+    figures: RosterFiguresOut
+    shortfalls: list[RosterShortfallOut]
+    assignments: list[RosterAssignmentOut]
 
 
 class RosterPage(Schema):

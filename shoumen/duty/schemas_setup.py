@@ -1,7 +1,6 @@
 """API shapes of the duty set-up: posts with their shifts, people on duty. Phones leave
 masked only."""
 
-import datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
@@ -10,6 +9,8 @@ from shoumen.duty.models import DutyPerson, Post, PostKind, Shift, Skill, Team
 from shoumen.registry.schemas import Id, Name, Page, Text
 
 HeadcountByDay = dict[str, int]
+# A local time of day as HH:MM (no offset: the community's own clock).
+LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class DutySetupListIn(Page):
@@ -21,7 +22,7 @@ class DutySetupListIn(Page):
 class DutyShiftIn(Schema):
     code: Text = Field(..., max_length=8, description="e.g. A, D, N; unique within the post")
     label: Text = Field(..., max_length=20, description="e.g. Night")
-    start: datetime.time = Field(..., description="Local starting time, e.g. 08:00")
+    start: str = Field(..., pattern=LOCAL_TIME, description="Local starting time, e.g. 08:00")
     hours: Decimal = Field(..., ge=1, le=24, max_digits=4, decimal_places=2)
     headcount: int = Field(1, ge=0, le=50, description="People needed on a usual day")
     headcount_by_day: HeadcountByDay = Field(
@@ -49,7 +50,7 @@ class DutyShiftOut(Schema):
     id: int
     code: str
     label: str
-    start: datetime.time
+    start: str = Field(..., pattern=LOCAL_TIME, description="Local starting time, e.g. 08:00")
     hours: Decimal
     is_night: bool
     headcount: int
@@ -64,7 +65,7 @@ class DutyShiftOut(Schema):
             "id": shift.pk,
             "code": shift.code,
             "label": shift.label,
-            "start": shift.start,
+            "start": shift.start.strftime("%H:%M"),
             "hours": shift.hours,
             "is_night": shift.is_night,
             "headcount": shift.headcount,

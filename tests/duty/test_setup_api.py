@@ -54,9 +54,9 @@ def test_get_posts_lists_a_communitys_posts_with_their_shifts(duty, world):
     gate = next(p for p in body["items"] if p["name"] == "北门卡点")
     assert gate["kind"] == "checkpoint" and gate["checkpoint"] == duty.gate.checkpoint_id
     assert [(s["code"], s["start"], s["is_night"]) for s in gate["shifts"]] == [
-        ("N", "00:00:00", True),
-        ("D", "08:00:00", False),
-        ("E", "16:00:00", False),
+        ("N", "00:00", True),
+        ("D", "08:00", False),
+        ("E", "16:00", False),
     ]
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
 from shoumen.duty.models import Roster, RosterStatus
+from shoumen.duty.rest import rest_summary
 from shoumen.duty.roster_exports import roster_export
 from shoumen.duty.roster_forms import RosterSolveForm
 from shoumen.duty.roster_selectors import (
@@ -67,14 +68,7 @@ def _roster(user, pk: int) -> Roster:
 
 
 def _other_pages(community: OrgUnit) -> list[tuple[str, str, str]]:
-    links = []
-    for name, label in OTHER_PAGES:
-        try:
-            url = reverse(name, args=[community.pk])
-        except NoReverseMatch:
-            continue
-        links.append((name, str(label), url))
-    return links
+    return [(name, str(label), reverse(name, args=[community.pk])) for name, label in OTHER_PAGES]
 
 
 @login_required
@@ -97,6 +91,7 @@ def _index(request, community: OrgUnit, form: RosterSolveForm, status: int = 200
         "page": page,
         "form": form,
         "other_pages": _other_pages(community),
+        "rest_summary": rest_summary(community, today()),
     }
     return render(request, "duty/rosters/index.html", context, status=status)
 

@@ -437,7 +437,7 @@ def test_the_duty_home_reads_in_a_fixed_number_of_queries(
     roster = written(duty)
     roster_publish(actor=duty.staff.user, roster=roster)
     staff.get(_index(duty))
-    with django_assert_max_num_queries(14) as few:
+    with django_assert_max_num_queries(17) as few:
         staff.get(_index(duty))
     _more_people(duty, 40)
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -483,3 +483,9 @@ def test_weeks_run_from_the_rosters_first_day_and_open_on_today(staff, duty):
     # Today (03-12) is in the second week: 03-12 to 03-18.
     assert days[0] == "2026-03-12" and days[-1] == "2026-03-18"
     assert 'data-testid="window-previous"' in html and 'data-testid="window-next"' not in html
+
+
+def test_the_duty_home_shows_the_rest_watch_in_short(staff, duty, frozen):
+    body = staff.get(_index(duty)).content.decode()
+    assert 'data-testid="rest-summary"' in body
+    assert reverse("duty:rest", args=[duty.community.pk]) in body

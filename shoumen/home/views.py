@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from shoumen.home import schools as school_homes
 from shoumen.home import selectors as home
 from shoumen.home.daily import daily_card_units
+from shoumen.home.duty import duty_link, my_duty
 from shoumen.lib.dates import today
 from shoumen.observation.board_views import board_context
 from shoumen.schools.board import RATE_NOTE, board_for, board_units_of
@@ -19,9 +20,15 @@ from shoumen.schools.daily_views import today_context
 def home_page(request):
     user, now = request.user, timezone.now()
     kind = home.home_kind(user)
-    context: dict = {"kind": kind, "now": now, "imports": home.imports_of(user, now=now)}
+    context: dict = {
+        "kind": kind,
+        "now": now,
+        "imports": home.imports_of(user, now=now),
+        "my_duty": my_duty(user, now=now),
+    }
     if kind == home.OFFICER:
         units = home.board_units_of(user)
+        context["duty_link"] = duty_link(user, units)
         if len(units) == 1:
             # Their board is their home; the gates they oversee follow it.
             context |= board_context(request, units[0].pk)
@@ -32,12 +39,13 @@ def home_page(request):
         context["units"] = units
     elif kind == home.ADMIN:
         context["units"] = home.board_units_of(user)
+        context["duty_link"] = duty_link(user, context["units"])
         context["checkpoints"] = home.volunteer_home(user, now=now, limit=home.HOME_LIST_LIMIT)
     elif kind == home.STAFF:
         context["staff"] = home.staff_home(user, now=now)
-        context["daily_units"] = daily_card_units(
-            user, [u for u, _n in context["staff"].communities]
-        )
+        communities = [u for u, _n in context["staff"].communities]
+        context["daily_units"] = daily_card_units(user, communities)
+        context["duty_link"] = duty_link(user, communities)
     elif kind == home.WORKER:
         context["worker"] = home.worker_home(user, now=now)
     elif kind == home.VOLUNTEER:

@@ -228,3 +228,15 @@ def test_the_people_plan_is_the_same_for_a_seed_and_differs_for_another():
     ]
     assert len({p.name for p in first}) == 36
     assert sum(p.streak for p in first) == 1
+
+
+@pytest.mark.parametrize("day", [MONDAY, MONDAY + 6 * ONE], ids=["monday", "sunday"])
+def test_the_nine_days_hold_whichever_day_of_the_week_the_demo_loads(db, day):
+    demo_load(size="small", seed=7, password=PASSWORD, day=day)
+    plans = [p for p in demo_duty.people_plan(seed=7, day=day, count=36) if p.streak]
+    person = DutyPerson.objects.get(community=_community(), name=plans[0].name)
+    assert _without_rest(person, day) == 9
+    roster = published_roster_of(_community(), day)
+    found = violations(problem_of_roster(roster), roster_specs(roster))
+    assert all(line.split(":")[0] in demo_duty.STREAK_BREAKS for line in found)
+    assert all(f"person {person.pk} " in line for line in found)

@@ -412,7 +412,7 @@ def _past_roster(
 
 def _first_roster(problem):
     """The solver's first roster keeping every hard rule (no search for a fairer one)."""
-    result = solver.solve(problem, PAST_SOLVE_SECONDS, lambda _event: False, hint=[])
+    result = solver.solve(problem, PAST_SOLVE_SECONDS, lambda _event: False)
     if not result.solved:
         raise RuntimeError("the demo's duty roster could not be drawn")
     return result
@@ -539,34 +539,13 @@ def _solve_week(community: OrgUnit, monday: datetime.date, by: User | None, seco
         time_limit_seconds=seconds,
         created_by=by,
     )
-    try:
-        roster = roster_solve_run(roster.pk)
-    except TypeError:
-        # The quick first roster that hints the search fails on shifts for two people;
-        # the search then starts from nothing.
-        roster.refresh_from_db()
+    roster = roster_solve_run(roster.pk)
     if roster.status != RosterStatus.SOLVED:
-        problem = problem_of_roster(roster)
-        result = solver.solve(problem, seconds, hint=[])
-        if not result.solved:  # a busy machine: the first roster found, however long
-            result = _first_roster(problem)
-        roster.assignments.all().delete()
+        # A machine too busy for the search within its time: the first roster found.
+        result = _first_roster(problem_of_roster(roster))
         Assignment.objects.bulk_create(rows_of(roster, result.assignments))
         Roster.objects.filter(pk=roster.pk).update(
-            status=RosterStatus.SOLVED,
-            message="",
-            shortfalls=[],
-            progress=result.progress,
-            figures={
-                "status": result.status,
-                "nights_gap": result.nights_gap,
-                "weekends_gap": result.weekends_gap,
-                "holidays_gap": result.holidays_gap,
-                "preference_violations": result.preference_violations,
-                "objective": result.objective,
-                "bound": result.bound,
-                "seconds": result.wall_seconds,
-            },
+            status=RosterStatus.SOLVED, message="", shortfalls=[], progress=result.progress
         )
         roster.refresh_from_db()
     return roster

@@ -58,7 +58,7 @@ def first_roster(problem: Problem) -> list[Assignment]:
         crew = list(fixed.get((post.id, day, shift.code), []))
         lone = req.no_lone_elder_at_night and shift.is_night
         for seat in range(len(crew), need):
-            chosen = {problem.person(i) for i in crew}
+            chosen = [problem.person(i) for i in crew]
             wants = set()
             if req.needs_medical and not any(MEDICAL in p.skills for p in chosen):
                 wants.add(MEDICAL)

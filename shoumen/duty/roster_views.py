@@ -53,6 +53,7 @@ OTHER_PAGES = (
     ("duty:people", _("People on duty")),
     ("duty:swaps", _("Swaps and sick calls")),
     ("duty:rest", _("Rest watch")),
+    ("duty:hours", _("Hours ledger")),
 )
 ROSTERS_PER_PAGE = 10
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from django.utils import translation
 
 from shoumen.duty.checker import violations
+from shoumen.duty.greedy import first_roster
 from shoumen.duty.rostering import MEDICAL, PARTY, Fixed, PersonSpec, Requirements, Rules
 from shoumen.duty.solver import replacements, resolve_after_absence, solve
 from tests.duty.helpers import START, THREE, TWELVE, people, post, problem
@@ -199,3 +200,12 @@ def test_replacements_keep_every_rule_and_are_ranked():
     for pid in everyone - {pid for pid, _ in found}:
         swapped = [a for a in roster if a != gone] + [prob.assignment(2, gone.date, "D", pid)]
         assert violations(prob, swapped)
+
+
+def test_shifts_for_two_people_are_filled_from_the_first_roster_on():
+    p = problem([post(1, THREE, need=2)], people(12), days=7)
+    hint = first_roster(p)
+    assert hint and max(Counter((a.date, a.shift) for a in hint).values()) == 2
+    result = solve(p, time_limit_s=10)
+    assert result.solved and len(result.assignments) == 7 * 3 * 2
+    assert violations(p, result.assignments) == []

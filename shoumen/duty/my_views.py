@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -51,15 +51,6 @@ def _feeds(request, people: list[DutyPerson]) -> list[dict]:
     return feeds
 
 
-def _swap_url_name() -> str:
-    """The swap request page, where the swaps part has one."""
-    try:
-        reverse("duty:swap_new", args=[1])
-    except NoReverseMatch:
-        return ""
-    return "duty:swap_new"
-
-
 @login_required
 @require_safe
 def my_shifts(request):
@@ -68,7 +59,6 @@ def my_shifts(request):
         "shifts": shifts,
         "feeds": _feeds(request, shifts.people),
         "now": timezone.now(),
-        "swap_url_name": _swap_url_name(),
     }
     return render(request, "duty/my/shifts.html", context)
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -172,5 +173,7 @@ def test_someone_elses_rest_notice_pdf_is_not_found(duty, roster, login, world):
 def test_the_notice_form_speaks_the_readers_language(duty, roster, login, world):
     url = reverse("duty:rest_notice_new", args=[duty.volunteer.pk])
     client = login(world.community_staff)
-    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "At most 14 days." in english
+    chinese = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert "At most 14 days." in english and "At most 14 days." not in chinese

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from shoumen.audit.models import AuditEvent
@@ -102,7 +103,9 @@ def test_sick_calls_and_covers_are_marked_in_the_export(world, duty):
         ends_at=sick.ends_at,
         source=AssignmentSource.COVER,
     )
-    sheet = _book(roster_export(actor=world.community_staff, roster=roster).content).active
+    with translation.override("en"):
+        content = roster_export(actor=world.community_staff, roster=roster).content
+    sheet = _book(content).active
     row = next(
         r for r in sheet.iter_rows(values_only=True) if r[0] == "北门卡点" and r[1] == "夜班"
     )
@@ -113,8 +116,9 @@ def test_sick_calls_and_covers_are_marked_in_the_export(world, duty):
 def test_holidays_are_named_in_the_export_headers(world, duty):
     with time_machine.travel("2026-09-28 09:00 +0800", tick=False):
         roster = written(duty, start=datetime.date(2026, 9, 28), end=datetime.date(2026, 10, 4))
-        sheet = _book(roster_export(actor=world.community_staff, roster=roster).content).active
-    header = list(sheet.iter_rows(values_only=True))[1]
+        with translation.override("en"):
+            content = roster_export(actor=world.community_staff, roster=roster).content
+    header = list(_book(content).active.iter_rows(values_only=True))[1]
     assert header[6].startswith("10-01") and header[6].endswith("holiday")
 
 

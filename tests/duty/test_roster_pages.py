@@ -9,6 +9,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from shoumen.audit.models import AuditEvent
 from shoumen.duty.models import (
@@ -142,11 +143,11 @@ def test_the_named_periods_are_this_week_next_week_and_the_next_four_weeks():
     [
         (
             {"period": "custom", "starts_on": "2026-03-08", "ends_on": "2026-03-02"},
-            str(ERR_CUSTOM_ORDER),
+            ERR_CUSTOM_ORDER,
         ),
         (
             {"period": "custom", "starts_on": "2026-03-02", "ends_on": "2026-03-30"},
-            str(ERR_CUSTOM_LENGTH % {"days": 28}),
+            lambda: ERR_CUSTOM_LENGTH % {"days": 28},
         ),
         ({"period": "custom", "starts_on": "2026-03-02"}, "Give the first and the last day"),
         ({"period": "next_week", "time_limit_seconds": "5"}, "greater than or equal to 10"),
@@ -158,7 +159,9 @@ def test_a_bad_solve_form_shows_its_error_and_starts_nothing(staff, duty, frozen
     data = {"time_limit_seconds": "10", **fields}
     response = staff.post(reverse("duty:roster_new", args=[duty.community.pk]), data)
     assert response.status_code == 400
-    assert error in _html(response)
+    with translation.override("en"):  # the page's language
+        expected = error() if callable(error) else str(error)
+    assert expected in _html(response)
     assert 'data-testid="solve-errors"' in _html(response)
     assert not Roster.objects.exists()
 
@@ -489,3 +492,19 @@ def test_the_duty_home_shows_the_rest_watch_in_short(staff, duty, frozen):
     body = staff.get(_index(duty)).content.decode()
     assert 'data-testid="rest-summary"' in body
     assert reverse("duty:rest", args=[duty.community.pk]) in body
+
+
+def test_each_name_of_a_published_roster_opens_its_shift_for_a_sick_call(staff, duty, frozen):
+    roster = written(duty, status=RosterStatus.PUBLISHED)
+    html = _html(staff.get(_page(roster)))
+    first = roster.assignments.order_by("starts_at").first()
+    assert reverse("duty:sick_call", args=[first.pk]) in html
+    now = timezone.now()
+    under_way = roster.assignments.filter(starts_at__lte=now, ends_at__gt=now).first()
+    assert under_way is not None
+    assert reverse("duty:sick_call", args=[under_way.pk]) in _html(staff.get(_index(duty)))
+
+
+def test_a_roster_not_yet_published_has_no_sick_call_links(staff, duty, frozen):
+    roster = written(duty)
+    assert 'data-testid="roster-shift-link"' not in _html(staff.get(_page(roster)))

@@ -144,10 +144,10 @@ def test_admin_home_links_users_alert_rules_and_boards(world, login, day):
 # then a fixed number per section.
 HOME_QUERIES = {
     "grid_worker": 16,
-    "community_staff": 20,
+    "community_staff": 21,
     "street_officer": 24,
     "district_officer": 23,
-    "volunteer": 10,
+    "volunteer": 11,
     "admin_user": 12,
 }
 

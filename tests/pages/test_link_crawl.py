@@ -16,18 +16,24 @@ from tests.personas import PERSONAS
 pytestmark = pytest.mark.django_db
 
 # Pages not meant to be reached by tapping inside the site: a resident or a visitor opens
-# them from a QR code on paper, and the scan page's service worker is a script.
+# them from a QR code on paper, the scan page's service worker is a script, and a duty
+# calendar feed is opened by the phone's calendar.
 OPENED_FROM_PAPER = {
+    "duty:calendar",
     "links:self_report",
     "schools:guardian",
     "checkpoints:visitor_self",
     "checkpoint_scan:service_worker",
 }
 # Not pages: fragments a page loads and refreshes by itself (htmx polling).
-FRAGMENTS = {"ledgers:import_progress", "reports:daily_card"}
+FRAGMENTS = {"ledgers:import_progress", "reports:daily_card", "duty:roster_progress"}
 # Open to them (the page does not refuse) but none of their work: the jurisdiction tree of
-# a volunteer, who has no registry, lists nothing.
-NOT_THEIR_WORK = {("volunteer", "places:tree")}
+# a volunteer, who has no registry, lists nothing; one's own shifts, for whoever stands no
+# duty (in the persona world only the community staff member and the volunteer do).
+ON_DUTY = {"community_staff", "volunteer"}
+NOT_THEIR_WORK = {("volunteer", "places:tree")} | {
+    (persona, "duty:my_shifts") for persona in PERSONAS if persona not in ON_DUTY
+}
 # Never followed: they change the session, not the page.
 NOT_FOLLOWED = ("/logout/", "/i18n/")
 # Enough for the persona world; a crawl past it means a link multiplies pages.

@@ -8,7 +8,6 @@ from shoumen.accounts.models import User
 from shoumen.checkpoints.models import Checkpoint
 from shoumen.duty.models import Absence, DutyPerson, Post
 from shoumen.places.models import OrgUnit
-from tests.browser.conftest import ARTIFACTS, chromium, phone  # noqa: F401 (fixtures)
 from tests.browser.test_follow_up_journey import log_in
 from tests.personas import build_world
 
@@ -27,7 +26,7 @@ def community(transactional_db):
 
 def test_staff_set_up_posts_shifts_a_volunteer_and_leave_on_a_phone(
     live_server,
-    phone,  # noqa: F811 (the browser fixture imported above)
+    phone,
     community,
 ):
     log_in(phone, live_server, "community_staff")
@@ -66,5 +65,3 @@ def test_staff_set_up_posts_shifts_a_volunteer_and_leave_on_a_phone(
     phone.get_by_text("2026-12-20").wait_for()
     person = DutyPerson.objects.get(name="刘洋")
     assert Absence.objects.filter(person=person).count() == 1
-    ARTIFACTS.mkdir(exist_ok=True)
-    phone.screenshot(path=str(ARTIFACTS / "duty-setup-person.png"), full_page=True)

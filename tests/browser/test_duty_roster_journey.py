@@ -12,7 +12,6 @@ from shoumen.checkpoints.models import Checkpoint
 from shoumen.duty.models import DutyPerson, Post, PostKind, Roster, RosterStatus
 from shoumen.lib.dates import today
 from shoumen.registry.models import Volunteer
-from tests.browser.conftest import chromium, phone  # noqa: F401 (the browser's fixtures)
 from tests.browser.test_home_journeys import start_at_home
 from tests.duty.conftest import THREE, TWELVE, Duty, add_shifts
 from tests.duty.roster_helpers import written
@@ -46,7 +45,7 @@ def c1_duty(transactional_db) -> Duty:
     return Duty(c1, gate, monitoring, people[0], people[1], people)
 
 
-def test_staff_watch_a_roster_being_solved_and_publish_it(live_server, phone, c1_duty):  # noqa: F811
+def test_staff_watch_a_roster_being_solved_and_publish_it(live_server, phone, c1_duty):
     day = today()
     roster = written(c1_duty, start=day, end=day + datetime.timedelta(days=6))
     Roster.objects.filter(pk=roster.pk).update(

@@ -19,7 +19,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.conf import settings
 from django.utils import timezone
@@ -31,6 +30,7 @@ from shoumen.accounts.scoping import require
 from shoumen.audit.services import audit_event_record
 from shoumen.duty.models import Assignment, CheckIn, CheckKind, DutyPerson, RosterStatus
 from shoumen.duty.rest import DAY, hours_between, month_of, week_of
+from shoumen.lib.downloads import Download
 from shoumen.lib.workdays import HOLIDAY, WEEKEND, day_kind
 from shoumen.lib.xlsx import XLSX_CONTENT_TYPE, write_ledger
 from shoumen.places.models import OrgUnit
@@ -81,21 +81,6 @@ class HoursRow:
             self.holiday,
             self.above_standard,
         ]
-
-
-@dataclass(frozen=True)
-class HoursExport:
-    content: bytes
-    filename: str
-    ascii_filename: str
-    content_type: str = XLSX_CONTENT_TYPE
-
-    @property
-    def disposition(self) -> str:
-        return (
-            f'attachment; filename="{self.ascii_filename}"; '
-            f"filename*=UTF-8''{quote(self.filename)}"
-        )
 
 
 def parse_month(value: str | None) -> datetime.date | None:
@@ -203,7 +188,7 @@ def hours_ledger_rows(community: OrgUnit, month: datetime.date) -> list[HoursRow
     return list(rows.values())
 
 
-def hours_ledger_export(*, actor, community: OrgUnit, month: datetime.date) -> HoursExport:
+def hours_ledger_export(*, actor, community: OrgUnit, month: datetime.date) -> Download:
     """The month's ledger as .xlsx for those who manage the community's duty; audited."""
     require(actor, Perm.MANAGE_DUTY, community)
     first, _last = month_of(month)
@@ -227,8 +212,9 @@ def hours_ledger_export(*, actor, community: OrgUnit, month: datetime.date) -> H
         org_path=community.path,
         changes={"month": label, "rows": len(rows), "format": "xlsx"},
     )
-    return HoursExport(
+    return Download(
         content=content,
         filename=f"{title}.xlsx",
         ascii_filename=f"duty-hours-{label}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )

@@ -3,8 +3,6 @@ per post and shift, a column a day, each cell the names of who stands it (sick c
 covers marked). Every export is audited."""
 
 import re
-from dataclasses import dataclass
-from urllib.parse import quote
 
 from django.db import transaction
 from django.utils.formats import date_format
@@ -16,26 +14,12 @@ from shoumen.accounts.scoping import require
 from shoumen.audit.services import audit_event_record
 from shoumen.duty.models import Assignment, AssignmentSource, Roster
 from shoumen.duty.roster_selectors import roster_table, weeks_of
+from shoumen.lib.downloads import Download
 from shoumen.lib.workdays import HOLIDAY, WEEKEND
 from shoumen.lib.xlsx import XLSX_CONTENT_TYPE, LedgerWorkbook
 
 ROSTER_NAME = _("duty roster")
 NAME_SEPARATOR = "、"
-
-
-@dataclass(frozen=True)
-class RosterExport:
-    content: bytes
-    filename: str
-    ascii_filename: str
-    content_type: str = XLSX_CONTENT_TYPE
-
-    @property
-    def disposition(self) -> str:
-        return (
-            f'attachment; filename="{self.ascii_filename}"; '
-            f"filename*=UTF-8''{quote(self.filename)}"
-        )
 
 
 def person_words(a: Assignment) -> str:
@@ -89,7 +73,7 @@ def _ascii(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "", text)
 
 
-def roster_export(*, actor, roster: Roster) -> RosterExport:
+def roster_export(*, actor, roster: Roster) -> Download:
     """The roster as .xlsx for someone who manages its community, audited."""
     require(actor, Perm.MANAGE_DUTY, roster.community)
     content = roster_xlsx(roster)
@@ -107,8 +91,9 @@ def roster_export(*, actor, roster: Roster) -> RosterExport:
         )
     span = f"{roster.starts_on.isoformat()}_{roster.ends_on.isoformat()}"
     code = _ascii(roster.community.code) or str(roster.community.pk)
-    return RosterExport(
+    return Download(
         content=content,
         filename=f"{roster.community.name}{ROSTER_NAME}{span}.xlsx",
         ascii_filename=f"duty-roster-{code}-{span}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )

@@ -5,8 +5,6 @@ figures, counts only: no personal data, not even who confirmed. Every export is 
 
 import datetime
 import re
-from dataclasses import dataclass
-from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.audit.services import audit_event_record
 from shoumen.lib.dates import today
+from shoumen.lib.downloads import Download
 from shoumen.lib.metrics import shown
 from shoumen.lib.pdf import PDF_CONTENT_TYPE, PdfDocument
 from shoumen.lib.xlsx import XLSX_CONTENT_TYPE, LedgerWorkbook
@@ -36,22 +35,6 @@ ERR_DATE_ORDER = _("The first day must not be after the last day.")
 ERR_TOO_MANY_DAYS = _("Export at most %(days)d days at a time.")
 ERR_FUTURE = _("There is no report yet for a day still to come.")
 REPORT_NAME = _("daily epidemic prevention report")
-
-
-@dataclass(frozen=True)
-class DailyExport:
-    content: bytes
-    filename: str  # in the user's words (Chinese)
-    ascii_filename: str  # the same, for clients that read only plain ASCII names
-    content_type: str
-
-    @property
-    def disposition(self) -> str:
-        """attachment, with an ASCII name and the real one (RFC 6266 / RFC 5987)."""
-        return (
-            f'attachment; filename="{self.ascii_filename}"; '
-            f"filename*=UTF-8''{quote(self.filename)}"
-        )
 
 
 def _yes(flag: bool) -> str:
@@ -208,7 +191,7 @@ def check_period(start: datetime.date, end: datetime.date) -> None:
 
 def daily_report_export(
     *, actor, unit: OrgUnit, start: datetime.date, end: datetime.date, fmt: str
-) -> DailyExport:
+) -> Download:
     """``unit``'s reports from ``start`` to ``end`` as .xlsx, .pdf or .txt, audited.
     Raises OrgUnit.DoesNotExist outside the actor's scope."""
     if fmt not in FORMATS:
@@ -235,7 +218,7 @@ def daily_report_export(
                 "days": len(days),
             },
         )
-    return DailyExport(
+    return Download(
         content=content,
         filename=f"{unit.name}{REPORT_NAME}{span}.{fmt}",
         ascii_filename=f"daily-report-{_ascii(unit.code) or unit.pk}-{span}.{fmt}",

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from tests.pages.duty_matrix_common import volunteer_on_duty
 from tests.personas import PERSONAS
 
 ANONYMOUS = "anonymous"
@@ -19,24 +20,11 @@ def _all(status: int, anonymous: int = 302) -> dict[str, int]:
     return {**dict.fromkeys(PERSONAS, status), ANONYMOUS: anonymous}
 
 
-def _volunteer_on_duty(w):
-    from shoumen.duty.models import DutyPerson
-    from shoumen.registry.models import Volunteer
-
-    volunteer, _ = Volunteer.objects.get_or_create(
-        community=w.community, user=w.volunteer, defaults={"name": "志愿者小李"}
-    )
-    person, _ = DutyPerson.objects.get_or_create(
-        community=w.community, volunteer=volunteer, defaults={"name": volunteer.name}
-    )
-    return person
-
-
 def _shift_now(w):
     """The checkpoint volunteer's shift on now in a published roster of C1."""
     from shoumen.duty.models import Assignment, Post, PostKind, Roster, RosterStatus, Shift
 
-    person = _volunteer_on_duty(w)
+    person = volunteer_on_duty(w)
     post, _ = Post.objects.get_or_create(
         community=w.community, name="监测点", defaults={"kind": PostKind.MONITORING}
     )
@@ -65,7 +53,7 @@ def _check_in_args(w):
 
 
 def _token(w):
-    return [_volunteer_on_duty(w).calendar_token]
+    return [volunteer_on_duty(w).calendar_token]
 
 
 CHECK_IN = {p: (302 if p in OVER_C1 | {"volunteer"} else 404) for p in PERSONAS}

@@ -8,6 +8,7 @@ their own figures and their own rest notice (200), nobody else's."""
 
 import datetime
 
+from tests.pages.duty_matrix_common import c1, everyone, volunteer_on_duty
 from tests.personas import PERSONAS
 
 ANONYMOUS = "anonymous"
@@ -25,36 +26,14 @@ def _table(ok: int, *, own: int | None = None) -> dict[str, int]:
     return table
 
 
-def _all(status: int) -> dict[str, int]:
-    return {**dict.fromkeys(PERSONAS, status), ANONYMOUS: 302}
-
-
-def _c1(w):
-    return [w.community.pk]
-
-
-def _volunteer_on_duty(w):
-    """The checkpoint volunteer as a person on duty in C1 (by the volunteer record)."""
-    from shoumen.duty.models import DutyPerson
-    from shoumen.registry.models import Volunteer
-
-    linked, _ = Volunteer.objects.get_or_create(
-        user=w.volunteer, defaults={"community": w.community, "name": "志愿者小李"}
-    )
-    person, _ = DutyPerson.objects.get_or_create(
-        community=w.community, volunteer=linked, defaults={"name": linked.name}
-    )
-    return person
-
-
 def _person(w):
-    return [_volunteer_on_duty(w).pk]
+    return [volunteer_on_duty(w).pk]
 
 
 def _notice(w):
     from shoumen.duty.models import RestNotice
 
-    person = _volunteer_on_duty(w)
+    person = volunteer_on_duty(w)
     day = datetime.date(2026, 3, 3)
     notice = RestNotice.objects.filter(person=person).first() or RestNotice.objects.create(
         person=person, days_without_rest=8, rest_from=day, rest_to=day, issued_by=w.community_staff
@@ -63,22 +42,22 @@ def _notice(w):
 
 
 ROUTES: dict = {
-    "duty:rest": (_c1, _table(200)),
+    "duty:rest": (c1, _table(200)),
     "duty:person_rest": (_person, _table(200, own=200)),
     "duty:rest_notice_new": (_person, _table(200)),
     # The notice as a PDF: a download, audited.
     "duty:rest_notice_pdf": (_notice, _table(200, own=200)),
-    "duty:hours": (_c1, _table(200)),
+    "duty:hours": (c1, _table(200)),
     # The month's ledger as .xlsx: a download, audited.
-    "duty:hours_ledger": (_c1, _table(200)),
+    "duty:hours_ledger": (c1, _table(200)),
 }
 
 POST_ROUTES: dict = {
-    "duty:rest": _all(405),
-    "duty:person_rest": _all(405),
+    "duty:rest": everyone(405),
+    "duty:person_rest": everyone(405),
     # An empty form names no days: its errors, nothing written.
     "duty:rest_notice_new": _table(400),
-    "duty:rest_notice_pdf": _all(405),
-    "duty:hours": _all(405),
-    "duty:hours_ledger": _all(405),
+    "duty:rest_notice_pdf": everyone(405),
+    "duty:hours": everyone(405),
+    "duty:hours_ledger": everyone(405),
 }

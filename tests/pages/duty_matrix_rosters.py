@@ -9,26 +9,8 @@ the schools' roles) get 403."""
 import datetime
 from decimal import Decimal
 
+from tests.pages.duty_matrix_common import MANAGE_DUTY, c1, duty_table, everyone
 from tests.personas import PERSONAS
-
-ANONYMOUS = "anonymous"
-OVER_C1 = {"admin_user", "district_officer", "street_officer", "community_staff"}
-MANAGE_DUTY = {*OVER_C1, "outsider"}
-
-
-def _table(ok: int) -> dict[str, int]:
-    """``ok`` over C1, 404 for those who manage duty elsewhere, 403 for the rest."""
-    table = {p: (ok if p in OVER_C1 else 404 if p in MANAGE_DUTY else 403) for p in PERSONAS}
-    table[ANONYMOUS] = 302
-    return table
-
-
-def _all(status: int) -> dict[str, int]:
-    return {**dict.fromkeys(PERSONAS, status), ANONYMOUS: 302}
-
-
-def _c1(w):
-    return [w.community.pk]
 
 
 def _roster(w):
@@ -77,29 +59,32 @@ def _assignment_id(w):
 
 
 ROUTES: dict = {
-    "duty:units": (lambda w: [], {**_all(200), **dict.fromkeys(set(PERSONAS) - MANAGE_DUTY, 403)}),
-    "duty:index": (_c1, _table(200)),
-    "duty:roster_new": (_c1, _all(405)),
-    "duty:roster": (_roster_id, _table(200)),
-    "duty:roster_progress": (_roster_id, _table(200)),
-    "duty:roster_publish": (_roster_id, _all(405)),
-    "duty:roster_print": (_roster_id, _table(200)),
+    "duty:units": (
+        lambda w: [],
+        {**everyone(200), **dict.fromkeys(set(PERSONAS) - MANAGE_DUTY, 403)},
+    ),
+    "duty:index": (c1, duty_table(200)),
+    "duty:roster_new": (c1, everyone(405)),
+    "duty:roster": (_roster_id, duty_table(200)),
+    "duty:roster_progress": (_roster_id, duty_table(200)),
+    "duty:roster_publish": (_roster_id, everyone(405)),
+    "duty:roster_print": (_roster_id, duty_table(200)),
     # The roster as .xlsx: a download, audited.
-    "duty:roster_export": (_roster_id, _table(200)),
-    "duty:assignment_pin": (_assignment_id, _all(405)),
+    "duty:roster_export": (_roster_id, duty_table(200)),
+    "duty:assignment_pin": (_assignment_id, everyone(405)),
 }
 
 POST_ROUTES: dict = {
-    "duty:units": _all(405),
-    "duty:index": _all(405),
+    "duty:units": everyone(405),
+    "duty:index": everyone(405),
     # An empty solve form: its errors, nothing started.
-    "duty:roster_new": _table(400),
-    "duty:roster": _all(405),
-    "duty:roster_progress": _all(405),
+    "duty:roster_new": duty_table(400),
+    "duty:roster": everyone(405),
+    "duty:roster_progress": everyone(405),
     # Publishing needs no input: the solved roster is published.
-    "duty:roster_publish": _table(302),
-    "duty:roster_print": _all(405),
-    "duty:roster_export": _all(405),
+    "duty:roster_publish": duty_table(302),
+    "duty:roster_print": everyone(405),
+    "duty:roster_export": everyone(405),
     # An empty pin names neither fixing nor freeing: a message and back, nothing changed.
-    "duty:assignment_pin": _table(302),
+    "duty:assignment_pin": duty_table(302),
 }

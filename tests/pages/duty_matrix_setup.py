@@ -8,26 +8,7 @@ volunteer, the schools' roles) get 403."""
 
 import datetime
 
-from tests.personas import PERSONAS
-
-ANONYMOUS = "anonymous"
-OVER_C1 = {"admin_user", "district_officer", "street_officer", "community_staff"}
-MANAGE_DUTY = {*OVER_C1, "outsider"}
-
-
-def _table(ok: int) -> dict[str, int]:
-    """``ok`` over C1, 404 for those who manage duty elsewhere, 403 for the rest."""
-    table = {p: (ok if p in OVER_C1 else 404 if p in MANAGE_DUTY else 403) for p in PERSONAS}
-    table[ANONYMOUS] = 302
-    return table
-
-
-def _all(status: int) -> dict[str, int]:
-    return {**dict.fromkeys(PERSONAS, status), ANONYMOUS: 302}
-
-
-def _c1(w):
-    return [w.community.pk]
+from tests.pages.duty_matrix_common import c1, duty_table, everyone
 
 
 def _post(w):
@@ -73,29 +54,29 @@ def _absence(w):
 
 
 ROUTES: dict = {
-    "duty:posts": (_c1, _table(200)),
-    "duty:posts_from_checkpoints": (_c1, _all(405)),
-    "duty:post_new": (_c1, _table(200)),
-    "duty:post_edit": (_post, _table(200)),
-    "duty:people": (_c1, _table(200)),
-    "duty:person_new": (_c1, _table(200)),
-    "duty:person": (_person, _table(200)),
-    "duty:person_edit": (_person, _table(200)),
-    "duty:absence_delete": (_absence, _all(405)),
+    "duty:posts": (c1, duty_table(200)),
+    "duty:posts_from_checkpoints": (c1, everyone(405)),
+    "duty:post_new": (c1, duty_table(200)),
+    "duty:post_edit": (_post, duty_table(200)),
+    "duty:people": (c1, duty_table(200)),
+    "duty:person_new": (c1, duty_table(200)),
+    "duty:person": (_person, duty_table(200)),
+    "duty:person_edit": (_person, duty_table(200)),
+    "duty:absence_delete": (_absence, everyone(405)),
 }
 
 POST_ROUTES: dict = {
-    "duty:posts": _all(405),
+    "duty:posts": everyone(405),
     # Needs no input: a post for each checkpoint without one (none in the world), back to
     # the list.
-    "duty:posts_from_checkpoints": _table(302),
-    "duty:post_new": _table(400),
-    "duty:post_edit": _table(400),
-    "duty:people": _all(405),
-    "duty:person_new": _table(400),
+    "duty:posts_from_checkpoints": duty_table(302),
+    "duty:post_new": duty_table(400),
+    "duty:post_edit": duty_table(400),
+    "duty:people": everyone(405),
+    "duty:person_new": duty_table(400),
     # The person's page takes an absence: empty, its errors.
-    "duty:person": _table(400),
-    "duty:person_edit": _table(400),
+    "duty:person": duty_table(400),
+    "duty:person_edit": duty_table(400),
     # Removing an absence needs no input.
-    "duty:absence_delete": _table(302),
+    "duty:absence_delete": duty_table(302),
 }

@@ -12,6 +12,11 @@ from shoumen.accounts.scoping import require_somewhere
 from shoumen.api.responses import error_responses
 from shoumen.checkpoints.models import Checkpoint
 from shoumen.duty import setup_selectors as sel
+from shoumen.duty.people_services import (
+    ERR_USER_NOT_STAFF,
+    ERR_VOLUNTEER_ELSEWHERE,
+    duty_person_add,
+)
 from shoumen.duty.schemas_setup import (
     DutyPersonIn,
     DutyPersonOut,
@@ -21,12 +26,7 @@ from shoumen.duty.schemas_setup import (
     DutyPostPage,
     DutySetupListIn,
 )
-from shoumen.duty.setup_services import (
-    ERR_USER_NOT_STAFF,
-    ERR_VOLUNTEER_ELSEWHERE,
-    duty_person_add,
-    post_create,
-)
+from shoumen.duty.setup_services import post_create
 from shoumen.registry.models import Volunteer
 
 ERR_UNKNOWN_CHECKPOINT = _("There is no such checkpoint in this community.")

@@ -3,13 +3,23 @@
 from shoumen.audit.labels import register_actions
 from shoumen.duty import (
     checkin_services,
+    people_services,
     rest_services,
     roster_services,
     setup_services,
     swap_services,
 )
 
+PARTS = (
+    setup_services,
+    people_services,
+    roster_services,
+    swap_services,
+    checkin_services,
+    rest_services,
+)
+
 
 def register() -> None:
-    for part in (setup_services, roster_services, swap_services, checkin_services, rest_services):
+    for part in PARTS:
         register_actions(part.ACTION_LABELS)

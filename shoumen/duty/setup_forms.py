@@ -5,13 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.duty.models import AbsenceKind, PostKind, Skill, Team
-from shoumen.duty.setup_services import (
-    DAY_KEYS,
-    DEFAULT_PATTERN,
-    HEADCOUNT_MAX,
-    MAX_HOURS_WEEK,
-    PATTERNS,
-)
+from shoumen.duty.people_services import MAX_HOURS_WEEK
+from shoumen.duty.setup_services import DAY_KEYS, DEFAULT_PATTERN, HEADCOUNT_MAX, PATTERNS
 from shoumen.lib.forms import StyledForm
 from shoumen.lib.widgets import DateInput
 

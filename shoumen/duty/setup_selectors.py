@@ -8,8 +8,8 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import scope_q
 from shoumen.checkpoints.models import Checkpoint
 from shoumen.duty.models import Absence, DutyPerson, Post, Shift
+from shoumen.duty.people_services import staff_of
 from shoumen.duty.selectors import people_visible_to, posts_visible_to
-from shoumen.duty.setup_services import staff_of
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import Volunteer
 

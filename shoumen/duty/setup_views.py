@@ -14,6 +14,12 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
 from shoumen.duty import setup_selectors as sel
 from shoumen.duty.models import Skill, Team
+from shoumen.duty.people_services import (
+    absence_add,
+    absence_remove,
+    duty_person_add,
+    duty_person_update,
+)
 from shoumen.duty.setup_forms import (
     DAY_LABELS,
     PERSON_NEW_VOLUNTEER,
@@ -30,10 +36,6 @@ from shoumen.duty.setup_forms import (
 )
 from shoumen.duty.setup_services import (
     DAY_KEYS,
-    absence_add,
-    absence_remove,
-    duty_person_add,
-    duty_person_update,
     pattern_shifts,
     post_create,
     post_update,

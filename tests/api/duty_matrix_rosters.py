@@ -4,7 +4,8 @@ PATH_IDS as in reports_matrix.
 Community C1's rosters: those who manage duty over it answer (200/201); the other street's
 officer, who manages duty elsewhere, gets 404; those with no duty to manage 403."""
 
-from tests.pages.duty_matrix_rosters import MANAGE_DUTY, OVER_C1, _roster
+from tests.pages.duty_matrix_common import MANAGE_DUTY, OVER_C1
+from tests.pages.duty_matrix_rosters import _roster
 from tests.personas import PERSONAS
 
 ANONYMOUS = "anonymous"

@@ -8,7 +8,8 @@ from django.test import Client
 from shoumen.accounts.services import api_token_create
 from shoumen.checkpoints.models import Checkpoint
 from shoumen.duty.models import DutyPerson, Post
-from shoumen.duty.setup_services import ERR_POST_NAME_TAKEN, ERR_USER_NOT_STAFF
+from shoumen.duty.people_services import ERR_USER_NOT_STAFF
+from shoumen.duty.setup_services import ERR_POST_NAME_TAKEN
 from shoumen.lib.phones import ERR_PHONE_INVALID
 from shoumen.registry.models import Volunteer
 from shoumen.registry.volunteer_services import volunteer_register

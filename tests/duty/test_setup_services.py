@@ -22,14 +22,27 @@ from shoumen.duty.models import (
     Skill,
     Team,
 )
-from shoumen.duty.setup_services import (
-    ACTION_LABELS,
+from shoumen.duty.people_services import ACTION_LABELS as PEOPLE_ACTION_LABELS
+from shoumen.duty.people_services import (
     ERR_ABSENCE_KIND,
     ERR_ABSENCE_NOT_REMOVABLE,
     ERR_ABSENCE_ORDER,
     ERR_ABSENCE_OVERLAPS,
     ERR_ABSENCE_TOO_LONG,
     ERR_ALREADY_ON_DUTY,
+    ERR_MAX_HOURS,
+    ERR_ONE_KIND_OF_PERSON,
+    ERR_SKILL,
+    ERR_STAFF_PHONE,
+    ERR_USER_NOT_STAFF,
+    ERR_VOLUNTEER_ELSEWHERE,
+    absence_add,
+    absence_remove,
+    duty_person_add,
+    duty_person_update,
+)
+from shoumen.duty.setup_services import (
+    ACTION_LABELS,
     ERR_CHECKPOINT_ELSEWHERE,
     ERR_CHECKPOINT_NOT_FOR_KIND,
     ERR_CHECKPOINT_REQUIRED,
@@ -37,11 +50,9 @@ from shoumen.duty.setup_services import (
     ERR_HEADCOUNT,
     ERR_HEADCOUNT_DAY,
     ERR_KIND,
-    ERR_MAX_HOURS,
     ERR_NAME_REQUIRED,
     ERR_NO_SHIFTS,
     ERR_NOT_COMMUNITY,
-    ERR_ONE_KIND_OF_PERSON,
     ERR_PATTERN,
     ERR_POST_NAME_TAKEN,
     ERR_SHIFT_CODE_REQUIRED,
@@ -50,16 +61,8 @@ from shoumen.duty.setup_services import (
     ERR_SHIFT_IN_USE,
     ERR_SHIFT_LABEL_REQUIRED,
     ERR_SHIFT_START,
-    ERR_SKILL,
-    ERR_STAFF_PHONE,
     ERR_TEAM,
-    ERR_USER_NOT_STAFF,
-    ERR_VOLUNTEER_ELSEWHERE,
     PATTERNS,
-    absence_add,
-    absence_remove,
-    duty_person_add,
-    duty_person_update,
     is_night_by_default,
     pattern_shifts,
     post_create,
@@ -754,7 +757,7 @@ def test_absences_need_manage_duty(duty, world):
 
 
 def test_every_setup_action_has_a_label():
-    assert set(ACTION_LABELS) == {
+    assert set(ACTION_LABELS) | set(PEOPLE_ACTION_LABELS) == {
         "post.create",
         "post.update",
         "post.shifts_set",
@@ -831,5 +834,5 @@ def test_duty_person_update_refuses_a_bad_volunteer_phone_and_changes_nothing(du
 def test_setup_actions_read_in_words_in_the_audit_log():
     from shoumen.audit.labels import action_label
 
-    for code, label in ACTION_LABELS.items():
+    for code, label in {**ACTION_LABELS, **PEOPLE_ACTION_LABELS}.items():
         assert action_label(code) == str(label)

@@ -9,7 +9,6 @@ import time_machine
 from django.utils import timezone
 
 from shoumen.accounts.models import User
-from shoumen.checkpoints.models import Checkpoint
 from shoumen.duty.checker import violations
 from shoumen.duty.models import (
     Assignment,
@@ -17,15 +16,12 @@ from shoumen.duty.models import (
     CheckIn,
     DutyPerson,
     Post,
-    PostKind,
     Roster,
     RosterStatus,
-    Team,
 )
 from shoumen.duty.problem import problem_of_roster, roster_specs
-from shoumen.registry.models import Volunteer
 from tests.browser.test_home_journeys import Taps, start_at_home
-from tests.duty.conftest import THREE, TWELVE, add_shifts
+from tests.duty.conftest import Duty, build_duty
 from tests.personas import World, build_world
 
 pytestmark = pytest.mark.browser
@@ -40,30 +36,12 @@ def _this_morning() -> datetime.datetime:
 
 
 @pytest.fixture
-def c1_duty(transactional_db, settings):
+def c1_duty(transactional_db, settings) -> Duty:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # live_server tests are transactional: the persona world may have been flushed away.
     if not User.objects.filter(username="community_staff").exists():
         build_world()
-    world = World()
-    c1 = world.community
-    gate = Post.objects.create(
-        community=c1,
-        name="北门卡点",
-        kind=PostKind.CHECKPOINT,
-        checkpoint=Checkpoint.objects.create(community=c1, name="北门"),
-    )
-    add_shifts(gate, THREE)
-    monitoring = Post.objects.create(community=c1, name="24小时监测点", kind=PostKind.MONITORING)
-    add_shifts(monitoring, TWELVE)
-    DutyPerson.objects.create(community=c1, name="社区值班员", user=world.community_staff)
-    linked = Volunteer.objects.create(community=c1, name="志愿者小李", user=world.volunteer)
-    volunteer = DutyPerson.objects.create(community=c1, name=linked.name, volunteer=linked)
-    for i in range(1, 11):
-        v = Volunteer.objects.create(community=c1, name=f"志愿者{i:02d}", birth_year=1980 + i)
-        team = Team.MEDICAL if i <= 3 else Team.RESIDENTS
-        DutyPerson.objects.create(community=c1, name=v.name, volunteer=v, team=team)
-    return world, gate, monitoring, volunteer
+    return build_duty(World())
 
 
 def _pin_the_volunteer_this_morning(gate: Post, volunteer: DutyPerson) -> None:
@@ -89,7 +67,12 @@ def _pin_the_volunteer_this_morning(gate: Post, volunteer: DutyPerson) -> None:
 def test_a_week_drawn_and_published_then_checked_in_and_a_sick_call_covered(
     live_server, phone, c1_duty
 ):
-    world, gate, monitoring, volunteer = c1_duty
+    world, gate, monitoring, volunteer = (
+        World(),
+        c1_duty.gate,
+        c1_duty.monitoring,
+        c1_duty.volunteer,
+    )
     with time_machine.travel(_this_morning(), tick=True):
         _pin_the_volunteer_this_morning(gate, volunteer)
 
@@ -134,7 +117,7 @@ def test_a_week_drawn_and_published_then_checked_in_and_a_sick_call_covered(
 
     assert taps.count <= SICK_CALL_TAPS
     absent = Assignment.objects.get(roster=roster, absent=True)
-    assert absent.person.name == name and absent.shift.post == monitoring
+    assert absent.person.name == name and absent.shift.post == c1_duty.monitoring
     cover = Assignment.objects.get(roster=roster, source=AssignmentSource.COVER)
     assert (cover.shift, cover.date) == (absent.shift, absent.date)
     assert violations(problem_of_roster(roster), roster_specs(roster)) == []

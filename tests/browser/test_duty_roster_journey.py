@@ -8,12 +8,10 @@ import pytest
 from django.utils import timezone
 
 from shoumen.accounts.models import User
-from shoumen.checkpoints.models import Checkpoint
-from shoumen.duty.models import DutyPerson, Post, PostKind, Roster, RosterStatus
+from shoumen.duty.models import Roster, RosterStatus
 from shoumen.lib.dates import today
-from shoumen.registry.models import Volunteer
 from tests.browser.test_home_journeys import start_at_home
-from tests.duty.conftest import THREE, TWELVE, Duty, add_shifts
+from tests.duty.conftest import Duty, build_duty
 from tests.duty.roster_helpers import written
 from tests.personas import World, build_world
 
@@ -25,24 +23,7 @@ def c1_duty(transactional_db) -> Duty:
     # live_server tests are transactional: the persona world may have been flushed away.
     if not User.objects.filter(username="community_staff").exists():
         build_world()
-    world = World()
-    c1 = world.community
-    gate = Post.objects.create(
-        community=c1,
-        name="北门卡点",
-        kind=PostKind.CHECKPOINT,
-        checkpoint=Checkpoint.objects.create(community=c1, name="北门"),
-    )
-    add_shifts(gate, THREE)
-    monitoring = Post.objects.create(community=c1, name="24小时监测点", kind=PostKind.MONITORING)
-    add_shifts(monitoring, TWELVE)
-    people = []
-    for i in range(8):
-        volunteer = Volunteer.objects.create(community=c1, name=f"志愿者{i:02d}")
-        people.append(
-            DutyPerson.objects.create(community=c1, name=volunteer.name, volunteer=volunteer)
-        )
-    return Duty(c1, gate, monitoring, people[0], people[1], people)
+    return build_duty(World())
 
 
 def test_staff_watch_a_roster_being_solved_and_publish_it(live_server, phone, c1_duty):

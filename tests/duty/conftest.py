@@ -56,6 +56,11 @@ def immediate_tasks(settings):
 
 @pytest.fixture
 def duty(world, immediate_tasks) -> Duty:
+    return build_duty(world)
+
+
+def build_duty(world) -> Duty:
+    """C1's duty set-up (see the module's docstring); also the browser journeys'."""
     c1 = world.community
     checkpoint = Checkpoint.objects.create(community=c1, name="北门")
     gate = Post.objects.create(

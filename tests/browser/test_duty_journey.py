@@ -67,12 +67,7 @@ def _pin_the_volunteer_this_morning(gate: Post, volunteer: DutyPerson) -> None:
 def test_a_week_drawn_and_published_then_checked_in_and_a_sick_call_covered(
     live_server, phone, c1_duty
 ):
-    world, gate, monitoring, volunteer = (
-        World(),
-        c1_duty.gate,
-        c1_duty.monitoring,
-        c1_duty.volunteer,
-    )
+    world, gate, volunteer = World(), c1_duty.gate, c1_duty.volunteer
     with time_machine.travel(_this_morning(), tick=True):
         _pin_the_volunteer_this_morning(gate, volunteer)
 

@@ -260,6 +260,12 @@ class Roster(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="roster_dates_in_order"
             ),
+            # A double tap on "solve" starts one solve of a period, not two.
+            models.UniqueConstraint(
+                fields=["community", "starts_on", "ends_on"],
+                condition=Q(status="solving"),
+                name="roster_one_solve_per_period",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -106,26 +106,21 @@ def roster_solve_start(
     problem = problem_for(community, starts_on, ends_on)
     if not problem.posts or not problem.people:
         raise ValidationError(ERR_NOTHING_TO_SOLVE)
+    period = {"community": community, "starts_on": starts_on, "ends_on": ends_on}
     with transaction.atomic():
-        running = (
-            Roster.objects.select_for_update()
-            .filter(
-                community=community,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                status=RosterStatus.SOLVING,
-            )
-            .first()
-        )
+        running = Roster.objects.filter(**period, status=RosterStatus.SOLVING).first()
         if running is not None:
             return running, False
-        roster = Roster.objects.create(
-            community=community,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            time_limit_seconds=time_limit_seconds or settings.SHOUMEN_DUTY_SOLVE_SECONDS,
-            created_by=actor,
-        )
+        try:
+            with transaction.atomic():
+                roster = Roster.objects.create(
+                    **period,
+                    time_limit_seconds=time_limit_seconds or settings.SHOUMEN_DUTY_SOLVE_SECONDS,
+                    created_by=actor,
+                )
+        except IntegrityError:
+            # The same solve asked a moment ago by another tap: that one runs.
+            return Roster.objects.get(**period, status=RosterStatus.SOLVING), False
         audit_event_record(
             actor=actor,
             action="roster.solve",

@@ -6,7 +6,7 @@ from django.urls import path
 from shoumen.duty import swap_views
 
 urlpatterns = [
-    path("communities/<int:pk>/swaps/", swap_views.swaps_page, name="swaps"),
+    path("unit/<int:pk>/swaps/", swap_views.swaps_page, name="swaps"),
     path("shifts/<int:pk>/swap/", swap_views.swap_new, name="swap_new"),
     path("swaps/<int:pk>/decide/", swap_views.swap_decide, name="swap_decide"),
     path("swaps/<int:pk>/withdraw/", swap_views.swap_withdraw_view, name="swap_withdraw"),

@@ -7,9 +7,10 @@ class DutyConfig(AppConfig):
     verbose_name = _("Duty rosters")
 
     def ready(self) -> None:
-        from shoumen.duty import checkin_services, labels, rest_services, swap_services
+        from shoumen.duty import checkin_services, labels, metrics, rest_services, swap_services
 
         labels.register()
         checkin_services.register()
         rest_services.register()
         swap_services.register()
+        metrics.register()

@@ -115,8 +115,9 @@ def daily_xlsx(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
 
 
 def daily_pdf(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
-    """A page (or more) a day: the status, the narrative, the figures table, the remarks,
-    the communities not confirmed, and lines to sign."""
+    """A page a day (more for a street or district with many communities): the status,
+    the narrative, the figures in two columns, the remarks, the communities not confirmed,
+    and lines to sign."""
     doc = PdfDocument(
         title=f"{unit.name} {REPORT_NAME} {span}", footer=str(REPORT_NAME), margin_mm=12
     )
@@ -139,11 +140,12 @@ def daily_pdf(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
         doc.section(gettext("Summary"))
         doc.paragraph(day.text, indent=True)
         doc.section(gettext("Figures"))
+        head = [gettext("Item"), gettext("Number"), pgettext("metric unit", "Unit")]
         doc.table(
-            [gettext("Item"), gettext("Number"), pgettext("metric unit", "Unit")],
-            [[str(m.label), shown(v), unit_word(m)] for m, v in day.rows],
-            widths=[5, 1.4, 1.4],
-            numeric=[1],
+            head * 2,
+            _side_by_side([[str(m.label), shown(v), unit_word(m)] for m, v in day.rows]),
+            widths=[3, 1, 1] * 2,
+            numeric=[1, 4],
             size=9,
         )
         if day.report is not None and day.report.remarks:
@@ -169,6 +171,14 @@ def daily_pdf(unit: OrgUnit, days: list[DayReport], span: str) -> bytes:
             inline=True,
         )
     return doc.build()
+
+
+def _side_by_side(rows: list[list]) -> list[list]:
+    """The figures in two columns of rows (the first half, then the second), so that a
+    day's figures stay on its page."""
+    half = (len(rows) + 1) // 2
+    left, right = rows[:half], rows[half:]
+    return [a + (right[i] if i < len(right) else ["", "", ""]) for i, a in enumerate(left)]
 
 
 def _ascii(text: str) -> str:

@@ -28,6 +28,7 @@ UNIT_WORDS = {
     "scans": pgettext_lazy("metric unit", "passages"),
     "checks": pgettext_lazy("metric unit", "class sessions"),
     "person-days": pgettext_lazy("metric unit", "pupil-days"),
+    "shifts": pgettext_lazy("metric unit", "shifts"),
 }
 
 TITLE = _("[%(unit)s daily epidemic prevention report %(date)s]")

@@ -270,3 +270,10 @@ def test_the_page_and_the_export_say_the_same(world, login, busy):
         exported = export(client, world.community, date=DAY, format="txt")
     assert exported.content.decode("utf-8") == shown.context["chat_text"] + "\n"
     assert DailyReport.objects.count() == 0
+
+
+def test_every_metric_counts_something_the_report_has_a_word_for():
+    from shoumen.lib.metrics import registered_metrics
+    from shoumen.reports.daily_text import UNIT_WORDS
+
+    assert {metric.unit for metric in registered_metrics()} <= set(UNIT_WORDS)

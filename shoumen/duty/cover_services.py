@@ -17,7 +17,6 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require
 from shoumen.alerts import messages
 from shoumen.audit.services import audit_event_record
-from shoumen.duty import solver
 from shoumen.duty.models import (
     Absence,
     AbsenceKind,
@@ -163,6 +162,8 @@ def replacements_for(assignment: Assignment) -> list[Candidate]:
     post_id = assignment.shift.post_id
     if not any(p.id == post_id for p in problem.posts):
         return []
+    from shoumen.duty import solver  # OR-Tools takes a second to load: only where it ranks
+
     found = solver.replacements(
         problem,
         specs,

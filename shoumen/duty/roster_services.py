@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require
 from shoumen.audit.services import audit_event_record
-from shoumen.duty import solver
 from shoumen.duty.models import MAX_ROSTER_DAYS, Assignment, Roster, RosterStatus
 from shoumen.duty.problem import problem_for, rows_of
 from shoumen.lib.dates import today
@@ -155,6 +154,8 @@ def _solve_showing_progress(roster: Roster, problem, seen: list[dict]):
     """Solve in a thread of its own while this one writes each better roster's figures to
     the roster row (the solver's callbacks run in its threads, which must not use this
     thread's database connection)."""
+    from shoumen.duty import solver  # OR-Tools takes a second to load: only where it solves
+
     with ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(solver.solve, problem, roster.time_limit_seconds, seen.append)
         shown = 0

@@ -9,7 +9,9 @@ from django.utils import timezone
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can
 from shoumen.duty.models import Assignment
+from shoumen.duty.rest import RestSummary, rest_summary
 from shoumen.duty.selectors import me_on_duty, shifts_of
+from shoumen.lib.dates import today
 from shoumen.places.models import Level, OrgUnit
 
 
@@ -36,12 +38,19 @@ def my_duty(user, *, now: datetime.datetime) -> MyDuty | None:
     return MyDuty(current, next_one)
 
 
-def duty_link(user, communities: list[OrgUnit]) -> tuple[str, list] | None:
-    """Where the home's duty button leads: ("index", [community]) for one community the
-    user manages, ("units", []) for more (officers), None without the right."""
+@dataclass
+class DutyLink:
+    community: OrgUnit | None  # None: the list of the communities under an officer
+    rest: RestSummary | None  # the community's rest watch in short
+
+
+def duty_link(user, communities: list[OrgUnit]) -> DutyLink | None:
+    """Where the home's duty button leads: the duty of the one community the user manages,
+    with who has gone too long without a day off; the communities' list for officers; None
+    without the right."""
     if not can(user, Perm.MANAGE_DUTY):
         return None
     mine = [u for u in communities if u.level == Level.COMMUNITY]
     if len(mine) == 1 and can(user, Perm.MANAGE_DUTY, mine[0]):
-        return ("index", [mine[0].pk])
-    return ("units", [])
+        return DutyLink(mine[0], rest_summary(mine[0], today()))
+    return DutyLink(None, None)

@@ -144,7 +144,7 @@ def test_admin_home_links_users_alert_rules_and_boards(world, login, day):
 # then a fixed number per section.
 HOME_QUERIES = {
     "grid_worker": 16,
-    "community_staff": 21,
+    "community_staff": 24,
     "street_officer": 24,
     "district_officer": 23,
     "volunteer": 11,

@@ -83,3 +83,31 @@ def test_officers_go_from_home_to_the_communities_duty(world, login, persona):
 @pytest.mark.parametrize("persona", ["grid_worker", "volunteer"])
 def test_who_manages_no_duty_has_no_duty_button(world, login, persona):
     assert 'data-testid="home-duty"' not in _home(login, getattr(world, persona))
+
+
+def test_community_staff_see_on_home_who_has_gone_too_long_without_rest(world, login):
+    from shoumen.duty.models import Roster
+
+    _shift_for(world)
+    roster = Roster.objects.get()
+    person = roster.assignments.first().person
+    tz = timezone.get_current_timezone()
+    shift = roster.assignments.first().shift
+    for back in range(1, 9):  # eight days before today too: nine days in a row
+        day = DAY - datetime.timedelta(days=back)
+        start = datetime.datetime.combine(day, datetime.time(8), tz)
+        Assignment.objects.create(
+            roster=roster,
+            shift=shift,
+            date=day,
+            person=person,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=8),
+        )
+    html = _home(login, world.community_staff)
+    assert 'data-testid="home-duty-rest"' in html
+
+
+def test_no_rest_badge_on_home_when_everyone_has_rested(world, login):
+    _shift_for(world)
+    assert 'data-testid="home-duty-rest"' not in _home(login, world.community_staff)

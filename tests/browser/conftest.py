@@ -50,7 +50,8 @@ def phone(chromium, request):
     """A fresh browser page at 390×844; a failing test leaves a screenshot in test-artifacts/."""
     context = chromium.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: the suite runs the browser beside CPU-heavy tests (roster solves) on 2 cores.
+    page.set_default_timeout(30_000)
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:

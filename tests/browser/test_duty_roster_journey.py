@@ -43,7 +43,7 @@ def test_staff_watch_a_roster_being_solved_and_publish_it(live_server, phone, c1
     Roster.objects.filter(pk=roster.pk).update(
         status=RosterStatus.SOLVED, updated_at=timezone.now()
     )
-    phone.locator("[data-testid=roster-table]").wait_for(timeout=8_000)
+    phone.locator("[data-testid=roster-table]").wait_for(timeout=20_000)
     scroller = phone.locator(".roster-scroll")
     widths = scroller.evaluate("e => [e.scrollWidth, e.clientWidth]")
     assert widths[0] > widths[1], "the week scrolls sideways inside its box"

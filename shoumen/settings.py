@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "shoumen.screening",
     "shoumen.schools",
     "shoumen.duty",
+    "shoumen.supplies",
     "shoumen.reports",
     "shoumen.home",
     "shoumen.ops",

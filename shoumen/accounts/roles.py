@@ -54,6 +54,8 @@ class Perm(models.TextChoices):
     EXPORT_SCHOOL_LEDGERS = "export_school_ledgers", _("Export school ledgers")
     CONFIRM_DAILY_REPORT = "confirm_daily_report", _("Confirm and send the unit's daily report")
     MANAGE_DUTY = "manage_duty", _("Set up duty posts and people, solve and publish rosters")
+    MANAGE_SUPPLIES = "manage_supplies", _("Receive, transfer and count supplies")
+    ISSUE_SUPPLIES = "issue_supplies", _("Hand out supplies")
 
 
 # Everyone who follows key persons up and visits households.
@@ -79,6 +81,8 @@ _OFFICER = {
     Perm.VIEW_AUDIT,
     Perm.CONFIRM_DAILY_REPORT,
     Perm.MANAGE_DUTY,
+    Perm.MANAGE_SUPPLIES,
+    Perm.ISSUE_SUPPLIES,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -92,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.EDIT_REGISTRY,
             Perm.REVEAL_SENSITIVE,
             Perm.MANAGE_PASSES,
+            Perm.ISSUE_SUPPLIES,
             *_FOLLOW_UP,
         }
     ),

@@ -2,6 +2,7 @@
 that add nothing, the error report, and the audit trail."""
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -202,7 +203,8 @@ def test_the_import_is_audited_per_person_and_as_a_whole(world):
     assert registered.count() == 2
     changes = registered.order_by("id").first().changes
     assert changes["id_number"] == [None, AUDIT_NUMBER_MASK]
-    assert ZHANG[-4:] not in str(changes)
+    # Keyed digests (the last 4's blind index) may hold any 4 digits by chance.
+    assert ZHANG[-4:] not in re.sub(r"\b[0-9a-f]{64}\b", " ", str(changes))
     assert changes["phone"] == [None, "138****1111"]
     summary = AuditEvent.objects.get(action="ledger.import")
     assert summary.changes["new"] == 2

@@ -20,7 +20,8 @@ from shoumen.alerts.models import Alert
 from shoumen.audit.services import audit_event_record
 from shoumen.demo.checkpoints import demo_checkpoint_counts, demo_checkpoints_load
 from shoumen.demo.daily_reports import demo_daily_reports_load
-from shoumen.demo.duty import demo_duty_counts, demo_duty_load, solve_seconds_of
+from shoumen.demo.duty import demo_duty_counts, demo_duty_load
+from shoumen.demo.duty_rosters import solve_seconds_of
 from shoumen.demo.generator import DemoGenerator
 from shoumen.demo.observations import DemoObservations
 from shoumen.demo.plan import (

@@ -22,6 +22,7 @@ from shoumen.duty.models import (
     DutyPerson,
     RosterStatus,
 )
+from shoumen.duty.rest import hours_between
 from shoumen.duty.selectors import me_on_duty, shifts_of
 
 # The phone page: today and the next days, and the last days below.
@@ -78,7 +79,7 @@ class ShiftRow:
     def actual_hours(self) -> Decimal | None:
         if self.checked_in is None or self.checked_out is None:
             return None
-        return _hours(self.checked_out.at - self.checked_in.at)
+        return hours_between(self.checked_in.at, self.checked_out.at)
 
 
 @dataclass
@@ -225,10 +226,6 @@ def feed_shifts(person: DutyPerson, today: datetime.date | None = None) -> Query
     )
 
 
-def _hours(span: datetime.timedelta) -> Decimal:
-    return (Decimal(span.total_seconds()) / 3600).quantize(Decimal("0.01"))
-
-
 def actual_hours_of(assignments: Iterable[Assignment | int]) -> dict[int, Decimal | None]:
     """Hours actually stood on each of ``assignments`` (objects or ids), by assignment id:
     check-out minus check-in, to the hundredth of an hour; None where either is missing.
@@ -243,7 +240,7 @@ def actual_hours_of(assignments: Iterable[Assignment | int]) -> dict[int, Decima
     for pk in ids:
         got = times.get(pk, {})
         if CheckKind.IN in got and CheckKind.OUT in got:
-            result[pk] = _hours(got[CheckKind.OUT] - got[CheckKind.IN])
+            result[pk] = hours_between(got[CheckKind.IN], got[CheckKind.OUT])
         else:
             result[pk] = None
     return result

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shoumen.duty.models import MAX_ROSTER_DAYS
-from shoumen.duty.roster_selectors import monday_of
+from shoumen.duty.rest import week_of
 from shoumen.duty.roster_services import MAX_SOLVE_SECONDS, MIN_SOLVE_SECONDS
 from shoumen.lib.dates import today
 from shoumen.lib.forms import StyledForm
@@ -27,7 +27,7 @@ ERR_CUSTOM_LENGTH = _("A roster covers 1 to %(days)d days.")
 
 def period_of(choice: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The days of a named period, seen from ``day``."""
-    monday = monday_of(day)
+    monday = week_of(day)[0]
     if choice == THIS_WEEK:
         return monday, monday + datetime.timedelta(days=6)
     if choice == NEXT_WEEK:

@@ -119,10 +119,6 @@ def roster_table(roster: Roster, start: datetime.date, end: datetime.date) -> Ro
     return RosterTable(start=start, end=end, days=days, rows=rows)
 
 
-def monday_of(day: datetime.date) -> datetime.date:
-    return day - DAY * day.weekday()
-
-
 def weeks_of(roster: Roster) -> list[tuple[datetime.date, datetime.date]]:
     """The roster's weeks: seven days at a time from its first day."""
     weeks = []

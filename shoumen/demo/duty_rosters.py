@@ -241,8 +241,10 @@ def fix_by_hand(
     if any(a.person_id == person.pk and a.date in days and a.ends_at > after for a in rows):
         return
     problem = problem_of_roster(roster)
-    wanted = [a for a in rows if a.date in days and a.starts_at > after and not a.shift.is_night]
-    row = _best_swap(problem, rows, person, wanted)
+    later = [a for a in rows if a.date in days and a.starts_at > after]
+    # A day shift if one keeps every rule, a night otherwise.
+    row = _best_swap(problem, rows, person, [a for a in later if not a.shift.is_night])
+    row = row or _best_swap(problem, rows, person, [a for a in later if a.shift.is_night])
     if row is not None:
         row.person, row.source, row.fixed = person, AssignmentSource.FIXED, True
         row.save(update_fields=["person", "source", "fixed"])

@@ -248,6 +248,37 @@ def fix_by_hand(
     if row is not None:
         row.person, row.source, row.fixed = person, AssignmentSource.FIXED, True
         row.save(update_fields=["person", "source", "fixed"])
+        return
+    exchange = _best_exchange(problem, rows, person, later)
+    if exchange is not None:
+        theirs, mine = exchange
+        other = theirs.person
+        theirs.person, theirs.source, theirs.fixed = person, AssignmentSource.FIXED, True
+        mine.person, mine.source = other, AssignmentSource.SWAP
+        theirs.save(update_fields=["person", "source", "fixed"])
+        mine.save(update_fields=["person", "source"])
+
+
+def _best_exchange(problem, rows: list[Assignment], person: DutyPerson, wanted: list):
+    """A shift of ``wanted`` ``person`` takes while its person takes one of ``person``'s
+    other shifts, every rule kept (when a plain hand-over would break one)."""
+    now = [spec_of(a) for a in rows if not a.absent]
+    before = set(violations(problem, now))
+    mine = [a for a in rows if a.person_id == person.pk and not a.absent]
+    for theirs in wanted:
+        if theirs.absent or theirs.person_id == person.pk:
+            continue
+        for own in mine:
+            if own.date in {a.date for a in wanted}:
+                continue
+            swapped = {spec_of(theirs), spec_of(own)}
+            after = [a for a in now if a not in swapped] + [
+                problem.assignment(theirs.shift.post_id, theirs.date, theirs.shift.code, person.pk),
+                problem.assignment(own.shift.post_id, own.date, own.shift.code, theirs.person_id),
+            ]
+            if set(violations(problem, after)) <= before:
+                return theirs, own
+    return None
 
 
 def publish(roster: Roster, by: User | None, at: datetime.datetime) -> None:

@@ -26,9 +26,9 @@ from shoumen.demo.duty_rosters import (
     STREAK_DAYS,
     check_ins_add,
     demo_time,
-    fix_by_hand,
     hand_over,
     past_roster,
+    pins_for,
     publish,
     roster_rows,
     solve_week,
@@ -387,11 +387,10 @@ def demo_duty_load(
     past = past_roster(community, monday, streak, manager)
     streak_days = [day - k * DAY for k in range(STREAK_DAYS - 1, -1, -1)]
     streak_covers(past, streak, [d for d in streak_days if d < monday], rng)
-    week = solve_week(community, monday, manager, solve_seconds)
-    days_left = [d for d in (day, day + DAY) if d >= monday and d <= week.ends_on]
+    days_left = [d for d in (day, day + DAY) if monday <= d <= monday + 6 * DAY]
+    pins = pins_for(community, monday, with_login, days_left, now)
+    week = solve_week(community, monday, manager, solve_seconds, pins)
     hand_over(week, streak, day + DAY)
-    for person in with_login:
-        fix_by_hand(week, person, days_left, now)
     publish(week, manager, demo_time(monday - 3 * DAY, 17))
     streak_covers(week, streak, [d for d in streak_days if d >= monday], rng)
     recent = [

@@ -1,13 +1,13 @@
 """The demo's duty rosters in the first community: the two weeks before, drawn by the
 solver and published, with sick calls covered; this week solved and published, with the
-logins' shifts fixed by hand; the streak volunteer's covers; the check-ins of yesterday
+logins' shifts pinned by hand before solving; the streak volunteer's covers; the check-ins of yesterday
 and today (the people and posts are made in duty.py)."""
 
 import datetime
 import random
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from django.utils import timezone
@@ -29,6 +29,7 @@ from shoumen.duty.models import (
 )
 from shoumen.duty.problem import problem_for, problem_of_roster, rows_of, spec_of
 from shoumen.duty.roster_services import roster_solve_run
+from shoumen.duty.rostering import Assignment as RAssignment
 from shoumen.places.models import OrgUnit
 
 DAY = datetime.timedelta(days=1)
@@ -195,7 +196,75 @@ def solve_seconds_of(size: str) -> int:
     return SOLVE_SECONDS_BY_SIZE.get(size, SOLVE_SECONDS)
 
 
-def solve_week(community: OrgUnit, monday: datetime.date, by: User | None, seconds: int) -> Roster:
+def pins_for(
+    community: OrgUnit,
+    monday: datetime.date,
+    people: list[DutyPerson],
+    days: list[datetime.date],
+    after: datetime.datetime,
+) -> list[Assignment]:
+    """Shifts fixed by hand before solving this week, one for each of ``people`` on one of
+    ``days`` starting after ``after`` (so that their phones show one): the last day first,
+    day shifts before nights, each pin keeping every rule with the others. Unsaved rows."""
+    problem = problem_for(community, monday, monday + 6 * DAY)
+    naive_after = timezone.make_naive(after)
+    slots = [
+        (day, post, shift)
+        for day in sorted(days, reverse=True)
+        for post in problem.posts
+        for shift in post.shifts
+        if post.need(day, shift.code) and shift.starts_at(day) > naive_after
+    ]
+    slots.sort(key=lambda slot: (-slot[0].toordinal(), slot[2].is_night))
+    pins: list[RAssignment] = []
+    taken: Counter = Counter()
+    for i, person in enumerate(people):
+        spec = problem.person(person.pk)
+        # Each login tries the slots from a different one, so that they are spread.
+        for day, post, shift in slots[i:] + slots[:i]:
+            if not (spec.available(day) and spec.may_stand(post)):
+                continue
+            if taken[(post.id, day, shift.code)] >= _seats_to_pin(post, day, shift.code):
+                continue
+            pin = problem.assignment(post.id, day, shift.code, person.pk)
+            if not violations(problem, [*pins, pin], coverage=False):
+                pins.append(pin)
+                taken[(post.id, day, shift.code)] += 1
+                break
+    keys = {(a.post, a.date, a.shift, a.person) for a in pins}
+    return rows_of(Roster(community=community), pins, fixed=keys)
+
+
+def _seats_to_pin(post, day: datetime.date, code: str) -> int:
+    """How many of a slot's people may be pinned: one seat is left to the solver where the
+    shift needs a medical team member or a Party member."""
+    need = post.need(day, code)
+    req = post.requirements_of(code)
+    return need - 1 if req.needs_medical or req.needs_party else need
+
+
+def solve_week(
+    community: OrgUnit,
+    monday: datetime.date,
+    by: User | None,
+    seconds: int,
+    pins: Sequence[Assignment] = (),
+) -> Roster:
+    """This week solved with ``pins`` fixed by hand (they are held, as staff pin shifts, in
+    a draft roster of their own while the solver runs)."""
+    draft = None
+    if pins:
+        draft = Roster.objects.create(
+            community=community,
+            starts_on=monday,
+            ends_on=monday + 6 * DAY,
+            status=RosterStatus.SOLVED,
+            time_limit_seconds=seconds,
+            created_by=by,
+        )
+        for pin in pins:
+            pin.roster = draft
+        Assignment.objects.bulk_create(pins)
     roster = Roster.objects.create(
         community=community,
         starts_on=monday,
@@ -207,12 +276,16 @@ def solve_week(community: OrgUnit, monday: datetime.date, by: User | None, secon
     roster = roster_solve_run(roster.pk)
     if roster.status != RosterStatus.SOLVED:
         # A machine too busy for the search within its time: the first roster found.
-        result = _first_roster(problem_of_roster(roster))
-        Assignment.objects.bulk_create(rows_of(roster, result.assignments))
+        problem = problem_for(community, roster.starts_on, roster.ends_on, pinned=pins)
+        result = _first_roster(problem)
+        keys = {(a.shift.post_id, a.date, a.shift.code, a.person_id) for a in pins}
+        Assignment.objects.bulk_create(rows_of(roster, result.assignments, fixed=keys))
         Roster.objects.filter(pk=roster.pk).update(
             status=RosterStatus.SOLVED, message="", shortfalls=[], progress=result.progress
         )
         roster.refresh_from_db()
+    if draft is not None:
+        draft.delete()
     return roster
 
 
@@ -230,55 +303,6 @@ def hand_over(roster: Roster, person: DutyPerson, last: datetime.date) -> None:
                 row.person, row.source, row.fixed = other, AssignmentSource.FIXED, True
                 row.save(update_fields=["person", "source", "fixed"])
                 break
-
-
-def fix_by_hand(
-    roster: Roster, person: DutyPerson, days: list[datetime.date], after: datetime.datetime
-) -> None:
-    """Before publishing, staff put ``person`` on a shift of ``days`` that starts after
-    ``after`` when the solver gave them none (so that their phone shows one)."""
-    rows = roster_rows(roster)
-    if any(a.person_id == person.pk and a.date in days and a.ends_at > after for a in rows):
-        return
-    problem = problem_of_roster(roster)
-    later = [a for a in rows if a.date in days and a.starts_at > after]
-    # A day shift if one keeps every rule, a night otherwise.
-    row = _best_swap(problem, rows, person, [a for a in later if not a.shift.is_night])
-    row = row or _best_swap(problem, rows, person, [a for a in later if a.shift.is_night])
-    if row is not None:
-        row.person, row.source, row.fixed = person, AssignmentSource.FIXED, True
-        row.save(update_fields=["person", "source", "fixed"])
-        return
-    exchange = _best_exchange(problem, rows, person, later)
-    if exchange is not None:
-        theirs, mine = exchange
-        other = theirs.person
-        theirs.person, theirs.source, theirs.fixed = person, AssignmentSource.FIXED, True
-        mine.person, mine.source = other, AssignmentSource.SWAP
-        theirs.save(update_fields=["person", "source", "fixed"])
-        mine.save(update_fields=["person", "source"])
-
-
-def _best_exchange(problem, rows: list[Assignment], person: DutyPerson, wanted: list):
-    """A shift of ``wanted`` ``person`` takes while its person takes one of ``person``'s
-    other shifts, every rule kept (when a plain hand-over would break one)."""
-    now = [spec_of(a) for a in rows if not a.absent]
-    before = set(violations(problem, now))
-    mine = [a for a in rows if a.person_id == person.pk and not a.absent]
-    for theirs in wanted:
-        if theirs.absent or theirs.person_id == person.pk:
-            continue
-        for own in mine:
-            if own.date in {a.date for a in wanted}:
-                continue
-            swapped = {spec_of(theirs), spec_of(own)}
-            after = [a for a in now if a not in swapped] + [
-                problem.assignment(theirs.shift.post_id, theirs.date, theirs.shift.code, person.pk),
-                problem.assignment(own.shift.post_id, own.date, own.shift.code, theirs.person_id),
-            ]
-            if set(violations(problem, after)) <= before:
-                return theirs, own
-    return None
 
 
 def publish(roster: Roster, by: User | None, at: datetime.datetime) -> None:

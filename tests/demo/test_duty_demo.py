@@ -207,7 +207,20 @@ def test_volunteer1_and_community1_see_their_shifts(demo):
     for username in ("volunteer1", "community1"):
         people = me_on_duty(User.objects.get(username=username))
         assert len(people) == 1
-        assert shifts_of(people, DAY, DAY + ONE).exists()
+        assert shifts_of(people, DAY, DAY + ONE).filter(fixed=True).exists()
+
+
+def test_each_login_gets_a_pin_after_now_that_keeps_every_rule(demo):
+    community = _community()
+    logins = list(DutyPerson.objects.filter(community=community).exclude(user=None)) + list(
+        DutyPerson.objects.filter(community=community, volunteer__user__isnull=False)
+    )
+    moment = datetime.datetime.fromisoformat(NOW)
+    pins = demo_duty_rosters.pins_for(community, MONDAY, logins, [DAY, DAY + ONE], moment)
+    assert sorted(p.person_id for p in pins) == sorted(p.pk for p in logins)
+    assert all(p.fixed and p.starts_at > moment for p in pins)
+    problem = problem_of_roster(published_roster_of(community, DAY))
+    assert violations(problem, [spec_of(p) for p in pins], coverage=False) == []
 
 
 def test_check_ins_are_for_yesterdays_and_todays_shifts_that_started(demo):

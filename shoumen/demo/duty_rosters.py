@@ -1,7 +1,7 @@
 """The demo's duty rosters in the first community: the two weeks before, drawn by the
 solver and published, with sick calls covered; this week solved and published, with the
-logins' shifts pinned by hand before solving; the streak volunteer's covers; the check-ins of yesterday
-and today (the people and posts are made in duty.py)."""
+logins' shifts pinned by hand before solving; the streak volunteer's covers; the
+check-ins of yesterday and today (the people and posts are made in duty.py)."""
 
 import datetime
 import random

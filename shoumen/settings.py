@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "shoumen.schools",
     "shoumen.duty",
     "shoumen.supplies",
+    "shoumen.services",
     "shoumen.reports",
     "shoumen.home",
     "shoumen.ops",

@@ -24,5 +24,9 @@ urlpatterns = [
     path("schools/", include("shoumen.schools.urls")),
     path("reports/", include("shoumen.reports.urls")),
     path("duty/", include("shoumen.duty.urls")),
+    path("supplies/campaigns/", include("shoumen.supplies.campaign_urls")),
+    path("supplies/", include("shoumen.supplies.urls")),
+    path("services/", include("shoumen.services.urls")),
+    path("volunteers/", include("shoumen.services.volunteer_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

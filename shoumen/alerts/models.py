@@ -28,6 +28,10 @@ class Cause(models.TextChoices):
     SCHOOL_DISEASE_OUTBREAK = "school_disease_outbreak", _("Infectious disease outbreak")
     SCHOOL_NOTIFIABLE_CASE = "school_notifiable_case", _("Notifiable disease case")
     SCHOOL_HIGH_FEVER = "school_high_fever", _("Unexplained high fever")
+    # Community alerts (on the community unit): stock below its reorder level, keyed by
+    # holder and item; a resident's service request past its time, keyed by request.
+    SUPPLIES_LOW_STOCK = "supplies_low_stock", _("Stock below its reorder level")
+    SERVICE_OVERDUE = "service_overdue", _("Service request overdue")
 
 
 SCHOOL_CAUSES = frozenset(c.value for c in Cause if c.value.startswith("school_"))

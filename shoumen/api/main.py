@@ -14,6 +14,9 @@ from shoumen.reports.api import router as reports_router
 from shoumen.reports.api_daily import router as daily_reports_router
 from shoumen.schools.api import router as schools_router
 from shoumen.screening.api import router as screening_router
+from shoumen.services.api import router as services_router
+from shoumen.services.api_volunteers import router as volunteers_router
+from shoumen.supplies.api import router as supplies_router
 
 api = NinjaAPI(
     title="Shoumen",
@@ -38,3 +41,6 @@ api.add_router("/", schools_router)
 api.add_router("/", reports_router)
 api.add_router("/", daily_reports_router)
 api.add_router("/", duty_router)
+api.add_router("/", supplies_router)
+api.add_router("/", services_router)
+api.add_router("/", volunteers_router)

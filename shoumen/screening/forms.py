@@ -15,6 +15,7 @@ from shoumen.observation.fields import TemperatureField
 from shoumen.observation.models import SYMPTOMS, HealthReport, Kind, Reason
 from shoumen.places.models import Level
 from shoumen.screening import questions as library
+from shoumen.screening.extras import extra_fields, extra_values
 from shoumen.screening.models import Method, Outcome
 from shoumen.screening.services import ERR_TEMPERATURE_NEEDED
 
@@ -90,7 +91,7 @@ class VisitForm(StyledForm):
         label=_("How"), choices=Method.choices, widget=forms.RadioSelect, initial=Method.IN_PERSON
     )
 
-    def __init__(self, *args, version, members, full_names: bool = False, **kwargs):
+    def __init__(self, *args, version, members, task=None, full_names: bool = False, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("client_uuid", uuid.uuid4())
         kwargs["initial"].setdefault("version", version.number)
@@ -132,9 +133,12 @@ class VisitForm(StyledForm):
         self.fields["service_need"] = forms.CharField(
             label=_("Needs help with"), required=False, max_length=200
         )
+        extras = extra_fields(task) if task is not None else {}
+        self.fields.update(extras)
+        self.extra_names = list(extras)
         # StyledForm styled the fields it saw; these were added since.
         for name, field in self.fields.items():
-            if name.startswith(("q_", "temp_", "service_need")):
+            if name.startswith(("q_", "temp_", "service_need")) or name in self.extra_names:
                 widget = field.widget
                 if not isinstance(
                     widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput
@@ -174,6 +178,10 @@ class VisitForm(StyledForm):
                 widget=forms.CheckboxSelectMultiple({"class": "form-check-input"}),
             )
         return forms.CharField(label=label, required=False, max_length=500)
+
+    def extra_fields(self):
+        """The fields higher apps add (see ``screening.extras``)."""
+        return [self[name] for name in self.extra_names]
 
     def answer_fields(self):
         return [self[name] for name in self.answer_names]
@@ -220,6 +228,7 @@ class VisitForm(StyledForm):
             "members_present": data.get("members_present") or [],
             "member_reports": reports,
             "service_need": data.get("service_need", ""),
+            "extras": extra_values(data, self.extra_names),
         }
 
 

@@ -125,6 +125,9 @@ class VisitIn(Schema):
     members_present: list[Id] = Field([], max_length=50)
     member_reports: list[MemberReportIn] = Field([], max_length=50)
     service_need: Text = Field("", max_length=200)
+    extras: dict[str, dict[str, Any]] = Field(
+        {}, max_length=10, description="What other modules record with the visit, by module"
+    )
     visited_at: Moment | None = None
     questionnaire_version: int | None = Field(None, ge=1, le=10_000)
 

@@ -26,6 +26,7 @@ from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import Person
 from shoumen.screening import questions as library
 from shoumen.screening import reports
+from shoumen.screening.extras import extras_record
 from shoumen.screening.models import (
     OUTCOME_STATUS,
     Method,
@@ -259,6 +260,7 @@ def visit_record(
     members_present: Sequence[int] = (),
     member_reports: Sequence[Mapping[str, Any]] = (),
     service_need: str = "",
+    extras: Mapping[str, Mapping[str, Any]] | None = None,
     visited_at: datetime.datetime | None = None,
     version_number: int | None = None,
 ) -> tuple[Visit, bool]:
@@ -266,7 +268,8 @@ def visit_record(
     the first visit and changes nothing.
 
     ``member_reports``: per member present, {person, temperature, symptoms flags}; they
-    become health reports (source: worker visit)."""
+    become health reports (source: worker visit). ``extras``: what higher apps record
+    with the visit (``screening.extras``), in this transaction."""
     existing = Visit.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
         return existing, False
@@ -342,6 +345,7 @@ def visit_record(
     task.save()
     if member_reports and outcome == Outcome.VISITED:
         _member_health_reports(actor, visit, member_reports)
+    extras_record(actor, visit, extras or {})
     audit_event_record(
         actor=actor,
         action="screening.visit",

@@ -234,6 +234,7 @@ def visit_new(request, task_pk):
         posted(request),
         version=version,
         members=members,
+        task=task,
         full_names=names_in_full(request.user, task.grid),
     )
     if request.method == "POST" and round_.status == RoundStatus.OPEN and form.is_valid():

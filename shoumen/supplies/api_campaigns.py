@@ -1,0 +1,5 @@
+"""The distribution campaigns API."""
+
+from ninja import Router
+
+router = Router(tags=["supplies"])

@@ -84,9 +84,7 @@ def test_an_unknown_extra_is_refused(world, task, seen):
     assert not Visit.objects.exists()
 
 
-def test_the_visit_form_shows_an_extras_fields_and_passes_their_values(
-    world, task, seen, login
-):
+def test_the_visit_form_shows_an_extras_fields_and_passes_their_values(world, task, seen, login):
     client = login(world.grid_worker)
     url = reverse("screening:visit_new", args=[task.pk])
     with time_machine.travel(NOW, tick=False):

@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0005_school_alerts_on_units'),
+        ("alerts", "0005_school_alerts_on_units"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alert',
-            name='cause',
-            field=models.CharField(choices=[('fever', 'Fever'), ('ili', 'Influenza-like illness'), ('red_flag', 'Red-flag symptom'), ('non_reporting', 'No report'), ('lost_contact', 'Lost contact'), ('release_check', 'Observation ends today'), ('school_class_cluster', 'Class cluster of similar symptoms'), ('school_ili', 'Influenza-like illness in a school'), ('school_ili_emergency', 'Influenza-like illness: emergency level'), ('school_disease', 'Infectious disease cases in a school'), ('school_disease_outbreak', 'Infectious disease outbreak'), ('school_notifiable_case', 'Notifiable disease case'), ('school_high_fever', 'Unexplained high fever'), ('supplies_low_stock', 'Stock below its reorder level'), ('service_overdue', 'Service request overdue')], max_length=32, verbose_name='cause'),
+            model_name="alert",
+            name="cause",
+            field=models.CharField(
+                choices=[
+                    ("fever", "Fever"),
+                    ("ili", "Influenza-like illness"),
+                    ("red_flag", "Red-flag symptom"),
+                    ("non_reporting", "No report"),
+                    ("lost_contact", "Lost contact"),
+                    ("release_check", "Observation ends today"),
+                    ("school_class_cluster", "Class cluster of similar symptoms"),
+                    ("school_ili", "Influenza-like illness in a school"),
+                    ("school_ili_emergency", "Influenza-like illness: emergency level"),
+                    ("school_disease", "Infectious disease cases in a school"),
+                    ("school_disease_outbreak", "Infectious disease outbreak"),
+                    ("school_notifiable_case", "Notifiable disease case"),
+                    ("school_high_fever", "Unexplained high fever"),
+                    ("supplies_low_stock", "Stock below its reorder level"),
+                    ("service_overdue", "Service request overdue"),
+                ],
+                max_length=32,
+                verbose_name="cause",
+            ),
         ),
     ]

@@ -56,6 +56,9 @@ class Perm(models.TextChoices):
     MANAGE_DUTY = "manage_duty", _("Set up duty posts and people, solve and publish rosters")
     MANAGE_SUPPLIES = "manage_supplies", _("Receive, transfer and count supplies")
     ISSUE_SUPPLIES = "issue_supplies", _("Hand out supplies")
+    MANAGE_SERVICES = "manage_services", _("Take, assign and close residents' service requests")
+    LOG_HOTLINE = "log_hotline", _("Keep the psychological support hotline log")
+    MANAGE_VOLUNTEERS = "manage_volunteers", _("Register and approve volunteers")
 
 
 # Everyone who follows key persons up and visits households.
@@ -83,6 +86,9 @@ _OFFICER = {
     Perm.MANAGE_DUTY,
     Perm.MANAGE_SUPPLIES,
     Perm.ISSUE_SUPPLIES,
+    Perm.MANAGE_SERVICES,
+    Perm.LOG_HOTLINE,
+    Perm.MANAGE_VOLUNTEERS,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -97,6 +103,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.REVEAL_SENSITIVE,
             Perm.MANAGE_PASSES,
             Perm.ISSUE_SUPPLIES,
+            Perm.MANAGE_SERVICES,
             *_FOLLOW_UP,
         }
     ),

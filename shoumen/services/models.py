@@ -250,9 +250,9 @@ class Cadre(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.user_id:
-            return self.user.get_full_name() or self.user.get_username()
-        if self.volunteer_id:
+        if self.user is not None:
+            return str(self.user)
+        if self.volunteer is not None:
             return str(self.volunteer)
         return self.name
 

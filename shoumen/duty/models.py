@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shoumen.checkpoints.models import Checkpoint
 from shoumen.places.models import Level, OrgUnit
-from shoumen.registry.models import Volunteer
+from shoumen.registry.models import Skill as Skill  # teams and skills: the registry's
+from shoumen.registry.models import Team, Volunteer
 
 MAX_ROSTER_DAYS = 28
 
@@ -21,19 +22,6 @@ class PostKind(models.TextChoices):
     MONITORING = "monitoring", _("24-hour monitoring point")
     DUTY_ROOM = "duty_room", _("Duty room")
     PATROL = "patrol", _("Patrol")
-
-
-class Team(models.TextChoices):
-    PARTY = "party", _("Party vanguard team")  # 党员先锋队
-    MEDICAL = "medical", _("Medical team")  # 防控医疗队
-    RESIDENTS = "residents", _("Residents' self-help team")  # 居民自治队
-
-
-class Skill(models.TextChoices):
-    FIRST_AID = "first_aid", _("First aid")
-    DRIVING = "driving", _("Driving")
-    DIALECT = "dialect", _("Local dialect")
-    IT = "it", _("Phones and computers")
 
 
 class Post(models.Model):

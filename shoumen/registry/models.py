@@ -318,6 +318,47 @@ def tag_q(tag: str, day: datetime.date) -> Q:
 VOLUNTEER_PHONE_CONTEXT = "volunteer.phone"
 
 
+class Team(models.TextChoices):
+    PARTY = "party", _("Party vanguard team")  # 党员先锋队
+    MEDICAL = "medical", _("Medical team")  # 防控医疗队
+    RESIDENTS = "residents", _("Residents' self-help team")  # 居民自治队
+
+
+class Skill(models.TextChoices):
+    FIRST_AID = "first_aid", _("First aid")
+    DRIVING = "driving", _("Driving")
+    DIALECT = "dialect", _("Local dialect")
+    IT = "it", _("Phones and computers")
+
+
+class TimeOfDay(models.TextChoices):
+    MORNING = "morning", _("Morning")
+    AFTERNOON = "afternoon", _("Afternoon")
+    EVENING = "evening", _("Evening")
+    NIGHT = "night", _("Night")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class VolunteerStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class VolunteerSource(models.TextChoices):
+    STAFF = "staff", _("Added by staff")
+    SIGN_UP = "sign_up", _("Signed up by QR code")
+
+
 class Volunteer(models.Model):
     """The platform's one volunteer registry: a community's volunteers, whoever uses them
     (duty rosters, resident services). A volunteer may be a registered resident and may
@@ -352,11 +393,50 @@ class Volunteer(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Keyed digest of the phone: one volunteer per phone in a community.
+    phone_index = models.CharField(max_length=64, null=True, editable=False)
+    teams = models.JSONField(_("teams"), default=list, blank=True)
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    is_party_member = models.BooleanField(_("Party member"), default=False)
+    weekdays = models.JSONField(_("days they can usually help"), default=list, blank=True)
+    times_of_day = models.JSONField(_("times of day they can help"), default=list, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=VolunteerStatus.choices,
+        default=VolunteerStatus.APPROVED,
+    )
+    source = models.CharField(
+        _("source"), max_length=8, choices=VolunteerSource.choices, default=VolunteerSource.STAFF
+    )
+    signed_up_at = models.DateTimeField(_("signed up"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("approved or rejected by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("approved or rejected"), null=True, blank=True)
+    reject_reason = models.CharField(_("reason for rejecting"), max_length=200, blank=True)
+    # Set by a phone that may send the same registration twice: the replay finds this row.
+    client_uuid = models.UUIDField(null=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
-        indexes = [models.Index(fields=["community", "is_active"], name="volunteer_by_community")]
+        indexes = [
+            models.Index(fields=["community", "is_active"], name="volunteer_by_community"),
+            models.Index(fields=["community", "status"], name="volunteer_by_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "phone_index"],
+                condition=Q(phone_index__isnull=False),
+                name="volunteer_unique_phone_in_community",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -374,3 +454,15 @@ class Volunteer(models.Model):
     def age_on(self, day: datetime.date) -> int | None:
         """Age at the end of ``day``'s year at most: the year of birth is all that is kept."""
         return None if self.birth_year is None else day.year - self.birth_year
+
+    def team_labels(self) -> list[str]:
+        return [str(Team(t).label) for t in self.teams if t in Team.values]
+
+    def skill_labels(self) -> list[str]:
+        return [str(Skill(s).label) for s in self.skills if s in Skill.values]
+
+    def weekday_labels(self) -> list[str]:
+        return [str(Weekday(d).label) for d in sorted(self.weekdays) if d in Weekday.values]
+
+    def time_of_day_labels(self) -> list[str]:
+        return [str(TimeOfDay(t).label) for t in self.times_of_day if t in TimeOfDay.values]

@@ -176,3 +176,6 @@ class Movement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.item} {self.quantity}"
+
+
+from shoumen.supplies.campaign_models import Campaign, CampaignDelivery  # noqa: E402, F401, I001

@@ -19,6 +19,7 @@ from shoumen.lib.pages import add_service_errors, or_404
 from shoumen.lib.qr import qr_png, qr_svg, qr_svg_inline
 from shoumen.lib.throttle import kept_private, public_page_limits
 from shoumen.observation.link_forms import LinkIssueForm, LinkRevokeForm, SelfReportForm
+from shoumen.observation.link_sections import link_section, link_sections_shown
 from shoumen.observation.links import (
     household_candidates,
     link_reports_today,
@@ -184,7 +185,18 @@ def self_report(request, token):
     subjects = link_subjects(link)
     forms = [SelfReportForm(prefix=f"s{i}", slot=slot) for i in range(len(subjects))]
     status = 200
-    if request.method == "POST":
+    states: dict = {}
+    section = link_section(request.POST.get("section", "")) if request.method == "POST" else None
+    if section is not None:
+        # A part of the page another app adds (a request for help, a delivery confirmed).
+        posted = section.post(request, link, subjects)
+        if posted.ok:
+            if posted.message:
+                messages.success(request, posted.message)
+            return kept_private(redirect(request.path))
+        states[section.key] = posted.state
+        status = 400
+    elif request.method == "POST":
         index = _subject_index(request.POST.get("subject"), len(subjects))
         if index is None:
             status = 400
@@ -211,7 +223,12 @@ def self_report(request, token):
         }
         for i, person in enumerate(subjects)
     ]
-    context = {"entries": entries, "day": day, "expires_at": link.expires_at}
+    context = {
+        "entries": entries,
+        "day": day,
+        "expires_at": link.expires_at,
+        "sections": link_sections_shown(request, link, subjects, states),
+    }
     return kept_private(render(request, "observation/link_public.html", context, status=status))
 
 

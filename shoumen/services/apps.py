@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ServicesConfig(AppConfig):
     name = "shoumen.services"
     verbose_name = _("Resident services")
+
+    def ready(self) -> None:
+        from shoumen.services import link_section, panels, reports, services, visit_extra
+
+        services.register()
+        panels.register()
+        reports.register()
+        visit_extra.register_extra()
+        link_section.register()

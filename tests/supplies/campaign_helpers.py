@@ -49,3 +49,25 @@ def campaign(world, *, stock: int = 100, quantity: int = 10, scope=None, name="�
         starts_on=TODAY,
         ends_on=TODAY + datetime.timedelta(days=6),
     )
+
+
+def matrix_campaign(w, name: str = "矩阵口罩发放"):
+    """An open campaign over C1 with stock for a few households, for the access matrices
+    (made directly: the matrices check access, not creation)."""
+    from shoumen.supplies.campaign_models import Campaign
+
+    found = Campaign.objects.filter(name=name, scope=w.community).first()
+    if found is not None:
+        return found
+    from shoumen.lib.dates import today
+
+    return Campaign.objects.create(
+        name=name,
+        item=masks(),
+        quantity=10,
+        scope=w.community,
+        source=store(w, 100),
+        starts_on=today(),
+        ends_on=today(),
+        created_by=w.community_staff,
+    )

@@ -26,6 +26,7 @@ from shoumen.alerts.notify import notify
 from shoumen.audit.services import audit_event_record
 from shoumen.lib.errors import deny
 from shoumen.lib.text import clean_line
+from shoumen.places.models import OrgUnit
 from shoumen.registry.models import Household, Person, Status, Volunteer
 from shoumen.services import overdue
 from shoumen.services.models import (
@@ -161,7 +162,7 @@ def request_create(
     now = timezone.now()
     until = _standing_until(standing, standing_until, timezone.localdate(now))
     req = ServiceRequest(
-        community=grid.get_parent(),
+        community=OrgUnit.objects.get_parent(grid),
         grid=grid,
         household=household,
         person=person,

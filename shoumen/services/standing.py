@@ -20,6 +20,7 @@ from shoumen.accounts.scoping import covers, require
 from shoumen.audit.services import audit_event_record
 from shoumen.lib.dates import today
 from shoumen.lib.text import clean_line
+from shoumen.places.models import OrgUnit
 from shoumen.registry.models import Household, Volunteer
 from shoumen.services.models import Cadre, RequestStatus, ServiceRequest, Urgency
 from shoumen.services.rules import due_at_for
@@ -165,7 +166,7 @@ def cadre_set(
         raise ValidationError({"user": [ERR_CADRE_ONE]})
     if user is not None and not covers(user, Perm.MANAGE_SERVICES, household.grid.path):
         raise ValidationError({"user": [ERR_CADRE_STAFF]})
-    community_id = household.grid.get_parent().pk
+    community_id = OrgUnit.objects.get_parent(household.grid).pk
     if volunteer is not None and (
         volunteer.community_id != community_id or not volunteer.is_active
     ):

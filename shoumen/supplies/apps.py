@@ -8,6 +8,10 @@ class SuppliesConfig(AppConfig):
 
     def ready(self) -> None:
         from shoumen.audit.labels import register_actions
-        from shoumen.supplies.services import ACTION_LABELS
+        from shoumen.supplies import ledgers, reports, services, setup_services
 
-        register_actions(ACTION_LABELS)
+        register_actions(services.ACTION_LABELS)
+        register_actions(setup_services.ACTION_LABELS)
+        register_actions(ledgers.ACTION_LABELS)
+        reports.register()
+        from shoumen.supplies import campaign_extras  # noqa: F401

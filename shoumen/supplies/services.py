@@ -17,6 +17,7 @@ from shoumen.accounts.scoping import require
 from shoumen.audit.services import audit_event_record
 from shoumen.lib.text import free_text
 from shoumen.registry.models import Household
+from shoumen.supplies.low_stock import low_stock_review
 from shoumen.supplies.models import Balance, Holder, Item, Movement, MovementKind, Source
 
 ERR_QUANTITY = _("Enter a quantity above zero (at most two decimals).")
@@ -31,6 +32,7 @@ ERR_SOURCE = _("Say where received supplies come from.")
 ERR_REASON = _("Give the reason for the stocktake difference.")
 ERR_HOUSEHOLD = _("This household is not served from this holder.")
 ERR_INACTIVE = _("This holder is no longer in use.")
+ERR_FUTURE = _("A movement cannot be recorded for a time still to come.")
 
 ACTION_LABELS = {"movement.record": _("Stock movement recorded")}
 MAX_QUANTITY = Decimal("9999999999.99")
@@ -101,9 +103,13 @@ def movement_record(
     batch: str = "",
     expires_on: datetime.date | None = None,
     note: str = "",
+    at: datetime.datetime | None = None,
 ) -> tuple[Movement, bool]:
     """Record one movement and change the balances with it; returns it and whether it is
-    new (False: the same client UUID was recorded before, nothing changes)."""
+    new (False: the same client UUID was recorded before, nothing changes). ``at``: when it
+    happened, for a phone that was offline (now when left out; never in the future). A
+    balance taken below its reorder level opens a low-stock alert, one brought back to it
+    resolves that alert, in the same transaction."""
     existing = Movement.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
         return existing, False
@@ -120,6 +126,9 @@ def movement_record(
         raise ValidationError({"donor": [ERR_DONOR]})
     if kind == MovementKind.COUNT and not note:
         raise ValidationError({"note": [ERR_REASON]})
+    now = timezone.now()
+    if at is not None and at > now:
+        raise ValidationError({"at": [ERR_FUTURE]})
     try:
         with transaction.atomic():
             movement = _apply(
@@ -136,6 +145,7 @@ def movement_record(
                 batch=batch,
                 expires_on=expires_on,
                 note=note,
+                recorded_at=at or now,
             )
     except IntegrityError:
         # The same movement recorded by a copy sent at the same moment: that one stands.
@@ -165,10 +175,14 @@ def _apply(*, actor, kind, item, holder, amount, to_holder, **fields) -> Movemen
         delta = -amount
     here.quantity += delta
     here.save(update_fields=["quantity"])
+    here.holder, here.item = holder, item
+    changed = [here]
     if to_holder is not None:
         there = locked[to_holder.pk]
         there.quantity += amount
         there.save(update_fields=["quantity"])
+        there.holder, there.item = to_holder, item
+        changed.append(there)
     movement = Movement.objects.create(
         kind=kind,
         item=item,
@@ -177,7 +191,6 @@ def _apply(*, actor, kind, item, holder, amount, to_holder, **fields) -> Movemen
         delta=delta,
         to_holder=to_holder,
         recorded_by=actor,
-        recorded_at=timezone.now(),
         **fields,
     )
     audit_event_record(
@@ -195,4 +208,6 @@ def _apply(*, actor, kind, item, holder, amount, to_holder, **fields) -> Movemen
             "household": fields["household"].pk if fields["household"] else None,
         },
     )
+    for balance in changed:
+        low_stock_review(actor=actor, balance=balance)
     return movement

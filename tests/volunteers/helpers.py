@@ -80,6 +80,8 @@ def service(world, volunteer, status=RequestStatus.DONE, done_at=None) -> Servic
     return ServiceRequest.objects.create(
         community=world.community,
         grid=world.grid_a,
+        household=world.household_a,
+        client_uuid=uuid.uuid4(),
         kind=Kind.GROCERIES,
         door=Door.CALL,
         due_at=now,

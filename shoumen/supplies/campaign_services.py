@@ -34,6 +34,7 @@ ERR_CLOSED = _("This campaign is closed.")
 ERR_NOT_STARTED = _("This campaign starts on %(day)s.")
 ERR_OUTSIDE = _("This household is not in the campaign's area.")
 ERR_ALREADY_GIVEN = _("This household was already given its share on %(day)s.")
+ERR_FUTURE = _("A delivery cannot be recorded for a time still to come.")
 ERR_UUID_REUSED = _("This client UUID was used for another delivery.")
 
 CAMPAIGN_LEVELS = {Level.GRID, Level.COMMUNITY, Level.STREET}
@@ -146,18 +147,24 @@ def delivery_record(
     household: Household,
     client_uuid: uuid.UUID,
     visit=None,
+    at: datetime.datetime | None = None,
 ) -> tuple[CampaignDelivery, bool]:
     """Give ``household`` its share: an issue of the campaign's quantity from its store,
     with the delivery, in one transaction. Returns the delivery and whether it is new
-    (False: the same client UUID was recorded before, nothing changes)."""
+    (False: the same client UUID was recorded before, nothing changes). ``at``: when it
+    was handed out, for a phone that was offline (now when left out; never in the
+    future)."""
     replay = _replay(client_uuid, campaign, household)
     if replay is not None:
         return replay, False
     require(actor, Perm.ISSUE_SUPPLIES, household.grid)
+    now = timezone.now()
+    if at is not None and at > now:
+        raise ValidationError({"at": [ERR_FUTURE]})
     _check_delivery(campaign, household)
     try:
         with transaction.atomic():
-            delivery = _deliver(actor, campaign, household, client_uuid, visit)
+            delivery = _deliver(actor, campaign, household, client_uuid, visit, at or now)
     except IntegrityError:
         # A copy sent at the same moment won, or another worker gave the same household.
         winner = _replay(client_uuid, campaign, household)
@@ -194,7 +201,7 @@ def _check_delivery(campaign: Campaign, household: Household) -> None:
         raise ValidationError({"household": [ERR_ALREADY_GIVEN % {"day": day}]})
 
 
-def _deliver(actor, campaign: Campaign, household: Household, client_uuid, visit):
+def _deliver(actor, campaign: Campaign, household: Household, client_uuid, visit, at):
     source, item = campaign.source, campaign.item
     errors = _check_source(source, campaign.scope, item)
     if errors:
@@ -216,7 +223,7 @@ def _deliver(actor, campaign: Campaign, household: Household, client_uuid, visit
         batch="",
         expires_on=None,
         note=str(campaign.name)[:200],
-        recorded_at=timezone.now(),
+        recorded_at=at,
     )
     delivery = CampaignDelivery.objects.create(
         campaign=campaign,

@@ -49,7 +49,7 @@ def standing_requests_make(*, day: datetime.date | None = None) -> dict:
         )
         .exclude(status=RequestStatus.CANCELLED)
         .exclude(daily_requests__for_day=day)
-        .select_related("grid", "community", "volunteer")
+        .select_related("grid", "community", "volunteer", "household__grid")
         .order_by("pk")
     )
     for standing in running:
@@ -60,7 +60,16 @@ def standing_requests_make(*, day: datetime.date | None = None) -> dict:
 def _daily_make(standing: ServiceRequest, day: datetime.date) -> int:
     now = timezone.now()
     volunteer = standing.volunteer if standing.volunteer and standing.volunteer.is_active else None
-    assigned = volunteer is not None or standing.cadre_id is not None
+    cadre_id = standing.cadre_id
+    if volunteer is None and cadre_id is None and standing.household is not None:
+        # Unassigned: the household's responsible cadre carries it (its grid worker when
+        # the household is isolated at home and no one else was named).
+        cadre = cadre_of(standing.household, day)
+        if cadre is not None and cadre.user_id is not None:
+            cadre_id = cadre.user_id
+        elif cadre is not None and cadre.volunteer_id is not None:
+            volunteer = cadre.volunteer
+    assigned = volunteer is not None or cadre_id is not None
     req = ServiceRequest(
         community=standing.community,
         grid=standing.grid,
@@ -74,7 +83,7 @@ def _daily_make(standing: ServiceRequest, day: datetime.date) -> int:
         for_day=day,
         status=RequestStatus.ASSIGNED if assigned else RequestStatus.NEW,
         volunteer=volunteer,
-        cadre_id=standing.cadre_id,
+        cadre_id=cadre_id,
         assigned_at=now if assigned else None,
         due_at=due_at_for(Urgency.TODAY, max(now, _start_of(day))),
         client_uuid=daily_uuid(standing, day),
@@ -125,8 +134,8 @@ def cadre_current(household: Household, day: datetime.date | None = None) -> Cad
 
 
 def cadre_of(household: Household, day: datetime.date | None = None) -> Cadre | None:
-    """The household's cadre on ``day``; for a household under home isolation without one,
-    its grid worker becomes it (recorded, so that it stays the same)."""
+    """The household's cadre on ``day``; for a household under home isolation without one
+    named, its grid worker (an unsaved Cadre: reading a page writes nothing)."""
     from shoumen.observation.selectors import grid_worker_of
 
     day = day or today()
@@ -136,17 +145,7 @@ def cadre_of(household: Household, day: datetime.date | None = None) -> Cadre | 
     worker = grid_worker_of(household.grid)
     if worker is None:
         return None
-    with transaction.atomic():
-        cadre = Cadre.objects.create(household=household, user=worker, since=day)
-        audit_event_record(
-            actor=None,
-            action="cadre.set",
-            target=cadre,
-            org_path=household.grid.path,
-            changes={"household": household.pk, "user": worker.pk, "default": True},
-            actor_label="home isolation",
-        )
-    return cadre
+    return Cadre(household=household, user=worker, since=day)
 
 
 def cadre_set(

@@ -161,16 +161,18 @@ def delivery_record(
     now = timezone.now()
     if at is not None and at > now:
         raise ValidationError({"at": [ERR_FUTURE]})
-    _check_delivery(campaign, household)
     try:
+        _check_delivery(campaign, household)
         with transaction.atomic():
             delivery = _deliver(actor, campaign, household, client_uuid, visit, at or now)
-    except IntegrityError:
-        # A copy sent at the same moment won, or another worker gave the same household.
+    except (IntegrityError, ValidationError) as exc:
+        # A copy sent at the same moment won (its delivery now stands), or another worker
+        # gave the same household.
         winner = _replay(client_uuid, campaign, household)
         if winner is not None:
             return winner, False
-        _check_delivery(campaign, household)
+        if isinstance(exc, IntegrityError):
+            _check_delivery(campaign, household)
         raise
     return delivery, True
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, scope_paths, scope_q
@@ -41,7 +42,7 @@ def columns() -> list[tuple[str, int]]:
         (str(_("Address")), 28),
         (str(_("Item")), 14),
         (str(_("Quantity")), 8),
-        (str(_("Unit")), 6),
+        (str(pgettext_lazy("unit of measure", "Unit")), 6),
         (str(_("Given at")), 17),
         (str(_("Given by")), 12),
         (str(_("At a household visit")), 8),

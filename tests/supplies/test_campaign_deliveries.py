@@ -216,3 +216,16 @@ def test_campaigns_before_their_first_day_give_nothing(world):
     c.save()
     with pytest.raises(ValidationError):
         _give(world.grid_worker, c, world.household_a)
+
+
+def test_the_daily_figure_counts_households_given_that_day_by_grid(world):
+    from shoumen.supplies.campaign_metrics import households_given
+
+    c = campaign(world, stock=1000)
+    second = campaign(world, stock=0, name="第二轮口罩")
+    _give(world.grid_worker, c, world.household_a)
+    _give(world.grid_worker, second, world.household_a)
+    _give(world.neighbour_worker, c, world.neighbour.household)
+    grids = [world.grid_a.pk, world.grid_b.pk]
+    assert households_given(grids, TODAY) == {world.grid_a.pk: 1.0, world.grid_b.pk: 1.0}
+    assert households_given(grids, TODAY - datetime.timedelta(days=1)) == {}

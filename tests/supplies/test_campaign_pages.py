@@ -164,3 +164,22 @@ def test_the_ledger_lists_households_given_by_grid_with_address_time_and_giver(w
     assert row[6] == "2026-11-20 10:00" and row[7] == str(world.grid_worker)
     flat = " ".join(str(v) for r in values for v in r if v is not None)
     assert ID_SHAN not in flat and "单明" not in flat
+
+
+def test_the_campaign_pages_take_the_same_queries_for_many_households(
+    world, login, django_assert_max_num_queries
+):
+    for door in range(1, 41):
+        household_create(
+            actor=world.admin_user,
+            grid=world.grid_a if door % 2 else world.grid_b,
+            address=f"光华路{door}号",
+        )
+    c = campaign(world)
+    client = login(world.community_staff)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("campaigns:households", args=[c.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("campaigns:detail", args=[c.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("campaigns:list")).status_code == 200

@@ -99,10 +99,12 @@ def _extend_duty_volunteers(community: OrgUnit, rng: random.Random, day: datetim
     return len(volunteers)
 
 
-def _new_people(gen: DemoGenerator, count: int, taken_names: set[str], taken_phones: set[str]):
+def _new_people(
+    gen: DemoGenerator, count: int, taken_names: set[str], taken_phones: set[str]
+) -> list[tuple[str, str, int]]:
     """``count`` (name, phone, age) drawn with the demo's name generator, none repeated."""
     rng = gen.rng
-    drawn_people = []
+    drawn_people: list[tuple[str, str, int]] = []
     while len(drawn_people) < count:
         age = rng.randint(19, 68)
         surname = rng.choices(SURNAMES, weights=SURNAME_WEIGHTS)[0]

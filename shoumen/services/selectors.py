@@ -57,10 +57,11 @@ def requests_list(
 
 def request_for(user, pk: int) -> ServiceRequest:
     """One request the actor manages or is assigned to, or ServiceRequest.DoesNotExist."""
+    scope = scope_q(user, Perm.MANAGE_SERVICES, "grid__path")
+    # An empty Q (the whole tree) ORed with another would narrow to the other alone.
+    reach = (scope | _assigned_q(user)) if scope else Q()
     return (
-        ServiceRequest.objects.filter(
-            scope_q(user, Perm.MANAGE_SERVICES, "grid__path") | _assigned_q(user)
-        )
+        ServiceRequest.objects.filter(reach)
         .select_related(*RELATED, "visit", "done_by", "confirmed_by", "created_by")
         .get(pk=pk)
     )

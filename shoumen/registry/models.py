@@ -3,6 +3,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.lib import crypto
 from shoumen.lib.dates import age_on, today
@@ -332,10 +333,10 @@ class Skill(models.TextChoices):
 
 
 class TimeOfDay(models.TextChoices):
-    MORNING = "morning", _("Morning")
-    AFTERNOON = "afternoon", _("Afternoon")
-    EVENING = "evening", _("Evening")
-    NIGHT = "night", _("Night")
+    MORNING = "morning", pgettext_lazy("time of day", "Morning")
+    AFTERNOON = "afternoon", pgettext_lazy("time of day", "Afternoon")
+    EVENING = "evening", pgettext_lazy("time of day", "Evening")
+    NIGHT = "night", pgettext_lazy("time of day", "Night")
 
 
 class Weekday(models.IntegerChoices):

@@ -249,3 +249,33 @@ def _deliver(actor, campaign: Campaign, household: Household, client_uuid, visit
         },
     )
     return delivery
+
+
+SCHEDULE_LABEL = "campaign schedule"
+
+
+def campaigns_close_ended(*, day: datetime.date | None = None) -> int:
+    """The scheduled job: close the open campaigns whose last day is over (before ``day``,
+    today when left out), each audited; how many were closed."""
+    day = day or today()
+    closed = 0
+    for campaign in Campaign.objects.filter(
+        status=CampaignStatus.OPEN, ends_on__lt=day
+    ).select_related("scope"):
+        with transaction.atomic():
+            locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            if locked.status != CampaignStatus.OPEN:
+                continue
+            locked.status = CampaignStatus.CLOSED
+            locked.closed_at = timezone.now()
+            locked.save(update_fields=["status", "closed_at"])
+            audit_event_record(
+                actor=None,
+                actor_label=SCHEDULE_LABEL,
+                action="campaign.close",
+                target=locked,
+                org_path=campaign.scope.path,
+                changes={"status": CampaignStatus.CLOSED, "ended_on": locked.ends_on.isoformat()},
+            )
+            closed += 1
+    return closed

@@ -229,3 +229,15 @@ def test_the_daily_figure_counts_households_given_that_day_by_grid(world):
     grids = [world.grid_a.pk, world.grid_b.pk]
     assert households_given(grids, TODAY) == {world.grid_a.pk: 1.0, world.grid_b.pk: 1.0}
     assert households_given(grids, TODAY - datetime.timedelta(days=1)) == {}
+
+
+def test_the_daily_job_closes_campaigns_whose_last_day_is_over(world):
+    from shoumen.supplies.campaign_services import campaigns_close_ended
+
+    c = campaign(world)
+    assert campaigns_close_ended(day=c.ends_on) == 0
+    assert campaigns_close_ended(day=c.ends_on + datetime.timedelta(days=1)) == 1
+    c.refresh_from_db()
+    assert c.status == "closed"
+    assert campaigns_close_ended(day=c.ends_on + datetime.timedelta(days=2)) == 0
+    assert AuditEvent.objects.filter(action="campaign.close").count() == 1

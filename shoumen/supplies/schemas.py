@@ -11,6 +11,7 @@ from shoumen.registry.schemas import Id, Page, Text
 from shoumen.supplies.models import Balance, Holder, Item, Movement
 
 MAX_QUANTITY = Decimal("9999999999.99")
+CENT = Decimal("0.01")
 
 
 class UnitListIn(Page):
@@ -125,8 +126,8 @@ class MovementOut(Schema):
             kind=m.kind,
             item=m.item_id,
             holder=m.holder_id,
-            quantity=m.quantity,
-            delta=m.delta,
+            quantity=Decimal(m.quantity).quantize(CENT),
+            delta=Decimal(m.delta).quantize(CENT),
             to_holder=m.to_holder_id,
             household=m.household_id,
             recorded_at=m.recorded_at,

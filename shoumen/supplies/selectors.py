@@ -32,9 +32,11 @@ def communities_visible_to(user, perm: str = Perm.ISSUE_SUPPLIES) -> QuerySet[Or
     paths = scope_paths(user, perm)
     if not paths:
         return OrgUnit.objects.none()
+    communities = OrgUnit.objects.filter(level=Level.COMMUNITY).order_by("path")
+    if paths == [""]:
+        return communities
     above = {p for path in paths for p in _ancestor_paths(path)}
-    q = scope_q(user, perm, "path") | Q(path__in=sorted(above))
-    return OrgUnit.objects.filter(q, level=Level.COMMUNITY).order_by("path")
+    return communities.filter(scope_q(user, perm, "path") | Q(path__in=sorted(above)))
 
 
 def community_for(user, pk: int, perm: str = Perm.ISSUE_SUPPLIES) -> OrgUnit:
@@ -98,6 +100,8 @@ def items_visible_to(user) -> QuerySet[Item]:
     paths = scope_paths(user, Perm.ISSUE_SUPPLIES)
     if not paths:
         return Item.objects.none()
+    if paths == [""]:
+        return Item.objects.filter(is_active=True).order_by("kind", "name", "pk")
     above = {p for path in paths for p in _ancestor_paths(path)}
     q = Q(org_unit__isnull=True) | Q(org_unit__path__in=sorted(above))
     q |= scope_q(user, Perm.ISSUE_SUPPLIES, "org_unit__path")

@@ -39,6 +39,15 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     return base.filter(scope_q(user, Perm.ISSUE_SUPPLIES, "scope__path") | Q(scope__path__in=wider))
 
 
+def campaigns_touching(user, unit: OrgUnit) -> QuerySet[Campaign]:
+    """The user's campaigns over ``unit``, part of it, or a wider unit that includes it."""
+    path = unit.path
+    wider = [path[:i] for i in range(OrgUnit.steplen, len(path), OrgUnit.steplen)]
+    return campaigns_visible_to(user).filter(
+        Q(scope__path__startswith=path) | Q(scope__path__in=wider)
+    )
+
+
 def campaign_for(user, *, pk: int) -> Campaign:
     return campaigns_visible_to(user).get(pk=pk)
 

@@ -52,8 +52,18 @@ def _managed(request, pk: int):
 @require_safe
 def campaign_list(request):
     require_somewhere(request.user, Perm.ISSUE_SUPPLIES)
-    campaigns = sel.campaigns_visible_to(request.user).order_by("-starts_on", "-pk")
+    # ?unit=<pk>: the campaigns of one unit of the user's scope (a community's, say).
+    value = request.GET.get("unit", "")
+    unit = None
+    if value.isdigit() and len(value) < 19:
+        unit = or_404(org_unit_for, request.user, pk=int(value), perm=Perm.ISSUE_SUPPLIES)
+    campaigns = (
+        sel.campaigns_touching(request.user, unit)
+        if unit is not None
+        else sel.campaigns_visible_to(request.user)
+    ).order_by("-starts_on", "-pk")
     context = {
+        "unit": unit,
         "page": paginate(request, campaigns),
         "can_create": can(request.user, Perm.MANAGE_SUPPLIES),
     }

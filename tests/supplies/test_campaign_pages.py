@@ -183,3 +183,15 @@ def test_the_campaign_pages_take_the_same_queries_for_many_households(
         assert client.get(reverse("campaigns:detail", args=[c.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("campaigns:list")).status_code == 200
+
+
+def test_the_list_shows_one_unit_s_campaigns_with_those_over_wider_units(world, login):
+    over_c1 = campaign(world)
+    over_g2 = campaign(world, scope=world.grid_b, name="二网格口罩")
+    client = login(world.community_staff)
+    listing = reverse("campaigns:list")
+    page = client.get(f"{listing}?unit={world.grid_a.pk}").content.decode()
+    assert "一户一包口罩" in page and over_g2.name not in page
+    page = client.get(f"{listing}?unit={world.community.pk}").content.decode()
+    assert over_c1.name in page and over_g2.name in page
+    assert client.get(f"{listing}?unit={world.other_street.pk}").status_code == 404

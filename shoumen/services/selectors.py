@@ -11,7 +11,7 @@ from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm, Role
 from shoumen.accounts.scoping import scope_paths, scope_q
 from shoumen.places.models import OrgUnit
-from shoumen.registry.models import Person, Status, Volunteer
+from shoumen.registry.models import Person, Status, Volunteer, VolunteerStatus
 from shoumen.services.models import (
     OPEN_STATUSES,
     HotlineCall,
@@ -89,7 +89,9 @@ def has_tasks_page(user) -> bool:
 
 def volunteers_for(req: ServiceRequest) -> list[Volunteer]:
     return list(
-        Volunteer.objects.filter(community_id=req.community_id, is_active=True).order_by("name")
+        Volunteer.objects.filter(
+            community_id=req.community_id, is_active=True, status=VolunteerStatus.APPROVED
+        ).order_by("name")
     )
 
 

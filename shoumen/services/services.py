@@ -27,7 +27,7 @@ from shoumen.audit.services import audit_event_record
 from shoumen.lib.errors import deny
 from shoumen.lib.text import clean_line
 from shoumen.places.models import OrgUnit
-from shoumen.registry.models import Household, Person, Status, Volunteer
+from shoumen.registry.models import Household, Person, Status, Volunteer, VolunteerStatus
 from shoumen.services import overdue
 from shoumen.services.models import (
     OPEN_STATUSES,
@@ -242,7 +242,9 @@ def request_assign(
         if req.status not in OPEN_STATUSES:
             raise ValidationError(ERR_NOT_OPEN)
         if volunteer is not None and (
-            volunteer.community_id != req.community_id or not volunteer.is_active
+            volunteer.community_id != req.community_id
+            or not volunteer.is_active
+            or volunteer.status != VolunteerStatus.APPROVED
         ):
             raise ValidationError({"volunteer": [ERR_VOLUNTEER]})
         if cadre is not None and not covers(cadre, Perm.MANAGE_SERVICES, req.grid.path):

@@ -21,7 +21,7 @@ from shoumen.audit.services import audit_event_record
 from shoumen.lib.dates import today
 from shoumen.lib.text import clean_line
 from shoumen.places.models import OrgUnit
-from shoumen.registry.models import Household, Volunteer
+from shoumen.registry.models import Household, Volunteer, VolunteerStatus
 from shoumen.services.models import Cadre, RequestStatus, ServiceRequest, Urgency
 from shoumen.services.rules import due_at_for
 
@@ -167,7 +167,9 @@ def cadre_set(
         raise ValidationError({"user": [ERR_CADRE_STAFF]})
     community_id = OrgUnit.objects.get_parent(household.grid).pk
     if volunteer is not None and (
-        volunteer.community_id != community_id or not volunteer.is_active
+        volunteer.community_id != community_id
+        or not volunteer.is_active
+        or volunteer.status != VolunteerStatus.APPROVED
     ):
         raise ValidationError({"volunteer": [ERR_CADRE_VOLUNTEER]})
     since = since or today()

@@ -53,6 +53,9 @@ BIRTH_YEAR_MIN = 1900
 ACTION_LABELS = {
     "volunteer.register": _("Volunteer registered"),
     "volunteer.update": _("Volunteer's details changed"),
+}
+# Apart: the duty app names the two above as its own (a volunteer added to stand duty).
+SIGN_UP_ACTION_LABELS = {
     "volunteer.sign_up": _("Volunteer signed up by QR code"),
     "volunteer.approve": _("Volunteer's sign-up approved"),
     "volunteer.reject": _("Volunteer's sign-up rejected"),

@@ -9,6 +9,7 @@ from shoumen.registry import volunteer_services
 
 ACTION_LABELS = {
     **volunteer_services.ACTION_LABELS,
+    **volunteer_services.SIGN_UP_ACTION_LABELS,
     "volunteer_certificate.download": _("Volunteer certificate downloaded"),
     "volunteer_ledger.export": _("Volunteer register exported"),
 }

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from shoumen.home import schools as school_homes
 from shoumen.home import selectors as home
+from shoumen.home.community_work import community_work_links
 from shoumen.home.daily import daily_card_units
 from shoumen.home.duty import duty_link, my_duty
 from shoumen.lib.dates import today
@@ -25,6 +26,7 @@ def home_page(request):
         "now": now,
         "imports": home.imports_of(user, now=now),
         "my_duty": my_duty(user, now=now),
+        "work_links": community_work_links(user, volunteer_home=kind == home.VOLUNTEER),
     }
     if kind == home.OFFICER:
         units = home.board_units_of(user)

@@ -147,7 +147,7 @@ HOME_QUERIES = {
     "community_staff": 24,
     "street_officer": 24,
     "district_officer": 23,
-    "volunteer": 11,
+    "volunteer": 12,
     "admin_user": 12,
 }
 

@@ -47,12 +47,12 @@ def extra_values(cleaned: Mapping[str, Any], names: list[str]) -> dict[str, dict
     """A cleaned visit form's extra fields as ``{key: {name: value}}``."""
     values: dict[str, dict[str, Any]] = {}
     for full in names:
-        key, name = _split(full)
+        key, name = split_extra_name(full)
         values.setdefault(key, {})[name] = cleaned.get(full)
     return values
 
 
-def _split(full: str) -> tuple[str, str]:
+def split_extra_name(full: str) -> tuple[str, str]:
     for key in EXTRAS:
         if full.startswith(f"{key}_"):
             return key, full[len(key) + 1 :]

@@ -15,7 +15,7 @@ from shoumen.observation.fields import TemperatureField
 from shoumen.observation.models import SYMPTOMS, HealthReport, Kind, Reason
 from shoumen.places.models import Level
 from shoumen.screening import questions as library
-from shoumen.screening.extras import extra_fields, extra_values
+from shoumen.screening.extras import extra_fields, extra_values, split_extra_name
 from shoumen.screening.models import Method, Outcome
 from shoumen.screening.services import ERR_TEMPERATURE_NEEDED
 
@@ -182,6 +182,10 @@ class VisitForm(StyledForm):
     def extra_fields(self):
         """The fields higher apps add (see ``screening.extras``)."""
         return [self[name] for name in self.extra_names]
+
+    def extra_error_fields(self) -> dict[str, str]:
+        """A service error's key (``extras.<key>.<name>``) → the extra's field."""
+        return {"extras." + ".".join(split_extra_name(full)): full for full in self.extra_names}
 
     def answer_fields(self):
         return [self[name] for name in self.answer_names]

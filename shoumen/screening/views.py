@@ -246,7 +246,11 @@ def visit_new(request, task_pk):
             add_service_errors(
                 form,
                 exc,
-                {"visited_at": "outcome", "answers.temperatures_taken": "q_temperatures_taken"},
+                {
+                    "visited_at": "outcome",
+                    "answers.temperatures_taken": "q_temperatures_taken",
+                    **form.extra_error_fields(),
+                },
             )
         else:
             messages.success(request, MSG_VISIT_SAVED if created else MSG_VISIT_REPLAYED)

@@ -26,8 +26,8 @@ def seen(monkeypatch):
     given: list = []
 
     def record(actor, visit, values):
-        if values.get("refuse"):
-            raise ValidationError({"extras.test.refuse": ["refused"]})
+        if values.get("refuse") or (values.get("pack") and "refuse pack" in given):
+            raise ValidationError({"extras.test.pack": ["No pack left"]})
         given.append((actor, visit.pk, dict(values)))
 
     monkeypatch.setattr(extras, "EXTRAS", {})
@@ -99,3 +99,21 @@ def test_the_visit_form_shows_an_extras_fields_and_passes_their_values(world, ta
         response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert seen == [(world.grid_worker, Visit.objects.get().pk, {"pack": True})]
+
+
+def test_an_extras_refusal_shows_beside_its_field_and_saves_no_visit(world, task, seen, login):
+    seen.append("refuse pack")
+    client = login(world.grid_worker)
+    url = reverse("screening:visit_new", args=[task.pk])
+    data = {
+        "client_uuid": str(uuid.uuid4()),
+        "version": "1",
+        "outcome": "visited",
+        "method": "in_person",
+        "test_pack": "on",
+    }
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["test_pack"] == ["No pack left"]
+    assert not Visit.objects.exists()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from shoumen.lib.pages import add_service_errors, or_404, posted
 from shoumen.lib.qr import qr_png, qr_svg, qr_svg_inline
-from shoumen.lib.throttle import kept_private, public_page_limits
+from shoumen.lib.throttle import public_page_limits
 from shoumen.registry.volunteer_services import (
     volunteer_approve,
     volunteer_reject,
@@ -70,10 +70,12 @@ def join(request, key: str):
             add_service_errors(form, exc)
         else:
             context = {"community": community, "volunteer": volunteer}
-            return kept_private(render(request, "volunteers/join_done.html", context))
+            return render(request, "volunteers/join_done.html", context)
     status = 400 if request.method == "POST" else 200
     context = {"community": community, "form": form}
-    return kept_private(render(request, "volunteers/join.html", context, status=status))
+    # Not kept_private: its no-referrer policy makes the browser send "Origin: null" with
+    # the form, which the CSRF check refuses; the address holds no personal token anyway.
+    return render(request, "volunteers/join.html", context, status=status)
 
 
 @login_required

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from shoumen.accounts.roles import Perm
@@ -88,7 +88,8 @@ def volunteers_of(
         qs = qs.filter(status=status)
     if party:
         qs = qs.filter(is_party_member=True)
-    return qs.order_by("status", "name", "pk")
+    pending_first = Case(When(status=VolunteerStatus.PENDING, then=Value(0)), default=Value(1))
+    return qs.order_by(pending_first, "name", "pk")
 
 
 def pending_count(community: OrgUnit) -> int:

@@ -135,3 +135,11 @@ def test_the_list_page_runs_a_fixed_number_of_queries(world, login, django_asser
     client = login(world.community_staff)
     with django_assert_max_num_queries(12):
         client.get(_list(world))
+
+
+def test_pending_sign_ups_come_first(world, login):
+    # 周 sorts before 阿 by name: the sign-up still comes first.
+    register(world, name="周周", phone="13600000001")
+    sign_up(world, name="阿明", phone="13600000002")
+    names = _names(login(world.community_staff).get(_list(world)))
+    assert names == ["阿明", "周周"]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shoumen.accounts.roles import Perm
@@ -171,6 +172,10 @@ def _slot_now(now: datetime.datetime) -> str:
     return Slot.MORNING if timezone.localtime(now).time() < NOON else Slot.AFTERNOON
 
 
+# The token in the address is the only credential (no login, no cookie is relied on), and
+# the page's "no-referrer" policy makes browsers send "Origin: null" with its forms, which
+# Django's CSRF check refuses: a forged POST needs the secret token anyway.
+@csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 @public_page_limits("self-report")
 def self_report(request, token):

@@ -9,6 +9,7 @@ from ninja import Query, Router, Status
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
 from shoumen.api.responses import error_responses
+from shoumen.lib.text import free_text
 from shoumen.registry.volunteer_services import (
     ERR_UUID_OTHER,
     volunteer_by_client_uuid,
@@ -62,7 +63,7 @@ def _replay(actor, payload: VolunteerIn):
         return None
     found = sel.volunteers_visible_to(actor).filter(pk=existing.pk).select_related("community")
     volunteer = found.first()
-    if volunteer is None or volunteer.name != payload.name.strip():
+    if volunteer is None or volunteer.name != free_text(payload.name):
         raise ValidationError({"client_uuid": [ERR_UUID_OTHER]})
     return volunteer
 

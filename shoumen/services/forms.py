@@ -111,3 +111,15 @@ class HotlineForm(_WithUuid):
         required=False,
         widget=DateInput(),
     )
+
+
+class CadreForm(StyledForm):
+    """Name a household's responsible cadre: one of the staff or volunteers offered, or a
+    name typed in."""
+
+    who = forms.ChoiceField(label=_("Responsible cadre"), required=False)
+    name = forms.CharField(label=_("Or a name"), max_length=50, required=False)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["who"]).choices = [("", "—"), *choices]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/done/", views.request_done_view, name="request_done"),
     path("<int:pk>/confirm/", views.request_confirm_view, name="request_confirm"),
     path("<int:pk>/cancel/", views.request_cancel_view, name="request_cancel"),
+    path("<int:pk>/cadre/", views.request_cadre_view, name="request_cadre"),
     path("ledger.xlsx", hotline_views.service_ledger, name="ledger"),
     path("hotline/", hotline_views.hotline, name="hotline"),
     path("hotline/<int:pk>/follow-up/", hotline_views.hotline_follow_up, name="hotline_follow_up"),

@@ -23,7 +23,14 @@ from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
 from shoumen.registry.models import Person, Volunteer
 from shoumen.registry.selectors import person_for
 from shoumen.services import selectors
-from shoumen.services.forms import AssignForm, CallForm, CancelForm, DoneForm, RequestFilters
+from shoumen.services.forms import (
+    AssignForm,
+    CadreForm,
+    CallForm,
+    CancelForm,
+    DoneForm,
+    RequestFilters,
+)
 from shoumen.services.models import OPEN_STATUSES, Door, RequestStatus
 from shoumen.services.services import (
     can_mark_done,
@@ -33,13 +40,14 @@ from shoumen.services.services import (
     request_create,
     request_done,
 )
-from shoumen.services.standing import cadre_of
+from shoumen.services.standing import cadre_of, cadre_set
 
 MSG_CREATED = _("Request recorded. Give it to a volunteer or a colleague below.")
 MSG_ASSIGNED = _("Request given to %(name)s.")
 MSG_DONE = _("Marked delivered. The resident can confirm through their link.")
 MSG_CONFIRMED = _("Confirmed as received, on the resident's word.")
 MSG_CANCELLED = _("Request cancelled.")
+MSG_CADRE = _("Responsible cadre named: %(name)s.")
 ERR_NOTHING_SENT = _("Nothing was recorded: fill in the form on the page.")
 PICK_LIMIT = 20
 
@@ -135,7 +143,16 @@ def _assign_choices(req) -> list[tuple[str, str]]:
     return unique
 
 
-def _detail(request, req, *, status=200, assign_form=None, done_form=None, cancel_form=None):
+def _detail(
+    request,
+    req,
+    *,
+    status=200,
+    assign_form=None,
+    done_form=None,
+    cancel_form=None,
+    cadre_form=None,
+):
     manages = covers(request.user, Perm.MANAGE_SERVICES, req.grid.path)
     is_open = req.status in OPEN_STATUSES
     cadre = cadre_of(req.household) if req.household_id and manages else None
@@ -150,6 +167,8 @@ def _detail(request, req, *, status=200, assign_form=None, done_form=None, cance
         or (DoneForm() if is_open and can_mark_done(request.user, req) else None),
         "cancel_form": cancel_form or (CancelForm() if manages and is_open else None),
         "can_confirm": manages and req.status == RequestStatus.DONE,
+        "cadre_form": cadre_form
+        or (CadreForm(choices=_assign_choices(req)) if manages and req.household_id else None),
     }
     return render(request, "services/detail.html", context, status=status)
 
@@ -254,3 +273,30 @@ def my_tasks(request):
         "manages": can(request.user, Perm.MANAGE_SERVICES),
     }
     return render(request, "services/my_tasks.html", context)
+
+
+@login_required
+@require_POST
+def request_cadre_view(request, pk):
+    """Name the responsible cadre of the request's household (from today)."""
+    req = _request(request, pk)
+    _staff_only(request, req)
+    form = CadreForm(request.POST, choices=_assign_choices(req))
+    if form.is_valid() and req.household is not None:
+        value, name = form.cleaned_data["who"], form.cleaned_data["name"]
+        volunteer = Volunteer.objects.filter(pk=value[1:]).first() if value[:1] == "v" else None
+        user = User.objects.filter(pk=value[1:]).first() if value[:1] == "u" else None
+        try:
+            cadre = cadre_set(
+                actor=request.user,
+                household=req.household,
+                user=user,
+                volunteer=volunteer,
+                name="" if (user or volunteer) else name,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"user": "who", "volunteer": "who"})
+        else:
+            messages.success(request, MSG_CADRE % {"name": str(cadre)})
+            return redirect("services:request", pk=req.pk)
+    return _detail(request, req, status=400, cadre_form=form)

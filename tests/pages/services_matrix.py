@@ -78,6 +78,7 @@ ROUTES: dict = {
     "services:request_done": (_request, everyone(405)),
     "services:request_confirm": (_request, everyone(405)),
     "services:request_cancel": (_request, everyone(405)),
+    "services:request_cadre": (_request, everyone(405)),
     # Officers export their own unit's month (the other street's officer, theirs).
     "services:ledger": (_none, _table(OFFICERS, 200, 403)),
     "services:hotline": (_none, HOTLINE_PAGE),
@@ -96,6 +97,8 @@ POST_ROUTES: dict = {
     # Not confirmed ("confirm=yes" missing): said so, nothing written.
     "services:request_confirm": REQUEST_FORM,
     "services:request_cancel": REQUEST_FORM,
+    # Nobody named: said so, nothing written.
+    "services:request_cadre": REQUEST_FORM,
     "services:ledger": everyone(405),
     "services:hotline": _table(OFFICERS, 400, 403),
     # The call has no follow-up due: said so, back to the log; the other street's officer

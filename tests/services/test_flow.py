@@ -175,3 +175,17 @@ def test_taking_a_call_on_the_page(world, login):
     )
     assert response.status_code == 302
     assert world.shan.service_requests.get().kind == "doctor"
+
+
+def test_staff_name_the_households_cadre_on_the_request_page(world, login):
+    from shoumen.services.models import Cadre
+
+    req = call_request(world)
+    volunteer = volunteer_of(world)
+    client = login(world.community_staff)
+    response = client.post(f"/services/{req.pk}/cadre/", {"who": f"v{volunteer.pk}"})
+    assert response.status_code == 302
+    cadre = Cadre.objects.get()
+    assert (cadre.household, cadre.volunteer) == (world.household_a, volunteer)
+    page = client.get(f"/services/{req.pk}/").content.decode()
+    assert 'data-testid="request-cadre"' in page and volunteer.name in page

@@ -14,4 +14,7 @@ class SuppliesConfig(AppConfig):
         register_actions(setup_services.ACTION_LABELS)
         register_actions(ledgers.ACTION_LABELS)
         reports.register()
-        from shoumen.supplies import campaign_extras  # noqa: F401
+        # The visit form's tick box per campaign due, and the campaigns' daily figure.
+        from shoumen.supplies import campaign_extras, campaign_metrics  # noqa: F401
+
+        campaign_metrics.register()

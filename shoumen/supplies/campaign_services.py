@@ -211,12 +211,12 @@ def _deliver(actor, campaign: Campaign, household: Household, client_uuid, visit
     # The campaign, made by someone who manages the store, lets the scope's grid workers
     # issue from it: the ledger's own issue (balance lock, below-zero refusal, audit)
     # without its check that the worker holds the store's unit.
-    movement = stock._apply(
+    movement = stock.movement_apply(
         actor=actor,
         kind=MovementKind.ISSUE,
         item=item,
         holder=source,
-        amount=stock._quantity(campaign.quantity, counted=False),
+        amount=stock.quantity_of(campaign.quantity, counted=False),
         to_holder=None,
         client_uuid=uuid.uuid5(MOVEMENT_NAMESPACE, str(client_uuid)),
         household=household,

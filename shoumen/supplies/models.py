@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.places.models import OrgUnit
 from shoumen.registry.models import Household
@@ -122,7 +123,7 @@ class Balance(models.Model):
 
 class MovementKind(models.TextChoices):
     RECEIVE = "receive", _("Received")
-    ISSUE = "issue", _("Issued")
+    ISSUE = "issue", pgettext_lazy("stock movement", "Issued")
     TRANSFER = "transfer", _("Transferred")
     COUNT = "count", _("Stocktake")
 

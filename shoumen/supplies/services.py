@@ -38,7 +38,7 @@ ACTION_LABELS = {"movement.record": _("Stock movement recorded")}
 MAX_QUANTITY = Decimal("9999999999.99")
 
 
-def _quantity(value, *, counted: bool) -> Decimal:
+def quantity_of(value, *, counted: bool) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -116,7 +116,7 @@ def movement_record(
     if kind not in MovementKind.values:
         raise ValidationError({"kind": [_("Choose receive, issue, transfer or count.")]})
     _check(actor, kind, item, holder, to_holder, household)
-    amount = _quantity(quantity, counted=kind == MovementKind.COUNT)
+    amount = quantity_of(quantity, counted=kind == MovementKind.COUNT)
     donor, note, batch = free_text(donor)[:100], free_text(note)[:200], free_text(batch)[:40]
     if kind == MovementKind.RECEIVE and source not in Source.values:
         raise ValidationError({"source": [ERR_SOURCE]})
@@ -131,7 +131,7 @@ def movement_record(
         raise ValidationError({"at": [ERR_FUTURE]})
     try:
         with transaction.atomic():
-            movement = _apply(
+            movement = movement_apply(
                 actor=actor,
                 client_uuid=client_uuid,
                 kind=kind,
@@ -156,7 +156,11 @@ def movement_record(
     return movement, True
 
 
-def _apply(*, actor, kind, item, holder, amount, to_holder, **fields) -> Movement:
+def movement_apply(*, actor, kind, item, holder, amount, to_holder, **fields) -> Movement:
+    """The ledger's write (balances locked in a fixed order, the below-zero refusal, the
+    audit event, the low-stock review) for a caller that has checked the actor's right
+    itself: ``movement_record``, and a campaign's delivery, which lets the scope's grid
+    workers issue from a store of the community. Run inside a transaction."""
     rows = {holder.pk: _balance(holder, item)}
     if to_holder is not None:
         rows[to_holder.pk] = _balance(to_holder, item)

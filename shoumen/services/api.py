@@ -20,12 +20,12 @@ from shoumen.registry.selectors import person_for
 from shoumen.services import selectors
 from shoumen.services.models import Door, Kind, RequestStatus
 from shoumen.services.schemas import (
-    AssignIn,
-    DoneIn,
-    RequestFiltersIn,
-    RequestIn,
-    RequestOut,
-    RequestPage,
+    ServiceAssignIn,
+    ServiceDoneIn,
+    ServiceRequestFiltersIn,
+    ServiceRequestIn,
+    ServiceRequestOut,
+    ServiceRequestPage,
 )
 from shoumen.services.services import (
     ERR_ASSIGNEE,
@@ -49,16 +49,16 @@ def _field_error(field: str, message) -> Status:
     return Status(422, {"detail": str(message), "errors": {field: [str(message)]}})
 
 
-def _out(actor, pk: int) -> RequestOut:
-    return RequestOut.of(selectors.request_for(actor, pk))
+def _out(actor, pk: int) -> ServiceRequestOut:
+    return ServiceRequestOut.of(selectors.request_for(actor, pk))
 
 
 @router.get(
     "/service-requests",
-    response={200: RequestPage, **error_responses(401, 403, 422)},
+    response={200: ServiceRequestPage, **error_responses(401, 403, 422)},
     summary="List the service requests in your jurisdiction (open ones by default)",
 )
-def requests_list(request, filters: Query[RequestFiltersIn]):
+def requests_list(request, filters: Query[ServiceRequestFiltersIn]):
     actor = request.auth
     require_somewhere(actor, Perm.MANAGE_SERVICES)
     status = "" if filters.status == "open" else filters.status
@@ -68,15 +68,19 @@ def requests_list(request, filters: Query[RequestFiltersIn]):
         return _field_error("kind", ERR_FILTER_KIND)
     qs = selectors.requests_list(actor, status=status, kind=filters.kind, overdue=filters.overdue)
     items = qs[filters.offset : filters.offset + filters.limit]
-    return {"items": [RequestOut.of(r) for r in items], "count": qs.count()}
+    return {"items": [ServiceRequestOut.of(r) for r in items], "count": qs.count()}
 
 
 @router.post(
     "/service-requests",
-    response={200: RequestOut, 201: RequestOut, **error_responses(400, 401, 403, 404, 422)},
+    response={
+        200: ServiceRequestOut,
+        201: ServiceRequestOut,
+        **error_responses(400, 401, 403, 404, 422),
+    },
     summary="Record a service request for a resident, as a call taken (201 new; 200 replay)",
 )
-def requests_create(request, payload: RequestIn):
+def requests_create(request, payload: ServiceRequestIn):
     actor = request.auth
     require_somewhere(actor, Perm.MANAGE_SERVICES)
     person = person_for(actor, pk=payload.person, perm=Perm.MANAGE_SERVICES)
@@ -94,10 +98,10 @@ def requests_create(request, payload: RequestIn):
 
 @router.post(
     "/service-requests/{id}/assign",
-    response={200: RequestOut, **error_responses(401, 403, 404, 422)},
+    response={200: ServiceRequestOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Give a request to a volunteer of its community (or to staff as cadre)",
 )
-def requests_assign(request, payload: AssignIn, id: int = PathId):
+def requests_assign(request, payload: ServiceAssignIn, id: int = PathId):
     actor = request.auth
     req = selectors.request_for(actor, id)
     require_somewhere(actor, Perm.MANAGE_SERVICES)
@@ -118,10 +122,10 @@ def requests_assign(request, payload: AssignIn, id: int = PathId):
 
 @router.post(
     "/service-requests/{id}/done",
-    response={200: RequestOut, **error_responses(401, 403, 404, 422)},
+    response={200: ServiceRequestOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Mark a request delivered, saying what was brought (again: no change)",
 )
-def requests_done(request, payload: DoneIn, id: int = PathId):
+def requests_done(request, payload: ServiceDoneIn, id: int = PathId):
     actor = request.auth
     req = selectors.request_for(actor, id)
     if not can_mark_done(actor, req):
@@ -132,7 +136,7 @@ def requests_done(request, payload: DoneIn, id: int = PathId):
 
 @router.post(
     "/service-requests/{id}/confirm",
-    response={200: RequestOut, **error_responses(401, 403, 404, 422)},
+    response={200: ServiceRequestOut, **error_responses(401, 403, 404, 422)},
     summary="Confirm a delivery as received, on the resident's word (again: no change)",
 )
 def requests_confirm(request, id: int = PathId):

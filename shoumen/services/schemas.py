@@ -11,7 +11,7 @@ from shoumen.registry.schemas import Id, Page, Text
 from shoumen.services.models import NOTE_MAX, ServiceRequest
 
 
-class RequestIn(Schema):
+class ServiceRequestIn(Schema):
     person: Id = Field(description="The resident the help is for")
     kind: Text = Field(
         max_length=16, description="groceries, medicine, doctor, transport, psychological, other"
@@ -23,16 +23,16 @@ class RequestIn(Schema):
     )
 
 
-class AssignIn(Schema):
+class ServiceAssignIn(Schema):
     volunteer: Id | None = Field(None, description="An active volunteer of the community")
     cadre: Id | None = Field(None, description="Or a user working for the request's grid")
 
 
-class DoneIn(Schema):
+class ServiceDoneIn(Schema):
     note: Text = Field(max_length=NOTE_MAX, description="What was delivered")
 
 
-class RequestFiltersIn(Page):
+class ServiceRequestFiltersIn(Page):
     status: Text = Field(
         "", max_length=10, description="new, assigned, done, confirmed, cancelled; all; open"
     )
@@ -40,7 +40,7 @@ class RequestFiltersIn(Page):
     overdue: bool = False
 
 
-class RequestOut(Schema):
+class ServiceRequestOut(Schema):
     id: int
     community: int
     grid: int
@@ -64,8 +64,8 @@ class RequestOut(Schema):
     created_at: datetime.datetime
 
     @staticmethod
-    def of(req: ServiceRequest) -> "RequestOut":
-        return RequestOut(
+    def of(req: ServiceRequest) -> "ServiceRequestOut":
+        return ServiceRequestOut(
             id=req.pk,
             community=req.community_id,
             grid=req.grid_id,
@@ -90,6 +90,6 @@ class RequestOut(Schema):
         )
 
 
-class RequestPage(Schema):
-    items: list[RequestOut]
+class ServiceRequestPage(Schema):
+    items: list[ServiceRequestOut]
     count: int

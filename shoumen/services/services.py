@@ -16,7 +16,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
@@ -56,8 +56,16 @@ ERR_NOT_ASSIGNEE = _("Only the person assigned, or staff managing services, can 
 ERR_DONE_NOTE = _("Say in a few words what was delivered.")
 ERR_CANCEL_REASON = _("Give a reason for cancelling (at most 200 characters).")
 
-KEY_ASSIGNED = "services.assigned"
-TITLE_ASSIGNED = _("Service task: %(kind)s in %(grid)s, due %(due)s")
+KEY_ASSIGNED = "services.assigned.%s"
+# One text per kind, so that each reader reads the kind in their own language.
+TITLES_ASSIGNED = {
+    Kind.GROCERIES: _("Service task: groceries in %(grid)s, due %(due)s"),
+    Kind.MEDICINE: _("Service task: medicine in %(grid)s, due %(due)s"),
+    Kind.DOCTOR: _("Service task: seeing a doctor in %(grid)s, due %(due)s"),
+    Kind.TRANSPORT: _("Service task: transport in %(grid)s, due %(due)s"),
+    Kind.PSYCHOLOGICAL: _("Service task: someone to talk to in %(grid)s, due %(due)s"),
+    Kind.OTHER: _("Service task: other help in %(grid)s, due %(due)s"),
+}
 
 ACTION_LABELS = {
     "service_request.create": _("Service request made"),
@@ -69,7 +77,8 @@ ACTION_LABELS = {
 
 
 def register() -> None:
-    messages.register(KEY_ASSIGNED, TITLE_ASSIGNED)
+    for kind, title in TITLES_ASSIGNED.items():
+        messages.register(KEY_ASSIGNED % kind, title)
 
 
 def link_label(link) -> str:
@@ -216,16 +225,16 @@ def _locked(req: ServiceRequest) -> ServiceRequest:
 def _tell_assigned(req: ServiceRequest) -> None:
     recipients = [req.cadre, req.volunteer.user if req.volunteer else None]
     values = {
-        "kind": req.kind,
         "grid": req.grid.name,
         "due": timezone.localtime(req.due_at).strftime("%m-%d %H:%M"),
     }
-    from django.utils import translation
-
+    title = TITLES_ASSIGNED[Kind(req.kind)]
     with translation.override(settings.LANGUAGE_CODE):
-        title = str(TITLE_ASSIGNED % {**values, "kind": req.get_kind_display()})
+        text = str(title % values)
     notify(
-        recipients=recipients, title=title, words={"title": messages.words(KEY_ASSIGNED, values)}
+        recipients=recipients,
+        title=text,
+        words={"title": messages.words(KEY_ASSIGNED % req.kind, values)},
     )
 
 

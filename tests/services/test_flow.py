@@ -189,3 +189,17 @@ def test_staff_name_the_households_cadre_on_the_request_page(world, login):
     assert (cadre.household, cadre.volunteer) == (world.household_a, volunteer)
     page = client.get(f"/services/{req.pk}/").content.decode()
     assert 'data-testid="request-cadre"' in page and volunteer.name in page
+
+
+def test_the_volunteer_is_told_of_the_task_in_their_own_language(world):
+    from django.utils import translation
+
+    from shoumen.alerts.messages import rendered
+    from shoumen.alerts.models import Notification
+
+    req = call_request(world, kind="medicine")
+    request_assign(actor=world.grid_worker, request=req, volunteer=volunteer_of(world))
+    note = Notification.objects.get(recipient=world.volunteer)
+    with translation.override("en"):
+        assert rendered(note.words["title"]).startswith("Service task: medicine in 光华第一网格")
+    assert "单明" not in note.title

@@ -199,3 +199,27 @@ def test_an_unassigned_standing_delivery_goes_to_the_isolated_households_grid_wo
         standing_requests_make(day=day0 + datetime.timedelta(days=1))
     daily = ServiceRequest.objects.get(standing_from__isnull=False)
     assert daily.cadre == world.grid_worker and daily.status == RequestStatus.ASSIGNED
+
+
+def test_the_hotline_page_logs_a_call_and_the_ledgers_download_as_xlsx(world, login):
+    from shoumen.services.models import HotlineCall
+
+    client = login(world.community_staff)
+    response = client.post(
+        "/services/hotline/",
+        {
+            "community": world.community.pk,
+            "topic": "family",
+            "minutes": "12",
+            "anonymous": "on",
+            "client_uuid": str(uuid.uuid4()),
+        },
+    )
+    assert response.status_code == 302
+    assert HotlineCall.objects.get().counsellor == world.community_staff
+    for url in ("/services/hotline/ledger.xlsx", "/services/ledger.xlsx"):
+        download = client.get(url)
+        assert download.status_code == 200
+        assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+        openpyxl.load_workbook(io.BytesIO(download.content))
+    assert client.get("/services/ledger.xlsx?month=nope").status_code == 302

@@ -203,3 +203,16 @@ def test_the_volunteer_is_told_of_the_task_in_their_own_language(world):
     with translation.override("en"):
         assert rendered(note.words["title"]).startswith("Service task: medicine in 光华第一网格")
     assert "单明" not in note.title
+
+
+def test_an_overdue_requests_alert_shows_on_the_alerts_page(world, login):
+    with time_machine.travel(NOW, tick=False):
+        call_request(world, urgency="urgent")
+    with time_machine.travel(NOW + datetime.timedelta(hours=3), tick=False):
+        services_overdue_check()
+        page = login(world.community_staff).get("/alerts/")
+    assert page.status_code == 200
+    alert = Alert.objects.get(cause=Cause.SERVICE_OVERDUE)
+    assert f"/alerts/{alert.pk}/" in page.content.decode()
+    with time_machine.travel(NOW + datetime.timedelta(hours=3), tick=False):
+        assert login(world.community_staff).get(f"/alerts/{alert.pk}/").status_code == 200

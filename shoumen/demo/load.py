@@ -33,7 +33,14 @@ from shoumen.demo.plan import (
     org_units_plan,
 )
 from shoumen.demo.schools import DemoSchools, demo_school_counts, demo_school_units
+from shoumen.demo.services import demo_services_counts, demo_services_load
+from shoumen.demo.supplies import demo_supplies_counts, demo_supplies_load
+from shoumen.demo.supplies_campaigns import (
+    demo_supplies_campaigns_counts,
+    demo_supplies_campaigns_load,
+)
 from shoumen.demo.users import DemoLogin, demo_users_ensure
+from shoumen.demo.volunteers import demo_volunteers_counts, demo_volunteers_load
 from shoumen.demo.writing import _CopyWriter, _OrmWriter
 from shoumen.lib.dates import today
 from shoumen.observation.models import HealthReport, Observation
@@ -70,12 +77,24 @@ def demo_counts(district: OrgUnit) -> dict[str, int]:
         "persons": Person.objects.filter(**under).count(),
         "observations": Observation.objects.filter(**under).count(),
         "health_reports": HealthReport.objects.filter(**under).count(),
-        "alerts": Alert.objects.filter(**under).count(),
         **demo_checkpoint_counts(district),
         **demo_school_counts(district),
         "figure_days": _figure_days(district),
         "unit_reports": DailyReport.objects.filter(unit__path__startswith=district.path).count(),
+        **_community_work_counts(district),
+    }
+
+
+def _community_work_counts(district: OrgUnit) -> dict[str, int]:
+    """Duty, volunteers, supplies, campaigns and services of the district, and its alerts
+    (the low-stock alert among them)."""
+    return {
+        "alerts": Alert.objects.filter(grid__path__startswith=district.path).count(),
         **demo_duty_counts(district),
+        **demo_volunteers_counts(district),
+        **demo_supplies_counts(district),
+        **demo_supplies_campaigns_counts(district),
+        **demo_services_counts(district),
     }
 
 
@@ -167,6 +186,12 @@ def demo_load(
             counts |= demo_duty_load(
                 district, day=day or today(), seed=seed, solve_seconds=solve_seconds_of(size)
             )
+            demo_volunteers_load(district, day=day or today(), seed=seed)
+            demo_supplies_load(district, day=day or today(), seed=seed)
+            demo_supplies_campaigns_load(district, day=day or today(), seed=seed)
+            demo_services_load(district, day=day or today(), seed=seed)
+            # Counted once all are in: each part adds to what the ones before counted.
+            counts |= _community_work_counts(district)
         new_users = [login.username for login in logins if login.created]
         if generated or new_users:
             audit_event_record(

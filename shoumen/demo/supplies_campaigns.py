@@ -64,9 +64,13 @@ def _grid_workers(community: OrgUnit) -> dict[int, User]:
 
 
 def _store(community: OrgUnit, staff: User, item: Item, needed: int, seed: int) -> Holder:
-    store = Holder.objects.get_or_create(
-        org_unit=community, name=STORE_NAME, defaults={"kind": HolderKind.STORE}
-    )[0]
+    # The community's store of the supplies demo, when it was loaded.
+    store = (
+        Holder.objects.filter(org_unit=community, kind=HolderKind.STORE).order_by("pk").first()
+        or Holder.objects.get_or_create(
+            org_unit=community, name=STORE_NAME, defaults={"kind": HolderKind.STORE}
+        )[0]
+    )
     held = Balance.objects.filter(holder=store, item=item).values_list("quantity", flat=True)
     have = int(held.first() or 0)
     if have < needed:

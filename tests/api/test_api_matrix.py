@@ -25,6 +25,10 @@ from tests.api import (
     school_matrix_absences,
     school_matrix_checks,
     school_matrix_reports,
+    services_matrix,
+    supplies_campaigns_matrix,
+    supplies_matrix,
+    volunteers_matrix,
 )
 from tests.nothing_written import changed_counts, row_counts
 from tests.personas import PERSONAS, SCHOOL_PERSONAS
@@ -328,6 +332,10 @@ for _part in (
     duty_matrix_rosters,
     duty_matrix_swaps,
     duty_matrix_checkins,
+    supplies_matrix,
+    supplies_campaigns_matrix,
+    services_matrix,
+    volunteers_matrix,
 ):
     OPERATIONS.update(_part.OPERATIONS)
     QUERIES.update(_part.QUERIES)

@@ -19,6 +19,10 @@ from tests.pages import (
     school_matrix_ledgers,
     school_matrix_reports,
     school_matrix_setup,
+    services_matrix,
+    supplies_matrix_campaigns,
+    supplies_matrix_stock,
+    volunteers_matrix,
 )
 from tests.personas import PERSONAS, SCHOOL_PERSONAS
 
@@ -374,6 +378,10 @@ ROUTES = {
 
 PAGE_NAMESPACES = (
     "duty",
+    "supplies",
+    "campaigns",
+    "services",
+    "volunteers",
     "schools",
     "reports",
     "accounts",
@@ -573,6 +581,10 @@ for _part in (
     duty_matrix_my,
     duty_matrix_swaps,
     duty_matrix_rest,
+    supplies_matrix_stock,
+    supplies_matrix_campaigns,
+    services_matrix,
+    volunteers_matrix,
 ):
     ROUTES.update(_part.ROUTES)
     POST_ROUTES.update(_part.POST_ROUTES)

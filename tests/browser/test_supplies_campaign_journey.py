@@ -5,7 +5,6 @@ import pytest
 
 from shoumen.accounts.models import User
 from shoumen.supplies.campaign_models import CampaignDelivery
-from tests.browser.conftest import chromium, phone  # noqa: F401 (fixtures)
 from tests.browser.test_home_journeys import start_at_home
 from tests.personas import World, build_world
 from tests.supplies.campaign_helpers import campaign

@@ -10,7 +10,6 @@ from shoumen.alerts.models import OPEN_STATUSES, Alert, Cause
 from shoumen.supplies.models import Balance, Holder, HolderKind, Item
 from shoumen.supplies.services import movement_record
 from shoumen.supplies.setup_services import reorder_level_set
-from tests.browser.conftest import chromium, phone  # noqa: F401 (fixtures)
 from tests.browser.test_home_journeys import start_at_home
 from tests.personas import World, build_world
 

@@ -6,7 +6,6 @@ import pytest
 from shoumen.accounts.models import User
 from shoumen.registry.models import Volunteer, VolunteerStatus
 from shoumen.services.volunteer_selectors import sign_up_key
-from tests.browser.conftest import chromium, phone  # noqa: F401 (the browser fixtures)
 from tests.browser.test_home_journeys import start_at_home
 from tests.personas import World, build_world
 

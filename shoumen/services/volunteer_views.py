@@ -35,11 +35,9 @@ def require_manager(user) -> None:
 @login_required
 @require_safe
 def index(request):
-    """The communities whose volunteers one manages; straight to the only one."""
+    """The communities whose volunteers one manages."""
     require_manager(request.user)
     communities = list(sel.communities_of(request.user)[:200])
-    if len(communities) == 1:
-        return redirect("volunteers:list", community_pk=communities[0].pk)
     return render(request, "volunteers/index.html", {"communities": communities})
 
 

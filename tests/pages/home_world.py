@@ -80,12 +80,14 @@ def build_day(w) -> dict:
         errors=[{"sheet": "Sheet1", "row": 3, "column": "姓名", "value": "", "reason": "缺少姓名"}],
         error_report=seal(b"report", context=REPORT_CONTEXT),
     )
+    from tests.pages.community_work_world import community_work_day
     from tests.pages.duty_world import duty_day
     from tests.pages.school_matrix_absences import absence_day
     from tests.pages.school_matrix_reports import school_day
 
     return {
         **duty_day(w, gate),
+        **community_work_day(w),
         **school_day(w),
         **absence_day(w),
         "pass": pass_,

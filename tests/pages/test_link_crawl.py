@@ -24,6 +24,7 @@ OPENED_FROM_PAPER = {
     "schools:guardian",
     "checkpoints:visitor_self",
     "checkpoint_scan:service_worker",
+    "volunteers:join",
 }
 # Not pages: fragments a page loads and refreshes by itself (htmx polling).
 FRAGMENTS = {"ledgers:import_progress", "reports:daily_card", "duty:roster_progress"}
@@ -31,9 +32,27 @@ FRAGMENTS = {"ledgers:import_progress", "reports:daily_card", "duty:roster_progr
 # a volunteer, who has no registry, lists nothing; one's own shifts, for whoever stands no
 # duty (in the persona world only the community staff member and the volunteer do).
 ON_DUTY = {"community_staff", "volunteer"}
-NOT_THEIR_WORK = {("volunteer", "places:tree")} | {
-    (persona, "duty:my_shifts") for persona in PERSONAS if persona not in ON_DUTY
+# One's own service tasks and volunteering, for whoever neither takes requests nor
+# volunteers (the checkpoint volunteer is the world's one volunteer with a login).
+TAKE_REQUESTS = {
+    "admin_user",
+    "district_officer",
+    "street_officer",
+    "community_staff",
+    "grid_worker",
+    "neighbour_worker",
+    "outsider",
 }
+NOT_THEIR_WORK = (
+    {("volunteer", "places:tree")}
+    | {(persona, "duty:my_shifts") for persona in PERSONAS if persona not in ON_DUTY}
+    | {
+        (persona, "services:my_tasks")
+        for persona in PERSONAS
+        if persona not in TAKE_REQUESTS | {"volunteer"}
+    }
+    | {(persona, "volunteers:me") for persona in PERSONAS if persona != "volunteer"}
+)
 # Never followed: they change the session, not the page.
 NOT_FOLLOWED = ("/logout/", "/i18n/")
 # Enough for the persona world; a crawl past it means a link multiplies pages.

@@ -63,12 +63,10 @@ def _none(w):
     return []
 
 
-# The index goes straight to the only community of those who manage one (302).
-INDEX = {**manage_table(200), "community_staff": 302, "outsider": 302}
 OWN_CERTIFICATE = {**everyone(404), "volunteer": 200}
 
 ROUTES: dict = {
-    "volunteers:index": (_none, INDEX),
+    "volunteers:index": (_none, {**manage_table(200), "outsider": 200}),
     "volunteers:me": (_own, everyone(200)),
     "volunteers:me_certificate": (_own, OWN_CERTIFICATE),
     "volunteers:list": (c1, manage_table(200)),

@@ -123,10 +123,10 @@ def test_a_login_without_a_volunteer_record_is_told_so(world, login):
     assert client.get(reverse("volunteers:me_certificate")).status_code == 404
 
 
-def test_the_index_goes_straight_to_the_only_community(world, login):
+def test_the_index_links_each_community_one_manages(world, login):
     response = login(world.community_staff).get(reverse("volunteers:index"))
-    assert response.status_code == 302
-    assert response["Location"] == _list(world)
+    assert response.status_code == 200
+    assert f'href="{_list(world)}"' in response.content.decode()
 
 
 def test_the_list_page_runs_a_fixed_number_of_queries(world, login, django_assert_max_num_queries):

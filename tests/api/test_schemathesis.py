@@ -96,9 +96,16 @@ SCHOOL_PATHS = {
     "/api/v1/school-reports/{id}/confirm",
     "/api/v1/reporting-rates",
 }
-# The duty API is fuzzed in tests/duty/test_*_fuzz.py, each part with the rosters, shifts and
-# swaps its successful answers need (tests/duty/test_api_fuzzed.py checks none is missed).
-FUZZED_ELSEWHERE = "/api/v1/duty/"
+# Fuzzed elsewhere, each with the records its successful answers need: the duty API in
+# tests/duty/test_*_fuzz.py (tests/duty/test_api_fuzzed.py checks none is missed), the
+# supplies, service requests and volunteers in tests/api/test_community_work_fuzz.py and
+# tests/supplies/test_supplies_api_fuzz.py.
+FUZZED_ELSEWHERE = (
+    "/api/v1/duty/",
+    "/api/v1/supplies/",
+    "/api/v1/service-requests",
+    "/api/v1/volunteers",
+)
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 FUZZ = settings(
     max_examples=25,

@@ -166,6 +166,24 @@ def schedule() -> list[Job]:
             "Tell community staff of people on duty too many days without a day off",
         ),
         Job(
+            "service-requests-overdue",
+            "shoumen.services.tasks.services_overdue_check_task",
+            {"minute": "*/5"},
+            "Alerts for residents' service requests past their time, resolved once closed",
+        ),
+        Job(
+            "standing-deliveries",
+            "shoumen.services.tasks.standing_requests_make_task",
+            {"hour": "6", "minute": "0"},
+            "The day's request of each standing daily delivery to an isolated household",
+        ),
+        Job(
+            "campaigns-close",
+            "shoumen.supplies.tasks.campaigns_close_ended_task",
+            {"hour": "0", "minute": "5"},
+            "Close the distribution campaigns whose last day is over",
+        ),
+        Job(
             "officials-digest",
             "shoumen.alerts.tasks.digests_send_task",
             _at(settings.SHOUMEN_DIGEST_AT),

@@ -380,6 +380,19 @@ SHOUMEN_DUTY_REST_ALERT_DAYS = env_int("SHOUMEN_DUTY_REST_ALERT_DAYS", 7)
 SHOUMEN_DUTY_SOLVE_SECONDS = env_int("SHOUMEN_DUTY_SOLVE_SECONDS", 60)
 # The standard working week (标准工时): the duty hours ledger counts planned hours above it.
 SHOUMEN_DUTY_STANDARD_HOURS_WEEK = env_int("SHOUMEN_DUTY_STANDARD_HOURS_WEEK", 40)
+# Supplies: when a low-stock alert falls due, the days of use days of cover are averaged
+# over, and how far ahead a batch counts as expiring.
+SHOUMEN_SUPPLIES_LOW_STOCK_DUE_MINUTES = env_int("SHOUMEN_SUPPLIES_LOW_STOCK_DUE_MINUTES", 1440)
+SHOUMEN_SUPPLIES_COVER_DAYS = env_int("SHOUMEN_SUPPLIES_COVER_DAYS", 14)
+SHOUMEN_SUPPLIES_EXPIRY_WARN_DAYS = env_int("SHOUMEN_SUPPLIES_EXPIRY_WARN_DAYS", 30)
+# Resident services: when urgent and normal requests fall due, when an overdue request's
+# alert falls due, and the longest a standing daily delivery runs.
+SHOUMEN_SERVICE_DUE_HOURS_URGENT = env_int("SHOUMEN_SERVICE_DUE_HOURS_URGENT", 2)
+SHOUMEN_SERVICE_DUE_HOURS_NORMAL = env_int("SHOUMEN_SERVICE_DUE_HOURS_NORMAL", 24)
+SHOUMEN_SERVICE_OVERDUE_ALERT_MINUTES = env_int("SHOUMEN_SERVICE_OVERDUE_ALERT_MINUTES", 60)
+SHOUMEN_SERVICE_STANDING_MAX_DAYS = env_int("SHOUMEN_SERVICE_STANDING_MAX_DAYS", 28)
+# Volunteers: the hours a delivered service request counts on a volunteer's record.
+SHOUMEN_VOLUNTEER_HOURS_PER_SERVICE = env_int("SHOUMEN_VOLUNTEER_HOURS_PER_SERVICE", 1)
 # Communities (streets, districts) confirm their daily report by this local time (HH:MM).
 SHOUMEN_DAILY_REPORT_DEADLINE = env_str("SHOUMEN_DAILY_REPORT_DEADLINE", "16:00")
 if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", SHOUMEN_DAILY_REPORT_DEADLINE):

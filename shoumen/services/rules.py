@@ -19,21 +19,21 @@ _ID_RE = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9xX]|[0-9]{15})(?![0-9xX])")
 
 
 def due_hours_urgent() -> int:
-    return int(getattr(settings, "SHOUMEN_SERVICE_DUE_HOURS_URGENT", 2))
+    return int(settings.SHOUMEN_SERVICE_DUE_HOURS_URGENT)
 
 
 def due_hours_normal() -> int:
-    return int(getattr(settings, "SHOUMEN_SERVICE_DUE_HOURS_NORMAL", 24))
+    return int(settings.SHOUMEN_SERVICE_DUE_HOURS_NORMAL)
 
 
 def overdue_alert_minutes() -> int:
     """How long an overdue request's alert waits for its owner before climbing."""
-    return int(getattr(settings, "SHOUMEN_SERVICE_OVERDUE_ALERT_MINUTES", 60))
+    return int(settings.SHOUMEN_SERVICE_OVERDUE_ALERT_MINUTES)
 
 
 def standing_max_days() -> int:
     """The longest a standing daily delivery may run (an isolation period at most)."""
-    return int(getattr(settings, "SHOUMEN_SERVICE_STANDING_MAX_DAYS", 28))
+    return int(settings.SHOUMEN_SERVICE_STANDING_MAX_DAYS)
 
 
 def due_at_for(urgency: str, asked_at: datetime.datetime) -> datetime.datetime:

@@ -31,7 +31,7 @@ DONE_STATUSES = (RequestStatus.DONE, RequestStatus.CONFIRMED)
 
 def hours_per_service() -> Decimal:
     """Hours a delivered service request counts for on a volunteer's record."""
-    return Decimal(str(getattr(settings, "SHOUMEN_VOLUNTEER_HOURS_PER_SERVICE", 1)))
+    return Decimal(str(settings.SHOUMEN_VOLUNTEER_HOURS_PER_SERVICE))
 
 
 # ---------------------------------------------------------------- scope

@@ -99,7 +99,11 @@ def _row(rng, *, person, door, kind, urgency, asked, by, key) -> ServiceRequest:
 def _carry(req, rng, outcome, asked, now, *, volunteers, worker) -> None:
     if outcome == "new":
         return
-    if volunteers and rng.random() < 0.7:
+    with_login = [v for v in volunteers if v.user_id]
+    if outcome == "assigned" and with_login:
+        # volunteer1's phone has open tasks to deliver.
+        req.volunteer = with_login[0]
+    elif volunteers and rng.random() < 0.7:
         req.volunteer = rng.choice(volunteers)
     else:
         req.cadre = worker

@@ -1,7 +1,7 @@
 """The demo's supplies: the first community's store and a holder at each checkpoint,
 receipts with a named business's donation, hand-outs on each of the last 14 days, reorder
 levels with one checkpoint's masks below theirs (its low-stock alert open), the same for
-the same seed."""
+the same seed; and, loaded with them, volunteer1's open service tasks."""
 
 import datetime
 
@@ -96,3 +96,14 @@ def test_the_same_seed_gives_the_same_supplies(demo):
         again = list(Movement.objects.order_by("pk").values_list("kind", "quantity", "recorded_at"))
         transaction.set_rollback(True)
     assert again == first
+
+
+def test_volunteer1_has_open_service_tasks_and_a_volunteering_record(demo):
+    from shoumen.accounts.models import User
+    from shoumen.services.models import RequestStatus, ServiceRequest
+
+    user = User.objects.get(username="volunteer1")
+    assert ServiceRequest.objects.filter(
+        volunteer__user=user, status=RequestStatus.ASSIGNED
+    ).exists()
+    assert user.volunteer.status == "approved"

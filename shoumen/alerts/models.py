@@ -35,6 +35,9 @@ class Cause(models.TextChoices):
 
 
 SCHOOL_CAUSES = frozenset(c.value for c in Cause if c.value.startswith("school_"))
+# Alerts on a community about its work (stock, service requests): their details name what
+# is short or late and hold the ``path`` of the page that deals with it.
+COMMUNITY_CAUSES = frozenset({Cause.SUPPLIES_LOW_STOCK.value, Cause.SERVICE_OVERDUE.value})
 
 
 class AlertStatus(models.TextChoices):
@@ -164,6 +167,10 @@ class Alert(models.Model):
     @property
     def is_school(self) -> bool:
         return self.cause in SCHOOL_CAUSES
+
+    @property
+    def is_community(self) -> bool:
+        return self.cause in COMMUNITY_CAUSES
 
     @property
     def level_label(self) -> str:

@@ -5,6 +5,7 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.lib.forms import StyledForm
 from shoumen.lib.widgets import DateInput
@@ -97,7 +98,9 @@ class RequestFilters(forms.Form):
         required=False,
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False
+        label=pgettext_lazy("service request", "Kind"),
+        choices=[("", _("All kinds")), *Kind.choices],
+        required=False,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 

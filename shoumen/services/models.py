@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.places.models import Level, OrgUnit
 from shoumen.registry.models import Household, Person, Volunteer
@@ -208,7 +209,7 @@ class Cadre(models.Model):
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("staff"),
+        verbose_name=pgettext_lazy("assignee", "staff"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -3,6 +3,7 @@ the request) once an open request passes its time, resolved when it is delivered
 cancelled. ``services_overdue_check`` runs every few minutes and is safe to run again."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,9 @@ def _details(req: ServiceRequest) -> dict:
         "urgency": req.urgency,
         "due": timezone.localtime(req.due_at).strftime("%Y-%m-%d %H:%M"),
         "status": req.status,
+        "kind_label": str(req.get_kind_display()),
+        # Where the alert's page leads (the request).
+        "path": reverse("services:request", args=[req.pk]),
     }
 
 

@@ -6,7 +6,7 @@ are audited; phones appear masked only."""
 from decimal import Decimal
 
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from reportlab.lib.pagesizes import A5
 
@@ -28,8 +28,8 @@ LEDGER_HEADERS = (
     _("Teams"),
     _("Party member"),
     _("Duty shifts"),
-    _("Services"),
-    _("Hours"),
+    pgettext_lazy("volunteer record", "Services"),
+    pgettext_lazy("volunteer hours", "Hours"),
 )
 LEDGER_WIDTHS = (14, 16, 30, 10, 10, 10, 10)
 

@@ -3,6 +3,7 @@ reached by QR code, and the reason for rejecting a sign-up."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.lib.forms import StyledForm
 from shoumen.registry.models import Skill, Team, TimeOfDay, Weekday
@@ -60,7 +61,7 @@ class VolunteerForm(_VolunteerFields):
 
 
 class VolunteerEditForm(_VolunteerFields):
-    is_active = forms.BooleanField(label=_("Active"), required=False)
+    is_active = forms.BooleanField(label=pgettext_lazy("volunteer", "Active"), required=False)
 
     def __init__(self, *args, masked_phone: str = "", **kwargs):
         super().__init__(*args, **kwargs)

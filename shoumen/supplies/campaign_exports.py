@@ -40,7 +40,7 @@ def columns() -> list[tuple[str, int]]:
         (str(_("No.")), 6),
         (str(_("Grid")), 16),
         (str(_("Address")), 28),
-        (str(_("Item")), 14),
+        (str(pgettext_lazy("supplies", "Item")), 14),
         (str(_("Quantity")), 8),
         (str(pgettext_lazy("unit of measure", "Unit")), 6),
         (str(_("Given at")), 17),

@@ -20,7 +20,7 @@ class CampaignForm(StyledForm):
     )
     # Numbers, not choices: a unit or store outside the actor's scope is a 404 from the view.
     scope = forms.IntegerField(label=_("Grid, community or street"), widget=forms.Select)
-    item = forms.IntegerField(label=_("Item"), widget=forms.Select)
+    item = forms.IntegerField(label=pgettext_lazy("supplies", "Item"), widget=forms.Select)
     quantity = forms.IntegerField(
         label=_("Quantity per household"), min_value=1, max_value=MAX_PER_HOUSEHOLD, initial=1
     )

@@ -5,6 +5,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.lib.forms import StyledForm
 from shoumen.lib.widgets import DateInput
@@ -43,7 +44,7 @@ class MovementForm(StyledForm):
     hidden client UUID makes a form sent twice (a double tap, a resend) one movement."""
 
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
-    item = _Choice(label=_("Item"), queryset=None, empty_label=None)
+    item = _Choice(label=pgettext_lazy("supplies", "Item"), queryset=None, empty_label=None)
     quantity = forms.DecimalField(
         label=_("Quantity"), min_value=0, max_digits=MAX_DIGITS, decimal_places=DECIMALS
     )
@@ -54,7 +55,9 @@ class MovementForm(StyledForm):
         required=False,
         help_text=_("For a donation: the business, organisation or person who gave it."),
     )
-    to_holder = _Choice(label=_("To"), queryset=None, empty_label=None)
+    to_holder = _Choice(
+        label=pgettext_lazy("stock transfer", "To"), queryset=None, empty_label=None
+    )
     household = _Choice(
         label=_("Household"),
         queryset=None,
@@ -90,12 +93,12 @@ class MovementForm(StyledForm):
 class ItemForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=60)
     unit = forms.CharField(label=_("Unit"), max_length=10, help_text=_("e.g. 个, 瓶, 盒"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("supplies", "Kind"), choices=ItemKind.choices)
 
 
 class HolderForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=60)
-    kind = forms.ChoiceField(label=_("Kind"), choices=HolderKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("supplies", "Kind"), choices=HolderKind.choices)
     unit = _Choice(
         label=_("Under"), queryset=None, empty_label=None, help_text=_("The community or a grid.")
     )
@@ -113,7 +116,7 @@ class HolderForm(StyledForm):
 
 
 class ReorderForm(StyledForm):
-    item = _Choice(label=_("Item"), queryset=None, empty_label=None)
+    item = _Choice(label=pgettext_lazy("supplies", "Item"), queryset=None, empty_label=None)
     reorder_level = forms.DecimalField(
         label=_("Reorder level"),
         required=False,

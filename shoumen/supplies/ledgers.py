@@ -12,7 +12,7 @@ A household shows as its door label (building, unit, door), never a resident's n
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
@@ -29,13 +29,13 @@ ACTION_LABELS = {"supplies_ledger.export": _("Supplies ledger exported")}
 
 MOVEMENT_HEADERS = (
     _("Time"),
-    _("Kind"),
+    pgettext_lazy("supplies", "Kind"),
     _("Holder"),
-    _("Item"),
+    pgettext_lazy("supplies", "Item"),
     _("Unit"),
     _("Quantity"),
     _("Change"),
-    _("To"),
+    pgettext_lazy("stock transfer", "To"),
     _("Household"),
     _("Source"),
     _("Donor"),
@@ -47,8 +47,8 @@ MOVEMENT_HEADERS = (
 MOVEMENT_WIDTHS = (17, 8, 14, 16, 6, 10, 10, 14, 18, 10, 18, 12, 12, 24, 10)
 STOCK_HEADERS = (
     _("Holder"),
-    _("Kind"),
-    _("Item"),
+    pgettext_lazy("supplies", "Kind"),
+    pgettext_lazy("supplies", "Item"),
     _("Unit"),
     _("Quantity"),
     _("Reorder level"),
@@ -59,7 +59,7 @@ STOCK_WIDTHS = (16, 12, 16, 6, 10, 10, 8, 10)
 DONATION_HEADERS = (
     _("Date"),
     _("Donor"),
-    _("Item"),
+    pgettext_lazy("supplies", "Item"),
     _("Unit"),
     _("Quantity"),
     _("Batch"),

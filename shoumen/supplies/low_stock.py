@@ -6,6 +6,7 @@ The alert carries no personal data: the holder's name is left out for a worker's
 
 import logging
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.models import RoleAssignment, User
@@ -59,6 +60,8 @@ def _details(balance: Balance, holder: Holder) -> dict:
         "unit": item.unit,
         "quantity": str(balance.quantity),
         "reorder_level": str(balance.reorder_level),
+        # Where the alert's page leads (the holder's stock).
+        "path": reverse("supplies:holder", args=[holder.pk]),
     }
     if holder.kind != HolderKind.WORKER_KIT:
         details["holder"] = holder.name

@@ -122,7 +122,7 @@ class Balance(models.Model):
 
 
 class MovementKind(models.TextChoices):
-    RECEIVE = "receive", _("Received")
+    RECEIVE = "receive", pgettext_lazy("stock movement", "Received")
     ISSUE = "issue", pgettext_lazy("stock movement", "Issued")
     TRANSFER = "transfer", _("Transferred")
     COUNT = "count", _("Stocktake")

@@ -156,6 +156,11 @@ def movement_record(
     return movement, True
 
 
+def _plain(quantity: Decimal) -> str:
+    """A quantity as people write it: 40, 2.5 (not 40.00)."""
+    return f"{quantity.normalize():f}"
+
+
 def movement_apply(*, actor, kind, item, holder, amount, to_holder, **fields) -> Movement:
     """The ledger's write (balances locked in a fixed order, the below-zero refusal, the
     audit event, the low-stock review) for a caller that has checked the actor's right
@@ -174,7 +179,12 @@ def movement_apply(*, actor, kind, item, holder, amount, to_holder, **fields) ->
     delta = amount - here.quantity if kind == MovementKind.COUNT else amount
     if kind in (MovementKind.ISSUE, MovementKind.TRANSFER):
         if amount > here.quantity:
-            words = {"have": here.quantity, "unit": item.unit, "item": item.name, "want": amount}
+            words = {
+                "have": _plain(here.quantity),
+                "unit": item.unit,
+                "item": item.name,
+                "want": _plain(amount),
+            }
             raise ValidationError({"quantity": [ERR_BELOW_ZERO % words]})
         delta = -amount
     here.quantity += delta

@@ -7,6 +7,7 @@ import uuid
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from shoumen.alerts.models import Alert, AlertStatus, Cause
 from shoumen.registry.models import Volunteer
@@ -215,4 +216,9 @@ def test_an_overdue_requests_alert_shows_on_the_alerts_page(world, login):
     alert = Alert.objects.get(cause=Cause.SERVICE_OVERDUE)
     assert f"/alerts/{alert.pk}/" in page.content.decode()
     with time_machine.travel(NOW + datetime.timedelta(hours=3), tick=False):
-        assert login(world.community_staff).get(f"/alerts/{alert.pk}/").status_code == 200
+        detail = login(world.community_staff).get(f"/alerts/{alert.pk}/")
+    assert detail.status_code == 200
+    html = detail.content.decode()
+    # What is late and a way to it, without the resident's name.
+    assert f'href="{reverse("services:request", args=[alert.key])}"' in html
+    assert alert.details["due"] in html and "单明" not in html

@@ -104,7 +104,8 @@ def test_an_empty_store_refuses_the_delivery_with_the_stock_ledger_s_reason(worl
     c = campaign(world, stock=5, quantity=10)
     with pytest.raises(ValidationError) as caught:
         _give(world.grid_worker, c, world.household_a)
-    words = {"have": "5.00", "unit": "个", "item": "医用外科口罩", "want": 10}
+    # Quantities as people write them (5, not 5.00).
+    words = {"have": "5", "unit": "个", "item": "医用外科口罩", "want": 10}
     assert str(ERR_BELOW_ZERO % words) in str(caught.value)
     assert not CampaignDelivery.objects.exists()
     assert not Movement.objects.filter(kind="issue").exists() and _stock(c) == 5

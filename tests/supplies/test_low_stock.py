@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from shoumen.alerts.models import OPEN_STATUSES, Alert, AlertStatus, Cause
 from shoumen.alerts.selectors import alerts_visible_to
@@ -133,3 +134,16 @@ def test_a_refused_movement_opens_no_alert(world, stock):
     with pytest.raises(ValidationError):
         move(world.community_staff, "issue", stock.masks, stock.store, 1)
     assert not _alerts().exists()
+
+
+def test_the_low_stock_alerts_page_names_the_item_and_leads_to_the_holder(world, stock, login):
+    move(world.community_staff, "receive", stock.masks, stock.store, 100)
+    reorder_level_set(actor=world.community_staff, holder=stock.store, item=stock.masks, level=50)
+    move(world.community_staff, "issue", stock.masks, stock.store, 60)
+    alert = _alerts().get()
+    client = login(world.community_staff)
+    listed = client.get(reverse("alerts:list")).content.decode()
+    assert f"{world.community.name} · {stock.masks.name}" in listed
+    html = client.get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    assert "社区库房" in html and "40.00" in html and "50.00" in html
+    assert f'href="{reverse("supplies:holder", args=[stock.store.pk])}"' in html

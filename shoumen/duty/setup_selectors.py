@@ -11,6 +11,7 @@ from shoumen.duty.models import Absence, DutyPerson, Post, Shift
 from shoumen.duty.people_services import staff_of
 from shoumen.duty.selectors import people_visible_to, posts_visible_to
 from shoumen.places.models import Level, OrgUnit
+from shoumen.places.selectors import unit_by_code_or_id
 from shoumen.registry.models import Volunteer
 
 
@@ -25,14 +26,7 @@ def community_for(user, pk: int) -> OrgUnit:
 
 def community_by_code_or_id(user, value: str) -> OrgUnit:
     """A community the user manages, by its code or its id (DoesNotExist otherwise)."""
-    units = communities_managed_by(user)
-    value = (value or "").strip()
-    found = units.filter(code=value).first()
-    if found is None and value.isascii() and value.isdigit() and len(value) < 19:
-        found = units.filter(pk=int(value)).first()
-    if found is None:
-        raise OrgUnit.DoesNotExist
-    return found
+    return unit_by_code_or_id(communities_managed_by(user), value)
 
 
 def _with_shifts(qs: QuerySet[Post]) -> QuerySet[Post]:

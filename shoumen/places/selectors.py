@@ -57,3 +57,15 @@ def parent_codes_of(units: list[OrgUnit]) -> dict[str, str]:
 def children_of(user, unit: OrgUnit, perm: str = Perm.VIEW_REGISTRY) -> QuerySet[OrgUnit]:
     """The units directly under ``unit`` that the actor can see, in tree order."""
     return org_units_visible_to(user, perm).filter(path__startswith=unit.path, depth=unit.depth + 1)
+
+
+def unit_by_code_or_id(units: QuerySet[OrgUnit], value: str) -> OrgUnit:
+    """The unit of ``units`` an API caller names by its code or its id (DoesNotExist
+    otherwise): a code first, then digits as an id."""
+    value = (value or "").strip()
+    found = units.filter(code=value).first()
+    if found is None and value.isascii() and value.isdigit() and len(value) < 19:
+        found = units.filter(pk=int(value)).first()
+    if found is None:
+        raise OrgUnit.DoesNotExist
+    return found

@@ -18,6 +18,7 @@ from shoumen.accounts.scoping import scope_q
 from shoumen.duty.models import CheckIn, CheckKind, DutyPerson, RosterStatus
 from shoumen.duty.rest import hours_between, published_shifts
 from shoumen.places.models import Level, OrgUnit
+from shoumen.places.selectors import unit_by_code_or_id
 from shoumen.registry.models import Volunteer, VolunteerStatus
 from shoumen.services.models import RequestStatus, ServiceRequest
 
@@ -50,14 +51,7 @@ def community_for(user, pk: int) -> OrgUnit:
 
 def community_by_code_or_id(user, value: str) -> OrgUnit:
     """A community whose volunteers the user manages, by code or id (DoesNotExist else)."""
-    units = communities_of(user)
-    value = (value or "").strip()
-    found = units.filter(code=value).first()
-    if found is None and value.isascii() and value.isdigit() and len(value) < 19:
-        found = units.filter(pk=int(value)).first()
-    if found is None:
-        raise OrgUnit.DoesNotExist
-    return found
+    return unit_by_code_or_id(communities_of(user), value)
 
 
 def volunteers_visible_to(user) -> QuerySet[Volunteer]:

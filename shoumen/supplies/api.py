@@ -8,7 +8,7 @@ from ninja import Query, Router, Status
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
 from shoumen.api.responses import error_responses
-from shoumen.places.models import OrgUnit
+from shoumen.places.selectors import unit_by_code_or_id
 from shoumen.registry.models import Household
 from shoumen.supplies import selectors as sel
 from shoumen.supplies.api_campaigns import router as campaigns_router
@@ -39,14 +39,7 @@ def _page(qs, page, convert) -> dict:
 def _community(actor, unit: str):
     if not unit:
         return None
-    value = unit.strip()
-    units = sel.communities_visible_to(actor)
-    found = units.filter(code=value).first()
-    if found is None and value.isascii() and value.isdigit() and len(value) < 19:
-        found = units.filter(pk=int(value)).first()
-    if found is None:
-        raise OrgUnit.DoesNotExist
-    return found
+    return unit_by_code_or_id(sel.communities_visible_to(actor), unit)
 
 
 @router.get(

@@ -15,6 +15,7 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import scope_paths, scope_q
 from shoumen.lib.dates import today
 from shoumen.places.models import Level, OrgUnit
+from shoumen.places.selectors import unit_by_code_or_id
 from shoumen.supplies.models import Balance, Holder, Item, Movement, MovementKind
 from shoumen.supplies.rules import cover_days, expiry_warn_days
 
@@ -52,16 +53,10 @@ def managed_community_for(user, pk: int) -> OrgUnit:
 
 
 def managed_community_by_code_or_id(user, value: str) -> OrgUnit:
-    units = OrgUnit.objects.filter(
-        scope_q(user, Perm.MANAGE_SUPPLIES, "path"), level=Level.COMMUNITY
+    return unit_by_code_or_id(
+        OrgUnit.objects.filter(scope_q(user, Perm.MANAGE_SUPPLIES, "path"), level=Level.COMMUNITY),
+        value,
     )
-    value = (value or "").strip()
-    found = units.filter(code=value).first()
-    if found is None and value.isascii() and value.isdigit() and len(value) < 19:
-        found = units.filter(pk=int(value)).first()
-    if found is None:
-        raise OrgUnit.DoesNotExist
-    return found
 
 
 def holders_visible_to(user, perm: str = Perm.ISSUE_SUPPLIES) -> QuerySet[Holder]:

@@ -16,9 +16,7 @@ def _links(login, user) -> set[str]:
     return {link.url_name for link in response.context["work_links"]}
 
 
-def test_community_staff_reach_supplies_campaigns_services_volunteers_and_the_hotline(
-    world, login
-):
+def test_community_staff_reach_supplies_campaigns_services_volunteers_and_the_hotline(world, login):
     assert _links(login, world.community_staff) == {
         "services:my_tasks",
         "services:requests",

@@ -238,7 +238,8 @@ def alert_raise_for_unit(
                 now=now,
             )
         return _unit_hit_again(winner, details, now), False
-    _record(None, "alert.raise", alert, {"cause": cause, "key": key}, actor_label="school rules")
+    rules = "school rules" if alert.is_school else "community rules"
+    _record(None, "alert.raise", alert, {"cause": cause, "key": key}, actor_label=rules)
     if owner is not None:
         values = {
             "cause": cause,

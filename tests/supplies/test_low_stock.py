@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from shoumen.alerts.models import OPEN_STATUSES, Alert, AlertStatus, Cause
 from shoumen.alerts.selectors import alerts_visible_to
+from shoumen.audit.models import AuditEvent
 from shoumen.supplies.models import Balance
 from shoumen.supplies.setup_services import reorder_level_set
 from tests.supplies.conftest import move
@@ -36,6 +37,8 @@ def test_an_issue_below_the_reorder_level_opens_a_low_stock_alert_on_the_communi
     assert alert.details["reorder_level"] == "50.00"
     assert alert.details["holder"] == "社区库房"
     assert alert.due_at - alert.opened_at == datetime.timedelta(minutes=1440)
+    raised = AuditEvent.objects.get(action="alert.raise", target_id=str(alert.pk))
+    assert raised.actor_label == "community rules"
 
 
 @override_settings(SHOUMEN_SUPPLIES_LOW_STOCK_DUE_MINUTES=90)

@@ -42,6 +42,7 @@ from shoumen.services.rules import clean_note, due_at_for, standing_max_days
 ERR_KIND = _("Choose what kind of help is needed.")
 ERR_URGENCY = _("Choose how urgent it is: normal, today or urgent.")
 ERR_DOOR = _("Unknown way of asking for help.")
+ERR_UUID_REUSED = _("This client UUID was used for another request.")
 ERR_NOBODY = _("Choose the resident or household the help is for.")
 ERR_NOT_RESIDENT = _("This person no longer lives here.")
 ERR_NOT_ON_LINK = _("This link does not cover that person.")
@@ -152,8 +153,10 @@ def request_create(
     standing_until: datetime.date | None = None,
     client_uuid: uuid.UUID | str,
 ) -> tuple[ServiceRequest, bool]:
-    """A new request for ``person`` (or their ``household``). Returns (request, created)."""
-    existing = ServiceRequest.objects.filter(client_uuid=client_uuid).first()
+    """A new request for ``person`` (or their ``household``). Returns (request, created);
+    a replay of the same request returns the first, another request under its client UUID
+    is refused."""
+    existing = _replay(client_uuid, kind=kind, person=person, household=household)
     if existing is not None:
         return existing, False
     if door not in Door.values:
@@ -192,7 +195,7 @@ def request_create(
             with transaction.atomic():
                 req.save(force_insert=True)
         except IntegrityError:
-            winner = ServiceRequest.objects.filter(client_uuid=client_uuid).first()
+            winner = _replay(client_uuid, kind=kind, person=person, household=household)
             if winner is None:
                 raise
             return winner, False
@@ -212,6 +215,21 @@ def request_create(
             link=link,
         )
     return req, True
+
+
+def _replay(client_uuid, *, kind: str, person, household) -> ServiceRequest | None:
+    """The request already made under ``client_uuid``, when it is the same request."""
+    existing = ServiceRequest.objects.filter(client_uuid=client_uuid).first()
+    if existing is None:
+        return None
+    same_whom = (
+        existing.person_id == person.pk
+        if person is not None
+        else household is not None and existing.household_id == household.pk
+    )
+    if existing.kind != kind or not same_whom:
+        raise ValidationError({"client_uuid": [ERR_UUID_REUSED]})
+    return existing
 
 
 def _locked(req: ServiceRequest) -> ServiceRequest:

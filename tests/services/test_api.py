@@ -25,6 +25,15 @@ def test_a_request_is_made_once_and_a_replay_answers_200(world, api):
     assert ServiceRequest.objects.count() == 1
 
 
+def test_another_request_under_a_used_client_uuid_is_a_422(world, api):
+    client = api(world.grid_worker)
+    key = str(uuid.uuid4())
+    assert client.post("/service-requests", _ask(world, client_uuid=key)).status_code == 201
+    other = client.post("/service-requests", _ask(world, client_uuid=key, kind="groceries"))
+    assert other.status_code == 422 and "client_uuid" in other.json()["errors"]
+    assert ServiceRequest.objects.get().kind == "medicine"
+
+
 def test_a_bad_kind_is_a_422_naming_the_field(world, api):
     response = api(world.grid_worker).post("/service-requests", _ask(world, kind="pizza"))
     assert response.status_code == 422

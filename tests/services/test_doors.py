@@ -35,8 +35,17 @@ def test_a_call_taken_by_the_grid_worker_makes_a_request_due_by_its_urgency(worl
 def test_a_replayed_call_returns_the_first_request(world):
     key = uuid.uuid4()
     first = call_request(world, client_uuid=key)
-    again = call_request(world, client_uuid=key, kind="medicine")
+    again = call_request(world, client_uuid=key)
     assert again.pk == first.pk and ServiceRequest.objects.count() == 1
+
+
+def test_another_call_under_a_used_client_uuid_is_refused(world):
+    key = uuid.uuid4()
+    call_request(world, client_uuid=key)
+    with pytest.raises(ValidationError) as caught:
+        call_request(world, client_uuid=key, kind="medicine")
+    assert "client_uuid" in caught.value.message_dict
+    assert ServiceRequest.objects.count() == 1
 
 
 def test_the_neighbouring_grid_worker_cannot_take_a_call_for_grid_a(world):

@@ -9,7 +9,7 @@ only credential: a section acts only for the link's persons (and their household
 puts nothing personal in an address."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -38,7 +38,6 @@ class LinkSection:
     # (request, link, its persons) -> what the POST came to.
     post: Callable[[HttpRequest, ReportLink, list[Person]], SectionPosted]
     order: int = 100
-    extra: dict = field(default_factory=dict)
 
 
 _sections: dict[str, LinkSection] = {}

@@ -29,6 +29,8 @@ UNIT_WORDS = {
     "checks": pgettext_lazy("metric unit", "class sessions"),
     "person-days": pgettext_lazy("metric unit", "pupil-days"),
     "shifts": pgettext_lazy("metric unit", "shifts"),
+    "requests": pgettext_lazy("metric unit", "requests"),
+    "calls": pgettext_lazy("metric unit", "calls"),
 }
 
 TITLE = _("[%(unit)s daily epidemic prevention report %(date)s]")

@@ -32,7 +32,7 @@ def metrics() -> list[Metric]:
     return [
         Metric(
             "supplies.households_given",
-            _("Households given supplies in distribution campaigns"),
+            _("Campaign households given"),
             "households",
             households_given,
             order=80,

@@ -191,7 +191,7 @@ def test_a_stock_shows_its_last_days_value_not_the_sum(world, login, client):
     assert observed.series(0)[-4:] == [4, 0, 2, 1]
 
 
-def test_stocks_are_the_persons_under_observation_households_to_visit_and_alerts_overdue():
+def test_stocks_are_persons_under_observation_households_to_visit_and_what_is_overdue_or_low():
     stocks = {m.name for m in registered_metrics() if m.stock}
     assert stocks == {
         "observation.under_home_isolation",
@@ -200,6 +200,8 @@ def test_stocks_are_the_persons_under_observation_households_to_visit_and_alerts
         "observation.under_routine_monitoring",
         "screening.households_due",
         "alerts.overdue",
+        "services.requests_overdue",
+        "supplies.low_stock",
     }
 
 

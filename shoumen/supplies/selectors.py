@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from shoumen.accounts.models import RoleAssignment, User
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import scope_paths, scope_q
 from shoumen.lib.dates import today
@@ -78,6 +79,19 @@ def holders_of(
 
 def holder_for(user, pk: int, perm: str = Perm.ISSUE_SUPPLIES) -> Holder:
     return holders_visible_to(user, perm).get(pk=pk)
+
+
+def holder_places_and_workers(community: OrgUnit) -> tuple[QuerySet[OrgUnit], QuerySet]:
+    """Where a new holder of ``community`` may stand (the community or one of its grids),
+    and whose kit it may be (the active logins working in the community)."""
+    units = OrgUnit.objects.filter(
+        path__startswith=community.path, level__in=[Level.COMMUNITY, Level.GRID]
+    ).order_by("path")
+    working_here = RoleAssignment.objects.filter(org_unit__path__startswith=community.path)
+    workers = User.objects.filter(is_active=True, pk__in=working_here.values("user_id")).order_by(
+        "display_name", "username"
+    )
+    return units, workers
 
 
 def items_usable_at(unit: OrgUnit, active_only: bool = True) -> QuerySet[Item]:

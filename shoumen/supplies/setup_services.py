@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from shoumen.accounts.models import RoleAssignment
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require
 from shoumen.audit.services import audit_event_record
@@ -75,8 +76,6 @@ def holder_add(*, actor, unit: OrgUnit, kind: str, name: str, worker=None) -> Ho
     if kind not in HolderKind.values:
         errors["kind"] = [ERR_HOLDER_KIND]
     if kind == HolderKind.WORKER_KIT:
-        from shoumen.accounts.models import RoleAssignment
-
         works_here = (
             worker is not None
             and RoleAssignment.objects.filter(

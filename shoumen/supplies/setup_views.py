@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from shoumen.accounts.models import RoleAssignment, User
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
-from shoumen.places.models import Level, OrgUnit
+from shoumen.places.models import OrgUnit
 from shoumen.supplies import selectors as sel
 from shoumen.supplies.forms import HolderForm, ItemForm, ReorderForm
 from shoumen.supplies.models import Balance
@@ -68,15 +67,7 @@ def holders(request, community_pk: int):
 @require_http_methods(["GET", "POST"])
 def holder_new(request, community_pk: int):
     community = _community(request, community_pk)
-    units = OrgUnit.objects.filter(
-        path__startswith=community.path, level__in=[Level.COMMUNITY, Level.GRID]
-    ).order_by("path")
-    workers = User.objects.filter(
-        is_active=True,
-        pk__in=RoleAssignment.objects.filter(org_unit__path__startswith=community.path).values(
-            "user_id"
-        ),
-    ).order_by("display_name", "username")
+    units, workers = sel.holder_places_and_workers(community)
     form = HolderForm(posted(request), units=units, workers=workers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

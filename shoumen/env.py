@@ -4,6 +4,7 @@ import base64
 import os
 import re
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import overload
 
@@ -41,6 +42,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigurationError(f"{name} must be an integer, not {raw!r}") from None
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    """A decimal number such as a glucose threshold in mmol/L: ``7.0``."""
+    raw = os.environ.get(name)
+    value = default if raw is None or raw == "" else raw
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ConfigurationError(f"{name} must be a decimal number, not {value!r}") from None
+    if not number.is_finite():
+        raise ConfigurationError(f"{name} must be a decimal number, not {value!r}")
+    return number
 
 
 RATE_PATTERN = re.compile(r"[0-9]+/[0-9]*[smhd]")

@@ -15,6 +15,7 @@ from shoumen.env import (
     ConfigurationError,
     decode_data_key,
     env_bool,
+    env_decimal,
     env_int,
     env_list,
     env_rate,
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "shoumen.duty",
     "shoumen.supplies",
     "shoumen.services",
+    "shoumen.healthcentre",
     "shoumen.reports",
     "shoumen.home",
     "shoumen.ops",
@@ -393,6 +395,43 @@ SHOUMEN_SERVICE_OVERDUE_ALERT_MINUTES = env_int("SHOUMEN_SERVICE_OVERDUE_ALERT_M
 SHOUMEN_SERVICE_STANDING_MAX_DAYS = env_int("SHOUMEN_SERVICE_STANDING_MAX_DAYS", 28)
 # Volunteers: the hours a delivered service request counts on a volunteer's record.
 SHOUMEN_VOLUNTEER_HOURS_PER_SERVICE = env_int("SHOUMEN_VOLUNTEER_HOURS_PER_SERVICE", 1)
+# The health centre, after 国家基本公共卫生服务规范(第三版). Hypertension: residents from
+# this age get a blood pressure check at their first visit; the follow-ups a year that
+# make a patient's management standard; controlled below 140/90, or 150/90 from 65;
+# urgent referral from 180 systolic or 110 diastolic.
+SHOUMEN_HT_SCREEN_AGE = env_int("SHOUMEN_HT_SCREEN_AGE", 35)
+SHOUMEN_CHRONIC_FOLLOW_UPS_A_YEAR = env_int("SHOUMEN_CHRONIC_FOLLOW_UPS_A_YEAR", 4)
+SHOUMEN_HT_TARGET_SYSTOLIC = env_int("SHOUMEN_HT_TARGET_SYSTOLIC", 140)
+SHOUMEN_HT_TARGET_DIASTOLIC = env_int("SHOUMEN_HT_TARGET_DIASTOLIC", 90)
+SHOUMEN_HT_ELDERLY_AGE = env_int("SHOUMEN_HT_ELDERLY_AGE", 65)
+SHOUMEN_HT_ELDERLY_TARGET_SYSTOLIC = env_int("SHOUMEN_HT_ELDERLY_TARGET_SYSTOLIC", 150)
+SHOUMEN_HT_URGENT_SYSTOLIC = env_int("SHOUMEN_HT_URGENT_SYSTOLIC", 180)
+SHOUMEN_HT_URGENT_DIASTOLIC = env_int("SHOUMEN_HT_URGENT_DIASTOLIC", 110)
+# Type 2 diabetes: controlled below this fasting glucose (mmol/L); urgent referral at or
+# above the high one or at or below the low one.
+SHOUMEN_DM_TARGET_GLUCOSE = env_decimal("SHOUMEN_DM_TARGET_GLUCOSE", "7.0")
+SHOUMEN_DM_URGENT_HIGH_GLUCOSE = env_decimal("SHOUMEN_DM_URGENT_HIGH_GLUCOSE", "16.7")
+SHOUMEN_DM_URGENT_LOW_GLUCOSE = env_decimal("SHOUMEN_DM_URGENT_LOW_GLUCOSE", "3.9")
+# Both: a controlled patient is seen again within this many days (a quarter); a first
+# uncontrolled reading or a drug reaction brings them back within 2 weeks; this many
+# uncontrolled follow-ups in a row, or a new complication, refer them; a referral is
+# followed up within 2 weeks.
+SHOUMEN_CHRONIC_ROUTINE_DAYS = env_int("SHOUMEN_CHRONIC_ROUTINE_DAYS", 90)
+SHOUMEN_CHRONIC_ADJUST_DAYS = env_int("SHOUMEN_CHRONIC_ADJUST_DAYS", 14)
+SHOUMEN_CHRONIC_REFER_AFTER_UNCONTROLLED = env_int("SHOUMEN_CHRONIC_REFER_AFTER_UNCONTROLLED", 2)
+SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS = env_int("SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS", 14)
+# When the health centre's alerts fall due: an urgent referral at once (2 h), an overdue
+# follow-up or a referral check within a working day.
+SHOUMEN_HEALTH_URGENT_REFERRAL_DUE_MINUTES = env_int(
+    "SHOUMEN_HEALTH_URGENT_REFERRAL_DUE_MINUTES", 120
+)
+SHOUMEN_HEALTH_OVERDUE_DUE_MINUTES = env_int("SHOUMEN_HEALTH_OVERDUE_DUE_MINUTES", 1440)
+# The elderly's annual health management service: from this age.
+SHOUMEN_ELDERLY_CHECK_AGE = env_int("SHOUMEN_ELDERLY_CHECK_AGE", 65)
+# Family doctor contracts: the term in months, and how many days before its end the
+# team and the resident are reminded to renew.
+SHOUMEN_CONTRACT_TERM_MONTHS = env_int("SHOUMEN_CONTRACT_TERM_MONTHS", 12)
+SHOUMEN_CONTRACT_RENEWAL_NOTICE_DAYS = env_int("SHOUMEN_CONTRACT_RENEWAL_NOTICE_DAYS", 30)
 # Communities (streets, districts) confirm their daily report by this local time (HH:MM).
 SHOUMEN_DAILY_REPORT_DEADLINE = env_str("SHOUMEN_DAILY_REPORT_DEADLINE", "16:00")
 if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", SHOUMEN_DAILY_REPORT_DEADLINE):

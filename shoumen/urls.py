@@ -28,5 +28,6 @@ urlpatterns = [
     path("supplies/", include("shoumen.supplies.urls")),
     path("services/", include("shoumen.services.urls")),
     path("volunteers/", include("shoumen.services.volunteer_urls")),
+    path("health/", include("shoumen.healthcentre.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -41,6 +41,11 @@ PERSONAS = {
     "principal": (Role.PRINCIPAL, "SCH1"),
     "education_officer": (Role.EDUCATION_OFFICER, "D1"),
     "cdc_officer": (Role.CDC_OFFICER, "D1"),
+    # the health centre serving C1 and C2: a family doctor and a nurse of the team of grid
+    # G1, and the centre's manager
+    "family_doctor": (Role.FAMILY_DOCTOR, "C1"),
+    "centre_nurse": (Role.CENTRE_NURSE, "C1"),
+    "centre_manager": (Role.CENTRE_MANAGER, "C1"),
 }
 
 # School personas, apart: the resident registry's matrices leave them out of its grids.
@@ -52,6 +57,9 @@ SCHOOL_PERSONAS = {
     "education_officer",
     "cdc_officer",
 }
+
+# The health centre's people: the resident registry's matrices leave them out as well.
+HEALTH_PERSONAS = {"family_doctor", "centre_nurse", "centre_manager"}
 
 # class code: (school code, name, grade, boarding, pupils as (name, sex, birth date))
 CLASSES = {
@@ -98,6 +106,7 @@ def build_world() -> None:
         RoleAssignment.objects.create(user=user, role=role, org_unit=OrgUnit.objects.get(code=code))
         users[username] = user
     admin = users["admin_user"]
+    _build_health_centre(s1, users)
 
     def grid(code):
         return OrgUnit.objects.get(code=code)
@@ -149,6 +158,36 @@ def build_world() -> None:
         document_type=DocumentType.RESIDENT_ID,
         id_number=ID_OUTSIDER,
         relation_to_head=Relation.HEAD,
+    )
+
+
+def _build_health_centre(s1, users) -> None:
+    """光华社区卫生服务中心 in street S1 serves C1 and C2: team 光华一队 (the doctor and
+    nurse personas) serves grid G1, team 光华二队 (nobody's persona) serves G2; a basic and
+    a personalised package."""
+    from shoumen.healthcentre.models import HealthCentre, Package, PackageKind, Team, TeamMember
+
+    centre = HealthCentre.objects.create(
+        name="建国门社区卫生服务中心", street=s1, phone="010-65120000"
+    )
+    centre.communities.set(OrgUnit.objects.filter(code__in=["C1", "C2"]))
+    team_a = Team.objects.create(
+        centre=centre, name="光华一队", signup_token="team-a-token", phone="010-65120001"
+    )
+    team_a.grids.set([OrgUnit.objects.get(code="G1")])
+    team_b = Team.objects.create(
+        centre=centre, name="光华二队", signup_token="team-b-token", phone="010-65120002"
+    )
+    team_b.grids.set([OrgUnit.objects.get(code="G2")])
+    TeamMember.objects.create(team=team_a, user=users["family_doctor"], role="doctor")
+    TeamMember.objects.create(team=team_a, user=users["centre_nurse"], role="nurse")
+    Package.objects.create(centre=centre, code="basic", name="基础服务包", kind=PackageKind.BASIC)
+    Package.objects.create(
+        centre=centre,
+        code="elderly",
+        name="老年人个性化服务包",
+        kind=PackageKind.PERSONALISED,
+        fee=120,
     )
 
 
@@ -273,6 +312,24 @@ class World:
         from shoumen.schools.models import Pupil
 
         return Pupil.objects.select_related("klass__unit", "school__unit").get(name=name)
+
+    @cached_property
+    def health_centre(self):
+        from shoumen.healthcentre.models import HealthCentre
+
+        return HealthCentre.objects.get(name="建国门社区卫生服务中心")
+
+    @cached_property
+    def team_a(self):
+        from shoumen.healthcentre.models import Team
+
+        return Team.objects.select_related("centre").get(name="光华一队")
+
+    @cached_property
+    def team_b(self):
+        from shoumen.healthcentre.models import Team
+
+        return Team.objects.select_related("centre").get(name="光华二队")
 
     def __getattr__(self, name: str) -> User:
         if name in PERSONAS:

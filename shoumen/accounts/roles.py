@@ -18,6 +18,10 @@ class Role(models.TextChoices):
     PRINCIPAL = "principal", _("Principal")
     EDUCATION_OFFICER = "education_officer", _("Education bureau officer")
     CDC_OFFICER = "cdc_officer", _("CDC officer")
+    FAMILY_DOCTOR = "family_doctor", _("Family doctor")
+    CENTRE_NURSE = "centre_nurse", _("Health centre nurse")
+    PUBLIC_HEALTH_STAFF = "public_health_staff", _("Public health staff")
+    CENTRE_MANAGER = "centre_manager", _("Health centre manager")
 
 
 class Perm(models.TextChoices):
@@ -59,6 +63,22 @@ class Perm(models.TextChoices):
     MANAGE_SERVICES = "manage_services", _("Take, assign and close residents' service requests")
     LOG_HOTLINE = "log_hotline", _("Keep the psychological support hotline log")
     MANAGE_VOLUNTEERS = "manage_volunteers", _("Register and approve volunteers")
+    VIEW_HEALTH_RECORDS = (
+        "view_health_records",
+        _("View family doctor contracts, chronic patients and their follow-ups"),
+    )
+    RECORD_FOLLOW_UPS = (
+        "record_follow_ups",
+        _("Record chronic disease follow-ups and elderly checks"),
+    )
+    MANAGE_CONTRACTS = "manage_contracts", _("Sign, confirm, renew and end family doctor contracts")
+    HANDLE_HEALTH_ALERTS = "handle_health_alerts", _("Act on follow-up and referral alerts")
+    EXPORT_HEALTH_LEDGERS = "export_health_ledgers", _("Export the health centre's ledgers")
+    MANAGE_HEALTH_CENTRE = (
+        "manage_health_centre",
+        _("Set up teams and packages, run surveys and edit work-point rules"),
+    )
+    VIEW_HEALTH_INDICATORS = "view_health_indicators", _("View the health centre's indicators")
 
 
 # Everyone who follows key persons up and visits households.
@@ -89,6 +109,18 @@ _OFFICER = {
     Perm.MANAGE_SERVICES,
     Perm.LOG_HOTLINE,
     Perm.MANAGE_VOLUNTEERS,
+    Perm.VIEW_HEALTH_INDICATORS,
+}
+
+# The health centre's people, assigned at each community their centre serves. They see
+# residents (to sign and follow them up) but not key persons, passes or screening; nobody
+# outside the centre sees a patient's record, only the indicators.
+_HEALTH_TEAM = {
+    Perm.VIEW_REGISTRY,
+    Perm.VIEW_HEALTH_RECORDS,
+    Perm.RECORD_FOLLOW_UPS,
+    Perm.HANDLE_HEALTH_ALERTS,
+    Perm.VIEW_HEALTH_INDICATORS,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -145,6 +177,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.RECEIVE_SCHOOL_REPORTS,
             Perm.HANDLE_SCHOOL_ALERTS,
             Perm.EXPORT_SCHOOL_LEDGERS,
+            Perm.VIEW_HEALTH_INDICATORS,
+        }
+    ),
+    Role.FAMILY_DOCTOR: frozenset(
+        {*_HEALTH_TEAM, Perm.REVEAL_SENSITIVE, Perm.MANAGE_CONTRACTS, Perm.EXPORT_HEALTH_LEDGERS}
+    ),
+    Role.CENTRE_NURSE: frozenset(_HEALTH_TEAM),
+    Role.PUBLIC_HEALTH_STAFF: frozenset(
+        {*_HEALTH_TEAM, Perm.MANAGE_CONTRACTS, Perm.EXPORT_HEALTH_LEDGERS}
+    ),
+    Role.CENTRE_MANAGER: frozenset(
+        {
+            *_HEALTH_TEAM,
+            Perm.REVEAL_SENSITIVE,
+            Perm.MANAGE_CONTRACTS,
+            Perm.EXPORT_HEALTH_LEDGERS,
+            Perm.MANAGE_HEALTH_CENTRE,
         }
     ),
 }
@@ -162,6 +211,10 @@ ROLE_LEVEL: dict[Role, str | None] = {
     Role.PRINCIPAL: Level.SCHOOL,
     Role.EDUCATION_OFFICER: Level.DISTRICT,
     Role.CDC_OFFICER: Level.DISTRICT,
+    Role.FAMILY_DOCTOR: Level.COMMUNITY,
+    Role.CENTRE_NURSE: Level.COMMUNITY,
+    Role.PUBLIC_HEALTH_STAFF: Level.COMMUNITY,
+    Role.CENTRE_MANAGER: Level.COMMUNITY,
 }
 
 # Higher rank may grant lower ranks; nobody grants their own rank or above.
@@ -177,6 +230,10 @@ ROLE_RANK: dict[Role, int] = {
     Role.PRINCIPAL: 20,
     Role.EDUCATION_OFFICER: 30,
     Role.CDC_OFFICER: 30,
+    Role.FAMILY_DOCTOR: 15,
+    Role.CENTRE_NURSE: 10,
+    Role.PUBLIC_HEALTH_STAFF: 10,
+    Role.CENTRE_MANAGER: 20,
 }
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.accounts.models import RoleAssignment
 from shoumen.accounts.roles import Role
 from shoumen.alerts.messages import words
-from shoumen.alerts.models import OPEN_STATUSES, SCHOOL_CAUSES, Alert, AlertStatus
+from shoumen.alerts.models import HEALTH_CAUSES, OPEN_STATUSES, SCHOOL_CAUSES, Alert, AlertStatus
 from shoumen.alerts.notify import notify
 from shoumen.audit.services import audit_event_record
 from shoumen.observation.models import HealthReport, Observation, ObservationStatus
@@ -52,8 +52,9 @@ def digest_for(
         persons=Count("person_id", distinct=True),
         reported=Count("person_id", distinct=True, filter=Q(reported_today)),
     )
-    # Residents' alerts: schools' go to the school's people and the education bureau and CDC.
-    residents = Alert.objects.exclude(cause__in=sorted(SCHOOL_CAUSES))
+    # Residents' alerts: schools' go to the school's people and the education bureau and
+    # CDC, patients' to the health centre.
+    residents = Alert.objects.exclude(cause__in=sorted(SCHOOL_CAUSES | HEALTH_CAUSES))
     alerts = residents.filter(status__in=OPEN_STATUSES, grid__path__startswith=path).aggregate(
         open=Count("id"),
         overdue=Count("id", filter=Q(status=AlertStatus.OPEN, due_at__lt=now)),

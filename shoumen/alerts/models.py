@@ -32,9 +32,14 @@ class Cause(models.TextChoices):
     # holder and item; a resident's service request past its time, keyed by request.
     SUPPLIES_LOW_STOCK = "supplies_low_stock", _("Stock below its reorder level")
     SERVICE_OVERDUE = "service_overdue", _("Service request overdue")
+    # Health centre alerts hang on a patient (a person) and go to the centre's people only.
+    HEALTH_URGENT_REFERRAL = "health_urgent_referral", _("Urgent referral")
+    HEALTH_REFERRAL_CHECK = "health_referral_check", _("Referral check due")
+    HEALTH_FOLLOW_UP_OVERDUE = "health_follow_up_overdue", _("Chronic follow-up overdue")
 
 
 SCHOOL_CAUSES = frozenset(c.value for c in Cause if c.value.startswith("school_"))
+HEALTH_CAUSES = frozenset(c.value for c in Cause if c.value.startswith("health_"))
 # Alerts on a community about its work (stock, service requests): their details name what
 # is short or late and hold the ``path`` of the page that deals with it.
 COMMUNITY_CAUSES = frozenset({Cause.SUPPLIES_LOW_STOCK.value, Cause.SERVICE_OVERDUE.value})

@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 
 from shoumen.accounts.roles import Perm, Role
 from shoumen.accounts.scoping import assignments_of, scope_paths, scope_q
+from shoumen.alerts.families import FAMILIES, SEPARATE
 from shoumen.alerts.models import (
     OPEN_STATUSES,
-    SCHOOL_CAUSES,
     Alert,
     AlertStatus,
     EscalationLevel,
@@ -32,22 +32,27 @@ STATE_ALL = "all"
 
 
 def alerts_visible_to(user, perm: str = Perm.HANDLE_ALERTS) -> QuerySet[Alert]:
-    """Residents' alerts under ``perm`` and, when asked for alerts to handle, schools'
-    alerts under Perm.HANDLE_SCHOOL_ALERTS: the education bureau sees no resident's alert,
-    and a street officer no school's."""
-    school = Q(cause__in=sorted(SCHOOL_CAUSES))
-    residents = scope_q(user, perm, "grid__path") & ~school
-    if perm != Perm.HANDLE_ALERTS or not scope_paths(user, Perm.HANDLE_SCHOOL_ALERTS):
+    """Residents' alerts under ``perm`` and, when asked for alerts to handle, each other
+    family's alerts (schools', the health centre's) under its own permission: the
+    education bureau sees no resident's alert, a street officer no school's and no
+    patient's."""
+    residents = scope_q(user, perm, "grid__path")
+    for family in SEPARATE:
+        residents &= ~Q(cause__in=sorted(family.causes))
+    parts = [residents] if scope_paths(user, perm) else []
+    if perm == Perm.HANDLE_ALERTS:
+        for family in SEPARATE:
+            if scope_paths(user, family.perm):
+                own = Q(cause__in=sorted(family.causes))
+                parts.append(scope_q(user, family.perm, "grid__path") & own)
+    if not parts:
         return Alert.objects.filter(residents)
-    schools = scope_q(user, Perm.HANDLE_SCHOOL_ALERTS, "grid__path") & school
-    if not scope_paths(user, perm):
-        return Alert.objects.filter(schools)
-    return Alert.objects.filter(residents | schools)
+    return Alert.objects.filter(reduce(or_, parts))
 
 
 def may_handle_alerts(user) -> bool:
-    """Whether the actor handles any alerts at all: residents' or schools'."""
-    return any(scope_paths(user, p) for p in (Perm.HANDLE_ALERTS, Perm.HANDLE_SCHOOL_ALERTS))
+    """Whether the actor handles any alerts at all: residents', schools' or patients'."""
+    return any(scope_paths(user, f.perm) for f in FAMILIES.values())
 
 
 def mine_q(user) -> Q:

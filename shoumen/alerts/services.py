@@ -64,13 +64,17 @@ def alert_raise(
     owner=None,
     rules: AlertRules | None = None,
     now: datetime.datetime | None = None,
+    due_minutes: int | None = None,
 ) -> tuple[Alert, bool]:
     """Open an alert, or update the open one for the same person and cause.
 
     Returns (alert, created). A new alert is owned by ``owner`` or else the responsible
-    worker, who is notified."""
+    worker, who is notified. It falls due after ``due_minutes``, or the alert rules'
+    time for its cause."""
     rules = rules or current_rules()
     now = now or timezone.now()
+    if due_minutes is None:
+        due_minutes = rules.due_minutes(cause)
     open_alert = (
         Alert.objects.select_for_update()
         .filter(person=person, cause=cause, status__in=OPEN_STATUSES)
@@ -85,7 +89,7 @@ def alert_raise(
         cause=cause,
         owner=owner or _default_owner(person, observation),
         opened_at=now,
-        due_at=now + datetime.timedelta(minutes=rules.due_minutes(cause)),
+        due_at=now + datetime.timedelta(minutes=due_minutes),
         last_seen_at=now,
         details=details,
     )
@@ -108,6 +112,7 @@ def alert_raise(
                 owner=owner,
                 rules=rules,
                 now=now,
+                due_minutes=due_minutes,
             )
         return _hit_again(winner, details, now), False
     _record(None, "alert.raise", alert, {"cause": cause}, actor_label="alert rules")

@@ -7,6 +7,7 @@ from shoumen.api import errors
 from shoumen.api.auth import session_auth, token_auth
 from shoumen.checkpoints.api import router as checkpoints_router
 from shoumen.duty.api import router as duty_router
+from shoumen.healthcentre.api import router as healthcentre_router
 from shoumen.observation.api import router as observation_router
 from shoumen.places.api import router as places_router
 from shoumen.registry.api import router as registry_router
@@ -44,3 +45,4 @@ api.add_router("/", duty_router)
 api.add_router("/", supplies_router)
 api.add_router("/", services_router)
 api.add_router("/", volunteers_router)
+api.add_router("/health-centre", healthcentre_router)

@@ -1,0 +1,5 @@
+"""The health centre API: chronic."""
+
+from ninja import Router
+
+router = Router(tags=["health-centre"])

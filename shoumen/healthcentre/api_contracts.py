@@ -1,0 +1,5 @@
+"""The health centre API: contracts."""
+
+from ninja import Router
+
+router = Router(tags=["health-centre"])

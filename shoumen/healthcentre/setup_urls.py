@@ -1,0 +1,5 @@
+"""The health centre's setup pages: their paths join the one ``health`` namespace."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,286 @@
+"""The health centre's indicators for an area and a year, as numerators and denominators:
+numbers only, so that the area's officers and the CDC see them as the centre does.
+
+An area is a set of grid path prefixes (a unit's subtree, or a team's grids) and, for a
+team, the team its contracts and patients belong to. A year's figures stand as of its last
+day, or as of today for the current year."""
+
+import datetime
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from shoumen.accounts.roles import Perm
+from shoumen.accounts.scoping import covers
+from shoumen.healthcentre.models import (
+    Classification,
+    Contract,
+    ContractStatus,
+    Disease,
+    ElderlyCheck,
+    ElderlyCheckStatus,
+    FollowUp,
+    Patient,
+    PatientStatus,
+    Referral,
+    Team,
+)
+from shoumen.lib.dates import today
+from shoumen.places.models import Level, OrgUnit
+from shoumen.places.selectors import org_units_visible_to, unit_by_code_or_id
+from shoumen.registry.models import Person, Status, birth_date_cutoff
+
+DISEASES = (Disease.HYPERTENSION, Disease.DIABETES)
+# The units an indicator is asked for: a grid has too few residents to be a rate.
+UNIT_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY)
+# Contracts that were in force for a while and have been closed since.
+_CLOSED_AFTER_TERM = (ContractStatus.RENEWED, ContractStatus.CHANGED, ContractStatus.ENDED)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: int
+    denominator: int
+
+    @property
+    def rate(self) -> float | None:
+        """Per cent, to one decimal; None for nothing to divide by."""
+        if not self.denominator:
+            return None
+        return round(100 * self.numerator / self.denominator, 1)
+
+    def as_dict(self) -> dict:
+        return {"numerator": self.numerator, "denominator": self.denominator, "rate": self.rate}
+
+
+@dataclass(frozen=True)
+class Area:
+    """Grid path prefixes and, for a team's row, the team."""
+
+    paths: tuple[str, ...]
+    team_id: int | None = None
+
+    def q(self, path_field: str) -> Q:
+        if not self.paths:
+            return Q(pk__in=[])
+        return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in self.paths))
+
+    def team_q(self, team_field: str = "team_id") -> Q:
+        return Q(**{team_field: self.team_id}) if self.team_id else Q()
+
+
+@dataclass(frozen=True)
+class Indicators:
+    year: int
+    day: datetime.date
+    contract_rate: Ratio
+    standard_management: dict[str, Ratio]
+    control: dict[str, Ratio]
+    elderly_check_coverage: Ratio
+    referral_follow_up: Ratio
+    patients: dict[str, int]
+    follow_ups: int
+    overdue_patients: int
+    pending_contracts: int
+
+    def as_dict(self) -> dict:
+        return {
+            "contract_rate": self.contract_rate.as_dict(),
+            "standard_management": {
+                _key(d): r.as_dict() for d, r in self.standard_management.items()
+            },
+            "control": {_key(d): r.as_dict() for d, r in self.control.items()},
+            "elderly_check_coverage": self.elderly_check_coverage.as_dict(),
+            "referral_follow_up": self.referral_follow_up.as_dict(),
+        }
+
+
+def _key(disease: str) -> str:
+    return "hypertension" if disease == Disease.HYPERTENSION else "diabetes"
+
+
+def as_of(year: int, day: datetime.date | None = None) -> datetime.date:
+    """The day a year's figures stand on: its last day, or today within it."""
+    current = day or today()
+    return min(current, datetime.date(year, 12, 31))
+
+
+def indicator_units(user) -> QuerySet[OrgUnit]:
+    """The district, streets and communities whose indicators ``user`` sees."""
+    return org_units_visible_to(user, Perm.VIEW_HEALTH_INDICATORS).filter(level__in=UNIT_LEVELS)
+
+
+def indicator_unit_for(user, value: str) -> OrgUnit:
+    """The unit ``user`` names by code or id, in their reach; OrgUnit.DoesNotExist else."""
+    return unit_by_code_or_id(indicator_units(user), value)
+
+
+def unit_area(user, unit: OrgUnit) -> Area:
+    """The area of ``unit`` if ``user`` sees its indicators; OrgUnit.DoesNotExist else."""
+    if not covers(user, Perm.VIEW_HEALTH_INDICATORS, unit.path):
+        raise OrgUnit.DoesNotExist
+    return Area((unit.path,))
+
+
+def team_area(team: Team) -> Area:
+    return Area(tuple(team.grids.values_list("path", flat=True)), team.pk)
+
+
+def indicators_for(user, unit: OrgUnit, year: int, *, day: datetime.date | None = None):
+    """The indicators of ``unit`` for ``year``, scoped by VIEW_HEALTH_INDICATORS."""
+    return area_indicators(unit_area(user, unit), year, day=day)
+
+
+def area_indicators(area: Area, year: int, *, day: datetime.date | None = None) -> Indicators:
+    on = as_of(year, day)
+    management, patients = _standard_management(area, year, on)
+    return Indicators(
+        year=year,
+        day=on,
+        contract_rate=_contract_rate(area, on),
+        standard_management=management,
+        control=_control(area, year, on),
+        elderly_check_coverage=_elderly_coverage(area, year),
+        referral_follow_up=_referral_follow_up(area, year, on),
+        patients=patients,
+        follow_ups=FollowUp.objects.filter(
+            _in_year(year, on), area.q("patient__grid__path"), area.team_q("patient__team_id")
+        ).count(),
+        overdue_patients=Patient.objects.filter(
+            area.q("grid__path"),
+            area.team_q(),
+            status=PatientStatus.ACTIVE,
+            next_follow_up_on__lt=on,
+        ).count(),
+        pending_contracts=Contract.objects.filter(
+            area.q("grid__path"), area.team_q(), status=ContractStatus.PENDING
+        ).count(),
+    )
+
+
+def _in_year(year: int, on: datetime.date, field: str = "date") -> Q:
+    return Q(**{f"{field}__gte": datetime.date(year, 1, 1), f"{field}__lte": on})
+
+
+def _residents(area: Area) -> QuerySet[Person]:
+    return Person.objects.filter(area.q("grid__path"), status=Status.RESIDENT)
+
+
+def in_force_q(on: datetime.date) -> Q:
+    """Contracts in force on ``on``: confirmed, within their term, not closed by then."""
+    end_of_day = timezone.make_aware(
+        datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time())
+    )
+    still_open = Q(status=ContractStatus.ACTIVE) | Q(
+        status__in=_CLOSED_AFTER_TERM, closed_at__gte=end_of_day
+    )
+    return still_open & Q(starts_on__lte=on, ends_on__gte=on)
+
+
+def _contract_rate(area: Area, on: datetime.date) -> Ratio:
+    residents = _residents(area)
+    signed = Contract.objects.filter(in_force_q(on), area.team_q(), person__in=residents)
+    return Ratio(signed.values("person_id").distinct().count(), residents.count())
+
+
+def _managed(area: Area, on: datetime.date) -> QuerySet[Patient]:
+    """Patients under management on ``on``: registered by then, not ended before."""
+    return Patient.objects.filter(
+        Q(status=PatientStatus.ACTIVE) | Q(ended_on__gt=on),
+        area.q("grid__path"),
+        area.team_q(),
+        registered_on__lte=on,
+    )
+
+
+def _standard_management(area: Area, year: int, on: datetime.date):
+    """规范管理率 by disease, and the patients under management by disease."""
+    wanted = settings.SHOUMEN_CHRONIC_FOLLOW_UPS_A_YEAR
+    rows = (
+        _managed(area, on)
+        .annotate(done=Count("follow_ups", filter=_in_year(year, on, "follow_ups__date")))
+        .values_list("disease", "done")
+        .order_by()
+    )
+    counts = {d: [0, 0] for d in DISEASES}
+    for disease, done in rows:
+        if disease in counts:
+            counts[disease][1] += 1
+            counts[disease][0] += int(done >= wanted)
+    return (
+        {d: Ratio(n, total) for d, (n, total) in counts.items()},
+        {d: total for d, (_n, total) in counts.items()},
+    )
+
+
+def _control(area: Area, year: int, on: datetime.date) -> dict[str, Ratio]:
+    """Patients under management whose latest follow-up of the year is satisfactory ÷
+    those of them followed up in the year."""
+    latest = (
+        FollowUp.objects.filter(_in_year(year, on), patient_id=OuterRef("pk"))
+        .order_by("-date", "-recorded_at", "-pk")
+        .values("classification")[:1]
+    )
+    rows = (
+        _managed(area, on)
+        .annotate(last=Subquery(latest))
+        .filter(last__isnull=False)
+        .values_list("disease", "last")
+        .order_by()
+    )
+    counts = {d: [0, 0] for d in DISEASES}
+    for disease, last in rows:
+        if disease in counts:
+            counts[disease][1] += 1
+            counts[disease][0] += int(last == Classification.SATISFACTORY)
+    return {d: Ratio(n, total) for d, (n, total) in counts.items()}
+
+
+def elderly_born_by(year: int) -> datetime.date:
+    """The latest birth date of those who reach SHOUMEN_ELDERLY_CHECK_AGE within ``year``."""
+    return birth_date_cutoff(datetime.date(year, 12, 31), settings.SHOUMEN_ELDERLY_CHECK_AGE)
+
+
+def _elderly_coverage(area: Area, year: int) -> Ratio:
+    elderly = _residents(area).filter(birth_date__lte=elderly_born_by(year))
+    done = ElderlyCheck.objects.filter(
+        year=year, status=ElderlyCheckStatus.DONE, person__in=elderly
+    )
+    return Ratio(done.values("person_id").distinct().count(), elderly.count())
+
+
+def _referral_follow_up(area: Area, year: int, on: datetime.date) -> Ratio:
+    """Referral follow-ups of the year whose check window has closed by ``on``, and those
+    of them with a later follow-up of the patient within the window."""
+    window = datetime.timedelta(days=settings.SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS)
+    referrals = list(
+        FollowUp.objects.filter(
+            area.q("patient__grid__path"),
+            area.team_q("patient__team_id"),
+            date__gte=datetime.date(year, 1, 1),
+            date__lt=on - window,
+        )
+        .exclude(referral=Referral.NONE)
+        .values_list("patient_id", "date")
+        .order_by()
+    )
+    if not referrals:
+        return Ratio(0, 0)
+    later: dict[int, list[datetime.date]] = {}
+    rows = FollowUp.objects.filter(
+        patient_id__in={p for p, _d in referrals},
+        date__gt=min(d for _p, d in referrals),
+        date__lte=max(d for _p, d in referrals) + window,
+    ).values_list("patient_id", "date")
+    for patient_id, date in rows:
+        later.setdefault(patient_id, []).append(date)
+    checked = sum(
+        1
+        for patient_id, date in referrals
+        if any(date < d <= date + window for d in later.get(patient_id, ()))
+    )
+    return Ratio(checked, len(referrals))

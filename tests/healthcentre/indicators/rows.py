@@ -1,0 +1,89 @@
+"""Rows the indicator tests build on the persona world, written straight to the tables:
+what these tests count is the rows, not how the services make them."""
+
+import datetime
+import uuid
+
+from django.utils import timezone
+
+from shoumen.healthcentre.models import (
+    Classification,
+    Contract,
+    ContractSource,
+    ContractStatus,
+    Disease,
+    ElderlyCheck,
+    ElderlyCheckStatus,
+    FollowUp,
+    Patient,
+    PatientSource,
+    PatientStatus,
+    Referral,
+    Way,
+)
+
+
+def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def contract(person, team, *, starts_on=None, ends_on=None, status=ContractStatus.ACTIVE, **kw):
+    starts_on = starts_on or datetime.date(2026, 1, 10)
+    confirmed = status != ContractStatus.PENDING
+    return Contract.objects.create(
+        person=person,
+        team=team,
+        grid=person.grid,
+        status=status,
+        source=kw.pop("source", ContractSource.STAFF),
+        starts_on=starts_on if confirmed else None,
+        ends_on=(ends_on or starts_on.replace(year=starts_on.year + 1) - datetime.timedelta(days=1))
+        if confirmed
+        else None,
+        requested_at=at(starts_on),
+        confirmed_at=at(starts_on) if confirmed else None,
+        **kw,
+    )
+
+
+def patient(person, *, disease=Disease.HYPERTENSION, team=None, **kw):
+    return Patient.objects.create(
+        person=person,
+        disease=disease,
+        team=team,
+        grid=person.grid,
+        status=kw.pop("status", PatientStatus.ACTIVE),
+        source=PatientSource.STAFF,
+        registered_on=kw.pop("registered_on", datetime.date(2025, 6, 1)),
+        **kw,
+    )
+
+
+def follow_up(patient, day, doctor, *, classification=Classification.SATISFACTORY, **kw):
+    return FollowUp.objects.create(
+        patient=patient,
+        client_uuid=uuid.uuid4(),
+        date=day,
+        way=Way.CLINIC,
+        systolic=kw.pop("systolic", 130),
+        diastolic=kw.pop("diastolic", 80),
+        medication_adherence="regular",
+        classification=classification,
+        referral=kw.pop("referral", Referral.NONE),
+        next_follow_up_on=kw.pop("next_follow_up_on", day + datetime.timedelta(days=90)),
+        doctor=doctor,
+        recorded_at=at(day),
+        **kw,
+    )
+
+
+def elderly_check(person, centre, year, *, status=ElderlyCheckStatus.DONE, done_on=None):
+    return ElderlyCheck.objects.create(
+        person=person,
+        centre=centre,
+        grid=person.grid,
+        year=year,
+        status=status,
+        done_on=done_on
+        or (datetime.date(year, 5, 1) if status == ElderlyCheckStatus.DONE else None),
+    )

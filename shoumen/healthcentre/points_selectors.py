@@ -1,0 +1,245 @@
+"""Work points counted from recorded work, never from a form: follow-ups (on time or late)
+by their doctor, contracts signed and renewed by whoever confirmed them (else the team's
+doctor), elderly checks by their recorder, referrals followed up in time by the doctor of
+the follow-up, and the month's satisfaction ratings. A few aggregate queries a month, for
+all members of a centre's teams at once."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from shoumen.accounts.models import User
+from shoumen.accounts.roles import Perm
+from shoumen.healthcentre.models import (
+    Contract,
+    ContractSource,
+    ContractStatus,
+    ElderlyCheck,
+    ElderlyCheckStatus,
+    FollowUp,
+    HealthCentre,
+    PointActivity,
+    PointRule,
+    Referral,
+    StaffRating,
+    TeamMember,
+    TeamRole,
+)
+from shoumen.healthcentre.points_rules import DEFAULT_POINTS, month_days, month_times
+from shoumen.healthcentre.setup_selectors import centres_of
+from shoumen.healthcentre.survey_selectors import min_ratings
+
+A = PointActivity
+COUNTED_CONTRACTS = (
+    ContractStatus.ACTIVE,
+    ContractStatus.RENEWED,
+    ContractStatus.CHANGED,
+    ContractStatus.ENDED,
+)
+
+
+def rules_of(centre: HealthCentre) -> dict[str, Decimal]:
+    rules = dict(DEFAULT_POINTS)
+    rules.update(dict(PointRule.objects.filter(centre=centre).values_list("activity", "points")))
+    return rules
+
+
+def managed_centres(user) -> QuerySet[HealthCentre]:
+    return centres_of(user, Perm.MANAGE_HEALTH_CENTRE)
+
+
+def member_centre(user) -> HealthCentre | None:
+    """The centre of the first team ``user`` is on."""
+    return HealthCentre.objects.filter(teams__members__user=user).order_by("pk").first()
+
+
+def centre_members(centre: HealthCentre) -> list[User]:
+    ids = TeamMember.objects.filter(team__centre=centre).values("user")
+    return list(User.objects.filter(pk__in=ids).order_by("display_name", "pk"))
+
+
+def follow_ups_counted(user_ids, first: datetime.date) -> QuerySet[FollowUp]:
+    """The month's follow-ups by these doctors, each with its previous follow-up's next day,
+    referral and date."""
+    start, end = month_days(first)
+    previous = (
+        FollowUp.objects.filter(patient=OuterRef("patient"))
+        .filter(Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), pk__lt=OuterRef("pk")))
+        .order_by("-date", "-pk")
+    )
+    days = datetime.timedelta(days=settings.SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS)
+    return (
+        FollowUp.objects.filter(doctor__in=user_ids, date__gte=start, date__lt=end)
+        .annotate(
+            prev_next=Subquery(previous.values("next_follow_up_on")[:1]),
+            prev_referral=Subquery(previous.values("referral")[:1]),
+            prev_date=Subquery(previous.values("date")[:1]),
+        )
+        .annotate(
+            on_time=Q(prev_next__isnull=True) | Q(date__lte=F("prev_next")),
+            referral_checked=Q(prev_referral__in=[Referral.URGENT, Referral.ROUTINE])
+            & Q(date__lte=F("prev_date") + days),
+        )
+    )
+
+
+def contracts_counted(centre: HealthCentre, first: datetime.date) -> QuerySet[Contract]:
+    start, end = month_times(first)
+    doctor = TeamMember.objects.filter(team=OuterRef("team"), role=TeamRole.DOCTOR).order_by("pk")
+    return (
+        Contract.objects.filter(
+            team__centre=centre,
+            status__in=COUNTED_CONTRACTS,
+            confirmed_at__gte=start,
+            confirmed_at__lt=end,
+        )
+        .annotate(credited=Coalesce("confirmed_by", Subquery(doctor.values("user")[:1])))
+        .annotate(
+            renewal=Q(renewed_from__isnull=False) | Q(source=ContractSource.RENEWAL),
+        )
+    )
+
+
+def checks_counted(user_ids, first: datetime.date) -> QuerySet[ElderlyCheck]:
+    start, end = month_days(first)
+    return ElderlyCheck.objects.filter(
+        recorded_by__in=user_ids,
+        status=ElderlyCheckStatus.DONE,
+        done_on__gte=start,
+        done_on__lt=end,
+    )
+
+
+def ratings_counted(user_ids, first: datetime.date) -> dict[int, tuple[int, Decimal]]:
+    start, end = month_times(first)
+    rows = (
+        StaffRating.objects.filter(
+            staff__in=user_ids, response__submitted_at__gte=start, response__submitted_at__lt=end
+        )
+        .values("staff")
+        .annotate(n=Count("pk"), avg=Avg("score"))
+    )
+    return {r["staff"]: (r["n"], Decimal(str(r["avg"])).quantize(Decimal("0.01"))) for r in rows}
+
+
+@dataclass
+class PointsRow:
+    user: User
+    counts: dict[str, int] = field(default_factory=dict)
+    rating_average: Decimal | None = None
+    rating_count: int = 0
+    points: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.points.values(), Decimal("0"))
+
+
+def _score(row: PointsRow, rules: dict[str, Decimal]) -> PointsRow:
+    for activity, n in row.counts.items():
+        row.points[activity] = rules[activity] * n
+    if row.rating_average is not None and row.rating_count >= min_ratings():
+        row.points[A.SATISFACTION_POINT] = (
+            rules[A.SATISFACTION_POINT] * row.rating_average
+        ).quantize(Decimal("0.01"))
+    return row
+
+
+def points_table(centre: HealthCentre, first: datetime.date, users: list[User]) -> list[PointsRow]:
+    """Each of ``users``' points in the month, highest first: five queries in all."""
+    rows = {u.pk: PointsRow(u, dict.fromkeys(DEFAULT_POINTS, 0)) for u in users}
+    rows_ids = list(rows)
+    rules = rules_of(centre)
+    follow_ups = (
+        follow_ups_counted(rows_ids, first)
+        .values("doctor")
+        .annotate(
+            ok=Count("pk", filter=Q(on_time=True)),
+            late=Count("pk", filter=Q(on_time=False)),
+            referral=Count("pk", filter=Q(referral_checked=True)),
+        )
+    )
+    for r in follow_ups:
+        counts = rows[r["doctor"]].counts
+        counts[A.FOLLOW_UP_ON_TIME] = r["ok"]
+        counts[A.FOLLOW_UP_LATE] = r["late"]
+        counts[A.REFERRAL_FOLLOWED_UP] = r["referral"]
+    contracts = (
+        contracts_counted(centre, first)
+        .filter(credited__in=rows_ids)
+        .values("credited")
+        .annotate(
+            signed=Count("pk", filter=Q(renewal=False)),
+            renewed=Count("pk", filter=Q(renewal=True)),
+        )
+    )
+    for r in contracts:
+        rows[r["credited"]].counts[A.CONTRACT_SIGNED] = r["signed"]
+        rows[r["credited"]].counts[A.CONTRACT_RENEWED] = r["renewed"]
+    checks = checks_counted(rows_ids, first).values("recorded_by").annotate(n=Count("pk"))
+    for r in checks:
+        rows[r["recorded_by"]].counts[A.ELDERLY_CHECK_DONE] = r["n"]
+    for staff, (n, avg) in ratings_counted(rows_ids, first).items():
+        rows[staff].rating_count, rows[staff].rating_average = n, avg
+    del_key = A.SATISFACTION_POINT
+    for row in rows.values():
+        row.counts.pop(del_key, None)
+        _score(row, rules)
+    return sorted(rows.values(), key=lambda r: (-r.total, str(r.user), r.user.pk))
+
+
+def points_centre_for(user, target: User) -> HealthCentre | None:
+    """The centre whose points of ``target`` ``user`` may see: their own (any member) or
+    one they manage that ``target`` works for; None otherwise."""
+    if target.pk == user.pk:
+        return member_centre(user)
+    return managed_centres(user).filter(teams__members__user=target).order_by("pk").first()
+
+
+@dataclass
+class PointItem:
+    day: datetime.date
+    activity: str
+    label: str
+    points: Decimal
+
+    @property
+    def activity_label(self) -> str:
+        return str(PointActivity(self.activity).label)
+
+
+def points_items(centre: HealthCentre, target: User, first: datetime.date) -> list[PointItem]:
+    """How ``target``'s points came about: each counted piece of work, dated; residents by
+    masked name only, never an ID number."""
+    from shoumen.lib.names import mask_name
+
+    rules = rules_of(centre)
+    items = []
+    follow_ups = follow_ups_counted([target.pk], first).select_related("patient__person")
+    for f in follow_ups:
+        what = f"{mask_name(f.patient.person.name)} · {f.patient.get_disease_display()}"
+        activity = A.FOLLOW_UP_ON_TIME if f.on_time else A.FOLLOW_UP_LATE
+        items.append(PointItem(f.date, activity, what, rules[activity]))
+        if f.referral_checked:
+            items.append(
+                PointItem(f.date, A.REFERRAL_FOLLOWED_UP, what, rules[A.REFERRAL_FOLLOWED_UP])
+            )
+    contracts = contracts_counted(centre, first).filter(credited=target.pk).select_related("person")
+    for c in contracts:
+        activity = A.CONTRACT_RENEWED if c.renewal else A.CONTRACT_SIGNED
+        day = c.confirmed_at.date()
+        items.append(PointItem(day, activity, mask_name(c.person.name), rules[activity]))
+    for check in checks_counted([target.pk], first).select_related("person"):
+        items.append(
+            PointItem(
+                check.done_on,
+                A.ELDERLY_CHECK_DONE,
+                mask_name(check.person.name),
+                rules[A.ELDERLY_CHECK_DONE],
+            )
+        )
+    return sorted(items, key=lambda i: (i.day, i.activity))

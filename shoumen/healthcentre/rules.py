@@ -88,6 +88,8 @@ class Assessment:
     referral: str  # a Referral value
     next_follow_up_on: datetime.date
     reasons: tuple[str, ...]  # shown before saving, in the active language
+    # Whether the disease's own measure is on target (the control rate counts this).
+    controlled: bool = True
 
 
 def symptom_label(disease: str, code: str) -> str:
@@ -185,6 +187,29 @@ def _control(
     return controlled, template % {"value": fasting_glucose, "limit": target}
 
 
+def is_controlled(
+    *,
+    disease: str,
+    age: int | None,
+    systolic: int | None,
+    diastolic: int | None,
+    fasting_glucose: Decimal | None,
+) -> bool:
+    """Whether a follow-up's readings are on target ("控制满意" as the control rate reads
+    it); False when the disease's own measure is missing."""
+    try:
+        controlled, _reason = _control(
+            disease=disease,
+            age=age,
+            systolic=systolic,
+            diastolic=diastolic,
+            fasting_glucose=None if fasting_glucose is None else Decimal(fasting_glucose),
+        )
+    except ValueError:
+        return False
+    return controlled
+
+
 def assess(
     *,
     disease: str,
@@ -258,4 +283,5 @@ def assess(
         referral=str(referral),
         next_follow_up_on=day + datetime.timedelta(days=days),
         reasons=tuple(reasons),
+        controlled=controlled,
     )

@@ -206,7 +206,7 @@ def _standard_management(area: Area, year: int, on: datetime.date):
         .values_list("disease", "done")
         .order_by()
     )
-    counts = {d: [0, 0] for d in DISEASES}
+    counts: dict[str, list[int]] = {d: [0, 0] for d in DISEASES}
     for disease, done in rows:
         if disease in counts:
             counts[disease][1] += 1
@@ -232,7 +232,7 @@ def _control(area: Area, year: int, on: datetime.date) -> dict[str, Ratio]:
         .values_list("disease", "last")
         .order_by()
     )
-    counts = {d: [0, 0] for d in DISEASES}
+    counts: dict[str, list[int]] = {d: [0, 0] for d in DISEASES}
     for disease, last in rows:
         if disease in counts:
             counts[disease][1] += 1

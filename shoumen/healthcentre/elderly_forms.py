@@ -1,6 +1,7 @@
 """Forms of the elderly check's pages: the list's filters, a booking and the record."""
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,9 @@ class ElderlyFilters(StyledForm):
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.units = {str(u.pk): u for u in units}
-        self.fields["unit"].choices = [("", _("All"))] + [(str(u.pk), u.name) for u in units]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("All"))] + [
+            (str(u.pk), u.name) for u in units
+        ]
 
 
 class BookForm(StyledForm):

@@ -1,5 +1,7 @@
 """The manager's work-point rules: one number for each kind of work."""
 
+from collections.abc import Sequence
+
 from django import forms
 
 from shoumen.healthcentre.models import PointActivity, PointRule
@@ -8,7 +10,7 @@ from shoumen.lib.forms import StyledForm
 
 
 class RulesForm(StyledForm):
-    def __init__(self, *args, rules: list[PointRule] = (), **kwargs):
+    def __init__(self, *args, rules: Sequence[PointRule] = (), **kwargs):
         super().__init__(*args, **kwargs)
         have = {r.activity: r.points for r in rules}
         for activity in PointActivity:

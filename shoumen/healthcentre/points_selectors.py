@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm
@@ -18,6 +19,7 @@ from shoumen.healthcentre.models import (
     Contract,
     ContractSource,
     ContractStatus,
+    Disease,
     ElderlyCheck,
     ElderlyCheckStatus,
     FollowUp,
@@ -32,6 +34,7 @@ from shoumen.healthcentre.models import (
 from shoumen.healthcentre.points_rules import DEFAULT_POINTS, month_days, month_times
 from shoumen.healthcentre.setup_selectors import centres_of
 from shoumen.healthcentre.survey_selectors import min_ratings
+from shoumen.lib.names import mask_name
 
 A = PointActivity
 COUNTED_CONTRACTS = (
@@ -62,7 +65,7 @@ def centre_members(centre: HealthCentre) -> list[User]:
     return list(User.objects.filter(pk__in=ids).order_by("display_name", "pk"))
 
 
-def follow_ups_counted(user_ids, first: datetime.date) -> QuerySet[FollowUp]:
+def follow_ups_counted(user_ids, first: datetime.date) -> QuerySet:
     """The month's follow-ups by these doctors, each with its previous follow-up's next day,
     referral and date."""
     start, end = month_days(first)
@@ -87,7 +90,7 @@ def follow_ups_counted(user_ids, first: datetime.date) -> QuerySet[FollowUp]:
     )
 
 
-def contracts_counted(centre: HealthCentre, first: datetime.date) -> QuerySet[Contract]:
+def contracts_counted(centre: HealthCentre, first: datetime.date) -> QuerySet:
     start, end = month_times(first)
     doctor = TeamMember.objects.filter(team=OuterRef("team"), role=TeamRole.DOCTOR).order_by("pk")
     return (
@@ -170,19 +173,19 @@ def points_table(centre: HealthCentre, first: datetime.date, users: list[User]) 
         counts[A.REFERRAL_FOLLOWED_UP] = r["referral"]
     contracts = (
         contracts_counted(centre, first)
-        .filter(credited__in=rows_ids)
+        .filter(Q(credited__in=rows_ids))
         .values("credited")
         .annotate(
             signed=Count("pk", filter=Q(renewal=False)),
             renewed=Count("pk", filter=Q(renewal=True)),
         )
     )
-    for r in contracts:
-        rows[r["credited"]].counts[A.CONTRACT_SIGNED] = r["signed"]
-        rows[r["credited"]].counts[A.CONTRACT_RENEWED] = r["renewed"]
+    for k in contracts:
+        rows[k["credited"]].counts[A.CONTRACT_SIGNED] = k["signed"]
+        rows[k["credited"]].counts[A.CONTRACT_RENEWED] = k["renewed"]
     checks = checks_counted(rows_ids, first).values("recorded_by").annotate(n=Count("pk"))
-    for r in checks:
-        rows[r["recorded_by"]].counts[A.ELDERLY_CHECK_DONE] = r["n"]
+    for c in checks:
+        rows[c["recorded_by"]].counts[A.ELDERLY_CHECK_DONE] = c["n"]
     for staff, (n, avg) in ratings_counted(rows_ids, first).items():
         rows[staff].rating_count, rows[staff].rating_average = n, avg
     del_key = A.SATISFACTION_POINT
@@ -215,31 +218,32 @@ class PointItem:
 def points_items(centre: HealthCentre, target: User, first: datetime.date) -> list[PointItem]:
     """How ``target``'s points came about: each counted piece of work, dated; residents by
     masked name only, never an ID number."""
-    from shoumen.lib.names import mask_name
-
     rules = rules_of(centre)
     items = []
-    follow_ups = follow_ups_counted([target.pk], first).select_related("patient__person")
+    follow_ups = follow_ups_counted([target.pk], first).values(
+        "date", "on_time", "referral_checked", "patient__person__name", "patient__disease"
+    )
     for f in follow_ups:
-        what = f"{mask_name(f.patient.person.name)} · {f.patient.get_disease_display()}"
-        activity = A.FOLLOW_UP_ON_TIME if f.on_time else A.FOLLOW_UP_LATE
-        items.append(PointItem(f.date, activity, what, rules[activity]))
-        if f.referral_checked:
-            items.append(
-                PointItem(f.date, A.REFERRAL_FOLLOWED_UP, what, rules[A.REFERRAL_FOLLOWED_UP])
-            )
-    contracts = contracts_counted(centre, first).filter(credited=target.pk).select_related("person")
+        what = f"{mask_name(f['patient__person__name'])} · {Disease(f['patient__disease']).label}"
+        activity = A.FOLLOW_UP_ON_TIME if f["on_time"] else A.FOLLOW_UP_LATE
+        items.append(PointItem(f["date"], activity, what, rules[activity]))
+        if f["referral_checked"]:
+            points = rules[A.REFERRAL_FOLLOWED_UP]
+            items.append(PointItem(f["date"], A.REFERRAL_FOLLOWED_UP, what, points))
+    contracts = (
+        contracts_counted(centre, first)
+        .filter(Q(credited=target.pk))
+        .values("confirmed_at", "renewal", "person__name")
+    )
     for c in contracts:
-        activity = A.CONTRACT_RENEWED if c.renewal else A.CONTRACT_SIGNED
-        day = c.confirmed_at.date()
-        items.append(PointItem(day, activity, mask_name(c.person.name), rules[activity]))
-    for check in checks_counted([target.pk], first).select_related("person"):
+        activity = A.CONTRACT_RENEWED if c["renewal"] else A.CONTRACT_SIGNED
+        day = timezone.localdate(c["confirmed_at"])
+        items.append(PointItem(day, activity, mask_name(c["person__name"]), rules[activity]))
+    checks = checks_counted([target.pk], first).values("done_on", "person__name")
+    for e in checks:
+        points = rules[A.ELDERLY_CHECK_DONE]
+        assert e["done_on"] is not None  # a done check has its day (a database check)
         items.append(
-            PointItem(
-                check.done_on,
-                A.ELDERLY_CHECK_DONE,
-                mask_name(check.person.name),
-                rules[A.ELDERLY_CHECK_DONE],
-            )
+            PointItem(e["done_on"], A.ELDERLY_CHECK_DONE, mask_name(e["person__name"]), points)
         )
     return sorted(items, key=lambda i: (i.day, i.activity))

@@ -60,7 +60,9 @@ def points(request):
 def points_person(request, user_id: int):
     require_somewhere(request.user, Perm.VIEW_HEALTH_RECORDS)
     target = User.objects.filter(pk=user_id).first()
-    centre = sel.points_centre_for(request.user, target) if target is not None else None
+    if target is None:
+        raise Http404
+    centre = sel.points_centre_for(request.user, target)
     if centre is None:
         raise Http404
     month = _month(request)

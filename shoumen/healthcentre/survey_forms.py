@@ -2,6 +2,8 @@
 QR page, and the answer (the centre and each member of staff who served them, 1–5)."""
 
 import datetime
+from collections.abc import Sequence
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +46,9 @@ class SurveyOpenForm(StyledForm):
         )
         super().__init__(*args, **kwargs)
         self.centres = {str(c.pk): c for c in centres}
-        self.fields["centre"].choices = [(str(c.pk), c.name) for c in centres]
+        cast(forms.ChoiceField, self.fields["centre"]).choices = [
+            (str(c.pk), c.name) for c in centres
+        ]
 
 
 class IdentityForm(StyledForm):
@@ -67,7 +71,7 @@ class AnswerForm(StyledForm):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, contacts: list[Contact] = (), **kwargs):
+    def __init__(self, *args, contacts: Sequence[Contact] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.contacts = list(contacts)
         for contact in self.contacts:

@@ -19,7 +19,6 @@ from django.db.models import Avg, Count, Q, QuerySet
 from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm
 from shoumen.healthcentre.models import (
-    OPEN_CONTRACT_STATUSES,
     Contract,
     ElderlyCheck,
     ElderlyCheckStatus,
@@ -29,6 +28,7 @@ from shoumen.healthcentre.models import (
     Survey,
     TeamMember,
 )
+from shoumen.healthcentre.models.centres import OPEN_CONTRACT_STATUSES
 from shoumen.healthcentre.setup_selectors import centres_of
 from shoumen.lib.ids import normalize_id_number
 from shoumen.lib.text import clean_line
@@ -127,7 +127,7 @@ def staff_contacts(person: Person, day: datetime.date) -> list[Contact]:
     by_team = {c.team_id: c for c in contracts}
     for m in members:
         contract = by_team.get(m.team_id)
-        if contract is not None:
+        if contract is not None and contract.confirmed_at is not None:
             keep(m.user, contract.confirmed_at.date(), CONTRACT, contract.pk)
     checks = ElderlyCheck.objects.filter(
         person=person, status=ElderlyCheckStatus.DONE, done_on__gte=since, done_on__lte=day

@@ -5,7 +5,6 @@ starting the day after the old one ends; one team at a time."""
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from shoumen.healthcentre.contract_selectors import contracts_active_on
@@ -20,16 +19,9 @@ from shoumen.healthcentre.contract_services import (
     contract_sign,
 )
 from shoumen.healthcentre.models import Contract, ContractStatus
+from tests.healthcentre.contracts.helpers import at
 
 pytestmark = pytest.mark.django_db
-
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def at(day: str):
-    return time_machine.travel(
-        datetime.datetime.fromisoformat(day + "T10:00").replace(tzinfo=SHANGHAI), tick=False
-    )
 
 
 def test_confirmed_contract_runs_twelve_months_less_a_day(world):

@@ -34,7 +34,7 @@ from shoumen.reports.selectors import (
     sees_figures_at,
 )
 
-BOARD_LEVELS = (Level.COMMUNITY, Level.STREET, Level.DISTRICT)
+BOARD_LEVELS = (Level.GRID, Level.COMMUNITY, Level.STREET, Level.DISTRICT)
 PERIODS = (7, 14, 30)
 DEFAULT_DAYS = 7
 
@@ -62,8 +62,8 @@ NO_VALUE = "—"
 
 
 class NoBoard(ObjectDoesNotExist):
-    """No trends board here for this actor: out of scope, or not a community, street or
-    district."""
+    """No trends board here for this actor: out of scope, or not a grid, community, street
+    or district."""
 
 
 def period_days(raw: str | None) -> int:
@@ -76,7 +76,7 @@ def period_days(raw: str | None) -> int:
 
 
 def board_unit_for(actor, pk: int) -> OrgUnit:
-    """The community, street or district ``pk`` when the actor sees figures there (the rule
+    """The grid, community, street or district ``pk`` when the actor sees figures there (the rule
     of ``figures_of``). PermissionDenied for one who sees figures nowhere, NoBoard else."""
     if not may_see_figures(actor):
         raise deny()
@@ -102,7 +102,7 @@ class Column:
     """A unit directly under the board's unit: a column of the figures table."""
 
     unit: OrgUnit
-    has_board: bool  # a board the actor may open: not for a grid or a school
+    has_board: bool  # a board the actor may open: not for a school
 
 
 @dataclass

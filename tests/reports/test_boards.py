@@ -220,21 +220,22 @@ def test_community_checkpoints_are_read_for_the_community_itself(world, login, c
 
 def test_sub_unit_names_link_to_their_own_boards(world, login, client):
     login(world.district_officer)
-    pk = {code: world.unit(code).pk for code in ("S1", "S2", "C1", "C2")}
+    pk = {code: world.unit(code).pk for code in ("S1", "S2", "C1", "C2", "G1", "G2")}
 
     district = parsed(client.get(board_url(world, "D1", 14)))
     street = parsed(client.get(board_url(world, "S1")))
-    community = client.get(board_url(world, "C1"))
+    community = parsed(client.get(board_url(world, "C1")))
 
     assert f"/reports/boards/{pk['S1']}/?days=14" in district.links
     assert f"/reports/boards/{pk['S2']}/?days=14" in district.links
     # The default period (7 days) needs no query.
     assert f"/reports/boards/{pk['C1']}/" in street.links
     assert f"/reports/boards/{pk['C2']}/" in street.links
-    # A school has no trends board, nor a grid: their names are plain text.
+    # The community's grids: the last step down.
+    assert f"/reports/boards/{pk['G1']}/" in community.links
+    assert f"/reports/boards/{pk['G2']}/" in community.links
+    # A school has no trends board: its name is plain text.
     assert not any(f"/reports/boards/{world.unit('SCH1').pk}/" in h for h in street.links)
-    assert 'data-testid="drill-down"' not in community.content.decode()
-    assert "光华第一网格" in community.content.decode()
 
 
 def test_the_period_picker_changes_the_days(world, login, client):
@@ -396,9 +397,22 @@ def test_boards_are_scoped_as_the_figures_are(world, login, client, persona):
     assert got == ACCESS[persona]
 
 
-def test_grids_and_schools_have_no_trends_board(world, login, client):
+def test_a_grid_board_shows_the_grids_own_figures(world, login, client):
+    put(world, {("G1", 1, FEVER): 2, ("G2", 1, FEVER): 5})
+    login(world.grid_worker)
+
+    page = client.get(board_url(world, "G1"))
+
+    assert page.status_code == 200
+    assert page.context["board"].columns == []
+    assert (row_of(page.context["board"], FEVER).total) == 2
+    assert parsed(page).metric_rows[FEVER][1:] == ["2"]
+    # The neighbouring grid's board is not the grid worker's.
+    assert client.get(board_url(world, "G2")).status_code == 404
+
+
+def test_schools_have_no_trends_board(world, login, client):
     login(world.admin_user)
-    assert client.get(board_url(world, "G1")).status_code == 404
     assert client.get(board_url(world, "SCH1")).status_code == 404
     assert client.get(reverse("reports:board", args=[999999])).status_code == 404
 

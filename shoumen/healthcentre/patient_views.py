@@ -1,0 +1,139 @@
+"""The chronic registry's pages: the patient list (the part's entry page), a patient with
+their plan, history and trend, registering one, ending a case, and the residents the
+registry tags as chronically ill who are not registered yet.
+
+Access: the lists need VIEW_HEALTH_RECORDS somewhere (403 without); a patient outside
+the actor's scope is a 404; registering and ending need RECORD_FOLLOW_UPS."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from shoumen.accounts.roles import Perm
+from shoumen.accounts.scoping import can, require_somewhere
+from shoumen.healthcentre import patient_selectors as selectors
+from shoumen.healthcentre.followup_forms import PatientEndForm, PatientFilters, PatientNewForm
+from shoumen.healthcentre.patient_services import END_REASONS, patient_end, patient_register
+from shoumen.lib.dates import today
+from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
+from shoumen.registry.selectors import person_for
+
+MSG_REGISTERED = _("Registered. Record the first follow-up when you see them.")
+MSG_ALREADY = _("Already under management for this disease.")
+MSG_ENDED = _("No longer managed.")
+
+
+@login_required
+@require_safe
+def patients(request):
+    require_somewhere(request.user, Perm.VIEW_HEALTH_RECORDS)
+    teams = list(selectors.teams_for_filter(request.user))
+    filters = PatientFilters(request.GET or None, teams=teams)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    team = next((t for t in teams if t.pk == data.get("team")), None)
+    qs = selectors.patients_list(
+        request.user,
+        disease=data.get("disease", ""),
+        team=team,
+        due=data.get("due", ""),
+        referral_due=bool(data.get("referral_due")),
+        uncontrolled=bool(data.get("uncontrolled")),
+    )
+    context = {
+        "filters": filters,
+        "page": paginate(request, qs),
+        "query": request.GET.copy().urlencode() if request.GET else "",
+        "today": today(),
+        "can_record": can(request.user, Perm.RECORD_FOLLOW_UPS),
+        "can_export": can(request.user, Perm.EXPORT_HEALTH_LEDGERS),
+    }
+    return render(request, "healthcentre/chronic/patients.html", context)
+
+
+@login_required
+@require_safe
+def patient(request, pk: int):
+    require_somewhere(request.user, Perm.VIEW_HEALTH_RECORDS)
+    case = or_404(selectors.patient_for, request.user, pk)
+    follow_ups = selectors.patient_follow_ups(case)
+    context = {
+        "patient": case,
+        "person": case.person,
+        "follow_ups": follow_ups,
+        "trend": list(reversed(follow_ups[:12])),
+        "end_form": PatientEndForm() if case.status == "active" else None,
+        "end_reason": END_REASONS.get(case.end_reason, case.end_reason),
+        "can_record": can(request.user, Perm.RECORD_FOLLOW_UPS, case.grid),
+    }
+    return render(request, "healthcentre/chronic/patient.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def patient_new(request):
+    """Find the resident by name, then say which disease."""
+    require_somewhere(request.user, Perm.RECORD_FOLLOW_UPS)
+    person = None
+    person_id = request.POST.get("person") or request.GET.get("person")
+    if person_id and person_id.isdigit():
+        person = or_404(person_for, request.user, pk=int(person_id), perm=Perm.RECORD_FOLLOW_UPS)
+    q = request.GET.get("q", "").strip()
+    candidates = list(selectors.persons_to_register(request.user, q)) if q and not person else []
+    initial = {"source": request.GET.get("source")} if request.GET.get("source") else {}
+    form = PatientNewForm(posted(request) if person else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if person is not None and form.is_valid():
+            data = form.cleaned_data
+            try:
+                case, created = patient_register(
+                    actor=request.user,
+                    person=person,
+                    disease=data["disease"],
+                    source=data["source"],
+                    diagnosed_on=data["diagnosed_on"],
+                    client_uuid=data["client_uuid"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, MSG_REGISTERED if created else MSG_ALREADY)
+                return redirect("health:patient", pk=case.pk)
+    context = {"person": person, "q": q, "candidates": candidates, "form": form}
+    return render(request, "healthcentre/chronic/patient_new.html", context, status=status)
+
+
+@login_required
+@require_POST
+def patient_end_view(request, pk: int):
+    require_somewhere(request.user, Perm.RECORD_FOLLOW_UPS)
+    case = or_404(selectors.patient_for, request.user, pk)
+    form = PatientEndForm(request.POST)
+    if form.is_valid():
+        try:
+            patient_end(actor=request.user, patient=case, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, MSG_ENDED)
+            return redirect("health:patient", pk=case.pk)
+    else:
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+    response = redirect("health:patient", pk=case.pk)
+    response.status_code = 303
+    return response
+
+
+@login_required
+@require_safe
+def chronic_tagged(request):
+    require_somewhere(request.user, Perm.VIEW_HEALTH_RECORDS)
+    context = {
+        "page": paginate(request, selectors.tagged_not_registered(request.user)),
+        "can_record": can(request.user, Perm.RECORD_FOLLOW_UPS),
+    }
+    return render(request, "healthcentre/chronic/tagged.html", context)

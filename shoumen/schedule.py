@@ -156,7 +156,7 @@ def schedule() -> list[Job]:
         Job(
             "figures-refill",
             "shoumen.reports.tasks.figures_refill_week_task",
-            {"hour": "23", "minute": "40"},
+            {"minute": "10,40"},
             "The daily figures of the 7 days before today again, with data entered late",
         ),
         Job(

@@ -7,10 +7,18 @@ class DutyConfig(AppConfig):
     verbose_name = _("Duty rosters")
 
     def ready(self) -> None:
-        from shoumen.duty import checkin_services, labels, metrics, rest_services, swap_services
+        from shoumen.duty import (
+            checkin_services,
+            labels,
+            metrics,
+            resolve_services,
+            rest_services,
+            swap_services,
+        )
 
         labels.register()
         checkin_services.register()
         rest_services.register()
         swap_services.register()
+        resolve_services.register()
         metrics.register()

@@ -4,6 +4,7 @@ from shoumen.audit.labels import register_actions
 from shoumen.duty import (
     checkin_services,
     people_services,
+    resolve_services,
     rest_services,
     roster_services,
     setup_services,
@@ -15,6 +16,7 @@ PARTS = (
     people_services,
     roster_services,
     swap_services,
+    resolve_services,
     checkin_services,
     rest_services,
 )

@@ -414,3 +414,74 @@ class RestNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.rest_from}–{self.rest_to}"
+
+
+class ResolveStatus(models.TextChoices):
+    SOLVING = "solving", _("Solving")
+    READY = "ready", _("Ready to apply")
+    NOT_FOUND = "not_found", _("No roster found")
+    FAILED = "failed", _("Failed")
+    APPLIED = "applied", _("Applied")
+    DISCARDED = "discarded", _("Discarded")
+    OUTDATED = "outdated", _("Roster changed meanwhile")
+
+
+class Resolve(models.Model):
+    """A published roster solved again around a sick call (重新排班): the rest of the
+    period keeps every shift it can, and what would change is shown before it is applied.
+    ``dropped`` and ``added`` are the shifts that change hands:
+    [{"row" (dropped only), "post", "date", "shift", "person"}]."""
+
+    roster = models.ForeignKey(
+        Roster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="resolves"
+    )
+    sick = models.ForeignKey(
+        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="resolves"
+    )
+    person = models.ForeignKey(
+        DutyPerson, verbose_name=_("called in sick"), on_delete=models.PROTECT, related_name="+"
+    )
+    dates = models.JSONField(default=list)
+    starts_on = models.DateField(_("from"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ResolveStatus.choices, default=ResolveStatus.SOLVING
+    )
+    time_limit_seconds = models.PositiveSmallIntegerField(default=10)
+    # The roster's rows when the re-solve started: applying refuses if they changed since.
+    base = models.CharField(max_length=64)
+    progress = models.JSONField(default=list, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    dropped = models.JSONField(default=list, blank=True)
+    added = models.JSONField(default=list, blank=True)
+    shortfalls = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("re-solve around an absence")
+        verbose_name_plural = _("re-solves around absences")
+        ordering = ["-created_at"]
+        constraints = [
+            # A double tap on "re-solve" starts one re-solve of a roster, not two.
+            models.UniqueConstraint(
+                fields=["roster"],
+                condition=Q(status="solving"),
+                name="resolve_one_per_roster",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roster} / {self.person}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == ResolveStatus.SOLVING

@@ -150,14 +150,12 @@ def _pinned(roster: Roster) -> list[Assignment]:
     )
 
 
-def _solve_showing_progress(roster: Roster, problem, seen: list[dict]):
-    """Solve in a thread of its own while this one writes each better roster's figures to
-    the roster row (the solver's callbacks run in its threads, which must not use this
-    thread's database connection)."""
-    from shoumen.duty import solver  # OR-Tools takes a second to load: only where it solves
-
+def run_showing_progress(run, write, seen: list[dict]):
+    """``run(seen.append)`` (a solve) in a thread of its own while this one calls
+    ``write(seen)`` with each better roster's figures at most every second (the solver's
+    callbacks run in its threads, which must not use this thread's database connection)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(solver.solve, problem, roster.time_limit_seconds, seen.append)
+        future = pool.submit(run, seen.append)
         shown = 0
         while True:
             try:
@@ -165,9 +163,19 @@ def _solve_showing_progress(roster: Roster, problem, seen: list[dict]):
             except FutureTimeout:
                 if len(seen) > shown:
                     shown = len(seen)
-                    Roster.objects.filter(pk=roster.pk).update(
-                        progress=seen[:shown], updated_at=timezone.now()
-                    )
+                    write(seen[:shown])
+
+
+def _solve_showing_progress(roster: Roster, problem, seen: list[dict]):
+    """Solve while the roster row shows each better roster's figures."""
+    from shoumen.duty import solver  # OR-Tools takes a second to load: only where it solves
+
+    def write(progress: list[dict]) -> None:
+        Roster.objects.filter(pk=roster.pk).update(progress=progress, updated_at=timezone.now())
+
+    return run_showing_progress(
+        lambda heard: solver.solve(problem, roster.time_limit_seconds, heard), write, seen
+    )
 
 
 def roster_solve_run(roster_id: int) -> Roster:

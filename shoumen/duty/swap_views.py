@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
-from shoumen.duty import cover_services, swap_selectors
+from shoumen.duty import cover_services, resolve_selectors, swap_selectors
 from shoumen.duty.models import SwapStatus
+from shoumen.duty.resolve_services import resolve_seconds
 from shoumen.duty.swap_forms import ConfirmForm, CoverForm, DecideForm, SwapForm
 from shoumen.duty.swap_people import is_own, manages
 from shoumen.duty.swap_problems import texts_of
@@ -162,6 +163,8 @@ def _sick_page(request, assignment, *, cover_form=None, status=200):
         "candidates": candidates,
         "cover_form": cover_form,
         "ancestors": ancestors_of(assignment.roster.community),
+        "resolve": resolve_selectors.latest_resolve_of(request.user, assignment) if staff else None,
+        "resolve_seconds": resolve_seconds(),
     }
     return render(request, "duty/swaps/sick_call.html", context, status=status)
 

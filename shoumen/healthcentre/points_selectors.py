@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -100,7 +100,13 @@ def contracts_counted(centre: HealthCentre, first: datetime.date) -> QuerySet:
             confirmed_at__gte=start,
             confirmed_at__lt=end,
         )
-        .annotate(credited=Coalesce("confirmed_by", Subquery(doctor.values("user")[:1])))
+        .annotate(
+            credited=Coalesce(
+                "confirmed_by",
+                Subquery(doctor.values("user")[:1]),
+                output_field=IntegerField(),
+            )
+        )
         .annotate(
             renewal=Q(renewed_from__isnull=False) | Q(source=ContractSource.RENEWAL),
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
+from shoumen.audit.services import audit_event_record
 from shoumen.healthcentre.models import Disease, FollowUp
 
 LOINC = "http://loinc.org"
@@ -149,6 +150,14 @@ def follow_up_bundle(fu: FollowUp) -> Bundle:
     )
 
 
-def follow_up_fhir_json(fu: FollowUp) -> dict:
-    """The Bundle as plain JSON data."""
-    return json.loads(follow_up_bundle(fu).model_dump_json())
+def follow_up_fhir_export(*, actor, follow_up: FollowUp) -> dict:
+    """The Bundle as plain JSON data, the export audited."""
+    data = json.loads(follow_up_bundle(follow_up).model_dump_json())
+    audit_event_record(
+        actor=actor,
+        action="chronic_follow_up.fhir_export",
+        target=follow_up,
+        org_path=follow_up.patient.grid.path,
+        changes={"format": "fhir-r4b", "resources": len(data.get("entry", []))},
+    )
+    return data

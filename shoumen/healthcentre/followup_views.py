@@ -16,9 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
-from shoumen.audit.services import audit_event_record
 from shoumen.healthcentre import patient_selectors as selectors
-from shoumen.healthcentre.fhir import follow_up_fhir_json
+from shoumen.healthcentre.fhir import follow_up_fhir_export
 from shoumen.healthcentre.followup_forms import FollowUpForm
 from shoumen.healthcentre.followup_services import (
     ERR_NOT_ACTIVE,
@@ -129,14 +128,7 @@ def follow_up(request, pk: int):
 def follow_up_fhir(request, pk: int):
     require_somewhere(request.user, Perm.VIEW_HEALTH_RECORDS)
     record = or_404(selectors.follow_up_for, request.user, pk)
-    data = follow_up_fhir_json(record)
-    audit_event_record(
-        actor=request.user,
-        action="chronic_follow_up.fhir_export",
-        target=record,
-        org_path=record.patient.grid.path,
-        changes={"format": "fhir-r4b", "resources": len(data.get("entry", []))},
-    )
+    data = follow_up_fhir_export(actor=request.user, follow_up=record)
     response = JsonResponse(data, content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="follow-up-{record.pk}.fhir.json"'
     return response

@@ -1,5 +1,11 @@
-"""The health centre's board pages: their paths join the one ``health`` namespace."""
+"""The health centre's hub and indicators board: their paths join the one ``health``
+namespace."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from shoumen.healthcentre import board_views, hub_views
+
+urlpatterns: list[URLPattern] = [
+    path("", hub_views.hub, name="home"),
+    path("board/", board_views.board, name="board"),
+]

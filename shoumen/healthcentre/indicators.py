@@ -12,10 +12,12 @@ from operator import or_
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import covers
+from shoumen.healthcentre.contract_selectors import contracts_active_on
 from shoumen.healthcentre.models import (
     Classification,
     Contract,
@@ -34,11 +36,26 @@ from shoumen.places.models import Level, OrgUnit
 from shoumen.places.selectors import org_units_visible_to, unit_by_code_or_id
 from shoumen.registry.models import Person, Status, birth_date_cutoff
 
-DISEASES = (Disease.HYPERTENSION, Disease.DIABETES)
+DISEASES: tuple[str, ...] = (Disease.HYPERTENSION, Disease.DIABETES)
 # The units an indicator is asked for: a grid has too few residents to be a rate.
 UNIT_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY)
-# Contracts that were in force for a while and have been closed since.
-_CLOSED_AFTER_TERM = (ContractStatus.RENEWED, ContractStatus.CHANGED, ContractStatus.ENDED)
+
+RATIO_LABELS = {
+    "contract_rate": _("Contract rate"),
+    "ht_management": _("Hypertension: standard management"),
+    "dm_management": _("Diabetes: standard management"),
+    "ht_control": _("Hypertension: control rate"),
+    "dm_control": _("Diabetes: control rate"),
+    "elderly": _("Elderly check coverage"),
+    "referral": _("Referrals followed up in time"),
+}
+COUNT_LABELS = {
+    "ht_patients": _("Hypertension patients"),
+    "dm_patients": _("Diabetes patients"),
+    "follow_ups": _("Follow-ups this year"),
+    "overdue": _("Patients overdue"),
+    "pending": _("Contracts awaiting the team"),
+}
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,27 @@ class Indicators:
     follow_ups: int
     overdue_patients: int
     pending_contracts: int
+
+    def ratios(self) -> list[tuple[str | Promise, Ratio]]:
+        """Each rate with its label, in the board's order."""
+        return [
+            (RATIO_LABELS["contract_rate"], self.contract_rate),
+            (RATIO_LABELS["ht_management"], self.standard_management[Disease.HYPERTENSION]),
+            (RATIO_LABELS["dm_management"], self.standard_management[Disease.DIABETES]),
+            (RATIO_LABELS["ht_control"], self.control[Disease.HYPERTENSION]),
+            (RATIO_LABELS["dm_control"], self.control[Disease.DIABETES]),
+            (RATIO_LABELS["elderly"], self.elderly_check_coverage),
+            (RATIO_LABELS["referral"], self.referral_follow_up),
+        ]
+
+    def counts(self) -> list[tuple[str | Promise, int]]:
+        return [
+            (COUNT_LABELS["ht_patients"], self.patients[Disease.HYPERTENSION]),
+            (COUNT_LABELS["dm_patients"], self.patients[Disease.DIABETES]),
+            (COUNT_LABELS["follow_ups"], self.follow_ups),
+            (COUNT_LABELS["overdue"], self.overdue_patients),
+            (COUNT_LABELS["pending"], self.pending_contracts),
+        ]
 
     def as_dict(self) -> dict:
         return {
@@ -170,20 +208,9 @@ def _residents(area: Area) -> QuerySet[Person]:
     return Person.objects.filter(area.q("grid__path"), status=Status.RESIDENT)
 
 
-def in_force_q(on: datetime.date) -> Q:
-    """Contracts in force on ``on``: confirmed, within their term, not closed by then."""
-    end_of_day = timezone.make_aware(
-        datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time())
-    )
-    still_open = Q(status=ContractStatus.ACTIVE) | Q(
-        status__in=_CLOSED_AFTER_TERM, closed_at__gte=end_of_day
-    )
-    return still_open & Q(starts_on__lte=on, ends_on__gte=on)
-
-
 def _contract_rate(area: Area, on: datetime.date) -> Ratio:
     residents = _residents(area)
-    signed = Contract.objects.filter(in_force_q(on), area.team_q(), person__in=residents)
+    signed = contracts_active_on(Contract.objects.filter(area.team_q(), person__in=residents), on)
     return Ratio(signed.values("person_id").distinct().count(), residents.count())
 
 

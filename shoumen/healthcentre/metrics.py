@@ -1,16 +1,16 @@
 """The health centre's daily figures per grid (see ``shoumen.lib.metrics``): chronic
-follow-ups done and urgent referrals, contracts confirmed and in force, patients under
-management by disease and elderly checks done — counts only, by the resident's grid.
+follow-ups done and urgent referrals, contracts confirmed (renewals apart) and in force,
+patients under management by disease and elderly checks done — counts only, by the
+resident's grid.
 
 The integrator calls ``register()`` from the app's ready()."""
 
 import datetime
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shoumen.healthcentre.indicators import in_force_q
+from shoumen.healthcentre.contract_selectors import contracts_active_on, contracts_signed_on
 from shoumen.healthcentre.models import (
     Contract,
     Disease,
@@ -43,17 +43,15 @@ def _follow_ups(*, urgent: bool):
 
 
 def _contracts_signed(unit_ids: list[int], day: datetime.date) -> dict[int, float]:
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-    qs = Contract.objects.filter(
-        grid_id__in=unit_ids,
-        confirmed_at__gte=start,
-        confirmed_at__lt=start + datetime.timedelta(days=1),
+    return _count(
+        contracts_signed_on(Contract.objects.filter(grid_id__in=unit_ids), day), "grid_id"
     )
-    return _count(qs, "grid_id")
 
 
 def _contracts_in_force(unit_ids: list[int], day: datetime.date) -> dict[int, float]:
-    return _count(Contract.objects.filter(in_force_q(day), grid_id__in=unit_ids), "grid_id")
+    return _count(
+        contracts_active_on(Contract.objects.filter(grid_id__in=unit_ids), day), "grid_id"
+    )
 
 
 def _patients(disease: str):

@@ -129,10 +129,15 @@ def _check_page(request, check, *, record_form=None, rebook_form=None, status=20
     return render(request, "healthcentre/elderly/check.html", context, status=status)
 
 
+def _check(request, pk: int):
+    require_somewhere(request.user, Perm.VIEW_HEALTH_RECORDS)
+    return or_404(sel.elderly_check_for, request.user, pk)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def elderly_check(request, pk: int):
-    check = or_404(sel.elderly_check_for, request.user, pk)
+    check = _check(request, pk)
     if request.method != "POST":
         return _check_page(request, check)
     if not can(request.user, Perm.RECORD_FOLLOW_UPS, check.grid):
@@ -161,7 +166,7 @@ def elderly_check(request, pk: int):
 @login_required
 @require_POST
 def elderly_rebook(request, pk: int):
-    check = or_404(sel.elderly_check_for, request.user, pk)
+    check = _check(request, pk)
     form = RebookForm(request.POST)
     if form.is_valid():
         try:
@@ -179,7 +184,7 @@ def elderly_rebook(request, pk: int):
 @login_required
 @require_POST
 def elderly_cancel(request, pk: int):
-    check = or_404(sel.elderly_check_for, request.user, pk)
+    check = _check(request, pk)
     try:
         elderly_check_cancel(actor=request.user, check=check)
     except ValidationError as exc:

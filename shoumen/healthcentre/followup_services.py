@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -232,6 +233,7 @@ def _alerts(actor, patient: Patient, follow_up: FollowUp) -> None:
                 "follow_up": follow_up.pk,
                 "disease": patient.disease,
                 "date": follow_up.date.isoformat(),
+                "path": reverse("health:follow_up", args=[follow_up.pk]),
             },
             owner=_doctor_of(patient) or actor,
             due_minutes=settings.SHOUMEN_HEALTH_URGENT_REFERRAL_DUE_MINUTES,

@@ -60,4 +60,4 @@ class ChangeForm(_TeamPackagesForm):
 
 
 class ReasonForm(StyledForm):
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200)

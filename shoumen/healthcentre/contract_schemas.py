@@ -29,7 +29,7 @@ class ContractRenewIn(Schema):
 
 
 class ContractEndIn(Schema):
-    reason: Text = Field("", max_length=200)
+    reason: Text = Field(max_length=200, description="Why; recorded in the audit log")
 
 
 class ContractFiltersIn(Page):

@@ -40,8 +40,7 @@ from shoumen.healthcentre.models import (
 )
 from shoumen.healthcentre.models.centres import OPEN_CONTRACT_STATUSES
 from shoumen.lib.dates import today
-from shoumen.lib.errors import deny
-from shoumen.lib.text import clean_line
+from shoumen.lib.errors import clean_reason, deny
 from shoumen.places.models import OrgUnit
 from shoumen.registry.models import Person, Status
 
@@ -325,8 +324,9 @@ def _close(
     return contract
 
 
-def contract_decline(*, actor, contract: Contract, reason: str = "") -> Contract:
+def contract_decline(*, actor, contract: Contract, reason: str) -> Contract:
     _require_manage(actor, contract)
+    reason = clean_reason(reason)
     with transaction.atomic():
         contract = _locked(contract)
         if contract.status != ContractStatus.PENDING:
@@ -336,7 +336,7 @@ def contract_decline(*, actor, contract: Contract, reason: str = "") -> Contract
             contract,
             ContractStatus.DECLINED,
             "contract.decline",
-            {"reason": clean_line(reason)[:200]},
+            {"reason": reason[:200]},
         )
 
 
@@ -382,7 +382,7 @@ def contract_renew(
                 "status": new.status,
                 "renews": old.pk,
                 "packages": [p.code for p in chosen],
-                "ends_on": new.ends_on.isoformat(),
+                "ends_on": str(new.ends_on),
             },
         )
     return new
@@ -421,12 +421,12 @@ def contract_change(
     return new
 
 
-def contract_end(*, actor, contract: Contract, reason: str = "") -> Contract:
+def contract_end(*, actor, contract: Contract, reason: str) -> Contract:
     """End an active contract (or cancel one awaiting the team) before its term."""
     _require_manage(actor, contract)
+    reason = clean_reason(reason)[:200]
     with transaction.atomic():
         contract = _locked(contract)
-        reason = clean_line(reason)[:200]
         if contract.status == ContractStatus.PENDING:
             return _close(
                 actor, contract, ContractStatus.CANCELLED, "contract.cancel", {"reason": reason}

@@ -32,7 +32,7 @@ def contract_reminders_send() -> dict:
             continue
         values = {
             "team": contract.team.name,
-            "day": contract.ends_on.isoformat(),
+            "day": str(contract.ends_on),
             "id": contract.pk,
         }
         with translation.override(settings.LANGUAGE_CODE):

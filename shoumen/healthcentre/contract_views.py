@@ -36,6 +36,7 @@ from shoumen.healthcentre.contract_services import (
 from shoumen.healthcentre.models import ContractStatus
 from shoumen.healthcentre.setup_selectors import centres_of, teams_of
 from shoumen.lib.dates import today
+from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
 
 MSG_SIGNED = _("Contract signed.")
@@ -149,8 +150,15 @@ def contract_renew_view(request, pk):
     return _act(request, pk, lambda c: contract_renew(actor=request.user, contract=c), MSG_RENEWED)
 
 
-def _with_reason(request, pk, service, message):
+def _managed(request, pk):
     found = _contract(request, pk)
+    if not may_manage(request.user, found):
+        raise deny()
+    return found
+
+
+def _with_reason(request, pk, service, message):
+    found = _managed(request, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _detail(request, found, reason_form=form, status=400)
@@ -175,7 +183,7 @@ def contract_end_view(request, pk):
 @login_required
 @require_POST
 def contract_change_view(request, pk):
-    found = _contract(request, pk)
+    found = _managed(request, pk)
     teams = [t for t in sel.teams_for_contracts(request.user) if t.pk != found.team_id]
     form = ChangeForm(request.POST, teams=teams, packages=sel.personalised_packages(request.user))
     if form.is_valid():

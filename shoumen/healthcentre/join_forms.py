@@ -25,7 +25,7 @@ class IdentifyForm(StyledForm):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("id_number") and not data.get("phone"):
             raise forms.ValidationError(ERR_NUMBER_NEEDED)
         return data

@@ -64,8 +64,11 @@ def identity_from_pass(team: Team, value: str) -> Person | None:
         return None
     if not isinstance(data, dict) or data.get("t") != team.pk:
         return None
+    pk = data.get("p")
+    if not isinstance(pk, int):
+        return None
     return (
-        Person.objects.filter(pk=data.get("p"), status=Status.RESIDENT)
+        Person.objects.filter(pk=pk, status=Status.RESIDENT)
         .select_related("grid", "household")
         .first()
     )

@@ -11,7 +11,7 @@ from shoumen.lib.forms import StyledForm
 
 class _GridsForm(StyledForm):
     grids = forms.TypedMultipleChoiceField(
-        label=_("Grids served"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Grids served"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
     phone = forms.CharField(label=_("Service phone"), max_length=32, required=False)
 

@@ -103,6 +103,7 @@ def elderly_checks_book(request, payload: ElderlyBookIn):
 )
 def elderly_checks_record(request, payload: ElderlyRecordIn, id: int = PathId):
     actor = request.auth
+    require_somewhere(actor, Perm.RECORD_FOLLOW_UPS)
     check = elderly.elderly_check_for(actor, id)
     check = elderly_check_record(
         actor=actor,

@@ -47,7 +47,7 @@ class BookForm(StyledForm):
 
 
 class RebookForm(StyledForm):
-    booked_for = forms.DateField(label=_("Booked for"), required=False, widget=DateInput)
+    booked_for = forms.DateField(label=_("Booked for"), widget=DateInput)
 
 
 def finding_field(key: str, part: str) -> str:

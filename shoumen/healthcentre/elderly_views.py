@@ -34,6 +34,7 @@ MSG_BOOKED = _("Check booked.")
 MSG_REBOOKED = _("Booking changed.")
 MSG_CANCELLED = _("Booking cancelled.")
 MSG_RECORDED = _("Check recorded.")
+ERR_CONFIRM_CANCEL = _("Confirm that the booking is to be cancelled.")
 
 
 @login_required
@@ -185,6 +186,9 @@ def elderly_rebook(request, pk: int):
 @require_POST
 def elderly_cancel(request, pk: int):
     check = _check(request, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, ERR_CONFIRM_CANCEL)
+        return _check_page(request, check, status=400)
     try:
         elderly_check_cancel(actor=request.user, check=check)
     except ValidationError as exc:

@@ -1,18 +1,20 @@
 """The manager's work-point rules: one number for each kind of work."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from decimal import Decimal
 
 from django import forms
 
-from shoumen.healthcentre.models import PointActivity, PointRule
+from shoumen.healthcentre.models import PointActivity
 from shoumen.healthcentre.points_services import POINTS_MAX
 from shoumen.lib.forms import StyledForm
 
 
 class RulesForm(StyledForm):
-    def __init__(self, *args, rules: Sequence[PointRule] = (), **kwargs):
+    def __init__(self, *args, rules: Mapping[str, Decimal], **kwargs):
+        """``rules``: the points of each activity in force (the centre's or the defaults)."""
         super().__init__(*args, **kwargs)
-        have = {r.activity: r.points for r in rules}
+        have = rules
         for activity in PointActivity:
             self.fields[activity.value] = forms.DecimalField(
                 label=activity.label,

@@ -20,7 +20,7 @@ from shoumen.healthcentre import points_selectors as sel
 from shoumen.healthcentre.models import PointActivity
 from shoumen.healthcentre.points_forms import RulesForm
 from shoumen.healthcentre.points_rules import parse_month
-from shoumen.healthcentre.points_services import point_rules_ensure, point_rules_update
+from shoumen.healthcentre.points_services import point_rules_update
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
 from shoumen.lib.pages import add_service_errors, posted
@@ -85,8 +85,7 @@ def point_rules(request):
         raise deny()
     by_pk = {str(c.pk): c for c in centres}
     centre = by_pk.get(request.POST.get("centre") or request.GET.get("centre") or "", centres[0])
-    rules = point_rules_ensure(actor=request.user, centre=centre)
-    form = RulesForm(posted(request), rules=rules)
+    form = RulesForm(posted(request), rules=sel.rules_of(centre))
     if request.method == "POST" and form.is_valid():
         try:
             point_rules_update(actor=request.user, centre=centre, points=form.cleaned_data)

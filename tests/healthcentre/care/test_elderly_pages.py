@@ -101,7 +101,8 @@ def test_cancel_and_rebook_by_the_pages(world, client):
     client.force_login(world.family_doctor)
     response = client.post(f"/health/elderly/{check.pk}/rebook/", {"booked_for": "2026-07-01"})
     assert response.status_code == 302
-    assert client.post(f"/health/elderly/{check.pk}/cancel/").status_code == 302
+    assert client.post(f"/health/elderly/{check.pk}/cancel/").status_code == 400
+    assert client.post(f"/health/elderly/{check.pk}/cancel/", {"confirm": "yes"}).status_code == 302
     check.refresh_from_db()
     assert check.status == "cancelled" and check.booked_for == datetime.date(2026, 7, 1)
 

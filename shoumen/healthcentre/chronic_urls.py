@@ -8,6 +8,7 @@ from shoumen.healthcentre import chronic_ledgers, followup_views, patient_views
 urlpatterns = [
     path("patients/", patient_views.patients, name="patients"),
     path("patients/new/", patient_views.patient_new, name="patient_new"),
+    path("patients/first-visit/", patient_views.first_visit, name="first_visit"),
     path("patients/tagged/", patient_views.chronic_tagged, name="chronic_tagged"),
     path("patients/<int:pk>/", patient_views.patient, name="patient"),
     path("patients/<int:pk>/end/", patient_views.patient_end_view, name="patient_end"),

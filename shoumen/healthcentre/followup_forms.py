@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shoumen.healthcentre.followup_services import ERR_SYSTOLIC_ABOVE
 from shoumen.healthcentre.models import (
     Adherence,
     Disease,
@@ -226,6 +227,21 @@ class PatientNewForm(StyledForm):
     def __init__(self, *args, **kwargs):
         kwargs["initial"] = {"client_uuid": uuid.uuid4(), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
+
+
+class FirstVisitForm(StyledForm):
+    """A blood pressure reading at a resident's first visit (not kept: it offers
+    registration when raised)."""
+
+    systolic = forms.IntegerField(label=_("systolic (mmHg)"), min_value=60, max_value=300)
+    diastolic = forms.IntegerField(label=_("diastolic (mmHg)"), min_value=30, max_value=200)
+
+    def clean(self):
+        data = super().clean() or {}
+        sbp, dbp = data.get("systolic"), data.get("diastolic")
+        if sbp is not None and dbp is not None and sbp <= dbp:
+            self.add_error("systolic", ERR_SYSTOLIC_ABOVE)
+        return data
 
 
 class PatientEndForm(StyledForm):

@@ -114,6 +114,13 @@ def persons_to_register(user, q: str) -> QuerySet[Person]:
     )
 
 
+def is_managed(person: Person, disease: str) -> bool:
+    """Whether ``person`` is a patient under management for ``disease``."""
+    return Patient.objects.filter(
+        person=person, disease=disease, status=PatientStatus.ACTIVE
+    ).exists()
+
+
 def teams_for_filter(user) -> QuerySet[Team]:
     """The teams of the patients the actor sees (for the list's filter)."""
     return Team.objects.filter(pk__in=patients_visible_to(user).values("team_id")).order_by(

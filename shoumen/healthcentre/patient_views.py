@@ -5,6 +5,7 @@ registry tags as chronically ill who are not registered yet.
 Access: the lists need VIEW_HEALTH_RECORDS somewhere (403 without); a patient outside
 the actor's scope is a 404; registering and ending need RECORD_FOLLOW_UPS."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,8 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import can, require_somewhere
 from shoumen.healthcentre import patient_selectors as selectors
-from shoumen.healthcentre.followup_forms import PatientEndForm, PatientFilters, PatientNewForm
+from shoumen.healthcentre.followup_forms import (
+    FirstVisitForm,
+    PatientEndForm,
+    PatientFilters,
+    PatientNewForm,
+)
+from shoumen.healthcentre.models import Disease
 from shoumen.healthcentre.patient_services import END_REASONS, patient_end, patient_register
+from shoumen.healthcentre.rules import first_visit_offers_registration
 from shoumen.lib.dates import today
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
 from shoumen.registry.selectors import person_for
@@ -105,6 +113,42 @@ def patient_new(request):
                 return redirect("health:patient", pk=case.pk)
     context = {"person": person, "q": q, "candidates": candidates, "form": form}
     return render(request, "healthcentre/chronic/patient_new.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def first_visit(request):
+    """A first-visit blood pressure check: a raised reading of a resident from the
+    screening age offers registering them as a hypertension patient. Writes nothing."""
+    require_somewhere(request.user, Perm.RECORD_FOLLOW_UPS)
+    person = None
+    person_id = request.POST.get("person") or request.GET.get("person")
+    if person_id and person_id.isdigit():
+        person = or_404(person_for, request.user, pk=int(person_id), perm=Perm.RECORD_FOLLOW_UPS)
+    q = request.GET.get("q", "").strip()
+    candidates = list(selectors.persons_to_register(request.user, q)) if q and not person else []
+    form = FirstVisitForm(posted(request) if person else None)
+    offer = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if person is not None and form.is_valid():
+            status = 200
+            offer = first_visit_offers_registration(
+                age=person.age,
+                systolic=form.cleaned_data["systolic"],
+                diastolic=form.cleaned_data["diastolic"],
+            )
+    context = {
+        "person": person,
+        "q": q,
+        "candidates": candidates,
+        "form": form,
+        "offer": offer,
+        "managed": person is not None and selectors.is_managed(person, Disease.HYPERTENSION),
+        "screen_age": settings.SHOUMEN_HT_SCREEN_AGE,
+    }
+    return render(request, "healthcentre/chronic/first_visit.html", context, status=status)
 
 
 @login_required

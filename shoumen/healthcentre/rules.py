@@ -111,6 +111,19 @@ def hypertension_targets(age: int | None) -> tuple[int, int]:
     return systolic, settings.SHOUMEN_HT_TARGET_DIASTOLIC
 
 
+def first_visit_offers_registration(*, age: int | None, systolic: int, diastolic: int) -> bool:
+    """A first-visit blood pressure reading of a resident from SHOUMEN_HT_SCREEN_AGE at or
+    above 140/90 (the hypertension targets' numbers) offers registering them."""
+    return (
+        age is not None
+        and age >= settings.SHOUMEN_HT_SCREEN_AGE
+        and (
+            systolic >= settings.SHOUMEN_HT_TARGET_SYSTOLIC
+            or diastolic >= settings.SHOUMEN_HT_TARGET_DIASTOLIC
+        )
+    )
+
+
 def _urgent_reasons(
     *,
     disease: str,

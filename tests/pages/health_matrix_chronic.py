@@ -72,6 +72,7 @@ ROUTES: dict = {
     "health:patients": (_none, HEALTH_PAGE),
     "health:patient_new": (_none, HEALTH_PAGE),
     "health:chronic_tagged": (_none, HEALTH_PAGE),
+    "health:first_visit": (_none, HEALTH_PAGE),
     "health:patient": (_patient, HEALTH_PAGE),
     "health:patient_end": (_patient, everyone(405)),
     "health:follow_up_new": (_patient, HEALTH_PAGE),
@@ -87,6 +88,8 @@ POST_ROUTES: dict = {
     # No resident chosen: nothing written.
     "health:patient_new": _table(HEALTH, 400, 403),
     "health:chronic_tagged": everyone(405),
+    # No resident chosen: nothing to judge.
+    "health:first_visit": _table(HEALTH, 400, 403),
     "health:patient": everyone(405),
     # No reason: said so, back to the patient's page.
     "health:patient_end": _table(HEALTH, 303, 403),

@@ -184,3 +184,25 @@ def test_registering_from_the_tagged_list(world, login):
 def test_finding_a_resident_to_register_by_name(world, login):
     body = login(world.family_doctor).get("/health/patients/new/?q=单明").content.decode()
     assert f"?person={world.shan.pk}" in body
+
+
+def test_a_raised_first_visit_reading_offers_registration_and_writes_nothing(world, login):
+    client = login(world.centre_nurse)
+    url = "/health/patients/first-visit/"
+    raised = client.post(url, {"person": world.zeng.pk, "systolic": "150", "diastolic": "85"})
+    assert raised.status_code == 200
+    body = raised.content.decode()
+    assert 'data-testid="first-visit-raised"' in body
+    assert f"?person={world.zeng.pk}&amp;source=first_visit" in body
+    normal = client.post(url, {"person": world.zeng.pk, "systolic": "128", "diastolic": "80"})
+    assert 'data-testid="first-visit-normal"' in normal.content.decode()
+    assert Patient.objects.count() == 0
+
+
+def test_a_first_visit_reading_with_systolic_below_diastolic_is_refused(world, login):
+    client = login(world.centre_nurse)
+    response = client.post(
+        "/health/patients/first-visit/",
+        {"person": world.zeng.pk, "systolic": "80", "diastolic": "90"},
+    )
+    assert response.status_code == 400

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from shoumen.healthcentre.rules import assess
+from shoumen.healthcentre.rules import assess, first_visit_offers_registration
 
 DAY = datetime.date(2026, 5, 1)
 
@@ -174,3 +174,22 @@ def test_diabetes_without_glucose_is_refused():
             new_complication=False,
             uncontrolled_before=0,
         )
+
+
+@pytest.mark.parametrize(
+    ("age", "sbp", "dbp", "offered"),
+    [
+        (35, 140, 80, True),
+        (35, 130, 90, True),
+        (35, 139, 89, False),
+        (34, 160, 100, False),
+        (None, 160, 100, False),
+    ],
+)
+def test_a_first_visit_reading_offers_registration_from_35_at_140_90(age, sbp, dbp, offered):
+    assert first_visit_offers_registration(age=age, systolic=sbp, diastolic=dbp) is offered
+
+
+def test_the_screening_age_is_a_setting(settings):
+    settings.SHOUMEN_HT_SCREEN_AGE = 40
+    assert not first_visit_offers_registration(age=39, systolic=150, diastolic=95)

@@ -14,6 +14,8 @@ from shoumen.duty.models import (
     DutyPerson,
     Post,
     PostKind,
+    Resolve,
+    ResolveStatus,
     Roster,
     RosterStatus,
     Shift,
@@ -122,3 +124,22 @@ def matrix_swap(w, day: int, key: str) -> Swap:
         requested_by=w.volunteer,
         client_uuid=client_uuid,
     )
+
+
+def ready_resolve(row: Assignment) -> Resolve:
+    """A re-solve around ``row``'s sick day, found and waiting to be applied (no changes)."""
+    found = Resolve.objects.filter(sick=row).first()
+    return found or Resolve.objects.create(
+        roster=row.roster,
+        sick=row,
+        person=row.person,
+        dates=[row.date.isoformat()],
+        starts_on=row.date,
+        status=ResolveStatus.READY,
+        base="-",
+    )
+
+
+def matrix_resolve(w) -> Resolve:
+    """A re-solve around the volunteer's patrol shift six days into the matrix roster."""
+    return ready_resolve(matrix_row(w, 6))

@@ -5,11 +5,14 @@ POST per persona).
 The shifts are the checkpoint volunteer's own (tests/duty/swap_rows.py): those over C1 and
 the volunteer reach them (200), anyone else gets 404. Deciding swaps and covering sick
 calls is staff's work: the volunteer, who reaches the shift or their own swap, gets 403
-there. The staff's swap list is a 403 for a role managing no duty anywhere and a 404 for
-the other street's officer. Every action posts a field saying what it does: an empty POST
-is a 400 and changes nothing."""
+there. A re-solve around a sick call (its page, applying, discarding) is reached by those
+managing duty over C1; the other street's officer gets 404, anyone else 403. The staff's
+swap list is a 403 for a role managing no duty anywhere and a 404 for the other street's
+officer. Every action posts a field saying what it does: an empty POST is a 400 and
+changes nothing."""
 
-from tests.duty.swap_rows import matrix_row, matrix_swap
+from tests.duty.swap_rows import matrix_resolve, matrix_row, matrix_swap
+from tests.pages.duty_matrix_common import duty_table
 from tests.personas import PERSONAS
 
 ANONYMOUS = "anonymous"
@@ -41,6 +44,10 @@ ROUTES: dict = {
     "duty:swap_withdraw": (lambda w: [matrix_swap(w, 3, "withdraw").pk], _all(405)),
     "duty:sick_call": (lambda w: [matrix_row(w, 4).pk], SHIFT_PAGE),
     "duty:cover": (lambda w: [matrix_row(w, 5).pk], _all(405)),
+    "duty:resolve_start": (lambda w: [matrix_row(w, 6).pk], _all(405)),
+    "duty:resolve": (lambda w: [matrix_resolve(w).pk], duty_table(200)),
+    "duty:resolve_apply": (lambda w: [matrix_resolve(w).pk], _all(405)),
+    "duty:resolve_discard": (lambda w: [matrix_resolve(w).pk], _all(405)),
 }
 
 POST_ROUTES: dict = {
@@ -54,4 +61,9 @@ POST_ROUTES: dict = {
     "duty:sick_call": _table(OVER_C1 | THE_PERSON, 400),
     # Nobody chosen: a 400 for staff, a 403 for the person on the shift.
     "duty:cover": _table(OVER_C1, 400, volunteer=403),
+    # No confirmation: a 400 for staff, a 403 for the person on the shift.
+    "duty:resolve_start": _table(OVER_C1, 400, volunteer=403),
+    "duty:resolve": _all(405),
+    "duty:resolve_apply": duty_table(400),
+    "duty:resolve_discard": duty_table(400),
 }

@@ -1,6 +1,7 @@
 """The day's duty in the persona world, for the link crawl: C1's north gate post with three
 shifts, the community staff member and the checkpoint volunteer on duty with colleagues, a
-published roster from today where both stand shifts, and a rest notice of the volunteer."""
+published roster from today where both stand shifts, a colleague's sick call re-solved
+around, and a rest notice of the volunteer."""
 
 import datetime
 from decimal import Decimal
@@ -8,7 +9,7 @@ from decimal import Decimal
 from shoumen.duty.models import DutyPerson, Post, PostKind, RestNotice, Shift
 from shoumen.lib.dates import today
 from shoumen.registry.models import Volunteer
-from tests.duty.swap_rows import published, put
+from tests.duty.swap_rows import published, put, ready_resolve
 
 DAY = datetime.timedelta(days=1)
 
@@ -45,6 +46,9 @@ def duty_day(w, gate) -> dict:
         put(roster, post, "D", start + k * DAY, volunteer)
         put(roster, post, "E", start + k * DAY, staff)
         put(roster, post, "N", start + k * DAY, mate)
+    # The mate called in sick for a sixth day, and staff re-solved the roster around it.
+    sick = put(roster, post, "N", start + 5 * DAY, mate, absent=True)
+    ready_resolve(sick)
     notice = RestNotice.objects.create(
         person=volunteer, days_without_rest=8, rest_from=start + 5 * DAY, rest_to=start + 6 * DAY
     )

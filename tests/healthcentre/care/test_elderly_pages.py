@@ -38,7 +38,7 @@ def test_the_list_shows_who_is_due_in_a_pinned_number_of_queries(
         )
     client.force_login(world.family_doctor)
     client.get("/health/elderly/")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = client.get("/health/elderly/?year=2026&page=2")
     assert response.status_code == 200
     assert response.content.count(b'data-testid="elderly-row"') == 6

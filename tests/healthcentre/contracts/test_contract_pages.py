@@ -122,7 +122,7 @@ def test_list_query_count_does_not_grow_with_rows(world, login, django_assert_ma
     _many(world, 30)
     doctor = login(world.family_doctor)
     doctor.get(reverse("health:contracts"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9):
         response = doctor.get(reverse("health:contracts"), {"team": world.team_a.pk})
     assert len(response.context["page"].object_list) == 25
 

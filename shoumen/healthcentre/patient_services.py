@@ -12,10 +12,13 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require
+from shoumen.alerts.models import OPEN_STATUSES, Alert, Cause, Outcome
+from shoumen.alerts.services import alert_resolve
 from shoumen.audit.services import audit_event_record
 from shoumen.healthcentre.models import (
     Contract,
@@ -165,4 +168,15 @@ def patient_end(*, actor, patient: Patient, reason: str) -> Patient:
     patient.referral_check_due_on = None
     patient.save(update_fields=["status", "ended_on", "end_reason", "referral_check_due_on"])
     _record(actor, "chronic_patient.end", patient, {"reason": reason})
+    # Nothing is left to follow up: the person's open follow-up alerts close (the daily
+    # check opens them again for a case of the other disease still due).
+    open_alerts = Alert.objects.filter(
+        person_id=patient.person_id,
+        cause__in=[Cause.HEALTH_FOLLOW_UP_OVERDUE, Cause.HEALTH_REFERRAL_CHECK],
+        status__in=OPEN_STATUSES,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(END_REASONS[reason])
+    for alert in open_alerts:
+        alert_resolve(actor=actor, alert=alert, outcome=Outcome.OTHER, note=note)
     return patient

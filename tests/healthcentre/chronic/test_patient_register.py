@@ -6,6 +6,8 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from shoumen.alerts.models import Alert, Cause
+from shoumen.alerts.services import alert_raise
 from shoumen.audit.models import AuditEvent
 from shoumen.healthcentre.models import Patient
 from shoumen.healthcentre.patient_services import patient_end, patient_register
@@ -79,3 +81,17 @@ def test_ending_needs_a_known_reason_and_an_active_case(world):
     patient_end(actor=world.family_doctor, patient=patient, reason="died")
     with pytest.raises(ValidationError):
         patient_end(actor=world.family_doctor, patient=patient, reason="died")
+
+
+def test_ending_a_case_closes_the_persons_open_follow_up_alerts(world):
+    patient = register(world)
+    alert, _created = alert_raise(
+        person=world.zeng,
+        cause=Cause.HEALTH_FOLLOW_UP_OVERDUE,
+        details={"patients": [patient.pk]},
+        due_minutes=60,
+    )
+    patient_end(actor=world.family_doctor, patient=patient, reason="died")
+    alert.refresh_from_db()
+    assert (alert.status, alert.outcome) == ("resolved", "other")
+    assert not Alert.objects.filter(status="open").exists()

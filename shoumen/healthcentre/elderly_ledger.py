@@ -34,6 +34,7 @@ HEADERS = (
 )
 WIDTHS = (6, 10, 5, 5, 20, 14, 8, 12, 12, 8, 16, 30, 16, 30, 10)
 LABELS = dict(FINDINGS)
+ACTION_LABELS = {"elderly_ledger.export": _("Elderly health management register exported")}
 
 
 def ledger_checks(actor, year: int) -> QuerySet[ElderlyCheck]:

@@ -16,6 +16,11 @@ from shoumen.lib.errors import deny
 ERR_POINTS = _("Points from 0 to 1000, with at most two decimals.")
 POINTS_MAX = Decimal("1000")
 
+ACTION_LABELS = {
+    "point_rules.defaults": _("Work-point rules made from the defaults"),
+    "point_rules.update": _("Work-point rules changed"),
+}
+
 
 def _require_manager(actor, centre: HealthCentre) -> None:
     if not manages(actor, centre):

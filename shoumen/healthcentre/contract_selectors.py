@@ -7,7 +7,7 @@ lists, figures and indicators."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from shoumen.accounts.roles import Perm
@@ -80,7 +80,9 @@ def contracts_list(user, filters: ContractFilters) -> QuerySet[Contract]:
             ends_on__gte=day,
             ends_on__lte=day + datetime.timedelta(days=ENDING_DAYS),
         )
-    return qs.select_related(*RELATED).order_by("status", "ends_on", "-requested_at", "-pk")
+    # Those awaiting the team first: the team confirms them from the top of its list.
+    awaiting_first = Case(When(status=ContractStatus.PENDING, then=Value(0)), default=Value(1))
+    return qs.select_related(*RELATED).order_by(awaiting_first, "ends_on", "-requested_at", "-pk")
 
 
 def contract_for(user, pk: int) -> Contract:

@@ -58,7 +58,12 @@ def _health(request) -> None:
 def contracts(request):
     _health(request)
     teams = sel.teams_for_contracts(request.user)
-    filters = ContractFiltersForm(request.GET or None, teams=teams)
+    mine = list(teams_of(request.user))
+    query = request.GET.copy()
+    if "team" not in query and mine:
+        # A doctor's list is their own team's; "All teams" widens it to the centre's.
+        query["team"] = str(mine[0].pk)
+    filters = ContractFiltersForm(query, teams=teams)
     data = filters.cleaned_data if filters.is_valid() else {}
     qs = sel.contracts_list(
         request.user,
@@ -68,16 +73,13 @@ def contracts(request):
             ending=bool(data.get("ending")),
         ),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filters": filters,
         "page": paginate(request, qs),
-        "query": query.urlencode(),
-        "my_teams": list(teams_of(request.user)),
+        "my_teams": mine,
         "centres": list(centres_of(request.user, Perm.MANAGE_HEALTH_CENTRE)),
         "can_export": can(request.user, Perm.EXPORT_HEALTH_LEDGERS),
-        "can_sign": can(request.user, Perm.MANAGE_CONTRACTS) or bool(teams_of(request.user)),
+        "can_sign": can(request.user, Perm.MANAGE_CONTRACTS) or bool(mine),
     }
     return render(request, "healthcentre/contracts/list.html", context)
 

@@ -163,3 +163,19 @@ def test_register_lists_contracts_with_masked_id_numbers(world, login):
 
 def test_register_needs_the_export_right(world, login):
     assert login(world.centre_nurse).get(reverse("health:contracts_ledger")).status_code == 403
+
+
+def test_doctor_list_defaults_to_own_team_and_widens_to_the_centre(world, login):
+    own, _ = contract_request(team=world.team_a, person=world.shan)
+    other, _ = contract_request(team=world.team_b, person=world.neighbour)
+    doctor = login(world.family_doctor)
+    assert [c.pk for c in doctor.get(reverse("health:contracts")).context["page"]] == [own.pk]
+    everything = doctor.get(reverse("health:contracts"), {"team": ""}).context["page"]
+    assert {c.pk for c in everything} == {own.pk, other.pk}
+
+
+def test_awaiting_contracts_come_first(world, login):
+    active, _ = contract_sign(actor=world.family_doctor, person=world.zeng, team=world.team_a)
+    pending, _ = contract_request(team=world.team_a, person=world.shan)
+    page = login(world.family_doctor).get(reverse("health:contracts")).context["page"]
+    assert [c.pk for c in page] == [pending.pk, active.pk]

@@ -24,7 +24,7 @@ from shoumen.healthcentre.followup_forms import (
 )
 from shoumen.healthcentre.models import Disease
 from shoumen.healthcentre.patient_services import END_REASONS, patient_end, patient_register
-from shoumen.healthcentre.rules import first_visit_offers_registration
+from shoumen.healthcentre.rules import first_visit_offers_registration, hypertension_targets
 from shoumen.lib.dates import today
 from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
 from shoumen.registry.selectors import person_for
@@ -61,6 +61,14 @@ def patients(request):
     return render(request, "healthcentre/chronic/patients.html", context)
 
 
+def _target(case) -> str:
+    """The patient's control target, as the plan shows it."""
+    if case.disease == Disease.HYPERTENSION:
+        systolic, diastolic = hypertension_targets(case.person.age)
+        return f"< {systolic}/{diastolic} mmHg"
+    return f"< {settings.SHOUMEN_DM_TARGET_GLUCOSE} mmol/L"
+
+
 @login_required
 @require_safe
 def patient(request, pk: int):
@@ -72,6 +80,7 @@ def patient(request, pk: int):
         "person": case.person,
         "follow_ups": follow_ups,
         "trend": list(reversed(follow_ups[:12])),
+        "target": _target(case),
         "end_form": PatientEndForm() if case.status == "active" else None,
         "end_reason": END_REASONS.get(case.end_reason, case.end_reason),
         "can_record": can(request.user, Perm.RECORD_FOLLOW_UPS, case.grid),

@@ -206,3 +206,23 @@ def test_a_first_visit_reading_with_systolic_below_diastolic_is_refused(world, l
         {"person": world.zeng.pk, "systolic": "80", "diastolic": "90"},
     )
     assert response.status_code == 400
+
+
+def test_the_plan_shows_the_target_of_the_patients_age(world, login):
+    elderly = register(world)
+    younger = register(world, person=world.shan)
+    client = login(world.family_doctor)
+    assert "&lt; 150/90 mmHg" in client.get(f"/health/patients/{elderly.pk}/").content.decode()
+    assert "&lt; 140/90 mmHg" in client.get(f"/health/patients/{younger.pk}/").content.decode()
+
+
+def test_a_patients_page_costs_the_same_for_one_follow_up_or_four(world, login):
+    client = login(world.family_doctor)
+    patient = register(world)
+    url = f"/health/patients/{patient.pk}/"
+    record(world, patient)
+    _queries(client, url)
+    few = _queries(client, url)
+    for _i in range(3):
+        record(world, patient)
+    assert _queries(client, url) == few

@@ -27,14 +27,22 @@ from shoumen.places.models import OrgUnit
 from shoumen.places.selectors import top_units_of
 from shoumen.screening.selectors import my_tasks_due, open_rounds_progress
 
-ADMIN, OFFICER, STAFF, WORKER, VOLUNTEER, NONE = (
+ADMIN, OFFICER, STAFF, WORKER, VOLUNTEER, HEALTH, NONE = (
     "admin",
     "officer",
     "staff",
     "worker",
     "volunteer",
+    "health",
     "none",
 )
+# The health centre's people: their home is the centre's day (the hub).
+HEALTH_ROLES = {
+    Role.CENTRE_MANAGER,
+    Role.FAMILY_DOCTOR,
+    Role.CENTRE_NURSE,
+    Role.PUBLIC_HEALTH_STAFF,
+}
 # How many rows a home list shows before "all …".
 HOME_LIST_LIMIT = 5
 # A street or district has many gates: its board lists the first ones, then "all".
@@ -55,6 +63,8 @@ def home_kind(user: User) -> str:
         return WORKER
     if Role.CHECKPOINT_VOLUNTEER in roles:
         return VOLUNTEER
+    if roles & HEALTH_ROLES:
+        return HEALTH
     return school_home_kind(user) or NONE
 
 

@@ -5,15 +5,21 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from shoumen.healthcentre.hub import hub_context
 from shoumen.home import schools as school_homes
 from shoumen.home import selectors as home
 from shoumen.home.community_work import community_work_links
 from shoumen.home.daily import daily_card_units
 from shoumen.home.duty import duty_link, my_duty
+from shoumen.home.health import sees_health_board
 from shoumen.lib.dates import today
 from shoumen.observation.board_views import board_context
 from shoumen.schools.board import RATE_NOTE, board_for, board_units_of
 from shoumen.schools.daily_views import today_context
+
+# The homes of those who oversee an area, and the district's: they link the health centre's
+# indicators board when a centre serves the area and the user sees its indicators.
+AREA_HOMES = {home.ADMIN, home.OFFICER, home.STAFF, school_homes.SCHOOL_DISTRICT}
 
 
 @login_required
@@ -28,6 +34,8 @@ def home_page(request):
         "my_duty": my_duty(user, now=now),
         "work_links": community_work_links(user, volunteer_home=kind == home.VOLUNTEER),
     }
+    if kind in AREA_HOMES:
+        context["health_board"] = sees_health_board(user)
     if kind == home.OFFICER:
         units = home.board_units_of(user)
         context["duty_link"] = duty_link(user, units)
@@ -52,6 +60,8 @@ def home_page(request):
         context["worker"] = home.worker_home(user, now=now)
     elif kind == home.VOLUNTEER:
         context["checkpoints"] = home.volunteer_home(user, now=now)
+    elif kind == home.HEALTH:
+        context["hub"] = hub_context(user, day=today())
     elif kind in SCHOOL_HOMES:
         return SCHOOL_HOMES[kind](request, context)
     return render(request, "home/home.html", context)

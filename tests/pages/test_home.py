@@ -144,11 +144,15 @@ def test_admin_home_links_users_alert_rules_and_boards(world, login, day):
 # then a fixed number per section.
 HOME_QUERIES = {
     "grid_worker": 16,
-    "community_staff": 24,
-    "street_officer": 24,
-    "district_officer": 23,
+    # One of them whether a health centre serves their area (its indicators board's link).
+    "community_staff": 25,
+    "street_officer": 25,
+    "district_officer": 24,
     "volunteer": 12,
-    "admin_user": 12,
+    "admin_user": 13,
+    "family_doctor": 15,
+    "centre_nurse": 15,
+    "centre_manager": 16,
 }
 
 
@@ -197,3 +201,45 @@ def test_community_staff_home_reads_as_many_queries_with_more_work(world, login,
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("home"))
     assert len(after) == len(before)
+
+
+def test_a_health_role_home_is_the_centre_day_with_alerts_residents_and_inbox(world, login, day):
+    for persona in ("family_doctor", "centre_nurse", "centre_manager"):
+        html = _home(login, getattr(world, persona))
+        assert f'href="{reverse("health:home")}" data-testid="home-health-hub"' in html
+        assert 'data-testid="health-hub"' in html  # the hub's own lists, on the home
+        assert f'href="{reverse("alerts:list")}" data-testid="home-alerts-link"' in html
+        assert f'href="{reverse("inbox:list")}" data-testid="home-inbox"' in html
+        assert 'role="search"' in html
+        assert 'data-testid="no-role"' not in html
+
+
+def test_a_health_role_home_shows_no_key_person_work(world, login, day):
+    html = _home(login, world.family_doctor)
+    assert reverse("observation:today") not in html
+    assert reverse("alerts:detail", args=[day["alert"].pk]) not in html  # 单明's fever
+    assert reverse("checkpoint_scan:scan", args=[day["gate"].pk]) not in html
+
+
+def test_the_widest_role_decides_a_health_role_with_a_grid_gets_the_grid_workers_home(world):
+    from shoumen.accounts.models import RoleAssignment
+    from shoumen.accounts.roles import Role
+    from shoumen.accounts.scoping import forget_assignments
+    from shoumen.home.selectors import HEALTH, WORKER, home_kind
+
+    doctor = world.family_doctor
+    assert home_kind(doctor) == HEALTH
+    RoleAssignment.objects.create(user=doctor, role=Role.GRID_WORKER, org_unit=world.grid_a)
+    forget_assignments(doctor)
+    assert home_kind(doctor) == WORKER
+
+
+def test_officers_of_an_area_a_centre_serves_have_its_indicators_board_one_tap_away(
+    world, login, day
+):
+    board = f'href="{reverse("health:board")}" data-testid="home-health-board"'
+    for persona in ("community_staff", "street_officer", "district_officer", "cdc_officer"):
+        assert board in _home(login, getattr(world, persona)), persona
+    # No centre serves the other street; the education bureau sees no health indicators.
+    for persona in ("outsider", "education_officer", "grid_worker"):
+        assert 'data-testid="home-health-board"' not in _home(login, getattr(world, persona))

@@ -3,11 +3,12 @@
 template): query-string factory) and PATH_IDS (template: world -> the id that fills
 ``{id}``)."""
 
-from tests.personas import PERSONAS
+from tests.personas import HEALTH_PERSONAS, PERSONAS
 
 ANONYMOUS = "anonymous"
-# Who sees the figures of community C1: those over it with the registry or key persons,
-# and the district's education and CDC officers (the schools' figures only).
+# Who sees the figures of community C1: those over it with the registry or key persons (the
+# health centre's people, who see its registry, with them), and the district's education
+# and CDC officers (the schools' figures only).
 SEE_C1 = {
     "admin_user",
     "district_officer",
@@ -15,6 +16,7 @@ SEE_C1 = {
     "community_staff",
     "education_officer",
     "cdc_officer",
+    *HEALTH_PERSONAS,
 }
 # Only the checkpoint volunteer sees no figure anywhere.
 NO_FIGURES = {"volunteer"}

@@ -4,11 +4,13 @@ PATH_IDS as in reports_matrix.
 ``GET /reporting-rates`` stays classified in school_matrix_reports (kind school_daily);
 its unit_daily kind is classified persona by persona in tests/reports/test_unit_rates.py."""
 
-from tests.personas import PERSONAS
+from tests.personas import HEALTH_PERSONAS, PERSONAS
 
 ANONYMOUS = "anonymous"
-# Over community C1 with the residents' figures: its officers and staff.
+# Over community C1 with the residents' figures: its officers and staff, and the health
+# centre's people, who see its registry (though the report's page refuses them).
 SEE_C1 = {"admin_user", "district_officer", "street_officer", "community_staff"}
+READ_C1 = SEE_C1 | HEALTH_PERSONAS
 # The residents' figures nowhere: the checkpoint volunteer and the school roles.
 NO_FIGURES = {
     "volunteer",
@@ -31,7 +33,7 @@ def _table(inside: set[str], holders: set[str], ok: int = 200) -> dict[str, int]
 
 
 OPERATIONS: dict = {
-    ("GET", "/daily-reports"): (lambda w: None, _table(SEE_C1, set(PERSONAS) - NO_FIGURES)),
+    ("GET", "/daily-reports"): (lambda w: None, _table(READ_C1, set(PERSONAS) - NO_FIGURES)),
     # Today's report of C1, confirmed now.
     ("POST", "/daily-reports/{id}/confirm"): (lambda w: {}, _table(SEE_C1, CONFIRMS, 201)),
 }

@@ -31,7 +31,7 @@ from tests.api import (
     volunteers_matrix,
 )
 from tests.nothing_written import changed_counts, row_counts
-from tests.personas import PERSONAS, SCHOOL_PERSONAS
+from tests.personas import HEALTH_PERSONAS, PERSONAS, SCHOOL_PERSONAS
 
 ANONYMOUS = "anonymous"
 ALL = [*PERSONAS, ANONYMOUS]
@@ -52,13 +52,20 @@ def _expect(inside, outside, personas=COVER_GRID_A):
 
 
 EVERYONE_200 = _expect(200, 200)
-# Roles that follow key persons up hold the permission somewhere; the volunteer and the
-# school roles do not.
-NO_FOLLOW_UP = dict.fromkeys(["volunteer", *SCHOOL_PERSONAS], 403)
+# The health centre's people read the registry of C1 (the doctor and the manager may reveal
+# with a reason, the nurse may not) but change nothing in it.
+REGISTRY_READ = {**_expect(200, 404), **dict.fromkeys(HEALTH_PERSONAS, 200)}
+NO_REGISTRY_EDIT = dict.fromkeys(HEALTH_PERSONAS, 403)
+REVEAL = {**REGISTRY_READ, "centre_nurse": 403}
+# Roles that follow key persons up hold the permission somewhere; the volunteer, the
+# school roles and the health centre's people do not.
+NO_FOLLOW_UP = dict.fromkeys(["volunteer", *SCHOOL_PERSONAS, *HEALTH_PERSONAS], 403)
 FOLLOW_UP_200 = {**_expect(200, 200), **NO_FOLLOW_UP}
-# Those who handle school alerts list them (school alerts only) but reach no resident alert.
+# Those who handle school alerts, or patients' alerts, list them (theirs only) but reach no
+# resident's alert.
 SCHOOL_ALERTS = {"school_doctor", "principal", "education_officer", "cdc_officer"}
-ALERTS_200 = {**FOLLOW_UP_200, **dict.fromkeys(SCHOOL_ALERTS, 200)}
+OWN_FAMILY_ALERTS = SCHOOL_ALERTS | HEALTH_PERSONAS
+ALERTS_200 = {**FOLLOW_UP_200, **dict.fromkeys(OWN_FAMILY_ALERTS, 200)}
 
 
 def _follow_up(inside, outside):
@@ -66,7 +73,7 @@ def _follow_up(inside, outside):
 
 
 def _resident_alert(inside, outside):
-    return {**_follow_up(inside, outside), **dict.fromkeys(SCHOOL_ALERTS, outside)}
+    return {**_follow_up(inside, outside), **dict.fromkeys(OWN_FAMILY_ALERTS, outside)}
 
 
 def _report(w):
@@ -157,20 +164,24 @@ OPERATIONS = {
             "document_type": "resident_id",
             "id_number": NEW_ID,
         },
-        _expect(201, 422),  # a household outside the actor's scope is a field error
+        # A household outside the actor's scope is a field error.
+        {**_expect(201, 422), **NO_REGISTRY_EDIT},
     ),
-    ("GET", "/persons/{id}"): (lambda w: None, _expect(200, 404)),
-    ("PATCH", "/persons/{id}"): (lambda w: {"notes": "电话随访"}, _expect(200, 404)),
+    ("GET", "/persons/{id}"): (lambda w: None, REGISTRY_READ),
+    ("PATCH", "/persons/{id}"): (
+        lambda w: {"notes": "电话随访"},
+        {**_expect(200, 404), **NO_REGISTRY_EDIT},
+    ),
     ("POST", "/persons/{id}/reveal"): (
         lambda w: {"field": "phone", "reason": "核对联系方式"},
-        _expect(200, 404),
+        REVEAL,
     ),
     ("GET", "/households"): (lambda w: None, EVERYONE_200),
     ("POST", "/households"): (
         lambda w: {"grid": "G1", "address": "光华路1号"},
-        _expect(201, 422),
+        {**_expect(201, 422), **NO_REGISTRY_EDIT},
     ),
-    ("GET", "/households/{id}"): (lambda w: None, _expect(200, 404)),
+    ("GET", "/households/{id}"): (lambda w: None, REGISTRY_READ),
     # screening
     ("GET", "/screening-rounds"): (lambda w: None, EVERYONE_200),
     ("POST", "/screening-rounds"): (

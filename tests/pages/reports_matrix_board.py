@@ -6,10 +6,12 @@ The trends board of community C1 is open to those who see its figures (the scope
 ``figures_of``); one who sees figures nowhere (the checkpoint volunteer) is refused (403);
 one who sees figures elsewhere, or only the schools' (none in a community), gets a 404."""
 
-from tests.personas import PERSONAS
+from tests.personas import HEALTH_PERSONAS, PERSONAS
 
 ANONYMOUS = "anonymous"
-SEE_C1 = {"admin_user", "district_officer", "street_officer", "community_staff"}
+# The health centre's people see the registry of C1, and with it its figures: the board
+# opens to them, though it is none of their work (no link leads them there).
+SEE_C1 = {"admin_user", "district_officer", "street_officer", "community_staff", *HEALTH_PERSONAS}
 SEE_NO_FIGURES = {"volunteer"}
 
 

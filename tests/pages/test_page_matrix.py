@@ -24,7 +24,7 @@ from tests.pages import (
     supplies_matrix_stock,
     volunteers_matrix,
 )
-from tests.personas import PERSONAS, SCHOOL_PERSONAS
+from tests.personas import HEALTH_PERSONAS, PERSONAS, SCHOOL_PERSONAS
 
 ANONYMOUS = "anonymous"
 ALL = [*PERSONAS, ANONYMOUS]
@@ -44,6 +44,12 @@ def _for(personas, inside, outside):
 
 
 GRID_A_PAGE = _expect(404, **_for(COVER_GRID_A | {"grid_worker"}, 200, 404))
+# The health centre's people read the registry of the communities they serve (masked; the
+# doctor and the manager may reveal with a reason, the nurse may not), and change nothing.
+GRID_A_READ = _expect(404, **_for(COVER_GRID_A | {"grid_worker"} | HEALTH_PERSONAS, 200, 404))
+HEALTH_REVEALERS = {"family_doctor", "centre_manager"}
+# Neither schools nor the health centre keep gates or follow key persons up.
+NO_RESIDENT_WORK = SCHOOL_PERSONAS | HEALTH_PERSONAS
 POST_ONLY = _expect(405)
 
 
@@ -72,8 +78,9 @@ def _import_job(w):
 # ledgers: import (end)
 
 # observation and alerts: pages
-FOLLOW_UP = set(PERSONAS) - {"volunteer"} - SCHOOL_PERSONAS
-# Those who handle school alerts see the alert list (school alerts only).
+FOLLOW_UP = set(PERSONAS) - {"volunteer"} - NO_RESIDENT_WORK
+# Those who handle school alerts see the alert list (school alerts only); the health
+# centre's people see it with their patients' alerts only.
 SCHOOL_ALERTS = {"school_doctor", "principal", "education_officer", "cdc_officer"}
 FOLLOW_UP_PAGE = _expect(403, **_for(FOLLOW_UP, 200, 403))
 RECEIVERS = {"admin_user", "district_officer", "street_officer"}  # of community C2
@@ -257,21 +264,21 @@ ROUTES = {
     ),
     "places:unit": (
         lambda w: [w.community.pk],
-        _expect(404, **_for(COVER_GRID_A, 200, 404)),
+        _expect(404, **_for(COVER_GRID_A | HEALTH_PERSONAS, 200, 404)),
     ),
     "places:unit_create_child": (lambda w: [w.community.pk], _expect(404, admin_user=302)),
     "places:unit_rename": (lambda w: [w.community.pk], _expect(404, admin_user=302)),
     "places:unit_move": (lambda w: [w.community.pk], _expect(404, admin_user=302)),
     "registry:search": (lambda w: [], _expect(200)),
-    "registry:grid": (lambda w: [w.grid_a.pk], GRID_A_PAGE),
+    "registry:grid": (lambda w: [w.grid_a.pk], GRID_A_READ),
     "registry:building_new": (lambda w: [w.grid_a.pk], GRID_A_PAGE),
     "registry:household_new": (lambda w: [w.grid_a.pk], GRID_A_PAGE),
-    "registry:household": (lambda w: [w.household_a.pk], GRID_A_PAGE),
+    "registry:household": (lambda w: [w.household_a.pk], GRID_A_READ),
     "registry:household_edit": (lambda w: [w.household_a.pk], GRID_A_PAGE),
     "registry:person_new": (lambda w: [w.household_a.pk], GRID_A_PAGE),
-    "registry:person": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "registry:person": (lambda w: [w.shan.pk], GRID_A_READ),
     "registry:person_edit": (lambda w: [w.shan.pk], GRID_A_PAGE),
-    "registry:person_history": (lambda w: [w.shan.pk], GRID_A_PAGE),
+    "registry:person_history": (lambda w: [w.shan.pk], GRID_A_READ),
     "registry:person_move": (lambda w: [w.shan.pk], GRID_A_PAGE),
     "registry:person_status": (lambda w: [w.shan.pk], GRID_A_PAGE),
     "registry:person_merge": (lambda w: [w.shan.pk], GRID_A_PAGE),
@@ -308,7 +315,10 @@ ROUTES = {
         _expect(404, **_for(RECEIVERS, 200, 404)),
     ),
     "observation:start": (lambda w: [w.shan.pk], GRID_A_PAGE),
-    "alerts:list": (lambda w: [], _expect(403, **_for(FOLLOW_UP | SCHOOL_ALERTS, 200, 403))),
+    "alerts:list": (
+        lambda w: [],
+        _expect(403, **_for(FOLLOW_UP | SCHOOL_ALERTS | HEALTH_PERSONAS, 200, 403)),
+    ),
     "alerts:detail": (lambda w: [_alert(w).pk], GRID_A_PAGE),
     "alerts:acknowledge": (lambda w: [_alert(w).pk], POST_ONLY),
     "alerts:resolve": (lambda w: [_alert(w).pk], POST_ONLY),
@@ -332,7 +342,7 @@ ROUTES = {
     "links:self_report": (lambda w: [_report_token(w)], EVERYONE_200),
     # observation: boards and self-report links (end)
     # checkpoints: pages
-    "checkpoints:list": (lambda w: [], _expect(200, **dict.fromkeys(SCHOOL_PERSONAS, 403))),
+    "checkpoints:list": (lambda w: [], _expect(200, **dict.fromkeys(NO_RESIDENT_WORK, 403))),
     "checkpoints:new": (lambda w: [w.community.pk], MANAGE_GATE),
     "checkpoints:detail": (lambda w: [_gate(w).pk], AT_GATE),
     "checkpoints:edit": (lambda w: [_gate(w).pk], MANAGE_GATE),
@@ -457,7 +467,9 @@ POST_ROUTES = {
     "registry:person_move": GRID_A_FORM,
     "registry:person_status": GRID_A_FORM,
     "registry:person_merge": GRID_A_FORM,
-    "registry:person_reveal": _expect(404, **_for(COVER_GRID_A | {"grid_worker"}, 422, 404)),
+    "registry:person_reveal": _expect(
+        404, **_for(COVER_GRID_A | {"grid_worker"} | HEALTH_REVEALERS, 422, 404)
+    ),
     # ledgers: export
     "ledgers:export": MANAGER_FORM,
     # ledgers: import
@@ -474,7 +486,7 @@ POST_ROUTES = {
     "observation:today_report": GRID_A_FORM,
     "observation:today_temperature": GRID_A_FORM,
     "observation:today_undo": GRID_A_FORM,
-    "observation:call": _expect(400, volunteer=403, **dict.fromkeys(SCHOOL_PERSONAS, 403)),
+    "observation:call": _expect(400, volunteer=403, **dict.fromkeys(NO_RESIDENT_WORK, 403)),
     "observation:list": READ_ONLY,
     "observation:bulk": _expect(403, **_for(FOLLOW_UP, 400, 403)),
     "observation:transfers": READ_ONLY,
@@ -516,8 +528,10 @@ POST_ROUTES = {
     "checkpoints:visitor_new": _expect(404, **_for(AT_C1_POSTS, 400, 404)),
     # Marking a visitor's time out needs no input.
     "checkpoints:visitor_leave": _expect(404, **_for(AT_C1_POSTS, 302, 404)),
-    # Revealing a visitor's contact needs a reason; volunteers may not.
-    "checkpoints:visitor_reveal": _expect(404, **_for(COVER_GRID_A, 422, 404)),
+    # Revealing a visitor's contact needs a reason; volunteers may not. The doctor and the
+    # manager, who may reveal residents' numbers in C1, reach the form too: the view asks
+    # for the right to reveal in the community, not for any right at its gates.
+    "checkpoints:visitor_reveal": _expect(404, **_for(COVER_GRID_A | HEALTH_REVEALERS, 422, 404)),
     "checkpoints:traffic": READ_ONLY,
     "checkpoints:handover": READ_ONLY,
     "checkpoints:ledger": READ_ONLY,

@@ -64,7 +64,7 @@ def manages(user, centre: HealthCentre) -> bool:
 def survey_by_token(token: str) -> Survey | None:
     if not token:
         return None
-    return Survey.objects.filter(token=token).select_related("centre").first()
+    return Survey.objects.filter(token=token).select_related("centre__street").first()
 
 
 def is_open(survey: Survey, day: datetime.date) -> bool:
@@ -151,7 +151,7 @@ def open_surveys_for(persons: list[Person], day: datetime.date) -> list[tuple[Pe
                 centre__communities__path__in=prefixes, opens_on__lte=day, closes_on__gte=day
             )
             .exclude(responses__person=person)
-            .select_related("centre")
+            .select_related("centre__street")
             .order_by("-opens_on", "pk")
             .first()
         )

@@ -134,13 +134,14 @@ def survey_answer(
                 )
                 for contact, score in rows
             )
-            # Who answered is not in the trail's changes: only that an answer came, and how.
+            # Who answered is not in the trail: only that an answer came, how, and to which
+            # centre (not the resident's grid, which would narrow who it was).
             audit_event_record(
                 actor=None,
                 actor_label=f"survey {survey.pk}",
                 action="survey.answer",
                 target=survey,
-                org_path=person.grid.path,
+                org_path=survey.centre.street.path,
                 changes={"via": via, "ratings": len(rows)},
             )
     except IntegrityError:

@@ -52,8 +52,8 @@ NOT_THEIR_WORK = (
         if persona not in TAKE_REQUESTS | {"volunteer"}
     }
     | {(persona, "volunteers:me") for persona in PERSONAS if persona != "volunteer"}
-    # The trends board of the communities they serve opens to the health centre's people,
-    # who see its registry; their own figures are on the centre's board.
+    # The trends board of the communities they serve opens to the health centre's people
+    # (wrongly: see reports_matrix_board); their figures are on the centre's board.
     | {(persona, "reports:board") for persona in HEALTH_PERSONAS}
 )
 # Never followed: they change the session, not the page.

@@ -168,9 +168,7 @@ def points_list(request, month: str = ""):
                 name=str(r.user),
                 counts=r.counts,
                 rating_count=r.rating_count,
-                rating_average=r.rating_average
-                if r.rating_count >= surveys.min_ratings()
-                else None,
+                rating_average=r.rating_shown,
                 points=r.points,
                 total=r.total,
             )

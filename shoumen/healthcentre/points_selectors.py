@@ -144,6 +144,11 @@ class PointsRow:
     points: dict[str, Decimal] = field(default_factory=dict)
 
     @property
+    def rating_shown(self) -> Decimal | None:
+        """The average rating, from the minimum number of ratings on."""
+        return self.rating_average if self.rating_count >= min_ratings() else None
+
+    @property
     def total(self) -> Decimal:
         return sum(self.points.values(), Decimal("0"))
 
@@ -151,9 +156,9 @@ class PointsRow:
 def _score(row: PointsRow, rules: dict[str, Decimal]) -> PointsRow:
     for activity, n in row.counts.items():
         row.points[activity] = rules[activity] * n
-    if row.rating_average is not None and row.rating_count >= min_ratings():
+    if row.rating_shown is not None:
         row.points[A.SATISFACTION_POINT] = (
-            rules[A.SATISFACTION_POINT] * row.rating_average
+            rules[A.SATISFACTION_POINT] * row.rating_shown
         ).quantize(Decimal("0.01"))
     return row
 

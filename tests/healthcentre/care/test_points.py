@@ -155,3 +155,13 @@ def test_the_api_gives_the_managers_table(work, api):
     body = api(work.centre_nurse).get("/health-centre/points", month="2026-06").json()
     assert [i["name"] for i in body["items"]] == [str(work.centre_nurse)]
     assert api(work.centre_nurse).get("/health-centre/points", month="June").status_code == 422
+
+
+def test_the_points_page_runs_a_fixed_number_of_queries(
+    work, client, django_assert_max_num_queries
+):
+    client.force_login(work.centre_manager)
+    client.get("/health/points/?month=2026-06")
+    with django_assert_max_num_queries(12):
+        response = client.get("/health/points/?month=2026-06")
+    assert response.content.count(b'data-testid="points-row"') == 2

@@ -184,6 +184,18 @@ def schedule() -> list[Job]:
             "Close the distribution campaigns whose last day is over",
         ),
         Job(
+            "health-contracts",
+            "shoumen.healthcentre.contract_tasks.contracts_remind",
+            {"hour": "6", "minute": "10"},
+            "Remind family doctor teams of contracts ending soon; end the terms that are over",
+        ),
+        Job(
+            "health-follow-ups",
+            "shoumen.healthcentre.chronic_tasks.chronic_alerts_raise",
+            {"hour": "7", "minute": "0"},
+            "Alerts for chronic patients' overdue follow-ups and referrals due their check",
+        ),
+        Job(
             "officials-digest",
             "shoumen.alerts.tasks.digests_send_task",
             _at(settings.SHOUMEN_DIGEST_AT),

@@ -428,6 +428,8 @@ SHOUMEN_HEALTH_URGENT_REFERRAL_DUE_MINUTES = env_int(
 SHOUMEN_HEALTH_OVERDUE_DUE_MINUTES = env_int("SHOUMEN_HEALTH_OVERDUE_DUE_MINUTES", 1440)
 # The elderly's annual health management service: from this age.
 SHOUMEN_ELDERLY_CHECK_AGE = env_int("SHOUMEN_ELDERLY_CHECK_AGE", 65)
+# Satisfaction surveys: the fewest ratings before an average is shown or earns points.
+SHOUMEN_SURVEY_MIN_RATINGS = env_int("SHOUMEN_SURVEY_MIN_RATINGS", 3)
 # Family doctor contracts: the term in months, and how many days before its end the
 # team and the resident are reminded to renew.
 SHOUMEN_CONTRACT_TERM_MONTHS = env_int("SHOUMEN_CONTRACT_TERM_MONTHS", 12)

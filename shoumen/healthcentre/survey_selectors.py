@@ -41,7 +41,7 @@ ELDERLY_CHECK = "elderly_check"
 
 
 def min_ratings() -> int:
-    return getattr(settings, "SHOUMEN_SURVEY_MIN_RATINGS", 3)
+    return settings.SHOUMEN_SURVEY_MIN_RATINGS
 
 
 def surveys_of(user) -> QuerySet[Survey]:

@@ -4,11 +4,13 @@ The shifts and swaps are the checkpoint volunteer's (tests/duty/swap_rows.py): t
 C1 and the volunteer ask for swaps (201), anyone else gets 404 for the shift. Deciding and
 listing need ``manage_duty``: the volunteer gets 403 for their own swap, the other
 street's officer 404, roles managing no duty anywhere 403 (404 when the swap itself is out
-of their reach)."""
+of their reach). Re-solving around a sick call is staff's too: the matrix shift is not
+called in sick (422 for staff, 403 for the volunteer on it); the re-solve is read, applied
+(found outdated) and discarded by those over C1."""
 
 import uuid
 
-from tests.duty.swap_rows import matrix_row, matrix_rows, matrix_swap
+from tests.duty.swap_rows import matrix_resolve, matrix_row, matrix_rows, matrix_swap
 from tests.personas import PERSONAS
 
 ANONYMOUS = "anonymous"
@@ -32,6 +34,7 @@ def _ask(w) -> dict:
 
 
 DECIDE = _table(OVER_C1, 200, volunteer=403)
+RESOLVE = _table(OVER_C1, 200, other=403, outsider=404)
 
 OPERATIONS: dict = {
     ("POST", "/duty/swaps"): (_ask, _table(OVER_C1 | {"volunteer"}, 201)),
@@ -41,6 +44,13 @@ OPERATIONS: dict = {
         lambda w: None,
         _table(OVER_C1, 200, other=403, outsider=404),
     ),
+    ("POST", "/duty/shifts/{id}/resolve"): (
+        lambda w: None,
+        _table(OVER_C1, 422, volunteer=403),
+    ),
+    ("GET", "/duty/resolves/{id}"): (lambda w: None, RESOLVE),
+    ("POST", "/duty/resolves/{id}/apply"): (lambda w: None, RESOLVE),
+    ("POST", "/duty/resolves/{id}/discard"): (lambda w: None, RESOLVE),
 }
 QUERIES: dict = {
     ("GET", "/duty/swaps"): lambda w: "?unit=C1",
@@ -48,4 +58,8 @@ QUERIES: dict = {
 PATH_IDS: dict = {
     "/duty/swaps/{id}/approve": lambda w: matrix_swap(w, 2, "approve").pk,
     "/duty/swaps/{id}/refuse": lambda w: matrix_swap(w, 3, "refuse").pk,
+    "/duty/shifts/{id}/resolve": lambda w: matrix_row(w, 6).pk,
+    "/duty/resolves/{id}": lambda w: matrix_resolve(w).pk,
+    "/duty/resolves/{id}/apply": lambda w: matrix_resolve(w).pk,
+    "/duty/resolves/{id}/discard": lambda w: matrix_resolve(w).pk,
 }

@@ -136,3 +136,19 @@ def test_the_board_s_queries_are_pinned(built, client, django_assert_max_num_que
     client.force_login(built.street_officer)
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(90):
         assert client.get(reverse("health:board"), {"unit": "S1"}).status_code == 200
+
+
+def test_the_cdc_board_opens_on_the_district_with_its_streets(built, client):
+    client.force_login(built.cdc_officer)
+    with time_machine.travel(NOW, tick=False):
+        board = client.get(reverse("health:board")).context["board"]
+    assert board.unit.code == "D1"
+    assert [r.unit.code for r in board.units] == ["S1", "S2"]
+    assert board.total.contract_rate.denominator == 7
+
+
+def test_an_officer_s_hub_page_links_the_board_and_no_patient_list(built, client):
+    client.force_login(built.street_officer)
+    page = client.get(reverse("health:home")).content.decode()
+    assert f'href="{reverse("health:board")}"' in page
+    assert reverse("health:patients") not in page

@@ -163,6 +163,7 @@ def visitor_reveal(*, actor, visitor: Visitor, reason: str) -> VisitorContact:
     """A visitor's full name and phone, for tracing (a fever at the gate, a visitor later
     found to be a contact): for those who may reveal sensitive data in the community, with
     a reason, recorded. The ledger shows them masked."""
+    require(actor, Perm.MANAGE_CHECKPOINTS, visitor.checkpoint.community)
     require(actor, Perm.REVEAL_SENSITIVE, visitor.checkpoint.community)
     reason = clean_reason(reason)
     contact = VisitorContact(

@@ -35,6 +35,9 @@ class Metric:
     # The daily report narrative's words for a non-zero value, formatted with %(value)s
     # (a lazy translation); None leaves the metric to the table.
     phrase: "str | Promise | None" = None
+    # The rights (any of them) under which its figures are seen; empty: the residents' (or,
+    # for a school metric, the schools') figures' rights.
+    perms: tuple[str, ...] = ()
 
 
 def shown(value: float) -> int | float:

@@ -26,7 +26,8 @@ from shoumen.reports.services import compute_leaves, metrics_chosen
 LIVE_SECONDS = 60
 # Who sees the residents' figures of a unit; the schools' figures are seen by them and by
 # those who see the schools.
-RESIDENT_PERMS = (Perm.VIEW_REGISTRY, Perm.VIEW_OBSERVATIONS)
+# The registry alone (the health centre's people) shows no figures: they count key persons.
+RESIDENT_PERMS = (Perm.VIEW_OBSERVATIONS,)
 SCHOOL_PERMS = (*RESIDENT_PERMS, Perm.VIEW_SCHOOLS)
 
 
@@ -43,6 +44,8 @@ def _is_school_metric(metric: Metric) -> bool:
 
 
 def _perms_for(metric: Metric) -> tuple[str, ...]:
+    if metric.perms:
+        return metric.perms
     return SCHOOL_PERMS if _is_school_metric(metric) else RESIDENT_PERMS
 
 

@@ -7,8 +7,7 @@ from tests.personas import HEALTH_PERSONAS, PERSONAS
 
 ANONYMOUS = "anonymous"
 # Who sees the figures of community C1: those over it with the registry or key persons, and
-# the district's education and CDC officers (the schools' figures only). The health
-# centre's people, who see its registry, too: WRONG, to be fixed in the reports app.
+# the district's education and CDC officers (the schools' figures only).
 SEE_C1 = {
     "admin_user",
     "district_officer",
@@ -16,10 +15,10 @@ SEE_C1 = {
     "community_staff",
     "education_officer",
     "cdc_officer",
-    *HEALTH_PERSONAS,
 }
-# Only the checkpoint volunteer sees no figure anywhere.
-NO_FIGURES = {"volunteer"}
+# No figure anywhere: the checkpoint volunteer, and the health centre's people, who see the
+# registry but no key persons.
+NO_FIGURES = {"volunteer", *HEALTH_PERSONAS}
 
 
 def _table(inside: set[str]) -> dict[str, int]:

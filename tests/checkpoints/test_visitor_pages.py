@@ -193,3 +193,14 @@ def test_the_volunteer_sees_visitors_masked_and_cannot_reveal_them(world, login,
     url = reverse("checkpoints:visitor_reveal", args=[visitor.pk])
     assert client.post(url, {"reason": "想看看"}).status_code == 404
     assert not AuditEvent.objects.filter(action="visitor.reveal").exists()
+
+
+def test_a_family_doctor_who_may_reveal_residents_numbers_cannot_reveal_a_visitor(
+    world, login, gate
+):
+    visitor = _visitor(world, login, gate)
+    url = reverse("checkpoints:visitor_reveal", args=[visitor.pk])
+    response = login(world.family_doctor).post(url, {"reason": "想联系访客"})
+    assert response.status_code == 404
+    assert "13912345678" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="visitor.reveal").exists()

@@ -9,11 +9,9 @@ one who sees figures elsewhere, or only the schools' (none in a community), gets
 from tests.personas import HEALTH_PERSONAS, PERSONAS
 
 ANONYMOUS = "anonymous"
-# The health centre's people see the registry of C1, and with it (as ``figures_of`` scopes
-# them) its figures: the board opens to them. WRONG, to be fixed in the reports app: the
-# community's boards are not theirs; no link leads them there.
-SEE_C1 = {"admin_user", "district_officer", "street_officer", "community_staff", *HEALTH_PERSONAS}
-SEE_NO_FIGURES = {"volunteer"}
+SEE_C1 = {"admin_user", "district_officer", "street_officer", "community_staff"}
+# The health centre's people see C1's registry but no figures: they count key persons.
+SEE_NO_FIGURES = {"volunteer", *HEALTH_PERSONAS}
 
 
 def _board_of_c1() -> dict[str, int]:

@@ -4,14 +4,14 @@ status of an empty POST per persona).
 
 Community C1's report: those over it see it (200); holders of the residents' view whose
 scope is elsewhere (the grid workers, the other street's officer) get 404; those with no
-sight of any report (the checkpoint volunteer, the schools' roles) get 403. The health
-centre's people, who see the registry of C1 but confirm no report, get 404."""
+sight of any report (the checkpoint volunteer, the schools' roles, the health centre's
+people, who see the registry of C1 but no key persons) get 403."""
 
-from tests.personas import HEALTH_PERSONAS, PERSONAS
+from tests.personas import PERSONAS
 
 ANONYMOUS = "anonymous"
 OVER_C1 = {"admin_user", "district_officer", "street_officer", "community_staff"}
-ELSEWHERE = {"grid_worker", "neighbour_worker", "outsider", *HEALTH_PERSONAS}
+ELSEWHERE = {"grid_worker", "neighbour_worker", "outsider"}
 
 
 def _table(ok: int) -> dict[str, int]:

@@ -11,7 +11,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from tests.pages.home_world import NOW, build_day
 from tests.pages.test_page_matrix import ROUTES
-from tests.personas import HEALTH_PERSONAS, PERSONAS
+from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +52,6 @@ NOT_THEIR_WORK = (
         if persona not in TAKE_REQUESTS | {"volunteer"}
     }
     | {(persona, "volunteers:me") for persona in PERSONAS if persona != "volunteer"}
-    # The trends board of the communities they serve opens to the health centre's people
-    # (wrongly: see reports_matrix_board); their figures are on the centre's board.
-    | {(persona, "reports:board") for persona in HEALTH_PERSONAS}
 )
 # Never followed: they change the session, not the page.
 NOT_FOLLOWED = ("/logout/", "/i18n/")

@@ -528,10 +528,9 @@ POST_ROUTES = {
     "checkpoints:visitor_new": _expect(404, **_for(AT_C1_POSTS, 400, 404)),
     # Marking a visitor's time out needs no input.
     "checkpoints:visitor_leave": _expect(404, **_for(AT_C1_POSTS, 302, 404)),
-    # Revealing a visitor's contact needs a reason; volunteers may not. WRONG, to be fixed in
-    # the checkpoints app: the doctor and the manager, who may reveal residents' numbers in
-    # C1 but have no right at its gates, reach it too (the view asks only for the former).
-    "checkpoints:visitor_reveal": _expect(404, **_for(COVER_GRID_A | HEALTH_REVEALERS, 422, 404)),
+    # Revealing a visitor's contact needs a reason and the gates' right: volunteers may not,
+    # nor the doctor and the manager, who may reveal residents' numbers in C1 only.
+    "checkpoints:visitor_reveal": _expect(404, **_for(COVER_GRID_A, 422, 404)),
     "checkpoints:traffic": READ_ONLY,
     "checkpoints:handover": READ_ONLY,
     "checkpoints:ledger": READ_ONLY,

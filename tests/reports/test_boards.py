@@ -191,7 +191,7 @@ def test_a_stock_shows_its_last_days_value_not_the_sum(world, login, client):
     assert observed.series(0)[-4:] == [4, 0, 2, 1]
 
 
-def test_stocks_are_persons_under_observation_households_to_visit_and_what_is_overdue_or_low():
+def test_stocks_are_persons_under_observation_or_care_households_due_what_is_overdue_or_low():
     stocks = {m.name for m in registered_metrics() if m.stock}
     assert stocks == {
         "observation.under_home_isolation",
@@ -202,6 +202,9 @@ def test_stocks_are_persons_under_observation_households_to_visit_and_what_is_ov
         "alerts.overdue",
         "services.requests_overdue",
         "supplies.low_stock",
+        "health.contracts_active",
+        "health.hypertension_patients",
+        "health.diabetes_patients",
     }
 
 
@@ -407,6 +410,8 @@ def test_a_grid_board_shows_the_grids_own_figures(world, login, client):
     assert page.context["board"].columns == []
     assert (row_of(page.context["board"], FEVER).total) == 2
     assert parsed(page).metric_rows[FEVER][1:] == ["2"]
+    # Today's board is a community's, a street's or a district's.
+    assert 'data-testid="today-board"' not in page.content.decode()
     # The neighbouring grid's board is not the grid worker's.
     assert client.get(board_url(world, "G2")).status_code == 404
 

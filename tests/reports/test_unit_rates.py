@@ -12,7 +12,7 @@ import time_machine
 from shoumen.lib.rates import Rate
 from shoumen.reports.models import DailyReport
 from shoumen.reports.rates import unit_report_rates
-from tests.personas import PERSONAS
+from tests.personas import HEALTH_PERSONAS, PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +214,7 @@ def test_api_school_daily_is_answered_as_before(world, api):
 # Who reads the unit_daily rates of D1 (school_daily: tests/api/school_matrix_reports.py).
 SEE_D1 = {"admin_user", "district_officer"}
 NO_FIGURES = {
+    *HEALTH_PERSONAS,
     "volunteer",
     "teacher",
     "other_teacher",

@@ -20,6 +20,10 @@ from tests.api import (
     duty_matrix_rosters,
     duty_matrix_setup,
     duty_matrix_swaps,
+    health_matrix_care,
+    health_matrix_chronic,
+    health_matrix_contracts,
+    health_matrix_indicators,
     reports_matrix,
     reports_matrix_daily,
     school_matrix_absences,
@@ -347,6 +351,10 @@ for _part in (
     supplies_campaigns_matrix,
     services_matrix,
     volunteers_matrix,
+    health_matrix_contracts,
+    health_matrix_chronic,
+    health_matrix_care,
+    health_matrix_indicators,
 ):
     OPERATIONS.update(_part.OPERATIONS)
     QUERIES.update(_part.QUERIES)

@@ -11,6 +11,10 @@ from tests.pages import (
     duty_matrix_rosters,
     duty_matrix_setup,
     duty_matrix_swaps,
+    health_matrix_board,
+    health_matrix_care,
+    health_matrix_chronic,
+    health_matrix_contracts,
     reports_matrix_board,
     reports_matrix_daily,
     school_matrix_absences,
@@ -408,6 +412,7 @@ PAGE_NAMESPACES = (
     "checkpoints",
     "screening",
     "checkpoint_scan",
+    "health",
 )
 
 
@@ -598,6 +603,10 @@ for _part in (
     supplies_matrix_campaigns,
     services_matrix,
     volunteers_matrix,
+    health_matrix_contracts,
+    health_matrix_chronic,
+    health_matrix_care,
+    health_matrix_board,
 ):
     ROUTES.update(_part.ROUTES)
     POST_ROUTES.update(_part.POST_ROUTES)

@@ -10,6 +10,7 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shoumen.accounts.roles import Perm
 from shoumen.healthcentre.contract_selectors import contracts_active_on, contracts_signed_on
 from shoumen.healthcentre.models import (
     Contract,
@@ -23,6 +24,8 @@ from shoumen.healthcentre.models import (
 )
 from shoumen.lib.metrics import Metric, register_metrics
 
+# Numbers only: the centre's people, the area's officers and the CDC see them.
+SEEN_BY = (Perm.VIEW_HEALTH_INDICATORS,)
 UNIT_FOLLOW_UPS = "follow-ups"
 UNIT_PERSONS = "persons"
 
@@ -81,6 +84,7 @@ def metrics() -> list[Metric]:
             _("Chronic follow-ups"),
             UNIT_FOLLOW_UPS,
             _follow_ups(urgent=False),
+            perms=SEEN_BY,
             order=120,
             phrase=_("%(value)s chronic disease follow-ups done"),
         ),
@@ -89,6 +93,7 @@ def metrics() -> list[Metric]:
             _("Urgent referrals"),
             UNIT_PERSONS,
             _follow_ups(urgent=True),
+            perms=SEEN_BY,
             order=121,
             notable=True,
             phrase=_("%(value)s patients referred urgently"),
@@ -98,6 +103,7 @@ def metrics() -> list[Metric]:
             _("Contracts signed"),
             UNIT_PERSONS,
             _contracts_signed,
+            perms=SEEN_BY,
             order=122,
             phrase=_("%(value)s family doctor contracts signed"),
         ),
@@ -106,6 +112,7 @@ def metrics() -> list[Metric]:
             _("Contracts in force"),
             UNIT_PERSONS,
             _contracts_in_force,
+            perms=SEEN_BY,
             order=123,
             stock=True,
         ),
@@ -114,6 +121,7 @@ def metrics() -> list[Metric]:
             _("Hypertension managed"),
             UNIT_PERSONS,
             _patients(Disease.HYPERTENSION),
+            perms=SEEN_BY,
             order=124,
             stock=True,
         ),
@@ -122,6 +130,7 @@ def metrics() -> list[Metric]:
             _("Diabetes managed"),
             UNIT_PERSONS,
             _patients(Disease.DIABETES),
+            perms=SEEN_BY,
             order=125,
             stock=True,
         ),
@@ -130,6 +139,7 @@ def metrics() -> list[Metric]:
             _("Elderly checks done"),
             UNIT_PERSONS,
             _elderly_checks,
+            perms=SEEN_BY,
             order=126,
             phrase=_("%(value)s elderly health checks done"),
         ),

@@ -78,4 +78,6 @@ def test_each_figure_is_registered_with_a_short_label(name):
     metric = metric_named(name)
     assert metric is not None
     assert metric.level == "grid"
+    # Seen where the indicators are: by officers and the CDC, not by the registry alone.
+    assert metric.perms == ("view_health_indicators",)
     assert len(str(metric.label)) <= 24

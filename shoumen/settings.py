@@ -380,6 +380,8 @@ SHOUMEN_DUTY_MIN_REST_HOURS = env_int("SHOUMEN_DUTY_MIN_REST_HOURS", 12)
 SHOUMEN_DUTY_MAX_CONSECUTIVE_DAYS = env_int("SHOUMEN_DUTY_MAX_CONSECUTIVE_DAYS", 6)
 SHOUMEN_DUTY_REST_ALERT_DAYS = env_int("SHOUMEN_DUTY_REST_ALERT_DAYS", 7)
 SHOUMEN_DUTY_SOLVE_SECONDS = env_int("SHOUMEN_DUTY_SOLVE_SECONDS", 60)
+# Re-solving a published roster around a sick call: how long it may search.
+SHOUMEN_DUTY_RESOLVE_SECONDS = env_int("SHOUMEN_DUTY_RESOLVE_SECONDS", 10)
 # The standard working week (标准工时): the duty hours ledger counts planned hours above it.
 SHOUMEN_DUTY_STANDARD_HOURS_WEEK = env_int("SHOUMEN_DUTY_STANDARD_HOURS_WEEK", 40)
 # Supplies: when a low-stock alert falls due, the days of use days of cover are averaged

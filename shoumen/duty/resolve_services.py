@@ -78,7 +78,7 @@ def register() -> None:
 
 
 def resolve_seconds() -> int:
-    return int(getattr(settings, "SHOUMEN_DUTY_RESOLVE_SECONDS", 10))
+    return settings.SHOUMEN_DUTY_RESOLVE_SECONDS
 
 
 def _checked_sick(assignment: Assignment) -> None:

@@ -31,14 +31,16 @@ STATE_RESOLVED = "resolved"
 STATE_ALL = "all"
 
 
+# The residents' family: every cause that no other family (schools', patients') holds.
+_RESIDENTS_ONLY = ~Q(cause__in=sorted(set().union(*(f.causes for f in SEPARATE))))
+
+
 def alerts_visible_to(user, perm: str = Perm.HANDLE_ALERTS) -> QuerySet[Alert]:
     """Residents' alerts under ``perm`` and, when asked for alerts to handle, each other
     family's alerts (schools', the health centre's) under its own permission: the
     education bureau sees no resident's alert, a street officer no school's and no
     patient's."""
-    residents = scope_q(user, perm, "grid__path")
-    for family in SEPARATE:
-        residents &= ~Q(cause__in=sorted(family.causes))
+    residents = scope_q(user, perm, "grid__path") & _RESIDENTS_ONLY
     parts = [residents] if scope_paths(user, perm) else []
     if perm == Perm.HANDLE_ALERTS:
         for family in SEPARATE:
@@ -105,10 +107,11 @@ def alert_for(user, *, pk: int, perm: str = Perm.HANDLE_ALERTS) -> Alert:
 
 
 def open_alerts_of(person_ids) -> dict[int, list[Alert]]:
-    """Open alerts of a few persons (the caller scoped them), by person."""
+    """Open residents' alerts of a few persons (the caller scoped them), by person: a
+    patient's alerts are the health centre's."""
     found: dict[int, list[Alert]] = {}
     for alert in Alert.objects.filter(
-        person_id__in=list(person_ids), status__in=OPEN_STATUSES
+        _RESIDENTS_ONLY, person_id__in=list(person_ids), status__in=OPEN_STATUSES
     ).order_by("due_at"):
         assert alert.person_id is not None
         found.setdefault(alert.person_id, []).append(alert)

@@ -23,6 +23,7 @@ from shoumen.demo.daily_reports import demo_daily_reports_load
 from shoumen.demo.duty import demo_duty_counts, demo_duty_load
 from shoumen.demo.duty_rosters import solve_seconds_of
 from shoumen.demo.generator import DemoGenerator
+from shoumen.demo.healthcentre import demo_healthcentre_counts, demo_healthcentre_load
 from shoumen.demo.observations import DemoObservations
 from shoumen.demo.plan import (
     BATCH_PERSONS,
@@ -86,8 +87,8 @@ def demo_counts(district: OrgUnit) -> dict[str, int]:
 
 
 def _community_work_counts(district: OrgUnit) -> dict[str, int]:
-    """Duty, volunteers, supplies, campaigns and services of the district, and its alerts
-    (the low-stock alert among them)."""
+    """Duty, volunteers, supplies, campaigns, services and the health centre of the
+    district, and its alerts (the low-stock and urgent referral alerts among them)."""
     return {
         "alerts": Alert.objects.filter(grid__path__startswith=district.path).count(),
         **demo_duty_counts(district),
@@ -95,6 +96,7 @@ def _community_work_counts(district: OrgUnit) -> dict[str, int]:
         **demo_supplies_counts(district),
         **demo_supplies_campaigns_counts(district),
         **demo_services_counts(district),
+        **demo_healthcentre_counts(district),
     }
 
 
@@ -190,6 +192,7 @@ def demo_load(
             demo_supplies_load(district, day=day or today(), seed=seed)
             demo_supplies_campaigns_load(district, day=day or today(), seed=seed)
             demo_services_load(district, day=day or today(), seed=seed)
+            demo_healthcentre_load(district, day=day or today(), seed=seed, password=password)
             # Counted once all are in: each part adds to what the ones before counted.
             counts |= _community_work_counts(district)
         new_users = [login.username for login in logins if login.created]

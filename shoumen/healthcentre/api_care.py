@@ -78,7 +78,7 @@ def elderly_checks_list(request, filters: Query[ElderlyFiltersIn]):
     response={
         200: ElderlyCheckOut,
         201: ElderlyCheckOut,
-        **error_responses(401, 403, 404, 422),
+        **error_responses(400, 401, 403, 404, 422),
     },
     summary="Book a resident's elderly check (201 new; 200 replay of the client UUID)",
 )
@@ -98,7 +98,7 @@ def elderly_checks_book(request, payload: ElderlyBookIn):
 
 @router.post(
     "/elderly-checks/{id}/record",
-    response={200: ElderlyCheckOut, **error_responses(401, 403, 404, 422)},
+    response={200: ElderlyCheckOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Record a check: self-care score, findings, result and advice",
 )
 def elderly_checks_record(request, payload: ElderlyRecordIn, id: int = PathId):

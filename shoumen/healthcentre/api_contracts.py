@@ -69,7 +69,7 @@ def contracts_list(request, filters: Query[ContractFiltersIn]):
 
 @router.post(
     "/contracts",
-    response={200: ContractOut, 201: ContractOut, **error_responses(401, 403, 404, 422)},
+    response={200: ContractOut, 201: ContractOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Sign a resident up with a team (201 new; 200 replay of the same client UUID)",
 )
 def contracts_sign(request, payload: ContractIn):
@@ -100,7 +100,7 @@ def contracts_get(request, id: int = PathId):
 
 @router.post(
     "/contracts/{id}/confirm",
-    response={200: ContractOut, **error_responses(401, 403, 404, 422)},
+    response={200: ContractOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Confirm a contract awaiting the team: active from today for one term",
 )
 def contracts_confirm(request, id: int = PathId):
@@ -111,7 +111,7 @@ def contracts_confirm(request, id: int = PathId):
 
 @router.post(
     "/contracts/{id}/renew",
-    response={200: ContractOut, **error_responses(401, 403, 404, 422)},
+    response={200: ContractOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Renew an active contract in its last days: answers the new term's contract",
 )
 def contracts_renew(request, payload: ContractRenewIn, id: int = PathId):
@@ -122,7 +122,7 @@ def contracts_renew(request, payload: ContractRenewIn, id: int = PathId):
 
 @router.post(
     "/contracts/{id}/end",
-    response={200: ContractOut, **error_responses(401, 403, 404, 422)},
+    response={200: ContractOut, **error_responses(400, 401, 403, 404, 422)},
     summary="End an active contract (or cancel one awaiting the team)",
 )
 def contracts_end(request, payload: ContractEndIn, id: int = PathId):

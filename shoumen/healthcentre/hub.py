@@ -33,7 +33,6 @@ class Hub:
     # The actor's team when they are on exactly one: lists open filtered to it.
     team: Team | None
     teams: list[Team]
-    records: bool  # sees patients and contracts (a health role)
     indicators: bool
     follow_ups_due: int = 0
     follow_ups_overdue: int = 0
@@ -57,16 +56,14 @@ class Hub:
 
 
 def may_open_hub(user) -> bool:
-    return can(user, Perm.VIEW_HEALTH_RECORDS) or can(user, Perm.VIEW_HEALTH_INDICATORS)
+    """The hub is the day's work of those who hold the centre's records; who sees the
+    indicators only has the board."""
+    return can(user, Perm.VIEW_HEALTH_RECORDS)
 
 
 def hub_context(user, *, day: datetime.date) -> Hub:
-    """The hub of ``user`` on ``day``. Officers and the CDC, who see numbers only, get the
-    board; health roles their day's work."""
-    records = can(user, Perm.VIEW_HEALTH_RECORDS)
+    """The day's work on ``day`` of ``user``, who holds the centre's records."""
     indicators = can(user, Perm.VIEW_HEALTH_INDICATORS)
-    if not records:
-        return Hub(day=day, team=None, teams=[], records=False, indicators=indicators)
     teams = list(teams_of(user))
     team = teams[0] if len(teams) == 1 else None
     mine = Q(team__in=teams) if teams else Q()
@@ -99,7 +96,6 @@ def hub_context(user, *, day: datetime.date) -> Hub:
         day=day,
         team=team,
         teams=teams,
-        records=True,
         indicators=indicators,
         follow_ups_due=patients["due"],
         follow_ups_overdue=patients["overdue"],

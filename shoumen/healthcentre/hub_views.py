@@ -1,5 +1,6 @@
 """The health centre's hub (``/health/``): the day's work of a health role, one tap to
-each list; the board for those who see the indicators only (403 for anyone else)."""
+each list, for those who hold the centre's records (403 for anyone else: officers and the
+CDC, who see the indicators only, have the board)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render

@@ -19,7 +19,6 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import covers
 from shoumen.healthcentre.contract_selectors import contracts_active_on
 from shoumen.healthcentre.models import (
-    Classification,
     Contract,
     ContractStatus,
     Disease,
@@ -31,7 +30,8 @@ from shoumen.healthcentre.models import (
     Referral,
     Team,
 )
-from shoumen.lib.dates import today
+from shoumen.healthcentre.rules import is_controlled
+from shoumen.lib.dates import age_on, today
 from shoumen.places.models import Level, OrgUnit
 from shoumen.places.selectors import org_units_visible_to, unit_by_code_or_id
 from shoumen.registry.models import Person, Status, birth_date_cutoff
@@ -245,25 +245,40 @@ def _standard_management(area: Area, year: int, on: datetime.date):
 
 
 def _control(area: Area, year: int, on: datetime.date) -> dict[str, Ratio]:
-    """Patients under management whose latest follow-up of the year is satisfactory ÷
+    """Patients under management whose latest follow-up of the year reads on target (the
+    disease's own measure: blood pressure or fasting glucose, whatever else its box says) ÷
     those of them followed up in the year."""
     latest = (
         FollowUp.objects.filter(_in_year(year, on), patient_id=OuterRef("pk"))
         .order_by("-date", "-recorded_at", "-pk")
-        .values("classification")[:1]
+        .values("pk")[:1]
     )
-    rows = (
+    last_ids = (
         _managed(area, on)
         .annotate(last=Subquery(latest))
         .filter(last__isnull=False)
-        .values_list("disease", "last")
+        .values_list("last", flat=True)
         .order_by()
     )
+    rows = FollowUp.objects.filter(pk__in=list(last_ids)).values_list(
+        "patient__disease",
+        "date",
+        "systolic",
+        "diastolic",
+        "fasting_glucose",
+        "patient__person__birth_date",
+    )
     counts: dict[str, list[int]] = {d: [0, 0] for d in DISEASES}
-    for disease, last in rows:
+    for disease, day, systolic, diastolic, glucose, born in rows:
         if disease in counts:
             counts[disease][1] += 1
-            counts[disease][0] += int(last == Classification.SATISFACTORY)
+            counts[disease][0] += is_controlled(
+                disease=disease,
+                age=None if born is None else age_on(born, day),
+                systolic=systolic,
+                diastolic=diastolic,
+                fasting_glucose=glucose,
+            )
     return {d: Ratio(n, total) for d, (n, total) in counts.items()}
 
 
@@ -281,33 +296,34 @@ def _elderly_coverage(area: Area, year: int) -> Ratio:
 
 
 def _referral_follow_up(area: Area, year: int, on: datetime.date) -> Ratio:
-    """Referral follow-ups of the year whose check window has closed by ``on``, and those
-    of them with a later follow-up of the patient within the window."""
-    window = datetime.timedelta(days=settings.SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS)
+    """Referrals of the year (follow-ups that referred) followed up by the check day they
+    set (their next follow-up day), ÷ those whose check day has passed by ``on`` or that
+    were followed up already: an open window is not yet a failure."""
     referrals = list(
         FollowUp.objects.filter(
             area.q("patient__grid__path"),
             area.team_q("patient__team_id"),
             date__gte=datetime.date(year, 1, 1),
-            date__lt=on - window,
+            date__lte=on,
         )
         .exclude(referral=Referral.NONE)
-        .values_list("patient_id", "date")
+        .values_list("pk", "patient_id", "date", "next_follow_up_on")
         .order_by()
     )
     if not referrals:
         return Ratio(0, 0)
-    later: dict[int, list[datetime.date]] = {}
+    later: dict[int, list[tuple[datetime.date, int]]] = {}
     rows = FollowUp.objects.filter(
-        patient_id__in={p for p, _d in referrals},
-        date__gt=min(d for _p, d in referrals),
-        date__lte=max(d for _p, d in referrals) + window,
-    ).values_list("patient_id", "date")
-    for patient_id, date in rows:
-        later.setdefault(patient_id, []).append(date)
-    checked = sum(
-        1
-        for patient_id, date in referrals
-        if any(date < d <= date + window for d in later.get(patient_id, ()))
-    )
-    return Ratio(checked, len(referrals))
+        patient_id__in={r[1] for r in referrals},
+        date__gte=min(r[2] for r in referrals),
+        date__lte=min(on, max(r[3] for r in referrals)),
+    ).values_list("patient_id", "date", "pk")
+    for patient_id, day, pk in rows:
+        later.setdefault(patient_id, []).append((day, pk))
+
+    def checked(pk, patient_id, day, due) -> bool:
+        return any((day, pk) < after and after[0] <= due for after in later.get(patient_id, ()))
+
+    done = [checked(*r) for r in referrals]
+    counted = [ok or r[3] < on for r, ok in zip(referrals, done, strict=True)]
+    return Ratio(sum(done), sum(counted))

@@ -11,7 +11,7 @@ from shoumen.home import selectors as home
 from shoumen.home.community_work import community_work_links
 from shoumen.home.daily import daily_card_units
 from shoumen.home.duty import duty_link, my_duty
-from shoumen.home.health import sees_health_board
+from shoumen.home.health import health_links
 from shoumen.lib.dates import today
 from shoumen.observation.board_views import board_context
 from shoumen.schools.board import RATE_NOTE, board_for, board_units_of
@@ -35,7 +35,7 @@ def home_page(request):
         "work_links": community_work_links(user, volunteer_home=kind == home.VOLUNTEER),
     }
     if kind in AREA_HOMES:
-        context["health_board"] = sees_health_board(user)
+        context |= health_links(user)
     if kind == home.OFFICER:
         units = home.board_units_of(user)
         context["duty_link"] = duty_link(user, units)

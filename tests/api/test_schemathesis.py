@@ -105,6 +105,7 @@ FUZZED_ELSEWHERE = (
     "/api/v1/supplies/",
     "/api/v1/service-requests",
     "/api/v1/volunteers",
+    "/api/v1/health-centre/",
 )
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 FUZZ = settings(

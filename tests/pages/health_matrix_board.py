@@ -2,8 +2,9 @@
 (name: (args factory, expected GET status per persona)) and POST_ROUTES (name: expected
 status of an empty POST).
 
-Both open to whoever sees the indicators somewhere (the centre's people, officers, the
-CDC; the other street's officer sees their own street's board) and 403 to anyone else."""
+The board opens to whoever sees the indicators somewhere (the centre's people, officers,
+the CDC; the other street's officer sees their own street's board), the hub to those who
+hold the centre's records; 403 to anyone else."""
 
 from tests.personas import PERSONAS
 
@@ -19,7 +20,9 @@ INDICATORS = {
     "centre_nurse",
     "centre_manager",
 }
+RECORDS = {"admin_user", "family_doctor", "centre_nurse", "centre_manager"}
 SEE = {p: (200 if p in INDICATORS else 403) for p in PERSONAS} | {ANONYMOUS: 302}
+HUB = {p: (200 if p in RECORDS else 403) for p in PERSONAS} | {ANONYMOUS: 302}
 EVERYONE_405 = {**dict.fromkeys(PERSONAS, 405), ANONYMOUS: 302}
 
 
@@ -27,5 +30,5 @@ def _none(w):
     return []
 
 
-ROUTES: dict = {"health:home": (_none, SEE), "health:board": (_none, SEE)}
+ROUTES: dict = {"health:home": (_none, HUB), "health:board": (_none, SEE)}
 POST_ROUTES: dict = {"health:home": EVERYONE_405, "health:board": EVERYONE_405}

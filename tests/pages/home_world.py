@@ -82,12 +82,14 @@ def build_day(w) -> dict:
     )
     from tests.pages.community_work_world import community_work_day
     from tests.pages.duty_world import duty_day
+    from tests.pages.health_world import health_day
     from tests.pages.school_matrix_absences import absence_day
     from tests.pages.school_matrix_reports import school_day
 
     return {
         **duty_day(w, gate),
         **community_work_day(w),
+        **health_day(w),
         **school_day(w),
         **absence_day(w),
         "pass": pass_,

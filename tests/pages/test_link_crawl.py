@@ -25,6 +25,8 @@ OPENED_FROM_PAPER = {
     "checkpoints:visitor_self",
     "checkpoint_scan:service_worker",
     "volunteers:join",
+    "health:join",
+    "health:survey_answer",
 }
 # Not pages: fragments a page loads and refreshes by itself (htmx polling).
 FRAGMENTS = {"ledgers:import_progress", "reports:daily_card", "duty:roster_progress"}
@@ -52,11 +54,13 @@ NOT_THEIR_WORK = (
         if persona not in TAKE_REQUESTS | {"volunteer"}
     }
     | {(persona, "volunteers:me") for persona in PERSONAS if persona != "volunteer"}
+    # The health centre's board of a street no centre serves (its figures are all nought).
+    | {("outsider", "health:board")}
 )
 # Never followed: they change the session, not the page.
 NOT_FOLLOWED = ("/logout/", "/i18n/")
 # Enough for the persona world; a crawl past it means a link multiplies pages.
-MAX_PAGES = 600
+MAX_PAGES = 900
 
 
 class _Links(HTMLParser):

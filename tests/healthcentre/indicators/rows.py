@@ -60,17 +60,22 @@ def patient(person, *, disease=Disease.HYPERTENSION, team=None, **kw):
 
 
 def follow_up(patient, day, doctor, *, classification=Classification.SATISFACTORY, **kw):
+    """A follow-up whose readings agree with its box (150/95 when not controlled, 130/80
+    else) and whose next day is the referral check's (14 days on) or a quarter on."""
+    uncontrolled = classification == Classification.UNSATISFACTORY
+    referral = kw.pop("referral", Referral.NONE)
+    days = 90 if referral == Referral.NONE else 14
     return FollowUp.objects.create(
         patient=patient,
         client_uuid=uuid.uuid4(),
         date=day,
         way=Way.CLINIC,
-        systolic=kw.pop("systolic", 130),
-        diastolic=kw.pop("diastolic", 80),
+        systolic=kw.pop("systolic", 150 if uncontrolled else 130),
+        diastolic=kw.pop("diastolic", 95 if uncontrolled else 80),
         medication_adherence="regular",
         classification=classification,
-        referral=kw.pop("referral", Referral.NONE),
-        next_follow_up_on=kw.pop("next_follow_up_on", day + datetime.timedelta(days=90)),
+        referral=referral,
+        next_follow_up_on=kw.pop("next_follow_up_on", day + datetime.timedelta(days=days)),
         doctor=doctor,
         recorded_at=at(day),
         **kw,

@@ -5,7 +5,8 @@ elderly women in G2); 单明 holds the one contract in force, 王刚's waits for
 import datetime
 
 from shoumen.healthcentre.indicators import area_indicators, indicators_for, team_area
-from shoumen.healthcentre.models import Disease
+from shoumen.healthcentre.models import Classification, Disease
+from tests.healthcentre.indicators import rows
 from tests.healthcentre.indicators.conftest import DAY
 
 HT, DM = Disease.HYPERTENSION, Disease.DIABETES
@@ -100,10 +101,30 @@ def test_referrals_are_followed_up_within_the_window_or_not(built):
     assert (ref.numerator, ref.denominator) == (1, 2)
 
 
-def test_a_longer_referral_window_counts_the_day_15_check(built, settings):
+def test_a_referral_is_checked_by_the_day_it_set_not_by_today_s_setting(built, settings):
     settings.SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS = 15
     ref = _of(built).referral_follow_up
-    assert (ref.numerator, ref.denominator) == (2, 2)
+    assert (ref.numerator, ref.denominator) == (1, 2)
+
+
+def test_a_referral_checked_before_its_day_counts_while_its_window_is_open(built):
+    p_zeng = built.zeng.chronic_cases.get()
+    rows.follow_up(p_zeng, datetime.date(2026, 8, 30), built.family_doctor)
+    ref = _of(built).referral_follow_up
+    assert (ref.numerator, ref.denominator) == (2, 3)
+
+
+def test_control_reads_the_readings_not_the_box(built):
+    """A reading on target with a drug reaction is stored as 不良反应 but is controlled."""
+    p_wang = built.neighbour.chronic_cases.get(status="active")
+    rows.follow_up(
+        p_wang,
+        datetime.date(2026, 8, 28),
+        built.family_doctor,
+        classification=Classification.ADVERSE_REACTION,
+        fasting_glucose=6,
+    )
+    assert _of(built).control[DM].numerator == 1
 
 
 def test_counts_of_follow_ups_overdue_patients_and_pending_contracts(built):
@@ -131,5 +152,5 @@ def test_the_api_shape_of_the_indicators(built):
 
 
 def test_selector_queries_are_few(built, django_assert_max_num_queries):
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         _of(built)

@@ -59,9 +59,10 @@ def test_the_manager_sees_the_centre_s_work_and_its_set_up(built):
     assert hub.managed == built.health_centre
 
 
-def test_an_officer_s_hub_is_the_board_only(built):
-    hub = hub_context(built.street_officer, day=DAY)
-    assert (hub.records, hub.indicators) == (False, True)
+def test_officers_who_see_the_indicators_only_have_the_board_not_the_hub(built, client):
+    client.force_login(built.street_officer)
+    assert client.get(reverse("health:home")).status_code == 403
+    assert client.get(reverse("health:board")).status_code == 200
 
 
 def test_the_hub_page_links_each_list_with_its_filter(built, client, english):
@@ -147,8 +148,9 @@ def test_the_cdc_board_opens_on_the_district_with_its_streets(built, client):
     assert board.total.contract_rate.denominator == 7
 
 
-def test_an_officer_s_hub_page_links_the_board_and_no_patient_list(built, client):
+def test_an_officer_s_home_links_the_board_and_no_patient_list(built, client):
     client.force_login(built.street_officer)
-    page = client.get(reverse("health:home")).content.decode()
+    page = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("health:board")}"' in page
     assert reverse("health:patients") not in page
+    assert f'href="{reverse("health:home")}"' not in page

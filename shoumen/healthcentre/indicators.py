@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import covers
 from shoumen.healthcentre.contract_selectors import contracts_active_on
+from shoumen.healthcentre.followup_counts import referral_follow_up_counts
 from shoumen.healthcentre.models import (
     Contract,
     ContractStatus,
@@ -27,7 +28,6 @@ from shoumen.healthcentre.models import (
     FollowUp,
     Patient,
     PatientStatus,
-    Referral,
     Team,
 )
 from shoumen.healthcentre.rules import is_controlled
@@ -296,34 +296,12 @@ def _elderly_coverage(area: Area, year: int) -> Ratio:
 
 
 def _referral_follow_up(area: Area, year: int, on: datetime.date) -> Ratio:
-    """Referrals of the year (follow-ups that referred) followed up by the check day they
-    set (their next follow-up day), ÷ those whose check day has passed by ``on`` or that
-    were followed up already: an open window is not yet a failure."""
-    referrals = list(
-        FollowUp.objects.filter(
-            area.q("patient__grid__path"),
-            area.team_q("patient__team_id"),
-            date__gte=datetime.date(year, 1, 1),
-            date__lte=on,
-        )
-        .exclude(referral=Referral.NONE)
-        .values_list("pk", "patient_id", "date", "next_follow_up_on")
-        .order_by()
+    """Referrals of the year followed up in time (see followup_counts) ÷ those followed up
+    or whose check day has passed by ``on``."""
+    referrals = FollowUp.objects.filter(
+        area.q("patient__grid__path"),
+        area.team_q("patient__team_id"),
+        date__gte=datetime.date(year, 1, 1),
+        date__lte=on,
     )
-    if not referrals:
-        return Ratio(0, 0)
-    later: dict[int, list[tuple[datetime.date, int]]] = {}
-    rows = FollowUp.objects.filter(
-        patient_id__in={r[1] for r in referrals},
-        date__gte=min(r[2] for r in referrals),
-        date__lte=min(on, max(r[3] for r in referrals)),
-    ).values_list("patient_id", "date", "pk")
-    for patient_id, day, pk in rows:
-        later.setdefault(patient_id, []).append((day, pk))
-
-    def checked(pk, patient_id, day, due) -> bool:
-        return any((day, pk) < after and after[0] <= due for after in later.get(patient_id, ()))
-
-    done = [checked(*r) for r in referrals]
-    counted = [ok or r[3] < on for r, ok in zip(referrals, done, strict=True)]
-    return Ratio(sum(done), sum(counted))
+    return Ratio(*referral_follow_up_counts(referrals, on))

@@ -5,8 +5,8 @@ centre has no rule of its own for it (the rules page creates the missing rules f
   first follow-up counts as on time): 2; done late: 1;
 - a contract signed: 3; renewed: 2 (to whoever confirmed it, else the team's doctor);
 - an elderly check recorded: 2;
-- a referral followed up within ``SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS`` of the follow-up
-  that referred: 3;
+- a referral followed up by the check day it set (as the indicators count it, see
+  followup_counts): 3, to the doctor of the follow-up that checked it;
 - satisfaction: 1 point for each point of the month's average rating (1–5), from
   ``SHOUMEN_SURVEY_MIN_RATINGS`` ratings on (fewer count nothing)."""
 

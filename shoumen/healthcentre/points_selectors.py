@@ -8,13 +8,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm
+from shoumen.healthcentre.followup_counts import with_previous
 from shoumen.healthcentre.models import (
     Contract,
     ContractSource,
@@ -26,7 +26,6 @@ from shoumen.healthcentre.models import (
     HealthCentre,
     PointActivity,
     PointRule,
-    Referral,
     StaffRating,
     TeamMember,
     TeamRole,
@@ -66,27 +65,11 @@ def centre_members(centre: HealthCentre) -> list[User]:
 
 
 def follow_ups_counted(user_ids, first: datetime.date) -> QuerySet:
-    """The month's follow-ups by these doctors, each with its previous follow-up's next day,
-    referral and date."""
+    """The month's follow-ups by these doctors, each with ``on_time`` and
+    ``referral_checked`` (see followup_counts)."""
     start, end = month_days(first)
-    previous = (
-        FollowUp.objects.filter(patient=OuterRef("patient"))
-        .filter(Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), pk__lt=OuterRef("pk")))
-        .order_by("-date", "-pk")
-    )
-    days = datetime.timedelta(days=settings.SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS)
-    return (
+    return with_previous(
         FollowUp.objects.filter(doctor__in=user_ids, date__gte=start, date__lt=end)
-        .annotate(
-            prev_next=Subquery(previous.values("next_follow_up_on")[:1]),
-            prev_referral=Subquery(previous.values("referral")[:1]),
-            prev_date=Subquery(previous.values("date")[:1]),
-        )
-        .annotate(
-            on_time=Q(prev_next__isnull=True) | Q(date__lte=F("prev_next")),
-            referral_checked=Q(prev_referral__in=[Referral.URGENT, Referral.ROUTINE])
-            & Q(date__lte=F("prev_date") + days),
-        )
     )
 
 

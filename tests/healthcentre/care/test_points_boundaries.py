@@ -1,5 +1,5 @@
 """The work-point rules at their boundaries: on time up to the day the previous follow-up
-set; a referral followed up within SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS."""
+set; a referral followed up by the check day it set, as the indicators count it."""
 
 import datetime
 import uuid
@@ -7,8 +7,9 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from shoumen.healthcentre.indicators import area_indicators, team_area
 from shoumen.healthcentre.models import FollowUp
-from shoumen.healthcentre.points_selectors import follow_ups_counted
+from shoumen.healthcentre.points_selectors import follow_ups_counted, points_table
 from tests.healthcentre.care.helpers import frozen
 
 pytestmark = pytest.mark.django_db
@@ -63,12 +64,24 @@ def test_a_first_follow_up_is_on_time(world, patient):
 
 
 @pytest.mark.parametrize(("days_after", "checked"), [(14, True), (15, False)])
-def test_a_referral_followed_up_within_the_days(world, patient, days_after, checked, settings):
-    settings.SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS = 14
+def test_a_referral_followed_up_by_the_day_it_set(world, patient, days_after, checked, settings):
+    settings.SHOUMEN_CHRONIC_REFERRAL_CHECK_DAYS = 20  # today's setting does not count
     _follow_up(world, patient, DAY, next_on=DAY + datetime.timedelta(days=14), referral="urgent")
     day = DAY + datetime.timedelta(days=days_after)
     _follow_up(world, patient, day, next_on=day + datetime.timedelta(days=90))
     assert _counted(world, day)["referral_checked"] is checked
+
+
+@pytest.mark.parametrize("days_after", [13, 14, 15, 16])
+def test_the_points_and_the_indicator_count_a_referral_alike(world, patient, days_after):
+    _follow_up(world, patient, DAY, next_on=DAY + datetime.timedelta(days=14), referral="urgent")
+    day = DAY + datetime.timedelta(days=days_after)
+    _follow_up(world, patient, day, next_on=day + datetime.timedelta(days=90))
+    on = datetime.date(2026, 6, 15)
+    indicator = area_indicators(team_area(world.team_a), 2026, day=on).referral_follow_up
+    points = points_table(world.health_centre, DAY, [world.family_doctor])[0]
+    assert (indicator.numerator, indicator.denominator) == (int(days_after <= 14), 1)
+    assert points.counts["referral_followed_up"] == indicator.numerator
 
 
 def test_no_referral_counts_nothing(world, patient):

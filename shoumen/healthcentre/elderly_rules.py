@@ -6,10 +6,13 @@ before ``year - age``), that is aged at least that on 31 December, so that a res
 turning 65 in November is checked in that year. Residents without a birth date cannot be
 placed and are not counted."""
 
+import datetime
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.healthcentre.models import SelfCare
+from shoumen.registry.models import birth_date_cutoff
 
 # The self-care score's band boundaries: 0–3 independent, 4–8 mild, 9–18 moderate,
 # 19 and above not self-caring; the form's scores add up to at most 30.
@@ -44,14 +47,11 @@ def self_care_band(score: int) -> SelfCare:
     return SelfCare.DEPENDENT
 
 
-def elderly_age() -> int:
-    return settings.SHOUMEN_ELDERLY_CHECK_AGE
+def elderly_born_by(year: int) -> datetime.date:
+    """The latest birth date of those due in ``year``: who is at least
+    ``SHOUMEN_ELDERLY_CHECK_AGE`` on its 31 December."""
+    return birth_date_cutoff(datetime.date(year, 12, 31), settings.SHOUMEN_ELDERLY_CHECK_AGE)
 
 
-def latest_birth_year_due(year: int) -> int:
-    """Residents born in this year or earlier are due for the check in ``year``."""
-    return year - elderly_age()
-
-
-def is_due(birth_date, year: int) -> bool:
-    return birth_date is not None and birth_date.year <= latest_birth_year_due(year)
+def is_due(birth_date: datetime.date | None, year: int) -> bool:
+    return birth_date is not None and birth_date <= elderly_born_by(year)

@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import scope_q
-from shoumen.healthcentre.elderly_rules import latest_birth_year_due
+from shoumen.healthcentre.elderly_rules import elderly_born_by
 from shoumen.healthcentre.models import ElderlyCheck, ElderlyCheckStatus, HealthCentre
 from shoumen.healthcentre.setup_selectors import centres_of
 from shoumen.places.models import Level, OrgUnit
@@ -56,7 +56,7 @@ def elderly_due(
         Person.objects.filter(
             _care_q(user, "grid__path"),
             status=Status.RESIDENT,
-            birth_date__year__lte=latest_birth_year_due(year),
+            birth_date__lte=elderly_born_by(year),
         )
         .annotate(
             check_id=Subquery(checks.values("pk")[:1]),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import covers
 from shoumen.healthcentre.contract_selectors import contracts_active_on
+from shoumen.healthcentre.elderly_rules import elderly_born_by
 from shoumen.healthcentre.followup_counts import referral_follow_up_counts
 from shoumen.healthcentre.models import (
     Contract,
@@ -34,7 +35,7 @@ from shoumen.healthcentre.rules import is_controlled
 from shoumen.lib.dates import age_on, today
 from shoumen.places.models import Level, OrgUnit
 from shoumen.places.selectors import org_units_visible_to, unit_by_code_or_id
-from shoumen.registry.models import Person, Status, birth_date_cutoff
+from shoumen.registry.models import Person, Status
 
 DISEASES: tuple[str, ...] = (Disease.HYPERTENSION, Disease.DIABETES)
 # The units an indicator is asked for: a grid has too few residents to be a rate.
@@ -280,11 +281,6 @@ def _control(area: Area, year: int, on: datetime.date) -> dict[str, Ratio]:
                 fasting_glucose=glucose,
             )
     return {d: Ratio(n, total) for d, (n, total) in counts.items()}
-
-
-def elderly_born_by(year: int) -> datetime.date:
-    """The latest birth date of those who reach SHOUMEN_ELDERLY_CHECK_AGE within ``year``."""
-    return birth_date_cutoff(datetime.date(year, 12, 31), settings.SHOUMEN_ELDERLY_CHECK_AGE)
 
 
 def _elderly_coverage(area: Area, year: int) -> Ratio:

@@ -27,6 +27,7 @@ from shoumen.healthcentre.contract_services import (
     contract_sign,
 )
 from shoumen.healthcentre.models import ContractStatus
+from shoumen.healthcentre.resident_selectors import resident_for
 from shoumen.registry.schemas import MAX_ID
 
 ERR_STATUS = _("Status: a contract status, open or all.")
@@ -75,7 +76,7 @@ def contracts_list(request, filters: Query[ContractFiltersIn]):
 def contracts_sign(request, payload: ContractIn):
     actor = request.auth
     require_somewhere(actor, Perm.VIEW_HEALTH_RECORDS)
-    person = sel.person_for_contract(actor, payload.person)
+    person = resident_for(actor, payload.person, Perm.VIEW_HEALTH_RECORDS)
     team = next((t for t in sel.teams_for_contracts(actor) if t.pk == payload.team), None)
     if team is None:
         return _field_error("team", ERR_TEAM)

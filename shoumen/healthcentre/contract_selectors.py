@@ -16,7 +16,7 @@ from shoumen.healthcentre.models import Contract, ContractStatus, Package, Team,
 from shoumen.healthcentre.models.centres import OPEN_CONTRACT_STATUSES
 from shoumen.healthcentre.setup_selectors import centres_of
 from shoumen.lib.dates import today
-from shoumen.registry.models import Person, Status
+from shoumen.registry.models import Person
 
 ENDING_DAYS = 30
 RELATED = ("person", "team", "grid", "confirmed_by")
@@ -122,28 +122,6 @@ def personalised_packages(user) -> list[Package]:
         Package.objects.filter(centre__in=centres_of(user), active=True, kind="personalised")
         .select_related("centre")
         .order_by("centre__name", "code")
-    )
-
-
-def residents_to_sign(user, q: str, limit: int = 20) -> list[Person]:
-    """Residents in the actor's health scope matching a search (name, pinyin, last 4)."""
-    from shoumen.registry.selectors import PersonFilters, persons_search
-
-    if not q.strip():
-        return []
-    found = persons_search(user, PersonFilters(q=q)).filter(
-        scope_q(user, Perm.VIEW_HEALTH_RECORDS, "grid__path"), status=Status.RESIDENT
-    )
-    return list(found.select_related("grid")[:limit])
-
-
-def person_for_contract(user, pk) -> Person:
-    return (
-        Person.objects.filter(
-            scope_q(user, Perm.VIEW_HEALTH_RECORDS, "grid__path"), status=Status.RESIDENT
-        )
-        .select_related("grid")
-        .get(pk=pk)
     )
 
 

@@ -34,10 +34,11 @@ from shoumen.healthcentre.contract_services import (
     renewal_opens_on,
 )
 from shoumen.healthcentre.models import ContractStatus
+from shoumen.healthcentre.page_helpers import resident_pick, submit
 from shoumen.healthcentre.setup_selectors import centres_of, teams_of
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
-from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
+from shoumen.lib.pages import or_404, paginate, posted
 
 MSG_SIGNED = _("Contract signed.")
 MSG_SIGNED_PENDING = _("Contract signed; it awaits the team's confirmation.")
@@ -46,7 +47,6 @@ MSG_DECLINED = _("Contract declined.")
 MSG_RENEWED = _("Contract renewed for another term.")
 MSG_CHANGED = _("The resident moves to the other team once it confirms.")
 MSG_ENDED = _("Contract closed.")
-PICK_LIMIT = 20
 
 
 def _health(request) -> None:
@@ -188,20 +188,16 @@ def contract_change_view(request, pk):
     found = _managed(request, pk)
     teams = [t for t in sel.teams_for_contracts(request.user) if t.pk != found.team_id]
     form = ChangeForm(request.POST, teams=teams, packages=sel.personalised_packages(request.user))
-    if form.is_valid():
-        try:
-            new = contract_change(
-                actor=request.user,
-                contract=found,
-                team=form.cleaned_data["team"],
-                packages=form.cleaned_data["packages"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MSG_CHANGED)
-            return redirect("health:contract", pk=new.pk)
-    return _detail(request, found, change_form=form, status=400)
+    done = submit(
+        request,
+        form,
+        lambda data: contract_change(
+            actor=request.user, contract=found, team=data["team"], packages=data["packages"]
+        ),
+        message=MSG_CHANGED,
+        then=lambda new: redirect("health:contract", pk=new.pk),
+    )
+    return done or _detail(request, found, change_form=form, status=400)
 
 
 @login_required
@@ -209,43 +205,35 @@ def contract_change_view(request, pk):
 def contract_new(request):
     """Sign a resident up: find them in one's communities, then choose team and packages."""
     _health(request)
-    person = None
-    person_id = request.POST.get("person") or request.GET.get("person")
-    if person_id:
-        try:
-            person = or_404(sel.person_for_contract, request.user, int(person_id))
-        except ValueError:
-            person = None
-    q = request.GET.get("q", "").strip()
-    candidates = sel.residents_to_sign(request.user, q, PICK_LIMIT) if q and not person else []
-    teams = sel.teams_for_contracts(request.user)
+    pick = resident_pick(request, Perm.VIEW_HEALTH_RECORDS)
+    person = pick.person
     mine = [t.pk for t in teams_of(request.user)]
     form = SignForm(
         posted(request) if person else None,
-        teams=teams,
+        teams=sel.teams_for_contracts(request.user),
         packages=sel.personalised_packages(request.user),
         initial={"team": mine[0]} if mine else {},
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if person is not None and form.is_valid():
-            data = form.cleaned_data
-            try:
-                signed, _created = contract_sign(
-                    actor=request.user,
-                    person=person,
-                    team=data["team"],
-                    packages=data["packages"],
-                    client_uuid=data["client_uuid"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                pending = signed.status == ContractStatus.PENDING
-                messages.success(request, MSG_SIGNED_PENDING if pending else MSG_SIGNED)
-                return redirect("health:contract", pk=signed.pk)
-    context = {"person": person, "q": q, "candidates": candidates, "form": form}
+    if request.method == "POST" and person is not None:
+        done = submit(
+            request,
+            form,
+            lambda data: contract_sign(
+                actor=request.user,
+                person=person,
+                team=data["team"],
+                packages=data["packages"],
+                client_uuid=data["client_uuid"],
+            )[0],
+            message=lambda signed: (
+                MSG_SIGNED_PENDING if signed.status == ContractStatus.PENDING else MSG_SIGNED
+            ),
+            then=lambda signed: redirect("health:contract", pk=signed.pk),
+        )
+        if done:
+            return done
+    context = {"person": person, "q": pick.q, "candidates": pick.candidates, "form": form}
+    status = 400 if request.method == "POST" else 200
     return render(request, "healthcentre/contracts/new.html", context, status=status)
 
 

@@ -27,8 +27,9 @@ from shoumen.healthcentre.elderly_services import (
     elderly_check_record,
 )
 from shoumen.healthcentre.models import CheckResult, ElderlyCheckStatus
+from shoumen.healthcentre.page_helpers import submit
 from shoumen.lib.dates import today
-from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
+from shoumen.lib.pages import or_404, paginate, posted
 
 MSG_BOOKED = _("Check booked.")
 MSG_REBOOKED = _("Booking changed.")
@@ -78,21 +79,22 @@ def elderly_book(request):
         person = or_404(sel.elderly_person_for, request.user, person_pk, Perm.RECORD_FOLLOW_UPS)
     year = _int(source.get("year")) or today().year
     form = BookForm(posted(request), initial={"person": person_pk, "year": year})
-    if request.method == "POST" and person is not None and form.is_valid():
-        data = form.cleaned_data
-        try:
-            check, _created = elderly_check_book(
+    if request.method == "POST" and person is not None:
+        done = submit(
+            request,
+            form,
+            lambda data: elderly_check_book(
                 actor=request.user,
                 person=person,
                 year=data["year"],
                 booked_for=data["booked_for"],
                 client_uuid=data["client_uuid"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MSG_BOOKED)
-            return redirect("health:elderly_check", pk=check.pk)
+            )[0],
+            message=MSG_BOOKED,
+            then=lambda check: redirect("health:elderly_check", pk=check.pk),
+        )
+        if done:
+            return done
     if request.method == "GET" and person is None:
         raise Http404
     status = 400 if request.method == "POST" else 200
@@ -144,24 +146,22 @@ def elderly_check(request, pk: int):
     if not can(request.user, Perm.RECORD_FOLLOW_UPS, check.grid):
         raise Http404
     form = RecordForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            elderly_check_record(
-                actor=request.user,
-                check=check,
-                done_on=data["done_on"],
-                self_care_score=data["self_care_score"],
-                result=data["result"],
-                findings=form.findings(),
-                advice=data["advice"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MSG_RECORDED)
-            return redirect("health:elderly_check", pk=check.pk)
-    return _check_page(request, check, record_form=form, status=400)
+    done = submit(
+        request,
+        form,
+        lambda data: elderly_check_record(
+            actor=request.user,
+            check=check,
+            done_on=data["done_on"],
+            self_care_score=data["self_care_score"],
+            result=data["result"],
+            findings=form.findings(),
+            advice=data["advice"],
+        ),
+        message=MSG_RECORDED,
+        then=lambda _recorded: redirect("health:elderly_check", pk=check.pk),
+    )
+    return done or _check_page(request, check, record_form=form, status=400)
 
 
 @login_required
@@ -169,17 +169,16 @@ def elderly_check(request, pk: int):
 def elderly_rebook(request, pk: int):
     check = _check(request, pk)
     form = RebookForm(request.POST)
-    if form.is_valid():
-        try:
-            elderly_check_rebook(
-                actor=request.user, check=check, booked_for=form.cleaned_data["booked_for"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MSG_REBOOKED)
-            return redirect("health:elderly_check", pk=check.pk)
-    return _check_page(request, check, rebook_form=form, status=400)
+    done = submit(
+        request,
+        form,
+        lambda data: elderly_check_rebook(
+            actor=request.user, check=check, booked_for=data["booked_for"]
+        ),
+        message=MSG_REBOOKED,
+        then=lambda _rebooked: redirect("health:elderly_check", pk=check.pk),
+    )
+    return done or _check_page(request, check, rebook_form=form, status=400)
 
 
 @login_required

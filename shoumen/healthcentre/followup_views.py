@@ -25,6 +25,7 @@ from shoumen.healthcentre.followup_services import (
     follow_up_record,
 )
 from shoumen.healthcentre.models import Classification, Patient, PatientStatus, Referral
+from shoumen.healthcentre.page_helpers import submit
 from shoumen.healthcentre.rules import symptom_label
 from shoumen.lib.pages import add_service_errors, or_404, posted
 
@@ -75,19 +76,21 @@ def follow_up_new(request, pk: int):
         if "preview" in request.POST:
             assessment = _preview(case, form)
             status = 200 if assessment is not None else 400
-        elif form.is_valid():
-            try:
-                follow_up, created = follow_up_record(
+        else:
+            done = submit(
+                request,
+                form,
+                lambda data: follow_up_record(
                     actor=request.user,
                     patient=case,
-                    client_uuid=form.cleaned_data["client_uuid"],
+                    client_uuid=data["client_uuid"],
                     values=form.values(),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, MSG_SAVED if created else MSG_REPLAY)
-                return redirect("health:follow_up", pk=follow_up.pk)
+                ),
+                message=lambda recorded: MSG_SAVED if recorded[1] else MSG_REPLAY,
+                then=lambda recorded: redirect("health:follow_up", pk=recorded[0].pk),
+            )
+            if done:
+                return done
     context = {"patient": case, "person": case.person, "form": form, **_labels(assessment)}
     return render(request, "healthcentre/chronic/follow_up_new.html", context, status=status)
 

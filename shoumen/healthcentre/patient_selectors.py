@@ -3,7 +3,7 @@ actor's VIEW_HEALTH_RECORDS over the patient's grid (the centre's health roles a
 communities they are assigned to). Officers and grid workers see none: they read the
 indicators, never a patient's record."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import scope_q
@@ -96,21 +96,6 @@ def tagged_not_registered(user) -> QuerySet[Person]:
         .filter(~Exists(managed))
         .select_related("grid")
         .order_by("grid__path", "name", "pk")
-    )
-
-
-def persons_to_register(user, q: str) -> QuerySet[Person]:
-    """Residents in the actor's scope whose name (or its pinyin) holds ``q``."""
-    q = q.strip().lower()
-    if not q:
-        return Person.objects.none()
-    return (
-        Person.objects.filter(
-            scope_q(user, Perm.RECORD_FOLLOW_UPS, "grid__path"), status=Status.RESIDENT
-        )
-        .filter(Q(name__contains=q) | Q(search_text__contains=q))
-        .select_related("grid")
-        .order_by("name", "pk")[:20]
     )
 
 

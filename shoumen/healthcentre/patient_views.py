@@ -23,11 +23,11 @@ from shoumen.healthcentre.followup_forms import (
     PatientNewForm,
 )
 from shoumen.healthcentre.models import Disease
+from shoumen.healthcentre.page_helpers import resident_pick, submit
 from shoumen.healthcentre.patient_services import END_REASONS, patient_end, patient_register
 from shoumen.healthcentre.rules import first_visit_offers_registration, hypertension_targets
 from shoumen.lib.dates import today
-from shoumen.lib.pages import add_service_errors, or_404, paginate, posted
-from shoumen.registry.selectors import person_for
+from shoumen.lib.pages import or_404, paginate, posted
 
 MSG_REGISTERED = _("Registered. Record the first follow-up when you see them.")
 MSG_ALREADY = _("Already under management for this disease.")
@@ -93,34 +93,29 @@ def patient(request, pk: int):
 def patient_new(request):
     """Find the resident by name, then say which disease."""
     require_somewhere(request.user, Perm.RECORD_FOLLOW_UPS)
-    person = None
-    person_id = request.POST.get("person") or request.GET.get("person")
-    if person_id and person_id.isdigit():
-        person = or_404(person_for, request.user, pk=int(person_id), perm=Perm.RECORD_FOLLOW_UPS)
-    q = request.GET.get("q", "").strip()
-    candidates = list(selectors.persons_to_register(request.user, q)) if q and not person else []
+    pick = resident_pick(request, Perm.RECORD_FOLLOW_UPS)
+    person = pick.person
     initial = {"source": request.GET.get("source")} if request.GET.get("source") else {}
     form = PatientNewForm(posted(request) if person else None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if person is not None and form.is_valid():
-            data = form.cleaned_data
-            try:
-                case, created = patient_register(
-                    actor=request.user,
-                    person=person,
-                    disease=data["disease"],
-                    source=data["source"],
-                    diagnosed_on=data["diagnosed_on"],
-                    client_uuid=data["client_uuid"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, MSG_REGISTERED if created else MSG_ALREADY)
-                return redirect("health:patient", pk=case.pk)
-    context = {"person": person, "q": q, "candidates": candidates, "form": form}
+    if request.method == "POST" and person is not None:
+        done = submit(
+            request,
+            form,
+            lambda data: patient_register(
+                actor=request.user,
+                person=person,
+                disease=data["disease"],
+                source=data["source"],
+                diagnosed_on=data["diagnosed_on"],
+                client_uuid=data["client_uuid"],
+            ),
+            message=lambda registered: MSG_REGISTERED if registered[1] else MSG_ALREADY,
+            then=lambda registered: redirect("health:patient", pk=registered[0].pk),
+        )
+        if done:
+            return done
+    context = {"person": person, "q": pick.q, "candidates": pick.candidates, "form": form}
+    status = 400 if request.method == "POST" else 200
     return render(request, "healthcentre/chronic/patient_new.html", context, status=status)
 
 
@@ -130,12 +125,8 @@ def first_visit(request):
     """A first-visit blood pressure check: a raised reading of a resident from the
     screening age offers registering them as a hypertension patient. Writes nothing."""
     require_somewhere(request.user, Perm.RECORD_FOLLOW_UPS)
-    person = None
-    person_id = request.POST.get("person") or request.GET.get("person")
-    if person_id and person_id.isdigit():
-        person = or_404(person_for, request.user, pk=int(person_id), perm=Perm.RECORD_FOLLOW_UPS)
-    q = request.GET.get("q", "").strip()
-    candidates = list(selectors.persons_to_register(request.user, q)) if q and not person else []
+    pick = resident_pick(request, Perm.RECORD_FOLLOW_UPS)
+    person = pick.person
     form = FirstVisitForm(posted(request) if person else None)
     offer = None
     status = 200
@@ -150,8 +141,8 @@ def first_visit(request):
             )
     context = {
         "person": person,
-        "q": q,
-        "candidates": candidates,
+        "q": pick.q,
+        "candidates": pick.candidates,
         "form": form,
         "offer": offer,
         "managed": person is not None and selectors.is_managed(person, Disease.HYPERTENSION),

@@ -5,9 +5,7 @@ rules table.
 Access: health roles (``view_health_records``; 403 for others); a person's page is theirs
 and their centre manager's (404 for anyone else); the rules are the manager's (403)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -18,12 +16,13 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
 from shoumen.healthcentre import points_selectors as sel
 from shoumen.healthcentre.models import PointActivity
+from shoumen.healthcentre.page_helpers import submit
 from shoumen.healthcentre.points_forms import RulesForm
 from shoumen.healthcentre.points_rules import parse_month
 from shoumen.healthcentre.points_services import point_rules_update
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
-from shoumen.lib.pages import add_service_errors, posted
+from shoumen.lib.pages import posted
 
 MSG_SAVED = _("The work-point rules are saved.")
 
@@ -86,14 +85,16 @@ def point_rules(request):
     by_pk = {str(c.pk): c for c in centres}
     centre = by_pk.get(request.POST.get("centre") or request.GET.get("centre") or "", centres[0])
     form = RulesForm(posted(request), rules=sel.rules_of(centre))
-    if request.method == "POST" and form.is_valid():
-        try:
-            point_rules_update(actor=request.user, centre=centre, points=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MSG_SAVED)
-            return redirect(f"{request.path}?centre={centre.pk}")
+    if request.method == "POST":
+        done = submit(
+            request,
+            form,
+            lambda data: point_rules_update(actor=request.user, centre=centre, points=data),
+            message=MSG_SAVED,
+            then=lambda _saved: redirect(f"{request.path}?centre={centre.pk}"),
+        )
+        if done:
+            return done
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "centre": centre, "centres": centres}
     return render(request, "healthcentre/points/rules.html", context, status=status)

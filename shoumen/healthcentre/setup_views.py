@@ -6,7 +6,6 @@ centre the manager does not serve is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
 from shoumen.healthcentre import setup_selectors as sel
+from shoumen.healthcentre.page_helpers import submit
 from shoumen.healthcentre.setup_forms import MemberAddForm, PackageForm, TeamForm, TeamNewForm
 from shoumen.healthcentre.setup_services import (
     centre_grids,
@@ -27,7 +27,7 @@ from shoumen.healthcentre.setup_services import (
     team_token_replace,
     team_update,
 )
-from shoumen.lib.pages import add_service_errors, or_404, posted
+from shoumen.lib.pages import or_404, posted
 from shoumen.lib.qr import qr_svg_inline
 
 MSG_TEAM_ADDED = _("Team added. Add its members and print its code.")
@@ -62,22 +62,20 @@ def centre(request, pk):
     if request.method != "POST":
         return _centre_page(request, found)
     form = TeamNewForm(request.POST, grids=centre_grids(found))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            team = team_create(
-                actor=request.user,
-                centre=found,
-                name=data["name"],
-                grids=data["grids"],
-                phone=data["phone"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MSG_TEAM_ADDED)
-            return redirect("health:team", pk=team.pk)
-    return _centre_page(request, found, form=form, status=400)
+    done = submit(
+        request,
+        form,
+        lambda data: team_create(
+            actor=request.user,
+            centre=found,
+            name=data["name"],
+            grids=data["grids"],
+            phone=data["phone"],
+        ),
+        message=MSG_TEAM_ADDED,
+        then=lambda team: redirect("health:team", pk=team.pk),
+    )
+    return done or _centre_page(request, found, form=form, status=400)
 
 
 def _team(request, pk):
@@ -109,20 +107,16 @@ def team(request, pk):
     if request.method != "POST":
         return _team_page(request, found)
     form = TeamForm(request.POST, grids=centre_grids(found.centre))
-    if form.is_valid():
-        try:
-            team_update(
-                actor=request.user,
-                team=found,
-                grids=form.cleaned_data["grids"],
-                phone=form.cleaned_data["phone"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MSG_TEAM_SAVED)
-            return redirect("health:team", pk=found.pk)
-    return _team_page(request, found, form=form, status=400)
+    done = submit(
+        request,
+        form,
+        lambda data: team_update(
+            actor=request.user, team=found, grids=data["grids"], phone=data["phone"]
+        ),
+        message=MSG_TEAM_SAVED,
+        then=lambda _saved: redirect("health:team", pk=found.pk),
+    )
+    return done or _team_page(request, found, form=form, status=400)
 
 
 @login_required
@@ -139,21 +133,17 @@ def team_members(request, pk):
         team_member_remove(actor=request.user, team=found, member=member)
         messages.success(request, MSG_MEMBER_REMOVED)
         return redirect("health:team", pk=found.pk)
-    form = MemberAddForm(posted(request), candidates=member_candidates(found))
-    if form.is_valid():
-        try:
-            team_member_add(
-                actor=request.user,
-                team=found,
-                user=form.cleaned_data["user"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MSG_MEMBER_ADDED)
-            return redirect("health:team", pk=found.pk)
-    return _team_page(request, found, member_form=form, status=400)
+    form = MemberAddForm(request.POST, candidates=member_candidates(found))
+    done = submit(
+        request,
+        form,
+        lambda data: team_member_add(
+            actor=request.user, team=found, user=data["user"], role=data["role"]
+        ),
+        message=MSG_MEMBER_ADDED,
+        then=lambda _added: redirect("health:team", pk=found.pk),
+    )
+    return done or _team_page(request, found, member_form=form, status=400)
 
 
 @login_required
@@ -201,15 +191,14 @@ def packages(request, pk):
     if request.method != "POST":
         return _packages_page(request, found)
     form = PackageForm(request.POST)
-    if form.is_valid():
-        try:
-            package_create(actor=request.user, centre=found, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MSG_PACKAGE_SAVED)
-            return redirect("health:packages", pk=found.pk)
-    return _packages_page(request, found, form=form, status=400)
+    done = submit(
+        request,
+        form,
+        lambda data: package_create(actor=request.user, centre=found, **data),
+        message=MSG_PACKAGE_SAVED,
+        then=lambda _package: redirect("health:packages", pk=found.pk),
+    )
+    return done or _packages_page(request, found, form=form, status=400)
 
 
 @login_required
@@ -224,14 +213,18 @@ def package_edit(request, pk):
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
-            try:
-                package_update(actor=request.user, package=package, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, MSG_PACKAGE_SAVED)
-                return redirect("health:packages", pk=package.centre_id)
+        done = submit(
+            request,
+            form,
+            lambda data: package_update(
+                actor=request.user,
+                package=package,
+                **{k: v for k, v in data.items() if k != "code"},
+            ),
+            message=MSG_PACKAGE_SAVED,
+            then=lambda _saved: redirect("health:packages", pk=package.centre_id),
+        )
+        if done:
+            return done
     context = {"package": package, "centre": package.centre, "form": form}
     return render(request, "healthcentre/setup/package_edit.html", context, status=status)

@@ -3,7 +3,6 @@ results (aggregates only), its printable QR poster, and the public page the QR o
 where a resident checked against the registry answers (no login, limited per client
 address like the other public pages)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
 from shoumen.healthcentre import survey_selectors as sel
+from shoumen.healthcentre.page_helpers import submit
 from shoumen.healthcentre.setup_selectors import centres_of
 from shoumen.healthcentre.survey_forms import AnswerForm, IdentityForm, SurveyOpenForm
 from shoumen.healthcentre.survey_services import survey_answer, survey_open
@@ -39,22 +39,23 @@ def surveys(request):
     if request.method == "POST" and not managed:
         raise deny()
     form = SurveyOpenForm(posted(request), centres=managed) if managed else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            survey = survey_open(
+    if form is not None and request.method == "POST":
+        done = submit(
+            request,
+            form,
+            lambda data: survey_open(
                 actor=request.user,
                 centre=form.centres[data["centre"]],
                 year=data["year"],
                 quarter=data["quarter"],
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, MSG_OPENED)
-            return redirect("health:survey", pk=survey.pk)
+            ),
+            message=MSG_OPENED,
+            then=lambda survey: redirect("health:survey", pk=survey.pk),
+        )
+        if done:
+            return done
     status = 400 if request.method == "POST" else 200
     context = {"surveys": sel.surveys_of(request.user), "form": form, "today": today()}
     return render(request, "healthcentre/surveys/list.html", context, status=status)

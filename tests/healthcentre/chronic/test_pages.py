@@ -186,6 +186,23 @@ def test_finding_a_resident_to_register_by_name(world, login):
     assert f"?person={world.shan.pk}" in body
 
 
+def test_a_resident_to_register_is_found_as_the_registry_finds_them(world, login):
+    """The search a doctor uses to sign a contract: name, pinyin or the last digits."""
+    client = login(world.family_doctor)
+    assert f"?person={world.shan.pk}" in client.get("/health/patients/new/?q=0019").content.decode()
+    # 李强 lives in another street: not found by his last digits either.
+    found = client.get("/health/patients/new/?q=0032").content.decode()
+    assert f"?person={world.outsider_person.pk}" not in found
+
+
+def test_only_residents_are_registered(world, login):
+    Person = type(world.zeng)
+    Person.objects.filter(pk=world.zeng.pk).update(status="moved_out")
+    client = login(world.family_doctor)
+    assert client.get(f"/health/patients/new/?person={world.zeng.pk}").status_code == 404
+    assert client.get("/health/patients/new/?q=曾丽").content.decode().count("?person=") == 0
+
+
 def test_a_raised_first_visit_reading_offers_registration_and_writes_nothing(world, login):
     client = login(world.centre_nurse)
     url = "/health/patients/first-visit/"

@@ -4,6 +4,7 @@ A resident or check out of the caller's reach is a 404; roles without
 ``view_health_records`` anywhere get 403; booking and recording need
 ``record_follow_ups``."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Status
 
@@ -41,10 +42,6 @@ router = Router(tags=["health-centre"])
 PathId = Path(..., ge=1, le=MAX_ID)
 
 
-def _field_error(field: str, message) -> Status:
-    return Status(422, {"detail": str(message), "errors": {field: [str(message)]}})
-
-
 @router.get(
     "/elderly-checks",
     response={200: ElderlyDuePage, **error_responses(401, 403, 422)},
@@ -55,13 +52,13 @@ def elderly_checks_list(request, filters: Query[ElderlyFiltersIn]):
     require_somewhere(actor, Perm.VIEW_HEALTH_RECORDS)
     year = filters.year or today().year
     if filters.status and filters.status not in STATUS_FILTERS:
-        return _field_error("status", ERR_STATUS)
+        raise ValidationError({"status": [ERR_STATUS]})
     unit = None
     if filters.unit:
         try:
             unit = unit_by_code_or_id(elderly.elderly_units(actor), filters.unit)
         except OrgUnit.DoesNotExist:
-            return _field_error("unit", ERR_UNIT)
+            raise ValidationError({"unit": [ERR_UNIT]}) from None
     qs = elderly.elderly_due(actor, year=year, status=filters.status, unit=unit)
     counts = elderly.elderly_counts(actor, year=year, unit=unit)
     items = qs[filters.offset : filters.offset + filters.limit]
@@ -153,7 +150,7 @@ def points_list(request, month: str = ""):
     require_somewhere(actor, Perm.VIEW_HEALTH_RECORDS)
     first = parse_month(month) if month else today().replace(day=1)
     if first is None:
-        return _field_error("month", ERR_MONTH)
+        raise ValidationError({"month": [ERR_MONTH]})
     centre = points.managed_centres(actor).first()
     users = points.centre_members(centre) if centre is not None else [actor]
     if centre is None:

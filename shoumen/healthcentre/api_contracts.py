@@ -5,6 +5,7 @@ indicators only); a contract outside the caller's communities is a 404. Signing,
 confirming, renewing and ending need to be on the team or to manage contracts over the
 resident (403). Signing is idempotent on ``client_uuid``."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Status
 
@@ -37,10 +38,6 @@ router = Router(tags=["health-centre"])
 PathId = Path(..., ge=1, le=MAX_ID)
 
 
-def _field_error(field: str, message) -> Status:
-    return Status(422, {"detail": str(message), "errors": {field: [str(message)]}})
-
-
 def _out(actor, pk: int) -> ContractOut:
     return ContractOut.of(sel.contract_for(actor, pk))
 
@@ -60,7 +57,7 @@ def contracts_list(request, filters: Query[ContractFiltersIn]):
     require_somewhere(actor, Perm.VIEW_HEALTH_RECORDS)
     status = "" if filters.status == "open" else filters.status
     if status and status != "all" and status not in ContractStatus.values:
-        return _field_error("status", ERR_STATUS)
+        raise ValidationError({"status": [ERR_STATUS]})
     qs = sel.contracts_list(
         actor, sel.ContractFilters(status=status, team=filters.team, ending=filters.ending)
     ).prefetch_related("packages")
@@ -79,7 +76,7 @@ def contracts_sign(request, payload: ContractIn):
     person = resident_for(actor, payload.person, Perm.VIEW_HEALTH_RECORDS)
     team = next((t for t in sel.teams_for_contracts(actor) if t.pk == payload.team), None)
     if team is None:
-        return _field_error("team", ERR_TEAM)
+        raise ValidationError({"team": [ERR_TEAM]})
     contract, created = contract_sign(
         actor=actor,
         person=person,

@@ -1,8 +1,9 @@
 """The health centre API: indicators of a unit and a year, numbers only. Roles without
 ``view_health_indicators`` get 403; a unit out of the caller's reach is a 404."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Status
+from ninja import Query, Router
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere
@@ -27,7 +28,6 @@ def indicators_get(request, filters: Query[IndicatorsIn]):
     unit = indicator_unit_for(actor, filters.unit)
     year = filters.year or today().year
     if year > today().year:
-        message = str(ERR_FUTURE_YEAR)
-        return Status(422, {"detail": message, "errors": {"year": [message]}})
+        raise ValidationError({"year": [ERR_FUTURE_YEAR]})
     found = indicators_for(actor, unit, year)
     return {"unit": unit.code, "year": year, "as_of": found.day.isoformat(), **found.as_dict()}

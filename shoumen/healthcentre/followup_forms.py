@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shoumen.healthcentre.followup_services import ERR_SYSTOLIC_ABOVE
+from shoumen.healthcentre.followup_services import ERR_SYSTOLIC_ABOVE, RANGES, TEXTS
 from shoumen.healthcentre.models import (
     Adherence,
     Disease,
@@ -80,32 +80,9 @@ SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
 )
 ONLY_HYPERTENSION = {"salt", "target_salt"}
 ONLY_DIABETES = {"dorsalis_pedis_pulse", "staple_food_g_per_day", "target_staple_food_g_per_day"}
-INTEGERS = (
-    "systolic",
-    "diastolic",
-    "heart_rate",
-    "cigarettes_per_day",
-    "target_cigarettes_per_day",
-    "drinks_per_day",
-    "target_drinks_per_day",
-    "exercise_times_per_week",
-    "exercise_minutes",
-    "target_exercise_times_per_week",
-    "target_exercise_minutes",
-    "staple_food_g_per_day",
-    "target_staple_food_g_per_day",
-)
-DECIMALS = ("weight_kg", "target_weight_kg", "height_cm", "target_bmi", "fasting_glucose", "hba1c")
-TEXTS = (
-    "other_symptoms",
-    "dorsalis_pedis_pulse",
-    "other_signs",
-    "tests",
-    "adverse_reaction_note",
-    "complication_note",
-    "referral_reason",
-    "referral_facility",
-)
+# The numbers and texts the service takes (its ranges say which numbers are whole).
+INTEGERS = tuple(name for name, (_low, _high, whole) in RANGES.items() if whole)
+DECIMALS = tuple(name for name, (_low, _high, whole) in RANGES.items() if not whole)
 
 
 def _label(name: str):

@@ -10,6 +10,7 @@ from django.core.wsgi import get_wsgi_application
 from schemathesis.generation.modes import GenerationMode
 
 from shoumen.accounts.services import api_token_create
+from shoumen.healthcentre.followup_services import RANGES
 from shoumen.lib.dates import today
 from tests.api.test_schemathesis import _fuzz, same_connection_for_requests
 from tests.healthcentre.chronic.helpers import record, register
@@ -24,25 +25,7 @@ MINE = {
 }
 
 # Left empty in the bodies meant to succeed: a random number is mostly out of its range.
-NUMBERS = (
-    "fasting_glucose",
-    "hba1c",
-    "weight_kg",
-    "target_weight_kg",
-    "height_cm",
-    "target_bmi",
-    "heart_rate",
-    "cigarettes_per_day",
-    "target_cigarettes_per_day",
-    "drinks_per_day",
-    "target_drinks_per_day",
-    "exercise_times_per_week",
-    "exercise_minutes",
-    "target_exercise_times_per_week",
-    "target_exercise_minutes",
-    "staple_food_g_per_day",
-    "target_staple_food_g_per_day",
-)
+NUMBERS = tuple(name for name in RANGES if name not in ("systolic", "diastolic"))
 CHOICES = ("salt", "target_salt", "psychological_adjustment", "compliance")
 
 

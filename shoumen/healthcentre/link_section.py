@@ -62,9 +62,7 @@ def _post(request, link, persons) -> SectionPosted:
             survey_answer(
                 survey=survey,
                 person=person,
-                centre_score=int(form.cleaned_data["centre_score"]),
-                ratings=form.ratings(),
-                comment=form.cleaned_data["comment"],
+                **form.answer(),
                 via="link",
             )
         except ValidationError as exc:

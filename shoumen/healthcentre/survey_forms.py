@@ -3,7 +3,7 @@ QR page, and the answer (the centre and each member of staff who served them, 1â
 
 import datetime
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -89,8 +89,16 @@ class AnswerForm(StyledForm):
             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         )
 
-    def ratings(self) -> dict[int, int]:
+    def answer(self) -> dict[str, Any]:
+        """The answer for ``survey_answer``: the centre's score, each rated staff member's
+        score, the comment."""
         data = self.cleaned_data
         return {
-            c.staff.pk: int(data[staff_field(c)]) for c in self.contacts if data.get(staff_field(c))
+            "centre_score": int(data["centre_score"]),
+            "ratings": {
+                c.staff.pk: int(data[staff_field(c)])
+                for c in self.contacts
+                if data.get(staff_field(c))
+            },
+            "comment": data["comment"],
         }

@@ -127,9 +127,7 @@ def survey_answer_page(request, token: str):
             survey_answer(
                 survey=item,
                 person=person,
-                centre_score=int(form.cleaned_data["centre_score"]),
-                ratings=form.ratings(),
-                comment=form.cleaned_data["comment"],
+                **form.answer(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -4,6 +4,7 @@
 import datetime
 import uuid
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -27,7 +28,7 @@ class PatientIn(Schema):
 class PatientFiltersIn(Page):
     disease: Text = Field("", max_length=8, description="I10 or E11")
     team: Id | None = None
-    due: Text = Field("", max_length=8, description="due (by today) or overdue")
+    due: Literal["", "due", "overdue"] = Field("", description="due (by today) or overdue")
     referral_due: bool = False
     uncontrolled: bool = False
 

@@ -29,7 +29,6 @@ from shoumen.healthcentre.models import (
     FollowUp,
     Patient,
     PatientStatus,
-    Team,
 )
 from shoumen.healthcentre.rules import is_controlled
 from shoumen.lib.dates import age_on, today
@@ -163,10 +162,6 @@ def unit_area(user, unit: OrgUnit) -> Area:
     if not covers(user, Perm.VIEW_HEALTH_INDICATORS, unit.path):
         raise OrgUnit.DoesNotExist
     return Area((unit.path,))
-
-
-def team_area(team: Team) -> Area:
-    return Area(tuple(team.grids.values_list("path", flat=True)), team.pk)
 
 
 def indicators_for(user, unit: OrgUnit, year: int, *, day: datetime.date | None = None):

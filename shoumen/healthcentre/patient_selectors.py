@@ -18,7 +18,6 @@ from shoumen.lib.dates import today
 from shoumen.registry.models import Person, Status
 
 RELATED = ("person", "team", "grid")
-DUE_FILTERS = ("due", "overdue")
 
 
 def patients_visible_to(user, perm: str = Perm.VIEW_HEALTH_RECORDS) -> QuerySet[Patient]:

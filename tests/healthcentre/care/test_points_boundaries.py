@@ -7,10 +7,11 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from shoumen.healthcentre.indicators import area_indicators, team_area
+from shoumen.healthcentre.indicators import area_indicators
 from shoumen.healthcentre.models import FollowUp
 from shoumen.healthcentre.points_selectors import follow_ups_counted, points_table
 from tests.healthcentre.care.helpers import frozen
+from tests.healthcentre.indicators.rows import team_area
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 5, 1)

@@ -74,6 +74,14 @@ def test_a_bad_value_is_a_422_naming_the_field(world, api, kw, field):
     assert field in response.json()["errors"]
 
 
+def test_the_list_filters_by_due_and_refuses_another_value(world, api):
+    register(world)
+    client = api(world.family_doctor)
+    assert client.get(f"{BASE}/patients", due="due").json()["count"] == 0
+    refused = client.get(f"{BASE}/patients", due="soon")
+    assert refused.status_code == 422 and list(refused.json()["errors"]) == ["due"]
+
+
 @pytest.mark.parametrize("persona", ["grid_worker", "street_officer", "district_officer"])
 def test_patient_data_is_not_for_officers_or_grid_workers(world, api, persona):
     patient = register(world)

@@ -6,6 +6,7 @@ import uuid
 
 from django.utils import timezone
 
+from shoumen.healthcentre.indicators import Area
 from shoumen.healthcentre.models import (
     Classification,
     Contract,
@@ -92,3 +93,8 @@ def elderly_check(person, centre, year, *, status=ElderlyCheckStatus.DONE, done_
         done_on=done_on
         or (datetime.date(year, 5, 1) if status == ElderlyCheckStatus.DONE else None),
     )
+
+
+def team_area(team) -> Area:
+    """A team's whole area: all its grids, its own contracts and patients."""
+    return Area(tuple(team.grids.values_list("path", flat=True)), team.pk)

@@ -4,7 +4,7 @@ elderly women in G2); 单明 holds the one contract in force, 王刚's waits for
 
 import datetime
 
-from shoumen.healthcentre.indicators import area_indicators, indicators_for, team_area
+from shoumen.healthcentre.indicators import area_indicators, indicators_for
 from shoumen.healthcentre.models import Classification, Disease
 from tests.healthcentre.indicators import rows
 from tests.healthcentre.indicators.conftest import DAY
@@ -135,11 +135,11 @@ def test_counts_of_follow_ups_overdue_patients_and_pending_contracts(built):
 
 
 def test_a_team_counts_its_grids_and_its_own_patients(built):
-    ind = area_indicators(team_area(built.team_a), 2026, day=DAY)
+    ind = area_indicators(rows.team_area(built.team_a), 2026, day=DAY)
     assert (ind.contract_rate.numerator, ind.contract_rate.denominator) == (1, 3)
     assert ind.patients == {HT: 2, DM: 0}
     assert ind.pending_contracts == 0
-    other = area_indicators(team_area(built.team_b), 2026, day=DAY)
+    other = area_indicators(rows.team_area(built.team_b), 2026, day=DAY)
     assert other.patients == {HT: 0, DM: 1}
     assert other.pending_contracts == 1
 

@@ -14,6 +14,7 @@ from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import require_somewhere, scope_q
 from shoumen.audit.services import audit_event_record
 from shoumen.healthcentre.models import Disease, FollowUp
+from shoumen.healthcentre.page_helpers import download_response
 from shoumen.healthcentre.rules import symptom_label
 from shoumen.lib.dates import today
 from shoumen.lib.downloads import Download
@@ -177,9 +178,7 @@ def _ledger(request, disease: str) -> HttpResponse:
     download = follow_up_ledger_export(
         actor=request.user, disease=disease, year=year or today().year
     )
-    response = HttpResponse(download.content, content_type=download.content_type)
-    response["Content-Disposition"] = download.disposition
-    return response
+    return download_response(download)
 
 
 @login_required

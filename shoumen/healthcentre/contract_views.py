@@ -8,7 +8,6 @@ on its team or to manage contracts over the resident (403 otherwise)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -34,7 +33,7 @@ from shoumen.healthcentre.contract_services import (
     renewal_opens_on,
 )
 from shoumen.healthcentre.models import ContractStatus
-from shoumen.healthcentre.page_helpers import resident_pick, submit
+from shoumen.healthcentre.page_helpers import download_response, resident_pick, submit
 from shoumen.healthcentre.setup_selectors import centres_of, teams_of
 from shoumen.lib.dates import today
 from shoumen.lib.errors import deny
@@ -242,7 +241,4 @@ def contract_new(request):
 def contracts_ledger(request):
     require_somewhere(request.user, Perm.EXPORT_HEALTH_LEDGERS)
     download = contracts_ledger_export(actor=request.user)
-    response = HttpResponse(download.content, content_type=download.content_type)
-    response["Content-Disposition"] = download.disposition
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(download)

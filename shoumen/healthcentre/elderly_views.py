@@ -8,7 +8,7 @@ need ``record_follow_ups``; the register needs ``export_health_ledgers``."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,7 @@ from shoumen.healthcentre.elderly_services import (
     elderly_check_record,
 )
 from shoumen.healthcentre.models import CheckResult, ElderlyCheckStatus
-from shoumen.healthcentre.page_helpers import submit
+from shoumen.healthcentre.page_helpers import download_response, submit
 from shoumen.lib.dates import today
 from shoumen.lib.pages import or_404, paginate, posted
 
@@ -202,6 +202,4 @@ def elderly_cancel(request, pk: int):
 def elderly_ledger(request):
     year = _int(request.GET.get("year")) or today().year
     download = elderly_ledger_export(actor=request.user, year=year)
-    response = HttpResponse(download.content, content_type=download.content_type)
-    response["Content-Disposition"] = download.disposition
-    return response
+    return download_response(download)

@@ -134,4 +134,5 @@ def follow_up_fhir(request, pk: int):
     data = follow_up_fhir_export(actor=request.user, follow_up=record)
     response = JsonResponse(data, content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="follow-up-{record.pk}.fhir.json"'
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -1,5 +1,5 @@
-"""What the health centre's pages share: a form handed to a service, and choosing the
-resident a page is about."""
+"""What the health centre's pages share: a form handed to a service, choosing the
+resident a page is about, and a register handed out as a file."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
 from shoumen.healthcentre.resident_selectors import resident_for, residents_found
+from shoumen.lib.downloads import Download
 from shoumen.lib.pages import add_service_errors, or_404
 from shoumen.registry.models import Person
 
@@ -54,3 +55,11 @@ def resident_pick(request, perm: str) -> ResidentPick:
         return ResidentPick(person=or_404(resident_for, request.user, int(chosen), perm))
     q = request.GET.get("q", "").strip()
     return ResidentPick(q=q, candidates=residents_found(request.user, q, perm) if q else [])
+
+
+def download_response(download: Download) -> HttpResponse:
+    """A register as an attachment, kept out of shared caches (it names residents)."""
+    response = HttpResponse(download.content, content_type=download.content_type)
+    response["Content-Disposition"] = download.disposition
+    response["Cache-Control"] = "private, no-store"
+    return response

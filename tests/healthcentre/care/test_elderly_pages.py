@@ -121,7 +121,7 @@ def test_the_register_masks_id_numbers_and_is_audited(world, client):
     record(world, book(world))
     client.force_login(world.family_doctor)
     response = client.get("/health/elderly/ledger.xlsx?year=2026")
-    assert response.status_code == 200
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert "曾丽" in cells and ID_ZENG not in cells

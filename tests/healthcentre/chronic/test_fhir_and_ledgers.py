@@ -78,6 +78,7 @@ def test_the_fhir_export_holds_no_id_number_and_is_audited(world, login):
     response = login(world.family_doctor).get(f"/health/follow-ups/{fu.pk}/fhir.json")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/fhir+json")
+    assert response["Cache-Control"] == "private, no-store"
     text = response.content.decode()
     assert ID_ZENG not in text and ID_ZENG[-4:] not in text
     Bundle.model_validate(json.loads(text))
@@ -106,7 +107,7 @@ def test_the_ledgers_list_the_years_follow_ups_with_masked_id_numbers(world, log
     patient = register(world, disease=disease)
     record(world, patient, fasting_glucose="6.1" if disease == "E11" else None)
     response = login(world.family_doctor).get(url)
-    assert response.status_code == 200
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     rows = _sheet(response)
     text = json.dumps(rows, default=str, ensure_ascii=False)
     assert "曾丽" in text

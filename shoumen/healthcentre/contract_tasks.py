@@ -27,7 +27,13 @@ def contract_reminders_send() -> dict:
     terms that are over. Returns the counts."""
     day = today()
     reminded = 0
-    for contract in contracts_to_remind(day, settings.SHOUMEN_CONTRACT_RENEWAL_NOTICE_DAYS):
+    contracts = list(contracts_to_remind(day, settings.SHOUMEN_CONTRACT_RENEWAL_NOTICE_DAYS))
+    members: dict[int, list] = {}
+    for m in TeamMember.objects.filter(team_id__in={c.team_id for c in contracts}).select_related(
+        "user"
+    ):
+        members.setdefault(m.team_id, []).append(m.user)
+    for contract in contracts:
         if not contract_mark_reminded(contract=contract, day=day):
             continue
         values = {
@@ -37,9 +43,8 @@ def contract_reminders_send() -> dict:
         }
         with translation.override(settings.LANGUAGE_CODE):
             title = str(TITLE_RENEWAL % values)
-        members = [m.user for m in TeamMember.objects.filter(team_id=contract.team_id)]
         notify(
-            recipients=members,
+            recipients=members.get(contract.team_id, []),
             title=title,
             words={"title": messages.words(KEY_RENEWAL, values)},
         )

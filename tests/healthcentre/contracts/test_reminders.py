@@ -3,6 +3,8 @@ reminder to the team's members 30 days before (never twice), and a term not rene
 ended the day after its last day."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from shoumen.alerts.models import Notification
 from shoumen.healthcentre.contract_services import contract_renew, contract_sign
@@ -61,3 +63,13 @@ def test_a_renewed_contract_is_not_ended(world, signed):
     assert _run("2027-03-15")["ended"] == 0
     new.refresh_from_db()
     assert new.status == ContractStatus.ACTIVE
+
+
+def test_the_teams_members_are_read_once_for_all_the_days_reminders(world, signed):
+    with at("2026-03-15"):
+        contract_sign(actor=world.family_doctor, person=world.zeng, team=world.team_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert _run("2027-02-12")["reminded"] == 2
+    member_reads = [q for q in queries if 'FROM "healthcentre_teammember"' in q["sql"]]
+    assert len(member_reads) == 1
+    assert Notification.objects.count() == 4  # two contracts, two members each

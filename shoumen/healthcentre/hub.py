@@ -16,7 +16,7 @@ from shoumen.alerts.selectors import alerts_visible_to
 from shoumen.healthcentre.contract_selectors import ENDING_DAYS, contracts_visible_to
 from shoumen.healthcentre.elderly_selectors import elderly_counts
 from shoumen.healthcentre.models import ContractStatus, HealthCentre, PatientStatus, Team
-from shoumen.healthcentre.patient_selectors import patients_visible_to
+from shoumen.healthcentre.patient_selectors import due_q, patients_visible_to
 from shoumen.healthcentre.setup_selectors import centres_of, teams_of
 
 
@@ -71,9 +71,9 @@ def hub_context(user, *, day: datetime.date) -> Hub:
         patients_visible_to(user)
         .filter(mine, status=PatientStatus.ACTIVE)
         .aggregate(
-            due=Count("pk", filter=Q(next_follow_up_on__lte=day)),
-            overdue=Count("pk", filter=Q(next_follow_up_on__lt=day)),
-            referral=Count("pk", filter=Q(referral_check_due_on__lte=day)),
+            due=Count("pk", filter=due_q("due", day)),
+            overdue=Count("pk", filter=due_q("overdue", day)),
+            referral=Count("pk", filter=due_q("referral", day)),
         )
     )
     contracts = (

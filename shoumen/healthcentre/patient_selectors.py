@@ -3,7 +3,9 @@ actor's VIEW_HEALTH_RECORDS over the patient's grid (the centre's health roles a
 communities they are assigned to). Officers and grid workers see none: they read the
 indicators, never a patient's record."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shoumen.accounts.roles import Perm
 from shoumen.accounts.scoping import scope_q
@@ -22,6 +24,17 @@ RELATED = ("person", "team", "grid")
 
 def patients_visible_to(user, perm: str = Perm.VIEW_HEALTH_RECORDS) -> QuerySet[Patient]:
     return Patient.objects.filter(scope_q(user, perm, "grid__path"))
+
+
+def due_q(due: str, day: datetime.date) -> Q:
+    """Patients whose follow-up is ``due`` ("due": by ``day``; "overdue": before it) or
+    whose referral's check is (``due`` "referral": by ``day``)."""
+    field, lookup = {
+        "due": ("next_follow_up_on", "lte"),
+        "overdue": ("next_follow_up_on", "lt"),
+        "referral": ("referral_check_due_on", "lte"),
+    }[due]
+    return Q(**{f"{field}__{lookup}": day})
 
 
 def patients_list(
@@ -46,12 +59,10 @@ def patients_list(
         qs = qs.filter(disease=disease)
     if team is not None:
         qs = qs.filter(team=team)
-    if due == "overdue":
-        qs = qs.filter(next_follow_up_on__lt=day)
-    elif due == "due":
-        qs = qs.filter(next_follow_up_on__lte=day)
+    if due:
+        qs = qs.filter(due_q(due, day))
     if referral_due:
-        qs = qs.filter(referral_check_due_on__lte=day)
+        qs = qs.filter(due_q("referral", day))
     if uncontrolled:
         qs = qs.filter(
             last_classification__in=[

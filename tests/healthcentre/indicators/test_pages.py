@@ -10,6 +10,7 @@ from django.urls import reverse
 from shoumen.alerts.models import Cause
 from shoumen.alerts.services import alert_raise
 from shoumen.healthcentre.hub import hub_context
+from shoumen.healthcentre.patient_selectors import patients_list
 from tests.healthcentre.indicators.conftest import DAY
 from tests.pages.health_matrix_board import POST_ROUTES, ROUTES
 
@@ -50,6 +51,17 @@ def test_the_hub_counts_the_doctor_s_team_work(built, django_assert_max_num_quer
     # 曾丽 is checked; the woman turning 65 is booked.
     assert hub.elderly_not_booked == 0
     assert hub.managed is None
+
+
+def test_the_hub_counts_what_the_patient_list_s_filters_list(built):
+    hub = hub_context(built.centre_manager, day=DAY)
+    with time_machine.travel(NOW, tick=False):
+        listed = {
+            due: patients_list(built.centre_manager, due=due).count() for due in ("due", "overdue")
+        }
+        referrals = patients_list(built.centre_manager, referral_due=True).count()
+    assert (hub.follow_ups_due, hub.follow_ups_overdue) == (listed["due"], listed["overdue"])
+    assert hub.referral_checks_due == referrals
 
 
 def test_the_manager_sees_the_centre_s_work_and_its_set_up(built):

@@ -30,6 +30,7 @@ from shoumen.healthcentre.models import (
     Patient,
     PatientStatus,
 )
+from shoumen.healthcentre.patient_selectors import patients_managed_on
 from shoumen.healthcentre.rules import is_controlled
 from shoumen.lib.dates import age_on, today
 from shoumen.places.models import Level, OrgUnit
@@ -212,12 +213,7 @@ def _contract_rate(area: Area, on: datetime.date) -> Ratio:
 
 def _managed(area: Area, on: datetime.date) -> QuerySet[Patient]:
     """Patients under management on ``on``: registered by then, not ended before."""
-    return Patient.objects.filter(
-        Q(status=PatientStatus.ACTIVE) | Q(ended_on__gt=on),
-        area.q("grid__path"),
-        area.team_q(),
-        registered_on__lte=on,
-    )
+    return patients_managed_on(Patient.objects.filter(area.q("grid__path"), area.team_q()), on)
 
 
 def _standard_management(area: Area, year: int, on: datetime.date):

@@ -7,7 +7,7 @@ The integrator calls ``register()`` from the app's ready()."""
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
@@ -19,9 +19,9 @@ from shoumen.healthcentre.models import (
     ElderlyCheckStatus,
     FollowUp,
     Patient,
-    PatientStatus,
     Referral,
 )
+from shoumen.healthcentre.patient_selectors import patients_managed_on
 from shoumen.lib.metrics import Metric, register_metrics
 
 # Numbers only: the centre's people, the area's officers and the CDC see them.
@@ -59,13 +59,8 @@ def _contracts_in_force(unit_ids: list[int], day: datetime.date) -> dict[int, fl
 
 def _patients(disease: str):
     def compute(unit_ids: list[int], day: datetime.date) -> dict[int, float]:
-        qs = Patient.objects.filter(
-            Q(status=PatientStatus.ACTIVE) | Q(ended_on__gt=day),
-            grid_id__in=unit_ids,
-            disease=disease,
-            registered_on__lte=day,
-        )
-        return _count(qs, "grid_id")
+        qs = Patient.objects.filter(grid_id__in=unit_ids, disease=disease)
+        return _count(patients_managed_on(qs, day), "grid_id")
 
     return compute
 

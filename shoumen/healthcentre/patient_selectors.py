@@ -26,6 +26,12 @@ def patients_visible_to(user, perm: str = Perm.VIEW_HEALTH_RECORDS) -> QuerySet[
     return Patient.objects.filter(scope_q(user, perm, "grid__path"))
 
 
+def patients_managed_on(qs: QuerySet[Patient], day: datetime.date) -> QuerySet[Patient]:
+    """The patients of ``qs`` under management on ``day``: registered by then, not ended
+    before it."""
+    return qs.filter(Q(status=PatientStatus.ACTIVE) | Q(ended_on__gt=day), registered_on__lte=day)
+
+
 def due_q(due: str, day: datetime.date) -> Q:
     """Patients whose follow-up is ``due`` ("due": by ``day``; "overdue": before it) or
     whose referral's check is (``due`` "referral": by ``day``)."""

@@ -9,7 +9,8 @@ one who sees figures elsewhere, or only the schools' (none in a community), gets
 from tests.personas import HEALTH_PERSONAS, PERSONAS
 
 ANONYMOUS = "anonymous"
-SEE_C1 = {"admin_user", "district_officer", "street_officer", "community_staff"}
+# The district's CDC officer sees the health centre's figures of every grid.
+SEE_C1 = {"admin_user", "district_officer", "street_officer", "community_staff", "cdc_officer"}
 # The health centre's people see C1's registry but no figures: they count key persons.
 SEE_NO_FIGURES = {"volunteer", *HEALTH_PERSONAS}
 

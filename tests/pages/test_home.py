@@ -149,7 +149,8 @@ HOME_QUERIES = {
     "street_officer": 25,
     "district_officer": 24,
     "volunteer": 12,
-    "admin_user": 13,
+    # Two for the admin, who holds the centre's records too (its hub's link).
+    "admin_user": 14,
     "family_doctor": 15,
     "centre_nurse": 15,
     "centre_manager": 16,

@@ -126,8 +126,9 @@ def test_person_page_query_count_does_not_grow_with_state(
     alert_raise(person=world.shan, cause=Cause.FEVER, details={})
     alert_raise(person=world.shan, cause=Cause.RED_FLAG, details={})
     report_link_issue(actor=world.grid_worker, holder=world.shan, subjects=[world.shan])
-    # One of them the resident services panel's (their requests, none here).
-    with django_assert_max_num_queries(13):
+    # One of them the resident services panel's (their requests, none here), one the
+    # health centre's (their contract and the elderly check, none here).
+    with django_assert_max_num_queries(14):
         page(client, world.shan)
 
 

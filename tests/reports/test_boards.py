@@ -377,14 +377,15 @@ ACCESS = {
     "community_staff": {"C1": 200, "C3": 404, "S1": 404, "D1": 404},
     "street_officer": {"S1": 200, "C1": 200, "S2": 404, "C3": 404, "D1": 404},
     "district_officer": {"D1": 200, "S2": 200, "C3": 200},
-    # Grid workers see their grid's figures only: no board of theirs (grids have none).
+    # Grid workers see their grid's figures only: their grid's board, no community's.
     "grid_worker": {"C1": 404, "S1": 404},
     "neighbour_worker": {"C1": 404},
     "outsider": {"S2": 200, "C3": 200, "S1": 404, "C1": 404},
     # The education bureau sees the schools' figures of the whole district: a community has
     # none.
     "education_officer": {"D1": 200, "S1": 200, "C1": 404},
-    "cdc_officer": {"D1": 200, "S2": 200, "C3": 404},
+    # The CDC sees the schools' figures and the health centre's indicators (of every grid).
+    "cdc_officer": {"D1": 200, "S2": 200, "C3": 200},
     "school_doctor": {"S1": 404, "C1": 404},
     # A checkpoint volunteer sees no figures anywhere: refused outright.
     "volunteer": {"C1": 403, "D1": 403},

@@ -111,6 +111,13 @@ def test_catalogue_labels_metrics_in_the_request_language(world, api, test_metri
 
 
 def test_catalogue_of_the_school_roles_lists_the_schools_metrics_only(world, api, test_metrics):
-    items = api(world.cdc_officer).get("/metrics/catalogue").json()["items"]
+    items = api(world.education_officer).get("/metrics/catalogue").json()["items"]
     assert BORN not in {m["name"] for m in items}
     assert {m["level"] for m in items} == {"school"}
+
+
+def test_the_cdc_s_catalogue_adds_the_health_centre_s_indicators_only(world, api, test_metrics):
+    items = api(world.cdc_officer).get("/metrics/catalogue").json()["items"]
+    assert BORN not in {m["name"] for m in items}
+    grid_level = {m["name"] for m in items if m["level"] == "grid"}
+    assert grid_level and all(name.startswith("health.") for name in grid_level)

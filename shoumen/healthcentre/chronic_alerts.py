@@ -19,6 +19,7 @@ from django.urls import reverse
 from shoumen.alerts.models import OPEN_STATUSES, Alert, Cause
 from shoumen.alerts.services import alert_raise
 from shoumen.healthcentre.models import Patient, PatientStatus, TeamMember, TeamRole
+from shoumen.healthcentre.patient_selectors import due_q
 from shoumen.lib.dates import today
 
 
@@ -63,8 +64,8 @@ def chronic_alerts_check() -> dict:
     """Open the day's overdue and referral-check alerts; returns how many opened."""
     day = today()
     active = Patient.objects.filter(status=PatientStatus.ACTIVE).select_related("person")
-    checks = active.filter(referral_check_due_on__lte=day)
-    overdue = active.filter(next_follow_up_on__lt=day, referral_check_due_on__isnull=True)
+    checks = active.filter(due_q("referral", day))
+    overdue = active.filter(due_q("overdue", day), referral_check_due_on__isnull=True)
     return {
         "referral_checks": _raise(Cause.HEALTH_REFERRAL_CHECK, checks, "referral_check_due_on"),
         "overdue": _raise(Cause.HEALTH_FOLLOW_UP_OVERDUE, overdue, "next_follow_up_on"),

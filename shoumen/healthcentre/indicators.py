@@ -30,7 +30,7 @@ from shoumen.healthcentre.models import (
     Patient,
     PatientStatus,
 )
-from shoumen.healthcentre.patient_selectors import patients_managed_on
+from shoumen.healthcentre.patient_selectors import due_q, patients_managed_on
 from shoumen.healthcentre.rules import is_controlled
 from shoumen.lib.dates import age_on, today
 from shoumen.places.models import Level, OrgUnit
@@ -188,8 +188,8 @@ def area_indicators(area: Area, year: int, *, day: datetime.date | None = None) 
         overdue_patients=Patient.objects.filter(
             area.q("grid__path"),
             area.team_q(),
+            due_q("overdue", on),
             status=PatientStatus.ACTIVE,
-            next_follow_up_on__lt=on,
         ).count(),
         pending_contracts=Contract.objects.filter(
             area.q("grid__path"), area.team_q(), status=ContractStatus.PENDING

@@ -12,8 +12,8 @@ from shoumen.accounts.scoping import require_somewhere
 from shoumen.api.responses import error_responses
 from shoumen.healthcentre import patient_selectors as selectors
 from shoumen.healthcentre.chronic_schemas import (
-    FollowUpIn,
-    FollowUpOut,
+    ChronicFollowUpIn,
+    ChronicFollowUpOut,
     PatientFiltersIn,
     PatientIn,
     PatientOut,
@@ -87,29 +87,33 @@ def patients_get(request, id: int = PathId):
 
 @router.post(
     "/follow-ups",
-    response={200: FollowUpOut, 201: FollowUpOut, **error_responses(400, 401, 403, 404, 422)},
+    response={
+        200: ChronicFollowUpOut,
+        201: ChronicFollowUpOut,
+        **error_responses(400, 401, 403, 404, 422),
+    },
     summary="Record a follow-up: classified, referred and planned by the national standard's "
     "rules (201 new; 200 replay)",
 )
-def follow_ups_create(request, payload: FollowUpIn):
+def follow_ups_create(request, payload: ChronicFollowUpIn):
     actor = request.auth
     require_somewhere(actor, Perm.RECORD_FOLLOW_UPS)
     patient = selectors.patient_for(actor, payload.patient)
     follow_up, created = follow_up_record(
         actor=actor, patient=patient, client_uuid=payload.client_uuid, values=payload.values()
     )
-    return Status(201 if created else 200, FollowUpOut.of(follow_up))
+    return Status(201 if created else 200, ChronicFollowUpOut.of(follow_up))
 
 
 @router.get(
     "/follow-ups/{id}",
-    response={200: FollowUpOut, **error_responses(401, 403, 404, 422)},
+    response={200: ChronicFollowUpOut, **error_responses(401, 403, 404, 422)},
     summary="One follow-up",
 )
 def follow_ups_get(request, id: int = PathId):
     actor = request.auth
     require_somewhere(actor, Perm.VIEW_HEALTH_RECORDS)
-    return FollowUpOut.of(selectors.follow_up_for(actor, id))
+    return ChronicFollowUpOut.of(selectors.follow_up_for(actor, id))
 
 
 @router.get(

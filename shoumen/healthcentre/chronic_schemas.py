@@ -81,7 +81,7 @@ class MedicineIn(Schema):
     dose: Text = Field("", max_length=100)
 
 
-class FollowUpIn(Schema):
+class ChronicFollowUpIn(Schema):
     client_uuid: uuid.UUID = Field(description="A replay answers 200 with the first follow-up")
     patient: Id
     date: datetime.date
@@ -130,7 +130,7 @@ class FollowUpIn(Schema):
         return data
 
 
-class FollowUpOut(Schema):
+class ChronicFollowUpOut(Schema):
     id: int
     patient: int
     date: datetime.date
@@ -152,8 +152,8 @@ class FollowUpOut(Schema):
     recorded_at: datetime.datetime
 
     @staticmethod
-    def of(fu: FollowUp) -> "FollowUpOut":
-        return FollowUpOut(
+    def of(fu: FollowUp) -> "ChronicFollowUpOut":
+        return ChronicFollowUpOut(
             id=fu.pk,
             patient=fu.patient_id,
             date=fu.date,

@@ -10,14 +10,13 @@ go to the manager alone, without who wrote them or whom they rated."""
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 
 from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm
+from shoumen.healthcentre.elderly_selectors import served_q
 from shoumen.healthcentre.models import (
     Contract,
     ElderlyCheck,
@@ -71,13 +70,6 @@ def is_open(survey: Survey, day: datetime.date) -> bool:
     return survey.opens_on <= day <= survey.closes_on
 
 
-def _served(centre: HealthCentre) -> Q:
-    paths = list(centre.communities.values_list("path", flat=True))
-    if not paths:
-        return Q(pk__in=[])
-    return reduce(or_, (Q(grid__path__startswith=p) for p in paths))
-
-
 def survey_respondent(survey: Survey, name: str, id_number: str) -> Person | None:
     """The resident with this name and resident ID number living where the survey's centre
     serves, or None (the page says the same for every mismatch)."""
@@ -88,7 +80,10 @@ def survey_respondent(survey: Survey, name: str, id_number: str) -> Person | Non
     index = document_index(DocumentType.RESIDENT_ID, number)
     return (
         Person.objects.filter(
-            _served(survey.centre), id_number_index=index, name=name, status=Status.RESIDENT
+            served_q([survey.centre], "grid__path"),
+            id_number_index=index,
+            name=name,
+            status=Status.RESIDENT,
         )
         .select_related("grid")
         .first()

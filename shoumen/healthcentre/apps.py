@@ -10,6 +10,7 @@ class HealthCentreConfig(AppConfig):
     def ready(self) -> None:
         from shoumen.audit.labels import register_actions, register_target
         from shoumen.healthcentre import (
+            centre_services,
             elderly_panels,
             followup_services,
             link_section,
@@ -18,6 +19,7 @@ class HealthCentreConfig(AppConfig):
             patient_services,
         )
 
+        register_actions(centre_services.ACTION_LABELS)
         register_actions(patient_services.ACTION_LABELS)
         register_actions(followup_services.ACTION_LABELS)
         register_actions(
@@ -26,6 +28,7 @@ class HealthCentreConfig(AppConfig):
                 "chronic_follow_up.fhir_export": _("Follow-up exported as FHIR"),
             }
         )
+        register_target("healthcentre.healthcentre")
         register_target("healthcentre.patient")
         register_target("healthcentre.followup")
         panels.register()  # the person page's team; contracts' and set-up's audit words

@@ -2,9 +2,12 @@
 
 from django.urls import URLPattern, path
 
+from shoumen.healthcentre import centre_views
 from shoumen.healthcentre import setup_views as views
 
 urlpatterns: list[URLPattern] = [
+    path("centres/", centre_views.centres, name="centres"),
+    path("centres/<int:pk>/edit/", centre_views.centre_edit, name="centre_edit"),
     path("centre/<int:pk>/", views.centre, name="centre"),
     path("centre/<int:pk>/packages/", views.packages, name="packages"),
     path("packages/<int:pk>/", views.package_edit, name="package_edit"),

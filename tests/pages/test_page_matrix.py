@@ -13,6 +13,7 @@ from tests.pages import (
     duty_matrix_swaps,
     health_matrix_board,
     health_matrix_care,
+    health_matrix_centres,
     health_matrix_chronic,
     health_matrix_contracts,
     reports_matrix_board,
@@ -607,6 +608,7 @@ for _part in (
     health_matrix_chronic,
     health_matrix_care,
     health_matrix_board,
+    health_matrix_centres,
 ):
     ROUTES.update(_part.ROUTES)
     POST_ROUTES.update(_part.POST_ROUTES)

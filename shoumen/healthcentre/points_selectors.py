@@ -15,6 +15,7 @@ from django.utils import timezone
 from shoumen.accounts.models import User
 from shoumen.accounts.roles import Perm
 from shoumen.healthcentre.followup_counts import with_previous
+from shoumen.healthcentre.indicators import Area
 from shoumen.healthcentre.models import (
     Contract,
     ContractSource,
@@ -64,12 +65,22 @@ def centre_members(centre: HealthCentre) -> list[User]:
     return list(User.objects.filter(pk__in=ids).order_by("display_name", "pk"))
 
 
-def follow_ups_counted(user_ids, first: datetime.date) -> QuerySet:
-    """The month's follow-ups by these doctors, each with ``on_time`` and
-    ``referral_checked`` (see followup_counts)."""
+def centre_area(centre: HealthCentre) -> Area:
+    """The communities ``centre`` serves: its points count the work done there."""
+    return Area(tuple(centre.communities.values_list("path", flat=True)))
+
+
+def follow_ups_counted(area: Area, user_ids, first: datetime.date) -> QuerySet:
+    """The month's follow-ups by these doctors of patients in ``area``, each with
+    ``on_time`` and ``referral_checked`` (see followup_counts)."""
     start, end = month_days(first)
     return with_previous(
-        FollowUp.objects.filter(doctor__in=user_ids, date__gte=start, date__lt=end)
+        FollowUp.objects.filter(
+            area.q("patient__grid__path"),
+            doctor__in=user_ids,
+            date__gte=start,
+            date__lt=end,
+        )
     )
 
 
@@ -96,9 +107,10 @@ def contracts_counted(centre: HealthCentre, first: datetime.date) -> QuerySet:
     )
 
 
-def checks_counted(user_ids, first: datetime.date) -> QuerySet[ElderlyCheck]:
+def checks_counted(centre: HealthCentre, user_ids, first: datetime.date) -> QuerySet[ElderlyCheck]:
     start, end = month_days(first)
     return ElderlyCheck.objects.filter(
+        centre=centre,
         recorded_by__in=user_ids,
         status=ElderlyCheckStatus.DONE,
         done_on__gte=start,
@@ -106,11 +118,16 @@ def checks_counted(user_ids, first: datetime.date) -> QuerySet[ElderlyCheck]:
     )
 
 
-def ratings_counted(user_ids, first: datetime.date) -> dict[int, tuple[int, Decimal]]:
+def ratings_counted(
+    centre: HealthCentre, user_ids, first: datetime.date
+) -> dict[int, tuple[int, Decimal]]:
     start, end = month_times(first)
     rows = (
         StaffRating.objects.filter(
-            staff__in=user_ids, response__submitted_at__gte=start, response__submitted_at__lt=end
+            response__survey__centre=centre,
+            staff__in=user_ids,
+            response__submitted_at__gte=start,
+            response__submitted_at__lt=end,
         )
         .values("staff")
         .annotate(n=Count("pk"), avg=Avg("score"))
@@ -147,12 +164,14 @@ def _score(row: PointsRow, rules: dict[str, Decimal]) -> PointsRow:
 
 
 def points_table(centre: HealthCentre, first: datetime.date, users: list[User]) -> list[PointsRow]:
-    """Each of ``users``' points in the month, highest first: five queries in all."""
+    """Each of ``users``' points in the month at ``centre`` (the work done where it serves),
+    highest first: six queries in all."""
     rows = {u.pk: PointsRow(u, dict.fromkeys(DEFAULT_POINTS, 0)) for u in users}
     rows_ids = list(rows)
     rules = rules_of(centre)
+    area = centre_area(centre)
     follow_ups = (
-        follow_ups_counted(rows_ids, first)
+        follow_ups_counted(area, rows_ids, first)
         .values("doctor")
         .annotate(
             ok=Count("pk", filter=Q(on_time=True)),
@@ -177,10 +196,10 @@ def points_table(centre: HealthCentre, first: datetime.date, users: list[User]) 
     for k in contracts:
         rows[k["credited"]].counts[A.CONTRACT_SIGNED] = k["signed"]
         rows[k["credited"]].counts[A.CONTRACT_RENEWED] = k["renewed"]
-    checks = checks_counted(rows_ids, first).values("recorded_by").annotate(n=Count("pk"))
+    checks = checks_counted(centre, rows_ids, first).values("recorded_by").annotate(n=Count("pk"))
     for c in checks:
         rows[c["recorded_by"]].counts[A.ELDERLY_CHECK_DONE] = c["n"]
-    for staff, (n, avg) in ratings_counted(rows_ids, first).items():
+    for staff, (n, avg) in ratings_counted(centre, rows_ids, first).items():
         rows[staff].rating_count, rows[staff].rating_average = n, avg
     del_key = A.SATISFACTION_POINT
     for row in rows.values():
@@ -213,8 +232,9 @@ def points_items(centre: HealthCentre, target: User, first: datetime.date) -> li
     """How ``target``'s points came about: each counted piece of work, dated; residents by
     masked name only, never an ID number."""
     rules = rules_of(centre)
+    area = centre_area(centre)
     items = []
-    follow_ups = follow_ups_counted([target.pk], first).values(
+    follow_ups = follow_ups_counted(area, [target.pk], first).values(
         "date", "on_time", "referral_checked", "patient__person__name", "patient__disease"
     )
     for f in follow_ups:
@@ -233,7 +253,7 @@ def points_items(centre: HealthCentre, target: User, first: datetime.date) -> li
         activity = A.CONTRACT_RENEWED if c["renewal"] else A.CONTRACT_SIGNED
         day = timezone.localdate(c["confirmed_at"])
         items.append(PointItem(day, activity, mask_name(c["person__name"]), rules[activity]))
-    checks = checks_counted([target.pk], first).values("done_on", "person__name")
+    checks = checks_counted(centre, [target.pk], first).values("done_on", "person__name")
     for e in checks:
         points = rules[A.ELDERLY_CHECK_DONE]
         assert e["done_on"] is not None  # a done check has its day (a database check)

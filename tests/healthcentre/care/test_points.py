@@ -162,6 +162,24 @@ def test_the_points_page_runs_a_fixed_number_of_queries(
 ):
     client.force_login(work.centre_manager)
     client.get("/health/points/?month=2026-06")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get("/health/points/?month=2026-06")
     assert response.content.count(b'data-testid="points-row"') == 2
+
+
+def test_work_where_another_centre_serves_counts_for_that_centre_only(work):
+    """A doctor on teams of two centres: each centre counts the work done where it serves."""
+    from shoumen.healthcentre.models import HealthCentre
+    from shoumen.places.models import OrgUnit
+    from tests.healthcentre.indicators import rows
+
+    other = HealthCentre.objects.create(name="朝阳社区卫生服务中心", street=work.other_street)
+    other.communities.add(OrgUnit.objects.get(code="C3"))
+    elsewhere = rows.patient(work.outsider_person)  # 李强, in C3
+    rows.follow_up(elsewhere, datetime.date(2026, 6, 5), work.family_doctor)
+    here = _totals(work)["family_doctor"]
+    assert (here.counts["follow_up_on_time"], here.total) == (1, Decimal("17.00"))
+    labels = [i.label for i in points_items(work.health_centre, work.family_doctor, JUNE)]
+    assert "李*" not in " ".join(labels)
+    (there,) = points_table(other, JUNE, [work.family_doctor])
+    assert there.counts["follow_up_on_time"] == 1 and there.counts["elderly_check_done"] == 0

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shoumen.healthcentre.indicators import area_indicators
 from shoumen.healthcentre.models import FollowUp
-from shoumen.healthcentre.points_selectors import follow_ups_counted, points_table
+from shoumen.healthcentre.points_selectors import centre_area, follow_ups_counted, points_table
 from tests.healthcentre.care.helpers import frozen
 from tests.healthcentre.indicators.rows import team_area
 
@@ -39,7 +39,9 @@ def _follow_up(world, patient, day, *, next_on, referral="none"):
 
 
 def _counted(world, day):
-    rows = follow_ups_counted([world.family_doctor.pk], day.replace(day=1)).filter(date=day)
+    rows = follow_ups_counted(
+        centre_area(world.health_centre), [world.family_doctor.pk], day.replace(day=1)
+    ).filter(date=day)
     return rows.values("on_time", "referral_checked").get()
 
 

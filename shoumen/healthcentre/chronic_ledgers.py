@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from shoumen.accounts.roles import Perm
@@ -36,7 +37,7 @@ COMMON_HEADERS = (
     _("Age"),
     _("ID number"),
     _("Grid"),
-    _("Team"),
+    pgettext_lazy("health centre", "Team"),
     _("Way"),
     _("Symptoms"),
     _("Blood pressure (mmHg)"),

@@ -5,6 +5,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.healthcentre.models import ContractStatus
 from shoumen.lib.forms import StyledForm
@@ -14,7 +15,9 @@ STATUS_CHOICES = [("", _("Open (awaiting or active)")), ("all", _("All")), *Cont
 
 class ContractFiltersForm(StyledForm):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    team = forms.TypedChoiceField(
+        label=pgettext_lazy("health centre", "Team"), coerce=int, required=False, empty_value=None
+    )
     ending = forms.BooleanField(label=_("Ending within 30 days"), required=False)
 
     def __init__(self, *args, teams: list, **kwargs):
@@ -27,7 +30,7 @@ def _team_choices(teams: list) -> list:
 
 
 class _TeamPackagesForm(StyledForm):
-    team = forms.TypedChoiceField(label=_("Team"), coerce=int)
+    team = forms.TypedChoiceField(label=pgettext_lazy("health centre", "Team"), coerce=int)
     packages = forms.MultipleChoiceField(
         label=_("Personalised packages"),
         required=False,

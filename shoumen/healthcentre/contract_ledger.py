@@ -3,6 +3,7 @@ writer, audited. ID numbers are masked; age stands beside them."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shoumen.accounts.roles import Perm
 from shoumen.audit.services import audit_event_record
@@ -20,7 +21,7 @@ HEADERS = (
     _("Age"),
     _("ID number"),
     _("Grid"),
-    _("Team"),
+    pgettext_lazy("health centre", "Team"),
     _("Family doctor"),
     _("Packages"),
     _("Fee (yuan a year)"),

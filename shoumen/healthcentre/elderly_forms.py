@@ -62,7 +62,9 @@ class RecordForm(StyledForm):
         max_value=SELF_CARE_SCORE_MAX,
         help_text=_("0–3 independent, 4–8 mildly, 9–18 moderately dependent, 19+ not self-caring"),
     )
-    result = forms.ChoiceField(label=_("Result"), choices=CheckResult.choices)
+    result = forms.ChoiceField(
+        label=pgettext_lazy("health centre", "Result"), choices=CheckResult.choices
+    )
     advice = forms.CharField(
         label=_("Advice"),
         max_length=ADVICE_MAX,

@@ -3,7 +3,7 @@ one ledger writer, audited; ID numbers masked, age shown instead of the birth da
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shoumen.accounts.roles import Perm
@@ -28,7 +28,7 @@ HEADERS = (
     _("Self-care score"),
     _("Self-care"),
     _("Abnormal findings"),
-    _("Result"),
+    pgettext_lazy("health centre", "Result"),
     _("Advice"),
     _("Recorded by"),
 )

@@ -123,7 +123,7 @@ class ContractStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("contract", "Active")
     RENEWED = "renewed", _("Renewed")
     CHANGED = "changed", _("Changed to another team")
-    ENDED = "ended", _("Ended")
+    ENDED = "ended", pgettext_lazy("contract", "Ended")
     DECLINED = "declined", _("Declined by the team")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -12,7 +12,6 @@ from shoumen.alerts.services import alert_raise
 from shoumen.healthcentre.hub import hub_context
 from shoumen.healthcentre.patient_selectors import patients_list
 from tests.healthcentre.indicators.conftest import DAY
-from tests.pages.health_matrix_board import POST_ROUTES, ROUTES
 
 NOW = "2026-09-01 10:00 +0800"
 
@@ -20,16 +19,6 @@ NOW = "2026-09-01 10:00 +0800"
 @pytest.fixture
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.mark.parametrize("name", sorted(ROUTES))
-@pytest.mark.parametrize("persona", sorted(ROUTES["health:home"][1]))
-def test_the_matrix_part(world, client, name, persona):
-    if persona != "anonymous":
-        client.force_login(getattr(world, persona))
-    url = reverse(name)
-    assert client.get(url).status_code == ROUTES[name][1][persona]
-    assert client.post(url).status_code == POST_ROUTES[name][persona]
 
 
 def test_the_hub_counts_the_doctor_s_team_work(built, django_assert_max_num_queries):

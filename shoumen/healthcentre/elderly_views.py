@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -102,14 +102,6 @@ def elderly_book(request):
     return render(request, "healthcentre/elderly/book.html", context, status=status)
 
 
-def _patient_new_url(check) -> str:
-    """Registering the resident as a chronic patient, where that page exists."""
-    try:
-        return f"{reverse('health:patient_new')}?person={check.person_id}"
-    except NoReverseMatch:
-        return ""
-
-
 def _check_page(request, check, *, record_form=None, rebook_form=None, status=200):
     may_record = can(request.user, Perm.RECORD_FOLLOW_UPS, check.grid)
     open_ = check.status != ElderlyCheckStatus.CANCELLED
@@ -125,7 +117,7 @@ def _check_page(request, check, *, record_form=None, rebook_form=None, status=20
         "rebook_form": (rebook_form or RebookForm(initial={"booked_for": check.booked_for}))
         if may_record and booked
         else None,
-        "patient_new_url": _patient_new_url(check)
+        "patient_new_url": f"{reverse('health:patient_new')}?person={check.person_id}"
         if check.result == CheckResult.CHRONIC and may_record
         else "",
     }

@@ -191,6 +191,10 @@ def _new(
     _check_person(team, person)
     chosen = contract_packages(team, packages)
     if Contract.objects.filter(person=person, status__in=OPEN_CONTRACT_STATUSES).exists():
+        # A copy of this very request may have just won: that is a replay, not a refusal.
+        winner = _replay(client_uuid, person, team)
+        if winner is not None:
+            return winner, False
         raise ValidationError({"person": [ERR_ALREADY_OPEN]})
     contract = Contract(
         person=person,

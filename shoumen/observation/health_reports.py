@@ -448,6 +448,11 @@ def _ingest_once(*, actor, rows, link, day, now) -> list[ReportResult]:
     return [r for r in results if r is not None]
 
 
+# Batches over the same slots sent at once: each conflict means another batch wrote first,
+# so reading again decides more of the slots; eight at once settle within a few tries.
+INGEST_ATTEMPTS = 4
+
+
 def health_reports_ingest(
     *, actor, rows: Sequence[Mapping[str, Any]], link: ReportLink | None = None
 ) -> list[ReportResult]:
@@ -463,11 +468,13 @@ def health_reports_ingest(
     The fast path: one query for the persons (with their active observation), one for
     the reports already there, one multi-row INSERT, one audit event per batch."""
     day, now = today(), timezone.now()
-    try:
-        return _ingest_once(actor=actor, rows=rows, link=link, day=day, now=now)
-    except IntegrityError:
-        # Another request wrote one of these slots meanwhile: read again, decide again.
-        return _ingest_once(actor=actor, rows=rows, link=link, day=day, now=now)
+    for _attempt in range(INGEST_ATTEMPTS - 1):
+        try:
+            return _ingest_once(actor=actor, rows=rows, link=link, day=day, now=now)
+        except IntegrityError:
+            # Another request wrote one of these slots meanwhile: read again, decide again.
+            continue
+    return _ingest_once(actor=actor, rows=rows, link=link, day=day, now=now)
 
 
 def health_report_record(*, actor, link: ReportLink | None = None, **row: Any) -> ReportResult:

@@ -18,7 +18,7 @@ from shoumen.schools.board import RATE_NOTE, board_for, board_units_of
 from shoumen.schools.daily_views import today_context
 
 # The homes of those who oversee an area, and the district's: they link the health centre's
-# indicators board when a centre serves the area and the user sees its indicators.
+# indicators board, its hub and the centres' set-up, as far as the user's rights reach.
 AREA_HOMES = {home.ADMIN, home.OFFICER, home.STAFF, school_homes.SCHOOL_DISTRICT}
 
 

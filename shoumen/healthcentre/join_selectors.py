@@ -12,8 +12,8 @@ from shoumen.lib.ids import normalize_id_number
 from shoumen.lib.names import mask_name
 from shoumen.lib.phones import InvalidPhone, normalize_phone
 from shoumen.lib.text import clean_line
-from shoumen.registry.models import PHONE_CONTEXT, DocumentType, Person, Status, document_index
-from shoumen.registry.selectors import household_members
+from shoumen.registry.models import PHONE_CONTEXT, Person, Status
+from shoumen.registry.selectors import document_indexes, household_members
 
 SALT = "healthcentre.join"
 # How long the identity checked stays good for choosing whom to sign up.
@@ -36,8 +36,7 @@ def identify(team: Team, *, name: str, id_number: str = "", phone: str = "") -> 
     )
     number = normalize_id_number(clean_line(id_number))
     if number:
-        kinds = [t for t in DocumentType if t != DocumentType.NONE]
-        qs = qs.filter(id_number_index__in=[document_index(t, number) for t in kinds])
+        qs = qs.filter(id_number_index__in=document_indexes(number))
     elif phone:
         try:
             e164 = normalize_phone(phone)

@@ -58,7 +58,7 @@ def document_number_query(q: str) -> str:
     return ""
 
 
-def _document_indexes(number: str) -> list[str]:
+def document_indexes(number: str) -> list[str]:
     """The blind index the number would have under each document type: an exact match."""
     return [document_index(t, number) for t in DocumentType if t != DocumentType.NONE]
 
@@ -77,7 +77,7 @@ def _matching_ids(qs: QuerySet[Person], q: str):
             number = document_number_query(q)
             if not number:
                 return by_door
-            indexes = _document_indexes(number)
+            indexes = document_indexes(number)
             return qs.filter(id_number_index__in=indexes).values("pk").union(by_door)
         # A union of three indexed lookups, each inside the actor's scope: an OR across
         # person and household columns would make PostgreSQL read every person in scope,

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_prometheus",
     "django_htmx",
     "treebeard",
     "axes",
@@ -115,6 +116,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "shoumen.accounts.keys.KeyCheckMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -129,6 +131,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After authentication: which database this request reads from (shoumen.lib.replicas).
+    "shoumen.lib.replicas.ReplicaMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "shoumen.urls"
@@ -172,6 +177,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
         ),
     }
+# Streaming replicas of the PostgreSQL primary (comma-separated URLs; none by default).
+# Requests that only read (pages, boards, exports, read-only API calls) read from them;
+# every write, the task worker and the scheduler use the primary (shoumen.lib.replicas).
+# A session or token that wrote reads from the primary for SHOUMEN_REPLICA_PIN_SECONDS;
+# a replica more than SHOUMEN_REPLICA_MAX_LAG_SECONDS behind, or not answering, is skipped.
+REPLICA_DATABASES: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigurationError("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL")
+    _replica = dj_database_url.parse(_url, conn_max_age=0)
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigurationError(f"DATABASE_REPLICA_URLS: replica {_number} is not PostgreSQL")
+    _replica["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # Tests run against the primary's test database: a replica mirrors it there.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    REPLICA_DATABASES.append(f"replica{_number}")
+DATABASE_ROUTERS = ["shoumen.lib.replicas.ReplicaRouter"]
+SHOUMEN_REPLICA_PIN_SECONDS = env_int("SHOUMEN_REPLICA_PIN_SECONDS", 10)
+SHOUMEN_REPLICA_MAX_LAG_SECONDS = env_int("SHOUMEN_REPLICA_MAX_LAG_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("SHOUMEN_REDIS_URL")
@@ -350,6 +375,14 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# /metrics (Prometheus) answers only a request bearing this token ("Authorization: Bearer
+# …"); unset, it answers nobody. /healthz and /readyz need no token and tell no figures.
+SHOUMEN_METRICS_TOKEN = env_str("SHOUMEN_METRICS_TOKEN", "")
+# Logs: "json" (one JSON object a line, the default in production) or "text".
+SHOUMEN_LOG_FORMAT = env_str("SHOUMEN_LOG_FORMAT", "json" if PRODUCTION else "text")
+if SHOUMEN_LOG_FORMAT not in {"json", "text"}:
+    raise ConfigurationError("SHOUMEN_LOG_FORMAT must be 'json' or 'text'")
 
 # Background work: one queue in the database (SQLite or PostgreSQL); `shoumen db_worker` runs it.
 TASKS = {

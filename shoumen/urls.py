@@ -30,4 +30,5 @@ urlpatterns = [
     path("volunteers/", include("shoumen.services.volunteer_urls")),
     path("health/", include("shoumen.healthcentre.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shoumen.ops.urls")),
 ]

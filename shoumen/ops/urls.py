@@ -1,0 +1,3 @@
+"""Health, readiness and metrics endpoints for load balancers and monitoring."""
+
+urlpatterns: list = []

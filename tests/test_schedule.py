@@ -10,12 +10,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tasks import task
 
-from shoumen.alerts.management.commands import scheduler as scheduler_command
 from shoumen.alerts.models import Alert, AlertStatus, Cause, EscalationLevel, Notification
 from shoumen.alerts.services import alert_raise
 from shoumen.lib.partitions import forget_partitions, partition_name
 from shoumen.observation.models import HealthReport, Observation, ObservationStatus
 from shoumen.observation.services import observation_complete
+from shoumen.ops.management.commands import scheduler as scheduler_command
 from shoumen.schedule import Job, schedule
 from tests.alerts.helpers import DAY, at, observe
 

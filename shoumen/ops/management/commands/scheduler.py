@@ -1,21 +1,27 @@
 """`shoumen scheduler`: enqueue the scheduled tasks at their times (run beside db_worker).
 
-shoumen scheduler            run until stopped
+shoumen scheduler            run until stopped: lead, or follow until the leader is gone
 shoumen scheduler --list     print the schedule with each job's next time
 shoumen scheduler --now      run every job once, here, in order; exit 1 if any failed
 shoumen scheduler --now NAME run the named jobs once
 shoumen scheduler --enqueue NAME  put one job on the queue for db_worker and exit
+
+Any number may run (one per machine, say): one leads, the others wait to take over
+(shoumen.ops.scheduler). --now and --enqueue are by hand: they run or enqueue whenever
+asked and record no scheduled time.
 """
 
+import builtins
 import logging
+import signal
+import threading
 
-from apscheduler.schedulers.blocking import BlockingScheduler
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from shoumen.schedule import run_now, schedule
-
-log = logging.getLogger("shoumen.schedule")
+from shoumen.ops.scheduler import Scheduler
+from shoumen.schedule import Job, run_now, schedule
 
 
 class Command(BaseCommand):
@@ -31,9 +37,24 @@ class Command(BaseCommand):
             "the exit status is 1 when any failed",
         )
         parser.add_argument("--enqueue", metavar="NAME", help="enqueue one job now and exit")
+        parser.add_argument(
+            "--retry-seconds",
+            type=float,
+            default=None,
+            help="how often a waiting scheduler tries for the lead "
+            "(default: SHOUMEN_SCHEDULER_RETRY_SECONDS)",
+        )
+        parser.add_argument(
+            "--schedule",
+            metavar="DOTTED.PATH",
+            default=None,
+            help="a function returning the jobs to use instead of the project's (trials and tests)",
+        )
 
     def handle(self, *args, list=False, now=None, enqueue=None, **options):
-        jobs = schedule()
+        jobs: builtins.list[Job] = (
+            import_string(options["schedule"])() if options["schedule"] else schedule()
+        )
         if list:
             moment = timezone.localtime()
             for job in jobs:
@@ -58,19 +79,13 @@ class Command(BaseCommand):
             if failed:
                 raise CommandError(f"{len(failed)} of {len(runs)} jobs failed: {', '.join(failed)}")
             return
-        scheduler = BlockingScheduler(timezone=str(timezone.get_current_timezone()))
-        for job in jobs:
-            scheduler.add_job(
-                job.enqueue,
-                job.trigger(),
-                id=job.name,
-                name=job.name,
-                coalesce=True,
-                max_instances=1,
-                misfire_grace_time=300,
-            )
+        # Which process leads, and when it changes hands, is worth a line at INFO.
+        level = logging.INFO if options["verbosity"] >= 1 else logging.WARNING
+        logging.getLogger("shoumen.schedule").setLevel(level)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         self.stdout.write(f"Scheduler: {len(jobs)} jobs; stop with Ctrl-C.")
         try:
-            scheduler.start()
-        except (KeyboardInterrupt, SystemExit):
-            log.info("scheduler stopped")
+            Scheduler(jobs, retry=options["retry_seconds"], stop=stop).run()
+        except KeyboardInterrupt:
+            stop.set()

@@ -1,0 +1,105 @@
+"""Test-only tasks and schedule, and `shoumen` processes started against the test database
+(PostgreSQL: a named database another process can open)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django_tasks import task
+
+from shoumen.schedule import Job
+
+RUNS_TABLE = "test_background_task_runs"
+
+
+@task()
+def tick() -> None:
+    """Does nothing: the tests count how often it was put on the queue."""
+
+
+@task()
+def record_run(number: int) -> None:
+    """Writes down that task ``number`` ran, and in which process; a short pause lets the
+    other worker take its share."""
+    time.sleep(0.005)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RUNS_TABLE} (number, pid) VALUES (%s, %s)",  # noqa: S608
+            [number, os.getpid()],
+        )
+
+
+def every_second() -> list[Job]:
+    """The schedule of the scheduler processes under test: one job, due every second."""
+    return [Job("tick", f"{__name__}.tick", {"second": "*"}, "Every second")]
+
+
+def database_url() -> str:
+    """The test database, as a process is told it through DATABASE_URL."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+class Process:
+    """A `shoumen` command running in its own process, its output going to a file."""
+
+    def __init__(self, output: Path, *arguments: str) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "SHOUMEN_TASKS_BACKEND"}
+        env.update(
+            DATABASE_URL=database_url(),
+            PYTHONPATH=str(settings.BASE_DIR),
+            PYTHONUNBUFFERED="1",
+        )
+        self.path = output
+        self._file = output.open("w")
+        self.popen = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "shoumen.cli", *arguments],
+            cwd=Path(settings.BASE_DIR),
+            env=env,
+            stdout=self._file,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def output(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def wait_for(self, text: str, timeout: float) -> float:
+        """Wait until ``text`` is in the output; returns when (time.monotonic)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output():
+                return time.monotonic()
+            if self.popen.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"no {text!r} within {timeout} s:\n{self.output()}")
+
+    def kill(self) -> None:
+        self.popen.kill()
+        self.popen.wait(timeout=10)
+
+    def terminate(self) -> None:
+        """SIGTERM, as a process manager stops it."""
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+
+    def stop(self) -> int:
+        """Terminate and wait; returns the exit status."""
+        self.terminate()
+        try:
+            status = self.popen.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            status = self.popen.wait(timeout=10)
+        self._file.close()
+        return status

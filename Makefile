@@ -7,7 +7,7 @@ SHOUMEN := .venv/bin/shoumen
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: install demo serve test browser lint messages clean
+.PHONY: install demo serve test browser lint messages clean nginx soak
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -46,6 +46,17 @@ browser:
 
 test: install browser
 	.venv/bin/pytest -n 2 $(PYTEST_ARGS)
+
+# The soak (bench/soak.py, bench/README.md): two web nodes behind nginx, a primary and a
+# replica, faults on a timetable. Runs as root with Redis on 127.0.0.1:6379; installs
+# Debian's nginx when missing. `make soak SOAK_ARGS="--minutes 1"` for a short run.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || { \
+		echo "Installing Debian's nginx for the soak"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+
+soak: install nginx
+	.venv/bin/python bench/soak.py $(SOAK_ARGS)
 
 lint: install
 	.venv/bin/ruff check .

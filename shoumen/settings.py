@@ -342,25 +342,37 @@ LOGGING = {
     "filters": {
         "no_query_strings": {"()": "shoumen.lib.logs.DropQueryStrings"},
         "one_line_refusals": {"()": _one_line_refusals},
+        # On every handler, in both formats: ID numbers and mobile numbers masked.
+        "no_personal_data": {"()": "shoumen.lib.logs.MaskPersonalData"},
     },
+    # One JSON object a line when SHOUMEN_LOG_FORMAT is "json" (read when logging is
+    # configured, below), else these text formats.
     "formatters": {
+        "line": {"()": "shoumen.lib.logs.line_formatter"},
         "django.server": {
-            "()": "django.utils.log.ServerFormatter",
+            "()": "shoumen.lib.logs.line_formatter",
+            "text_class": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "stream": sys.stderr},
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stderr,
+            "formatter": "line",
+            "filters": ["no_personal_data"],
+        },
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",
-            "filters": ["no_query_strings"],
+            "filters": ["no_query_strings", "no_personal_data"],
         },
         "requests": {
             "class": "logging.StreamHandler",
             "stream": sys.stderr,
-            "filters": ["one_line_refusals"],
+            "formatter": "line",
+            "filters": ["one_line_refusals", "no_personal_data"],
         },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},

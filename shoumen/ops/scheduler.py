@@ -69,7 +69,15 @@ class LeaderLock(Protocol):
 class AdvisoryLock:
     """``pg_try_advisory_lock`` on a connection of its own, outside Django's pool: the lock
     lives exactly as long as that session, and PostgreSQL drops it when the process dies
-    or the connection is lost (keepalives notice a silent network within seconds)."""
+    or its machine falls silent (keepalives, both ends, notice within about half a minute
+    instead of the system's two hours). The session must reach PostgreSQL itself, or a
+    pooler in session mode: in transaction mode the lock would stay with a pooled server
+    connection."""
+
+    # The server's keepalives end a vanished leader's session, and with it the lock.
+    SERVER_KEEPALIVES = (
+        "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
+    )
 
     def __init__(self, alias: str = "default") -> None:
         self.alias = alias
@@ -80,7 +88,8 @@ class AdvisoryLock:
         for django_only in ("cursor_factory", "context"):
             params.pop(django_only, None)
         params.setdefault("connect_timeout", 5)
-        params.update(keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3)
+        params.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3)
+        params["options"] = f"{params.get('options', '')} {self.SERVER_KEEPALIVES}".strip()
         params["application_name"] = "shoumen scheduler"
         return psycopg.connect(**params, autocommit=True)
 
@@ -96,24 +105,26 @@ class AdvisoryLock:
             return False
 
     def held(self) -> bool:
-        if self._connection is None or self._connection.closed:
+        """Whether this session still holds the lock (asked of the database: a session
+        that ended took the lock with it). Called from the scheduler's thread too."""
+        session = self._connection
+        if session is None or session.closed:
             return False
         try:
-            row = self._connection.execute(
+            row = session.execute(
                 "SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 " AND pid = pg_backend_pid() AND classid = %s AND objid = %s AND objsubid = 2)",
                 LOCK_KEY,
             )
             return bool(row.fetchone()[0])  # type: ignore[index]
         except psycopg.Error:
-            self.release()
             return False
 
     def release(self) -> None:
         """Close the session, which drops the lock with it."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        session, self._connection = self._connection, None
+        if session is not None:
+            session.close()
 
 
 class FileLock:

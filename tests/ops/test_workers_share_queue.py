@@ -1,0 +1,68 @@
+"""Several `shoumen db_worker` processes share one queue and never run a task twice: a
+worker claims a task in a transaction (SELECT … FOR UPDATE SKIP LOCKED, then marks it
+running), so the other skips it. Run for real, on PostgreSQL, where the test database is
+one other processes can open."""
+
+import time
+from collections import Counter
+
+import pytest
+from django.db import connection, transaction
+from django_tasks_db.models import DBTaskResult
+
+from tests.ops.background import RUNS_TABLE, Process, record_run
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the worker processes need a database they can open (PostgreSQL)",
+    ),
+]
+
+BATCH = 200
+
+
+@pytest.fixture
+def runs_table():
+    """Where each run of ``record_run`` writes its number and process: no unique key, so a
+    task run twice shows as two rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {RUNS_TABLE} (number integer NOT NULL, pid integer NOT NULL)")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {RUNS_TABLE}")
+
+
+def test_two_worker_processes_run_each_task_of_a_batch_once_between_them(tmp_path, runs_table):
+    arguments = ("db_worker", "--interval", "0.05", "--no-startup-delay", "--no-reload")
+    workers = [Process(tmp_path / f"worker-{n}.log", *arguments, "--skip-checks") for n in (1, 2)]
+    tasks = DBTaskResult.objects.filter(task_path=record_run.module_path)
+    try:
+        for worker in workers:
+            worker.wait_for("Starting worker", timeout=60)
+        # All at once, with both workers waiting for work.
+        with transaction.atomic():
+            for number in range(BATCH):
+                record_run.enqueue(number)
+        deadline = time.monotonic() + 30
+        while tasks.filter(status__in=["SUCCESSFUL", "FAILED"]).count() < BATCH:
+            assert time.monotonic() < deadline, "\n".join(w.output() for w in workers)
+            time.sleep(0.1)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        statuses = [worker.stop() for worker in workers]
+
+    assert statuses == [0, 0], "\n".join(w.output() for w in workers)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number, pid FROM {RUNS_TABLE}")  # noqa: S608
+        runs = cursor.fetchall()
+    times_run = Counter(number for number, _ in runs)
+    assert sorted(times_run) == list(range(BATCH))
+    assert set(times_run.values()) == {1}, [n for n, times in times_run.items() if times > 1]
+    # Both took a share, and each task was claimed by one worker.
+    by_worker = Counter(pid for _, pid in runs)
+    assert set(by_worker) == {worker.pid for worker in workers}, by_worker
+    assert set(tasks.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    assert {len(ids) for ids in tasks.values_list("worker_ids", flat=True)} == {1}

@@ -125,9 +125,11 @@ class Proc:
             self.kill()
 
 
-def wait_http(port: int, path: str = "/login/", timeout: float = 90.0) -> float:
-    """Seconds until ``path`` answers 200 on ``port``."""
+def wait_http(port: int, timeout: float = 90.0) -> float:
+    """Seconds until the node or nginx on ``port`` answers 200 on /healthz (or, where there
+    is no /healthz, on the login page)."""
     began = time.monotonic()
+    path = "/healthz"
     while time.monotonic() - began < timeout:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -137,6 +139,9 @@ def wait_http(port: int, path: str = "/login/", timeout: float = 90.0) -> float:
             conn.close()
             if response.status == 200:
                 return time.monotonic() - began
+            if response.status == 404:
+                path = "/login/"
+                continue
         except OSError:
             pass
         time.sleep(0.2)
@@ -278,6 +283,64 @@ def setup_database(cluster: LocalCluster, env: dict) -> dict:
     return {"migrate_s": round(migrate_s, 1), "demo_load_s": round(demo_s, 1)}
 
 
+def capacity(stack: Stack, load: Load, seconds: float) -> dict:
+    """The closed-loop mix on two nodes and on one, in the order two, one, one, two (half
+    the time each), so that a machine busier in one half does not favour one side."""
+    rounds = []
+    for n, nodes in enumerate((2, 1, 1, 2)):
+        if n in (1, 3):
+            stack.reload_nginx(nodes)
+        phase = f"capacity-{nodes}-{n}"
+        print(f"capacity: {nodes} node(s), {seconds / 2:.0f} s")
+        load.run_closed_loop(phase, seconds / 2, CLOSED_LOOP_CLIENTS)
+        rounds.append((nodes, load.report(phase)))
+    totals = {}
+    for nodes in (2, 1):
+        mine = [r for k, r in rounds if k == nodes]
+        ok = sum(r["total"]["ok"] for r in mine)
+        spent = sum(r["seconds"] for r in mine)
+        totals[nodes] = {
+            "requests_ok": ok,
+            "seconds": round(spent, 1),
+            "per_s": round(ok / spent, 2),
+            "errors": sum(r["total"]["errors"] for r in mine),
+        }
+    stack.reload_nginx(1)
+    return {
+        "clients": CLOSED_LOOP_CLIENTS,
+        "order": "two nodes, one, one, two",
+        "rounds": [{"nodes": k, **r} for k, r in rounds],
+        "two_nodes": totals[2],
+        "one_node": totals[1],
+        "two_over_one_throughput": round(totals[2]["per_s"] / max(totals[1]["per_s"], 0.001), 2),
+    }
+
+
+def table_sizes(limit: int = 20) -> dict:
+    """The largest tables at the end (rows estimated by PostgreSQL, bytes with indexes and
+    TOAST; a partitioned table summed over its partitions): a base for sizing estimates."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute(
+            "SELECT coalesce(parent.relname, c.relname) AS name, sum(c.reltuples)::bigint, "
+            "sum(pg_total_relation_size(c.oid))::bigint FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' "
+            "LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
+            "LEFT JOIN pg_class parent ON parent.oid = i.inhparent "
+            "WHERE c.relkind = 'r' GROUP BY 1 ORDER BY 3 DESC LIMIT %s",
+            [limit],
+        )
+        rows = cursor.fetchall()
+        cursor.execute("SELECT pg_database_size(current_database())")
+        total = cursor.fetchone()[0]
+    return {
+        "database_bytes": total,
+        "tables": {name: {"rows": max(0, n), "bytes": size} for name, n, size in rows},
+    }
+
+
 def annotate_faults(events: list[dict], load) -> list[dict]:
     """Each fault with the requests that needed a retry, or failed, in the 15 seconds
     after it."""
@@ -291,11 +354,17 @@ def annotate_faults(events: list[dict], load) -> list[dict]:
 
 
 def replica_router_landed() -> str:
-    out = subprocess.run(  # noqa: S603
-        ["git", "log", "--oneline", "-1", "--", "shoumen/lib/replicas.py"],  # noqa: S607
-        cwd=ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    return out.stdout.strip()
+    def git(*args: str) -> str:
+        out = subprocess.run(  # noqa: S603
+            ["git", *args, "--", "shoumen/lib/replicas.py"],  # noqa: S607
+            cwd=ROOT, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        return out.stdout.strip()
+
+    last = git("log", "--oneline", "-1")
+    if last and git("status", "--short"):
+        last += " (and changes not yet committed, in the tree the run used)"
+    return last
 
 
 def main() -> int:  # noqa: PLR0915 (one run, step by step)
@@ -306,6 +375,7 @@ def main() -> int:  # noqa: PLR0915 (one run, step by step)
     parser.add_argument("--ledger-rows", type=int, default=20000)
     parser.add_argument("--out", default=str(RESULTS / "soak.json"))
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens, also in a file
     why = available()
     if why:
         print(f"Cannot run the soak: {why}", file=sys.stderr)
@@ -380,22 +450,8 @@ def main() -> int:  # noqa: PLR0915 (one run, step by step)
         report["faults"] = annotate_faults(faults.events, load)
         report["soak_fault_free_first_fifth"] = load.report("soak", until=seconds * 0.2)
 
-        print("capacity: two nodes")
-        load.run_closed_loop("capacity-2", args.capacity_seconds, CLOSED_LOOP_CLIENTS)
-        stack.reload_nginx(1)
+        report["capacity"] = capacity(stack, load, args.capacity_seconds)
         stack.nodes[1].stop()
-        print("capacity: one node")
-        load.run_closed_loop("capacity-1", args.capacity_seconds, CLOSED_LOOP_CLIENTS)
-        two, one = load.report("capacity-2"), load.report("capacity-1")
-        report["capacity"] = {
-            "clients": CLOSED_LOOP_CLIENTS,
-            "seconds": args.capacity_seconds,
-            "two_nodes": two,
-            "one_node": one,
-            "two_over_one_throughput": round(
-                two["total"]["per_s"] / max(one["total"]["per_s"], 0.001), 2
-            ),
-        }
         if args.one_node_minutes > 0:
             print(f"one node: {args.one_node_minutes} min of the open-loop mix")
             load.run_open_loop("one-node", args.one_node_minutes * 60, RATES, class_rate=0)
@@ -408,6 +464,7 @@ def main() -> int:  # noqa: PLR0915 (one run, step by step)
             for record in load.failed(phase):
                 failures.add(f"{phase} {record}")
         report["requests_total"] = load.count()
+        report["database_at_end"] = table_sizes()
         report["retried_requests"] = load.retried_examples()
     finally:
         if stack is not None:

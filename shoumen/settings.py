@@ -183,13 +183,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # A session or token that wrote reads from the primary for SHOUMEN_REPLICA_PIN_SECONDS;
 # a replica more than SHOUMEN_REPLICA_MAX_LAG_SECONDS behind, or not answering, is skipped.
 REPLICA_DATABASES: list[str] = []
+REPLICA_CONNECT_TIMEOUT = 2  # seconds
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ConfigurationError("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL")
     _replica = dj_database_url.parse(_url, conn_max_age=0)
     if _replica["ENGINE"] != "django.db.backends.postgresql":
         raise ConfigurationError(f"DATABASE_REPLICA_URLS: replica {_number} is not PostgreSQL")
-    _replica["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # The primary's options, then the replica URL's own (sslmode...); a replica that does
+    # not answer must fail fast, not hold a request: a short connect timeout, and a short
+    # wait for a pooled connection (the router then skips it until it answers again).
+    _replica["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **_replica.get("OPTIONS", {}),
+        "connect_timeout": REPLICA_CONNECT_TIMEOUT,
+    }
+    if "pool" in _replica["OPTIONS"]:
+        _replica["OPTIONS"]["pool"] = {
+            **_replica["OPTIONS"]["pool"],
+            "timeout": REPLICA_CONNECT_TIMEOUT,
+        }
     # Tests run against the primary's test database: a replica mirrors it there.
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{_number}"] = _replica

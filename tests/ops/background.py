@@ -57,6 +57,7 @@ class Process:
             PYTHONUNBUFFERED="1",
         )
         self.path = output
+        self._terminated = False
         self._file = output.open("w")
         self.popen = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "shoumen.cli", *arguments],
@@ -89,9 +90,11 @@ class Process:
         self.popen.wait(timeout=10)
 
     def terminate(self) -> None:
-        """SIGTERM, as a process manager stops it."""
-        if self.popen.poll() is None:
+        """SIGTERM, once (a second one means "now" to a worker), as a process manager
+        stops it."""
+        if self.popen.poll() is None and not self._terminated:
             self.popen.send_signal(signal.SIGTERM)
+            self._terminated = True
 
     def stop(self) -> int:
         """Terminate and wait; returns the exit status."""

@@ -16,9 +16,13 @@ from shoumen.api.main import api as ninja_api
 from tests.api.test_api_matrix import OPERATIONS, _path_for
 from tests.pages.test_page_matrix import ROUTES
 
-# Routes open to everyone by design: switching language, the API's schema and docs, and
-# the API root (which answers 404).
-PUBLIC = {"i18n/setlang/", "api/v1/openapi.json", "api/v1/docs", "api/v1/"}
+# Routes open to everyone by design: switching language, the API's schema and docs, the
+# API root (which answers 404), and the probes and metrics that load balancers and
+# Prometheus read without a login (metrics behind its own token; tests/ops).
+PUBLIC = {
+    "i18n/setlang/", "api/v1/openapi.json", "api/v1/docs", "api/v1/",
+    "healthz", "readyz", "metrics",
+}  # fmt: skip
 
 
 def _patterns(patterns, route=""):

@@ -70,5 +70,8 @@ def test_make_demo_serves_on_the_port_given():
     assert "make demo PORT=" in (ROOT / "README.md").read_text()
 
 
-def test_logging_keeps_the_access_log_without_query_strings():
-    assert settings.LOGGING["handlers"]["django.server"]["filters"] == ["no_query_strings"]
+def test_logging_keeps_the_access_log_without_query_strings_or_personal_data():
+    assert settings.LOGGING["handlers"]["django.server"]["filters"] == [
+        "no_query_strings",
+        "no_personal_data",
+    ]

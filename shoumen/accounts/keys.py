@@ -141,7 +141,8 @@ class KeyCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _started:
+        # The liveness probe answers whether the process does, database or not.
+        if not _started and request.path != "/healthz":
             try:
                 keys_verify_at_start()
             except KeyMismatch as exc:

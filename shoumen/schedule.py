@@ -1,5 +1,7 @@
 """The schedule table: which task runs when. ``shoumen scheduler`` reads it and, at each
-time, enqueues the task on the django-tasks queue; ``shoumen db_worker`` runs it.
+time, enqueues the task on the django-tasks queue; ``shoumen db_worker`` runs it. Of many
+scheduler processes one leads, and each time of a job is enqueued once
+(``shoumen.ops.scheduler``).
 
 Times are local (``TIME_ZONE``). Every task is safe to run again or late: the rules count
 a repeat once, and the daily jobs pick up whatever is due."""

@@ -186,7 +186,7 @@ def test_two_scheduler_processes_have_one_leader_that_enqueues_each_second_once(
     # Every second from the lead on, once, none missing; a late start looks back once only.
     span = (times[-1] - times[0]).total_seconds()
     assert len(times) == span + 1
-    assert abs(len(times) - (stopped_at - led_at + 1)) <= 1.5, times
+    assert abs(len(times) - (stopped_at - led_at + 1)) <= 2, times
 
 
 @needs_postgresql
@@ -203,7 +203,7 @@ def test_when_the_leader_dies_the_other_takes_over_without_doubling_a_time(tmp_p
         leader.stop()
         assert follower.stop() == 0, follower.output()
 
-    assert took_over_at - killed_at <= RETRY + 1.5, follower.output()
+    assert took_over_at - killed_at <= RETRY + 2, follower.output()
     runs = enqueued_runs()
     times = [run.scheduled_for for run in runs]
     assert len(set(times)) == len(times)

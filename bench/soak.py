@@ -410,6 +410,7 @@ def main() -> int:  # noqa: PLR0915 (one run, step by step)
     }
     node_env = {**base_env, "DATABASE_REPLICA_URLS": cluster.replica_url("shoumen_soak")}
     stack: Stack | None = None
+    clock = None
     failures = Failures()
     report: dict = {
         "what": "soak: two web nodes behind nginx, primary + streaming replica, Redis, "
@@ -423,7 +424,8 @@ def main() -> int:  # noqa: PLR0915 (one run, step by step)
         os.environ.update(base_env)
         import time_machine
 
-        time_machine.travel(time.time() + offset, tick=True).start()
+        clock = time_machine.travel(time.time() + offset, tick=True)
+        clock.start()
         import django
 
         django.setup()
@@ -476,6 +478,8 @@ def main() -> int:  # noqa: PLR0915 (one run, step by step)
             shutil.copytree(tmp / "logs", LOGS)
             print(f"logs of the nodes, worker, scheduler and nginx: {LOGS}")
         shutil.rmtree(tmp, ignore_errors=True)
+        if clock is not None:
+            clock.stop()  # the result file says when it was written by the real clock
     return finish(report, Path(args.out), failures=failures)
 
 

@@ -191,12 +191,13 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     if _replica["ENGINE"] != "django.db.backends.postgresql":
         raise ConfigurationError(f"DATABASE_REPLICA_URLS: replica {_number} is not PostgreSQL")
     # The primary's options, then the replica URL's own (sslmode...); a replica that does
-    # not answer must fail fast, not hold a request: a short connect timeout, and a short
-    # wait for a pooled connection (the router then skips it until it answers again).
+    # not answer must fail fast, not hold a request: a short connect timeout (unless its
+    # URL sets one), and a short wait for a pooled connection (the router then skips it
+    # until it answers again).
     _replica["OPTIONS"] = {
         **DATABASES["default"].get("OPTIONS", {}),
-        **_replica.get("OPTIONS", {}),
         "connect_timeout": REPLICA_CONNECT_TIMEOUT,
+        **_replica.get("OPTIONS", {}),
     }
     if "pool" in _replica["OPTIONS"]:
         _replica["OPTIONS"]["pool"] = {

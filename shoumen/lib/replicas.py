@@ -11,6 +11,10 @@ primary for ``SHOUMEN_REPLICA_PIN_SECONDS`` — a browser through a signed cooki
 the pin's end (no session write), an API token through a cache key made from a keyed hash
 of the token (Redis when several nodes share it; otherwise each process pins on its own).
 
+A request "wrote" when it ran a statement that writes on the primary (seen by an execute
+wrapper on the primary connection), whichever way it got there: the ORM, bulk paths or
+raw SQL.
+
 A replica is used when it answers and lags at most ``SHOUMEN_REPLICA_MAX_LAG_SECONDS``.
 Each process checks its replicas at most every ``CHECK_SECONDS``, in a background thread
 (a dead replica's connection timeout never holds up a request). A safe request whose
@@ -24,7 +28,8 @@ import logging
 import threading
 import time
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -43,6 +48,9 @@ PIN_COOKIE = "shoumen_pin"
 PIN_SALT = "shoumen.lib.replicas.pin"
 # Read from the primary even by a request that reads from a replica.
 PRIMARY_ONLY_MODELS = frozenset({"sessions.session"})
+# Statements on the primary that write nothing; any other is a write (conservatively: a
+# WITH that may hold an INSERT, a COPY). SELECT ... FOR UPDATE runs in a transaction.
+_NOT_WRITES = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW")
 # Lag 0 when everything received is applied (an idle primary writes nothing to apply);
 # otherwise the age of the last transaction applied. A server not in recovery (promoted,
 # or no replica at all) is not behind anything.
@@ -103,7 +111,7 @@ def measure(alias: str) -> ReplicaState:
             cursor.execute(LAG_SQL)
             (lag,) = cursor.fetchone()
     except Exception as exc:  # any failure to connect or answer: not answering
-        log.warning("replica %s did not answer: %s", alias, type(exc).__name__)
+        log.debug("replica %s did not answer: %s", alias, type(exc).__name__)
         wrapper.close()
         _discard_pool(wrapper)
         return _down(alias)
@@ -115,18 +123,21 @@ def measure(alias: str) -> ReplicaState:
     return ReplicaState(alias=alias, answering=True, lag_seconds=lag, used=lag <= limit)
 
 
+def _change(state: ReplicaState) -> str:
+    if state.used:
+        return "used again"
+    if not state.answering:
+        return "skipped: not answering"
+    return f"skipped: lag {state.lag_seconds} s"
+
+
 def _check() -> None:
     """Check every replica now (the caller holds ``_health.lock``)."""
     states = {alias: measure(alias) for alias in settings.REPLICA_DATABASES}
     for alias, state in states.items():
         before = _health.states.get(alias)
-        if before is not None and before.used != state.used:
-            log.warning(
-                "replica %s %s (lag %s s)",
-                alias,
-                "used again" if state.used else "skipped",
-                None if state.lag_seconds is None else round(state.lag_seconds, 1),
-            )
+        if (before.used if before else True) != state.used:  # said once, not every check
+            log.warning("replica %s %s", alias, _change(state))
     _health.states = states
     _health.used = tuple(alias for alias, state in states.items() if state.used)
     _health.checked_at = time.monotonic()
@@ -188,6 +199,11 @@ def replica_states(*, fresh: bool = False) -> list[ReplicaState]:
 # ------------------------------------------------------------------ per request
 
 
+def _reads_only(sql) -> bool:
+    """Whether a statement writes nothing (composed SQL counts as a write)."""
+    return isinstance(sql, str) and sql.lstrip(" \t\n(")[:9].upper().startswith(_NOT_WRITES)
+
+
 @dataclass
 class _Reads:
     """Where this request's reads go: ``alias`` (None: the primary), until it writes."""
@@ -195,6 +211,16 @@ class _Reads:
     alias: str | None
     wrote: bool = False
     retried: bool = False
+    # This thread's primary connection, looked up once (the router asks it every read).
+    primary: Any = field(default_factory=lambda: connections[PRIMARY])
+
+    def watch(self, execute, sql, params, many, context):
+        """Every statement on the primary passes here: one that writes marks the request.
+        (Not the router's db_for_write: Django asks it for reads too, such as the lookup
+        of get_or_create, and a page that only looks would pin its reader for good.)"""
+        if not self.wrote and not _reads_only(sql):
+            self.wrote = True
+        return execute(sql, params, many, context)
 
 
 _reads: ContextVar[_Reads | None] = ContextVar("shoumen_replica_reads", default=None)
@@ -210,17 +236,15 @@ class ReplicaRouter:
         if (
             reads.wrote
             or model._meta.label_lower in PRIMARY_ONLY_MODELS
-            or connections[PRIMARY].in_atomic_block
+            or reads.primary.in_atomic_block
         ):
             return PRIMARY
         return reads.alias
 
     def db_for_write(self, model, **hints):
-        reads = _reads.get()
-        if reads is None:
+        if _reads.get() is None:
             return None  # outside a request, or no replicas: Django's default
-        reads.wrote = True
-        return PRIMARY
+        return PRIMARY  # also for a row read from a replica
 
     def allow_relation(self, obj1, obj2, **hints):
         """Rows read from a replica and from the primary are the same rows."""
@@ -280,7 +304,7 @@ def pin(request, response) -> None:
         return
     response.set_signed_cookie(
         PIN_COOKIE,
-        str(int(time.time()) + seconds),
+        f"{time.time() + seconds:.3f}",
         salt=PIN_SALT,
         max_age=seconds,
         path="/",
@@ -312,7 +336,8 @@ class ReplicaMiddleware:
         reads = _Reads(alias=_pick() if safe and not pinned(request) else None)
         context = _reads.set(reads)
         try:
-            response = self.get_response(request)
+            with reads.primary.execute_wrapper(reads.watch):
+                response = self.get_response(request)
         finally:
             _reads.reset(context)
         if reads.wrote or not safe:

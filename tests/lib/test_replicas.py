@@ -35,7 +35,19 @@ def where(request):
 
 
 def write_then_where(request):
-    router.db_for_write(Group)
+    """Runs an UPDATE on the primary as far as the connection's execute wrappers see."""
+    for wrapper in connections["default"].execute_wrappers:
+        wrapper(lambda *args: None, "UPDATE auth_group SET name = name", (), False, {})
+    return HttpResponse(router.db_for_read(Group))
+
+
+def update_rows(request):
+    Group.objects.filter(name="no such group").update(name="still none")
+    return HttpResponse(router.db_for_read(Group))
+
+
+def get_or_create_existing(request):
+    Group.objects.get_or_create(name="replica readers")  # found: Django asks db_for_write
     return HttpResponse(router.db_for_read(Group))
 
 
@@ -60,6 +72,8 @@ urlpatterns = [
     path("write/", write_then_where),
     path("session/", session_where),
     path("fails/", fails_on_replica),
+    path("update/", update_rows),
+    path("get-or-create/", get_or_create_existing),
 ]
 
 pytestmark = pytest.mark.urls(__name__)
@@ -130,6 +144,34 @@ def test_every_method_that_may_write_reads_from_the_primary(client, one_replica)
 
 def test_reads_after_a_write_in_the_same_request_go_to_the_primary(client, one_replica):
     assert _read(client, "/write/") == "default"
+
+
+def test_only_statements_that_write_count_as_writes():
+    for sql in (
+        "SELECT 1",
+        " (SELECT 1) UNION (SELECT 2)",
+        'SAVEPOINT "s1"',
+        "RELEASE SAVEPOINT x",
+    ):
+        assert replicas._reads_only(sql), sql
+    for sql in (
+        "INSERT INTO t VALUES (1)",
+        "update t set a = 1",
+        "DELETE FROM t",
+        "COPY t FROM STDIN",
+    ):
+        assert not replicas._reads_only(sql), sql
+    assert not replicas._reads_only(object())  # composed SQL: counted as a write
+
+
+@pytest.mark.django_db
+def test_a_real_update_pins_and_a_lookup_of_get_or_create_does_not(client, one_replica):
+    Group.objects.create(name="replica readers")
+    response = client.get("/get-or-create/")
+    assert replicas.PIN_COOKIE not in response.cookies
+    response = client.get("/update/")
+    assert replicas.PIN_COOKIE in response.cookies
+    assert response.content == b"default"
 
 
 def test_reads_inside_a_transaction_on_the_primary_go_to_the_primary(one_replica, monkeypatch):
@@ -214,12 +256,17 @@ def test_a_token_pin_lasts_the_pin_seconds_in_the_cache(one_replica, monkeypatch
     assert list(stored.values()) == [PIN_SECONDS]
 
 
-def test_the_cache_never_holds_the_token(client, one_replica):
+def test_the_cache_never_holds_the_token(client, one_replica, monkeypatch):
     token = "secret-token-value-0123456789"
+    keys = []
+    store = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, *a, **kw: keys.append(key) or store(key, *a, **kw)
+    )
     client.post("/where/", HTTP_AUTHORIZATION=f"Bearer {token}")
-    keys = list(cache._cache)  # LocMemCache: every key it holds
     assert keys, "the pin is in the cache"
     assert not [key for key in keys if token in key]
+    assert _read(client, HTTP_AUTHORIZATION=f"Bearer {token}") == "default"
 
 
 def test_a_token_reads_from_the_primary_when_the_cache_does_not_answer(
@@ -323,6 +370,19 @@ def test_replicas_are_checked_in_the_background_at_most_every_few_seconds(settin
     assert counter == [REPLICA, REPLICA]
 
 
+def test_a_replica_going_down_and_back_is_logged_once_each_way(settings, monkeypatch, caplog):
+    settings.REPLICA_DATABASES = [REPLICA]
+    answers = {REPLICA: (False, None)}
+    monkeypatch.setattr(replicas, "measure", _measured(answers, []))
+    for _ in range(3):
+        replicas.replica_states(fresh=True)
+    answers[REPLICA] = (True, 0.1)
+    for _ in range(3):
+        replicas.replica_states(fresh=True)
+    lines = [r.getMessage() for r in caplog.records if r.name == "shoumen.lib.replicas"]
+    assert lines == [f"replica {REPLICA} skipped: not answering", f"replica {REPLICA} used again"]
+
+
 def test_a_replica_not_checked_yet_reads_as_down(settings, monkeypatch):
     settings.REPLICA_DATABASES = [REPLICA]
     monkeypatch.setattr(replicas, "_check_in_background", lambda: None)
@@ -366,7 +426,7 @@ def test_replica_settings_fail_fast_and_keep_the_replicas_own_options():
         os.environ,
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/primary",
         DATABASE_REPLICA_URLS=(
-            "postgres://postgres@10.0.0.2:5432/primary?sslmode=require,"
+            "postgres://postgres@10.0.0.2:5432/primary?sslmode=require&connect_timeout=7,"
             "postgres://postgres@10.0.0.3:5432/primary"
         ),
     )
@@ -390,7 +450,8 @@ def test_replica_settings_fail_fast_and_keep_the_replicas_own_options():
     first, second = found["options"]
     assert first["sslmode"] == "require"
     assert "sslmode" not in second
+    assert first["connect_timeout"] == 7  # its URL's own
+    assert second["connect_timeout"] == settings.REPLICA_CONNECT_TIMEOUT
     for options in (first, second):
-        assert options["connect_timeout"] == settings.REPLICA_CONNECT_TIMEOUT
         assert options["pool"]["timeout"] == settings.REPLICA_CONNECT_TIMEOUT
     assert found["test"]["MIRROR"] == "default"

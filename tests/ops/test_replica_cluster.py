@@ -70,6 +70,9 @@ for _ in range(2):
 tokens = [api_token_create(actor=None, user=user, name="replicas")[1] for _ in range(3)]
 # Used just now: their first requests write no "last used" time (a write would pin them).
 ApiToken.objects.filter(user=user).update(last_used_at=timezone.now())
+# The alert rules' row, which the first home page would write otherwise.
+from shoumen.alerts.rules import current_rules
+current_rules()
 print(json.dumps({"sessions": sessions, "tokens": tokens}))
 """
 
@@ -104,11 +107,14 @@ class Node:
             SHOUMEN_REPLICA_MAX_LAG_SECONDS=str(MAX_LAG_SECONDS),
             PYTHONPATH=str(settings.BASE_DIR),
         )
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "shoumen.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--log-level", "warning"],
-            cwd=Path(settings.BASE_DIR), env=env, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        # Its log goes to a file: a pipe nobody reads would stop it once full.
+        self.log = cluster.root / "node.log"
+        with open(self.log, "w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "shoumen.wsgi:application",
+                 "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--log-level", "warning"],
+                cwd=Path(settings.BASE_DIR), env=env, stdout=log, stderr=log,
+            )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -116,8 +122,7 @@ class Node:
                 return
             except OSError:
                 if self.process.poll() is not None:
-                    output = self.process.stderr.read() if self.process.stderr else ""
-                    raise RuntimeError(output) from None
+                    raise RuntimeError(self.log.read_text()[-3000:]) from None
                 time.sleep(0.2)
         raise TimeoutError(f"node on {self.port} did not answer")
 
@@ -178,13 +183,14 @@ class App:
         return json.loads(text)["count"]
 
     def state(self) -> str:
-        """What the node says of its replica, for failure messages."""
+        """What the node says of its replica, and its log, for failure messages."""
         try:
             url = self.node.url("/readyz")
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
-                return response.read().decode()
+                ready = response.read().decode()
         except urllib.error.HTTPError as error:
-            return error.read().decode()
+            ready = error.read().decode()
+        return f"{ready}\n{self.node.log.read_text()[-3000:]}"
 
     def in_step(self) -> None:
         """The replica running, replaying, and caught up with the primary."""
@@ -283,6 +289,9 @@ def test_a_session_reads_its_own_write_from_the_primary_until_its_pin_ends(repli
     wrote_at = time.monotonic()
     assert replica.found(replica.writer, door) == 1, "the writer reads the primary"
     assert replica.found(replica.reader, door) == 0, "another session reads the replica"
+    status, page = replica.node.request(replica.reader, "/")
+    assert status == 200, page[-2000:]
+    assert replica.found(replica.reader, door) == 0, "a page that only reads pins nobody"
     replica.wait_for_pin_to_end(wrote_at)
     assert time.monotonic() - replica.heartbeat_at < MAX_LAG_SECONDS, "the test was too slow"
     assert replica.found(replica.writer, door) == 0, "after its pin, the replica again"
@@ -314,11 +323,16 @@ def test_reads_go_to_the_primary_once_the_replica_lags_past_the_limit(replica):
 def test_pages_answer_from_the_primary_while_the_replica_is_stopped_and_it_is_used_again_after(
     replica,
 ):
+    replica.behind()  # the replica is read from...
+    replica.in_step()  # ...and in step
     replica.cluster.stop_replica()
     for _ in range(3):
         status, page = replica.node.request(replica.reader, "/")
         assert status == 200, page[-2000:]
     door = replica.create(replica.prober)
     assert replica.found(replica.reader, door) == 1, "read from the primary"
+    log = replica.node.log.read_text()
+    # Whichever saw it first: a read that failed on it, answered again, or the check.
+    assert "replica1 failed a read" in log or "replica1 skipped: not answering" in log, log
     replica.cluster.start_replica()
     replica.behind()  # asserts that the replica is read from again

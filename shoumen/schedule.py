@@ -198,6 +198,12 @@ def schedule() -> list[Job]:
             "Alerts for chronic patients' overdue follow-ups and referrals due their check",
         ),
         Job(
+            "tasks-recover",
+            "shoumen.ops.tasks.tasks_recover_orphans_task",
+            {"minute": "*"},
+            "Put the tasks of workers that died mid-task back on the queue",
+        ),
+        Job(
             "officials-digest",
             "shoumen.alerts.tasks.digests_send_task",
             _at(settings.SHOUMEN_DIGEST_AT),

@@ -61,6 +61,9 @@ def process_name() -> str:
 
 
 class LeaderLock(Protocol):
+    """A lock the database or the operating system drops when its process dies (also a
+    worker's proof of life, ``shoumen.ops.workers``)."""
+
     def acquire(self) -> bool: ...
     def held(self) -> bool: ...
     def release(self) -> None: ...
@@ -79,8 +82,16 @@ class AdvisoryLock:
         "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
     )
 
-    def __init__(self, alias: str = "default") -> None:
+    def __init__(
+        self,
+        alias: str = "default",
+        *,
+        key: tuple[int, int] = LOCK_KEY,
+        application_name: str = "shoumen scheduler",
+    ) -> None:
         self.alias = alias
+        self.key = key  # two non-negative int4: pg_locks shows them as oids
+        self.application_name = application_name
         self._connection: psycopg.Connection | None = None
 
     def _connect(self) -> psycopg.Connection:
@@ -90,17 +101,21 @@ class AdvisoryLock:
         params.setdefault("connect_timeout", 5)
         params.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3)
         params["options"] = f"{params.get('options', '')} {self.SERVER_KEEPALIVES}".strip()
-        params["application_name"] = "shoumen scheduler"
+        params["application_name"] = self.application_name
         return psycopg.connect(**params, autocommit=True)
 
     def acquire(self) -> bool:
         try:
             if self._connection is None or self._connection.closed:
                 self._connection = self._connect()
-            row = self._connection.execute("SELECT pg_try_advisory_lock(%s, %s)", LOCK_KEY)
+            row = self._connection.execute("SELECT pg_try_advisory_lock(%s, %s)", self.key)
             return bool(row.fetchone()[0])  # type: ignore[index]
         except psycopg.Error as error:
-            log.warning("scheduler lock: the database did not answer (%s)", type(error).__name__)
+            log.warning(
+                "%s lock: the database did not answer (%s)",
+                self.application_name,
+                type(error).__name__,
+            )
             self.release()
             return False
 
@@ -114,7 +129,7 @@ class AdvisoryLock:
             row = session.execute(
                 "SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 " AND pid = pg_backend_pid() AND classid = %s AND objid = %s AND objsubid = 2)",
-                LOCK_KEY,
+                self.key,
             )
             return bool(row.fetchone()[0])  # type: ignore[index]
         except psycopg.Error:

@@ -34,6 +34,21 @@ def record_run(number: int) -> None:
         )
 
 
+@task()
+def slow_run(number: int, until: str) -> None:
+    """Writes down that task ``number`` started, and in which process, then runs until the
+    file ``until`` exists (a minute at most): the test says when it ends, and can kill its
+    worker in the middle."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RUNS_TABLE} (number, pid) VALUES (%s, %s)",  # noqa: S608
+            [number, os.getpid()],
+        )
+    deadline = time.monotonic() + 60
+    while not Path(until).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def every_second() -> list[Job]:
     """The schedule of the scheduler processes under test: one job, due every second."""
     return [Job("tick", f"{__name__}.tick", {"second": "*"}, "Every second")]

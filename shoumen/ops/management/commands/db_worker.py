@@ -1,0 +1,38 @@
+"""`shoumen db_worker`: django_tasks_db's worker, holding a lock that says it is alive.
+
+Every option and behaviour is theirs. Before taking tasks the worker takes its lock (named
+by its worker id) and puts back on the queue the tasks of workers that died mid-task
+(``shoumen.ops.workers``); it holds the lock until it exits. With ``--reload`` the lock is
+taken in the process that runs the tasks, not in the one that watches the files.
+"""
+
+import logging
+import os
+from typing import Any
+
+from django.core.management.base import CommandError
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django_tasks_db.management.commands import db_worker
+
+from shoumen.ops.workers import WorkerLockTaken, tasks_recover_orphans, worker_lock_held
+
+log = logging.getLogger("shoumen.ops.workers")
+
+
+class Command(db_worker.Command):
+    def handle(self, *args: Any, worker_id: str, reload: bool, batch: bool, **options: Any) -> None:
+        run = super().handle
+        options.update(worker_id=worker_id, reload=reload, batch=batch)
+        if reload and not batch and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            run(*args, **options)  # the watcher: it starts the process that runs the tasks
+            return
+        try:
+            with worker_lock_held(worker_id):
+                try:
+                    tasks_recover_orphans()
+                except Exception:
+                    # The queue is still worth serving; the schedule tries again each minute.
+                    log.exception("worker %s could not recover orphaned tasks", worker_id)
+                run(*args, **options)
+        except WorkerLockTaken as error:
+            raise CommandError(str(error)) from error

@@ -1,0 +1,181 @@
+"""A `shoumen db_worker` that dies mid-task does not leave its task RUNNING for ever.
+
+Each worker holds, for as long as it lives, a lock named by its worker id, taken before it
+claims any task: on PostgreSQL a session advisory lock on a connection of its own (the
+scheduler's ``AdvisoryLock``, in a key space of its own), on SQLite (one machine) an
+exclusive ``flock`` on a file per worker under VAR_DIR/workers/. The database or the kernel
+drops it when the process dies (kill -9, out of memory) or its machine falls silent (the
+server's keepalives end the session within about half a minute).
+
+A RUNNING task whose last worker's lock nobody holds was therefore orphaned: its worker died
+before marking it finished. ``tasks_recover_orphans`` puts such tasks back to READY, and
+another worker runs them again; every task here is safe to run again (``shoumen.schedule``).
+It runs when a worker starts and every minute from the schedule.
+
+A task claimed by a worker of the version before these locks is indistinguishable from an
+orphan: stop the old workers (SIGTERM: each finishes its task first) before starting the
+first new worker or scheduler.
+"""
+
+import contextlib
+import fcntl
+import hashlib
+import logging
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections, transaction
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from shoumen.ops.scheduler import AdvisoryLock, FileLock, LeaderLock
+
+log = logging.getLogger("shoumen.ops.workers")
+
+# The first int4 of a worker's advisory lock key, b"work"; the scheduler's is b"shou".
+LOCK_NAMESPACE = 0x776F726B
+# How often a worker checks that its lock is still held, and takes it again when it is not
+# (after the database restarted, say).
+KEEP_SECONDS = 10.0
+
+
+class WorkerLockTaken(Exception):
+    """Another live worker holds this worker id's lock, or the database did not answer."""
+
+
+def _digest(worker_id: str) -> bytes:
+    return hashlib.sha256(worker_id.encode()).digest()
+
+
+def worker_lock_key(worker_id: str) -> tuple[int, int]:
+    """The advisory lock key of ``worker_id``: the namespace and 31 bits of its hash
+    (non-negative, as pg_locks shows an int4 key as an oid)."""
+    return LOCK_NAMESPACE, int.from_bytes(_digest(worker_id)[:4], "big") & 0x7FFFFFFF
+
+
+def worker_lock_path(worker_id: str) -> Path:
+    """The lock file of ``worker_id`` (its hash: a worker id may hold any character)."""
+    return Path(settings.VAR_DIR) / "workers" / f"{_digest(worker_id).hex()[:32]}.lock"
+
+
+def _postgresql(alias: str) -> bool:
+    return connections[alias].vendor == "postgresql"
+
+
+def worker_lock(worker_id: str, alias: str = "default") -> LeaderLock:
+    """The lock a live worker holds; not yet taken."""
+    if _postgresql(alias):
+        return AdvisoryLock(
+            alias, key=worker_lock_key(worker_id), application_name="shoumen worker"
+        )
+    return FileLock(worker_lock_path(worker_id))
+
+
+@contextlib.contextmanager
+def worker_lock_held(worker_id: str, alias: str = "default") -> Iterator[LeaderLock]:
+    """Hold the worker's lock while the block runs, taking it again if it was lost (the
+    database restarted); raises WorkerLockTaken when it cannot be taken at the start."""
+    lock = worker_lock(worker_id, alias)
+    if not lock.acquire():
+        raise WorkerLockTaken(
+            f"the lock of worker id {worker_id!r} is held by a running worker,"
+            " or the database did not answer"
+        )
+    stop = threading.Event()
+    keeper = threading.Thread(
+        target=_keep, args=(lock, worker_id, stop), name="worker-lock", daemon=True
+    )
+    keeper.start()
+    try:
+        yield lock
+    finally:
+        stop.set()
+        keeper.join(timeout=KEEP_SECONDS)
+        if isinstance(lock, FileLock):
+            lock.path.unlink(missing_ok=True)  # a clean exit leaves no file behind
+        lock.release()
+
+
+def _keep(lock: LeaderLock, worker_id: str, stop: threading.Event) -> None:
+    while not stop.wait(KEEP_SECONDS):
+        if lock.held():
+            continue
+        log.warning("worker %s lost its lock; taking it again", worker_id)
+        lock.release()
+        if lock.acquire():
+            log.info("worker %s holds its lock again", worker_id)
+
+
+def _live_worker_keys(alias: str) -> set[int]:
+    """The second keys of the worker locks held in this database now (PostgreSQL)."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND objsubid = 2 AND classid = %s"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [LOCK_NAMESPACE],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _file_lock_held(worker_id: str) -> bool:
+    """Whether a live process holds ``worker_id``'s lock file (SQLite, one machine)."""
+    path = worker_lock_path(worker_id)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return False  # never taken, or its worker stopped cleanly
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False  # closing the handle drops the probe's lock
+
+
+def tasks_recover_orphans(alias: str = "default") -> int:
+    """Put the RUNNING tasks whose last worker is dead (its lock held by nobody) back to
+    READY for another worker; returns how many. Their ``worker_ids`` stay, as history.
+
+    The rows are locked (FOR UPDATE SKIP LOCKED) for the transaction, so two recoverers do
+    not both reset one task, and a row a worker is writing right now is left for the next
+    round. A worker takes its lock before it claims, so a task it claimed is never taken
+    back while it lives."""
+    postgresql = _postgresql(alias)
+    with transaction.atomic(using=alias):
+        running = list(
+            DBTaskResult.objects.using(alias)
+            .running()
+            .select_for_update(skip_locked=True)
+            .only("id", "task_path", "worker_ids")
+        )
+        if not running:
+            return 0
+        live_keys = _live_worker_keys(alias) if postgresql else set()
+
+        def alive(worker_id: str) -> bool:
+            if postgresql:
+                return worker_lock_key(worker_id)[1] in live_keys
+            return _file_lock_held(worker_id)
+
+        orphans = [
+            task for task in running if not task.worker_ids or not alive(task.worker_ids[-1])
+        ]
+        if not orphans:
+            return 0
+        recovered = (
+            DBTaskResult.objects.using(alias)
+            .filter(pk__in=[task.pk for task in orphans], status=TaskResultStatus.RUNNING)
+            .update(status=TaskResultStatus.READY, started_at=None)
+        )
+    for task in orphans:
+        # The id and the task's path only: its arguments may hold personal data.
+        log.warning(
+            "task %s (%s) of dead worker %s is back on the queue",
+            task.pk,
+            task.task_path,
+            task.worker_ids[-1] if task.worker_ids else "-",
+        )
+    return recovered

@@ -1,0 +1,237 @@
+"""A worker killed mid-task leaves no task RUNNING for ever: its lock died with it, so the
+next worker (at its start, or the schedule's minute job) puts the task back on the queue,
+and a task whose worker lives is never taken back.
+
+The rule is tested in this process (SQLite and PostgreSQL); real processes killed with
+SIGKILL on PostgreSQL, where the test database is one other processes can open."""
+
+import logging
+import time
+import uuid
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command, get_commands
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from shoumen.ops.workers import tasks_recover_orphans, worker_lock
+from tests.ops.background import RUNS_TABLE, Process, slow_run, tick
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the worker processes need a database they can open (PostgreSQL)",
+)
+WORKER = ("db_worker", "--interval", "0.05", "--no-startup-delay", "--no-reload", "--skip-checks")
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    """Lock files (SQLite) in a directory of the test's own."""
+    settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture
+def live_worker():
+    """Worker ids whose lock this test holds, as a running worker holds its own."""
+    locks = []
+
+    def hold(worker_id: str) -> str:
+        lock = worker_lock(worker_id)
+        assert lock.acquire()
+        locks.append(lock)
+        return worker_id
+
+    yield hold
+    for lock in locks:
+        lock.release()
+
+
+def task_with(status: str, *worker_ids: str) -> DBTaskResult:
+    result = tick.enqueue()
+    row = DBTaskResult.objects.get(pk=result.id)
+    row.status = status
+    row.worker_ids = list(worker_ids)
+    row.started_at = timezone.now() if worker_ids else None
+    row.save()
+    return row
+
+
+# The rule, in this process -------------------------------------------------------------
+
+
+def test_the_worker_command_is_the_one_that_holds_a_lock():
+    assert get_commands()["db_worker"] == "shoumen.ops"
+
+
+@pytest.mark.django_db
+def test_a_running_task_of_a_dead_worker_goes_back_to_the_queue(caplog):
+    caplog.set_level(logging.WARNING, logger="shoumen.ops.workers")
+    orphan = task_with("RUNNING", "gone")
+
+    assert tasks_recover_orphans() == 1
+
+    orphan.refresh_from_db()
+    assert (orphan.status, orphan.started_at, orphan.worker_ids) == ("READY", None, ["gone"])
+    assert str(orphan.pk) in caplog.text and tick.module_path in caplog.text
+    # Ready for the next worker.
+    assert DBTaskResult.objects.ready().filter(pk=orphan.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_running_task_of_a_live_worker_is_left_alone(live_worker):
+    busy = task_with("RUNNING", "gone-before", live_worker("alive"))
+
+    assert tasks_recover_orphans() == 0
+
+    busy.refresh_from_db()
+    assert (busy.status, busy.worker_ids) == ("RUNNING", ["gone-before", "alive"])
+    assert busy.started_at is not None
+
+
+@pytest.mark.django_db
+def test_only_the_last_worker_of_a_task_counts(live_worker):
+    taken_over_and_died = task_with("RUNNING", live_worker("alive"), "gone")
+
+    assert tasks_recover_orphans() == 1
+
+    taken_over_and_died.refresh_from_db()
+    assert taken_over_and_died.status == "READY"
+
+
+@pytest.mark.django_db
+def test_finished_and_waiting_tasks_are_untouched():
+    rows = [task_with(status, "gone") for status in ("SUCCESSFUL", "FAILED")] + [task_with("READY")]
+
+    assert tasks_recover_orphans() == 0
+
+    assert [DBTaskResult.objects.get(pk=row.pk).status for row in rows] == [
+        "SUCCESSFUL",
+        "FAILED",
+        "READY",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_lock_dropped_by_its_worker_frees_its_tasks():
+    lock = worker_lock("leaving")
+    assert lock.acquire()
+    task = task_with("RUNNING", "leaving")
+    assert tasks_recover_orphans() == 0
+
+    lock.release()
+
+    assert tasks_recover_orphans() == 1
+    task.refresh_from_db()
+    assert task.status == "READY"
+
+
+@pytest.mark.django_db
+def test_a_worker_id_is_held_by_one_worker_at_a_time(live_worker):
+    live_worker("taken")
+    assert not worker_lock("taken").acquire()
+    with pytest.raises(CommandError, match="held by a running worker"):
+        call_command("db_worker", "--worker-id", "taken", "--batch", "--no-startup-delay")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_worker_runs_the_tasks_of_a_dead_one():
+    orphan = task_with("RUNNING", "gone")
+
+    call_command("db_worker", "--worker-id", "heir", "--batch", "--no-startup-delay", "--no-reload")
+
+    orphan.refresh_from_db()
+    assert (orphan.status, orphan.worker_ids) == ("SUCCESSFUL", ["gone", "heir"])
+    # It let go of its lock when it stopped.
+    after = worker_lock("heir")
+    assert after.acquire()
+    after.release()
+
+
+# Real processes, killed ----------------------------------------------------------------
+
+
+@pytest.fixture
+def runs_table():
+    """Where each run of ``slow_run`` writes its number and process as it starts: no unique
+    key, so a task run twice shows as two rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {RUNS_TABLE} (number integer NOT NULL, pid integer NOT NULL)")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {RUNS_TABLE}")
+
+
+def runs() -> list[tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number, pid FROM {RUNS_TABLE}")  # noqa: S608
+        return cursor.fetchall()
+
+
+def wait_until(condition, timeout: float, *workers: Process) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "\n".join(w.output() for w in workers)
+        time.sleep(0.05)
+
+
+def worker(tmp_path, name: str) -> Process:
+    process = Process(tmp_path / f"{name}.log", *WORKER, "--worker-id", name)
+    process.wait_for("Starting worker", timeout=60)
+    return process
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_task_whose_worker_was_killed_runs_again_to_the_end_once(tmp_path, runs_table):
+    until = tmp_path / "end"
+    doomed = worker(tmp_path, f"doomed-{uuid.uuid4().hex[:8]}")
+    heir = None
+    try:
+        with transaction.atomic():
+            task_id = slow_run.enqueue(1, str(until)).id
+        task = DBTaskResult.objects.filter(pk=task_id)
+        wait_until(lambda: runs(), 30, doomed)
+        doomed.kill()  # SIGKILL in the middle of the task: no chance to mark anything
+        assert task.get().status == "RUNNING"
+        until.touch()  # the next run goes to its end
+
+        heir = worker(tmp_path, f"heir-{uuid.uuid4().hex[:8]}")
+        wait_until(lambda: task.get().status in ("SUCCESSFUL", "FAILED"), 30, heir)
+        time.sleep(0.5)  # time enough for a third run to show, were there one
+    finally:
+        statuses = [process.stop() for process in (doomed, heir) if process is not None]
+
+    row = task.get()
+    assert row.status == "SUCCESSFUL", heir.output()
+    assert row.worker_ids == [doomed.path.stem, heir.path.stem]
+    assert Counter(pid for _, pid in runs()) == {doomed.pid: 1, heir.pid: 1}
+    assert f"task {task_id} ({slow_run.module_path}) of dead worker" in heir.output()
+    assert statuses[1] == 0
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_task_of_a_live_busy_worker_is_never_taken_back(tmp_path, runs_table):
+    until = tmp_path / "end"
+    busy = worker(tmp_path, f"busy-{uuid.uuid4().hex[:8]}")
+    other = None
+    try:
+        with transaction.atomic():
+            task_id = slow_run.enqueue(1, str(until)).id
+        task = DBTaskResult.objects.filter(pk=task_id)
+        wait_until(lambda: runs(), 30, busy)
+        other = worker(tmp_path, f"other-{uuid.uuid4().hex[:8]}")  # recovers as it starts
+        assert tasks_recover_orphans() == 0  # and as the schedule's job does
+        assert task.get().status == "RUNNING"
+        until.touch()
+        wait_until(lambda: task.get().status in ("SUCCESSFUL", "FAILED"), 30, busy, other)
+    finally:
+        statuses = [process.stop() for process in (busy, other) if process is not None]
+
+    row = task.get()
+    assert (row.status, row.worker_ids) == ("SUCCESSFUL", [busy.path.stem])
+    assert runs() == [(1, busy.pid)]
+    assert "dead worker" not in other.output()
+    assert statuses == [0, 0]

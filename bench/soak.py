@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from cpu import backend_pids, cpu_of, group_pids  # noqa: E402
 from outcome import Failures, finish  # noqa: E402
 from soak_faults import Faults  # noqa: E402
 from soak_load import Load  # noqa: E402
@@ -283,6 +284,26 @@ def setup_database(cluster: LocalCluster, env: dict) -> dict:
     return {"migrate_s": round(migrate_s, 1), "demo_load_s": round(demo_s, 1)}
 
 
+def cpu_now(stack: Stack) -> tuple[dict, dict]:
+    """CPU seconds so far of the web nodes' processes and of the PostgreSQL backends of the
+    primary and the replica (bench/cpu.py)."""
+    pids = [
+        pid
+        for node in stack.nodes
+        if node.process is not None and node.process.poll() is None
+        for pid in group_pids(node.process.pid)
+    ]
+    db: dict = {}
+    for url in (stack.env["DATABASE_URL"], stack.env["DATABASE_REPLICA_URLS"]):
+        with contextlib.suppress(Exception):
+            db.update(cpu_of(backend_pids(url)))
+    return cpu_of(pids), db
+
+
+def spent(before: dict, after: dict) -> float:
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def capacity(stack: Stack, load: Load, seconds: float) -> dict:
     """The closed-loop mix on two nodes and on one, in the order two, one, one, two (half
     the time each), so that a machine busier in one half does not favour one side."""
@@ -292,18 +313,26 @@ def capacity(stack: Stack, load: Load, seconds: float) -> dict:
             stack.reload_nginx(nodes)
         phase = f"capacity-{nodes}-{n}"
         print(f"capacity: {nodes} node(s), {seconds / 2:.0f} s")
+        app0, db0 = cpu_now(stack)
         load.run_closed_loop(phase, seconds / 2, CLOSED_LOOP_CLIENTS)
-        rounds.append((nodes, load.report(phase)))
+        app1, db1 = cpu_now(stack)
+        result = load.report(phase)
+        result["cpu"] = {"app_s": round(spent(app0, app1), 2), "db_s": round(spent(db0, db1), 2)}
+        rounds.append((nodes, result))
     totals = {}
     for nodes in (2, 1):
         mine = [r for k, r in rounds if k == nodes]
         ok = sum(r["total"]["ok"] for r in mine)
-        spent = sum(r["seconds"] for r in mine)
+        took = sum(r["seconds"] for r in mine)
+        app = sum(r["cpu"]["app_s"] for r in mine)
+        db = sum(r["cpu"]["db_s"] for r in mine)
         totals[nodes] = {
             "requests_ok": ok,
-            "seconds": round(spent, 1),
-            "per_s": round(ok / spent, 2),
+            "seconds": round(took, 1),
+            "per_s": round(ok / took, 2),
             "errors": sum(r["total"]["errors"] for r in mine),
+            "app_cpu_ms_per_request": round(1000 * app / max(ok, 1), 2),
+            "db_cpu_ms_per_request": round(1000 * db / max(ok, 1), 2),
         }
     stack.reload_nginx(1)
     return {

@@ -16,7 +16,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from shoumen.ledgers import import_jobs
+from shoumen.ledgers.import_jobs import import_job_check, import_job_create, import_job_run
+from shoumen.ledgers.importing import writing
+from shoumen.ledgers.models import ImportJob, ImportStatus
 from shoumen.ops.workers import tasks_recover_orphans, worker_lock
+from shoumen.registry.models import Person
+from tests.ledgers.ledgers import csv_bytes, resident_id
 from tests.ops.background import RUNS_TABLE, Process, slow_run, tick
 
 needs_postgresql = pytest.mark.skipif(
@@ -147,6 +153,74 @@ def test_a_starting_worker_runs_the_tasks_of_a_dead_one():
     after = worker_lock("heir")
     assert after.acquire()
     after.release()
+
+
+# A ledger import run again after its worker died ----------------------------------------
+
+
+class Killed(BaseException):
+    """What a task sees of kill -9: nothing after this point runs; the database drops the
+    transaction that was open."""
+
+
+def killed(*args, **kwargs):
+    raise Killed
+
+
+@pytest.fixture
+def confirmed_import(world, settings):
+    """A checked one-person ledger, confirmed: the task that imports it is on the queue."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    ledger = [[1, "张三", "男", resident_id("19800101", 1, male=True), "", "5号楼", "2", "302"]]
+    job = import_job_create(
+        actor=world.community_staff,
+        org_unit=world.grid_a,
+        filename="台账.csv",
+        data=csv_bytes([[*row, "户主", ""] for row in ledger]),
+    )
+    job = import_job_check(actor=world.community_staff, job=job)
+    assert job.status == ImportStatus.CHECKED
+    # As import_job_confirm leaves it, without running the task here.
+    job.status, job.confirmed_by = ImportStatus.IMPORTING, world.community_staff
+    job.save(update_fields=["status", "confirmed_by"])
+    return job
+
+
+def test_an_import_killed_mid_commit_and_run_again_writes_its_rows_once(
+    confirmed_import, monkeypatch
+):
+    before = Person.objects.count()
+    monkeypatch.setattr(writing, "_write_audit_events", killed)
+    with pytest.raises(Killed):
+        import_job_run(confirmed_import.pk)
+    assert Person.objects.count() == before  # the transaction went with the process
+    monkeypatch.undo()
+
+    import_job_run(confirmed_import.pk)  # the next worker
+
+    job = ImportJob.objects.get(pk=confirmed_import.pk)
+    assert (job.status, job.counts["new"]) == (ImportStatus.DONE, 1)
+    assert Person.objects.count() == before + 1
+
+
+def test_an_import_killed_after_its_commit_and_run_again_adds_nothing(
+    confirmed_import, monkeypatch
+):
+    before = Person.objects.count()
+    monkeypatch.setattr(import_jobs, "_finish", killed)
+    with pytest.raises(Killed):
+        import_job_run(confirmed_import.pk)
+    assert Person.objects.count() == before + 1
+    assert ImportJob.objects.get(pk=confirmed_import.pk).status == ImportStatus.IMPORTING
+    monkeypatch.undo()
+
+    import_job_run(confirmed_import.pk)  # the next worker
+
+    job = ImportJob.objects.get(pk=confirmed_import.pk)
+    assert Person.objects.count() == before + 1
+    # Done; its counts are those of the second run, which found the person already there.
+    assert job.status == ImportStatus.DONE
+    assert (job.counts["new"], job.counts["unchanged"]) == (0, 1)
 
 
 # Real processes, killed ----------------------------------------------------------------

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "treebeard",
     "axes",
     "ninja",
+    # Before django_tasks_db: its `db_worker` command is ops' own, which wraps theirs.
+    "shoumen.ops",
     "django_tasks",
     "django_tasks_db",
     "shoumen.audit",
@@ -111,7 +113,6 @@ INSTALLED_APPS = [
     "shoumen.healthcentre",
     "shoumen.reports",
     "shoumen.home",
-    "shoumen.ops",
     "shoumen.demo",
 ]
 
@@ -326,6 +327,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SHOUMEN_SSL_REDIRECT", True)
+    # Load balancers and Prometheus reach each node directly, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SHOUMEN_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -409,6 +412,10 @@ SHOUMEN_METRICS_TOKEN = env_str("SHOUMEN_METRICS_TOKEN", "")
 SHOUMEN_LOG_FORMAT = env_str("SHOUMEN_LOG_FORMAT", "json" if PRODUCTION else "text")
 if SHOUMEN_LOG_FORMAT not in {"json", "text"}:
     raise ConfigurationError("SHOUMEN_LOG_FORMAT must be 'json' or 'text'")
+
+# How often a waiting `shoumen scheduler` tries for the lead (and the leader checks it
+# still holds it): one of any number of schedulers enqueues the jobs.
+SHOUMEN_SCHEDULER_RETRY_SECONDS = env_int("SHOUMEN_SCHEDULER_RETRY_SECONDS", 5)
 
 # Background work: one queue in the database (SQLite or PostgreSQL); `shoumen db_worker` runs it.
 TASKS = {

@@ -52,7 +52,7 @@ LOCK_KEY = (0x73686F75, 0x73636865)
 
 
 def retry_seconds() -> float:
-    return float(getattr(settings, "SHOUMEN_SCHEDULER_RETRY_SECONDS", 5))
+    return float(settings.SHOUMEN_SCHEDULER_RETRY_SECONDS)
 
 
 def process_name() -> str:

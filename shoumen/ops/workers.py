@@ -8,9 +8,16 @@ drops it when the process dies (kill -9, out of memory) or its machine falls sil
 server's keepalives end the session within about half a minute).
 
 A RUNNING task whose last worker's lock nobody holds was therefore orphaned: its worker died
-before marking it finished. ``tasks_recover_orphans`` puts such tasks back to READY, and
-another worker runs them again; every task here is safe to run again (``shoumen.schedule``).
-It runs when a worker starts and every minute from the schedule.
+before marking it finished. On PostgreSQL one more thing must be over: a statement the dead
+worker had sent (a long import's commit) runs on until the server next speaks to the client,
+and may still commit. A worker names its sessions (``application_name``), so a task waits
+while a session of its dead worker is left. ``tasks_recover_orphans`` puts orphans back to
+READY, and another worker runs them again; every task here is safe to run again
+(``shoumen.schedule``). It runs when a worker starts and every minute from the schedule.
+
+A worker started again under the same id (``--worker-id $(hostname)``) holds the lock its
+dead predecessor held, so only it can tell that predecessor's tasks for orphans: when it
+starts, it waits for the predecessor's sessions to end and takes its tasks back.
 
 A task claimed by a worker of the version before these locks is indistinguishable from an
 orphan: stop the old workers (SIGTERM: each finishes its task first) before starting the
@@ -21,7 +28,9 @@ import contextlib
 import fcntl
 import hashlib
 import logging
+import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +69,17 @@ def worker_lock_path(worker_id: str) -> Path:
     return Path(settings.VAR_DIR) / "workers" / f"{_digest(worker_id).hex()[:32]}.lock"
 
 
+def _hash(worker_id: str) -> str:
+    return f"{worker_lock_key(worker_id)[1]:08x}"
+
+
+def worker_session_name(worker_id: str, pid: int | None = None) -> str:
+    """The application_name of the sessions a worker's process works in (its lock's is
+    another): the worker's hash and the process, as one started again under the same id
+    must tell its predecessor's sessions from its own."""
+    return f"shoumen worker {_hash(worker_id)} {pid or os.getpid()}"
+
+
 def _postgresql(alias: str) -> bool:
     return connections[alias].vendor == "postgresql"
 
@@ -68,7 +88,9 @@ def worker_lock(worker_id: str, alias: str = "default") -> LeaderLock:
     """The lock a live worker holds; not yet taken."""
     if _postgresql(alias):
         return AdvisoryLock(
-            alias, key=worker_lock_key(worker_id), application_name="shoumen worker"
+            alias,
+            key=worker_lock_key(worker_id),
+            application_name=f"shoumen worker lock {_hash(worker_id)}",
         )
     return FileLock(worker_lock_path(worker_id))
 
@@ -98,6 +120,47 @@ def worker_lock_held(worker_id: str, alias: str = "default") -> Iterator[LeaderL
         lock.release()
 
 
+@contextlib.contextmanager
+def worker_sessions_named(worker_id: str, alias: str = "default") -> Iterator[None]:
+    """Name the sessions this process opens from here on (PostgreSQL) after the worker, so
+    that recovery sees one left running after the worker died."""
+    if not _postgresql(alias):
+        yield
+        return
+    options = connections[alias].settings_dict.setdefault("OPTIONS", {})
+    before = options.get("application_name")
+    options["application_name"] = worker_session_name(worker_id)
+    try:
+        yield
+    finally:
+        if before is None:
+            options.pop("application_name", None)
+        else:
+            options["application_name"] = before
+
+
+def worker_predecessor_wait(worker_id: str, alias: str = "default") -> None:
+    """Wait until no session of an earlier process under ``worker_id`` is left (PostgreSQL):
+    its last statement may still be committing the task this worker will take back."""
+    if not _postgresql(alias):
+        return
+    told = False
+    while True:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND application_name LIKE %s AND application_name <> %s",
+                [f"shoumen worker {_hash(worker_id)} %", worker_session_name(worker_id)],
+            )
+            (left,) = cursor.fetchone()
+        if not left:
+            return
+        if not told:
+            log.warning("worker %s waits for its predecessor's statements to end", worker_id)
+            told = True
+        time.sleep(1)
+
+
 def _keep(lock: LeaderLock, worker_id: str, stop: threading.Event) -> None:
     while not stop.wait(KEEP_SECONDS):
         if lock.held():
@@ -108,8 +171,9 @@ def _keep(lock: LeaderLock, worker_id: str, stop: threading.Event) -> None:
             log.info("worker %s holds its lock again", worker_id)
 
 
-def _live_worker_keys(alias: str) -> set[int]:
-    """The second keys of the worker locks held in this database now (PostgreSQL)."""
+def _live_workers(alias: str) -> tuple[set[int], set[str]]:
+    """The second keys of the worker locks held in this database now, and the hashes of
+    the workers with a session open in it (PostgreSQL)."""
     with connections[alias].cursor() as cursor:
         cursor.execute(
             "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted"
@@ -117,7 +181,15 @@ def _live_worker_keys(alias: str) -> set[int]:
             " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [LOCK_NAMESPACE],
         )
-        return {row[0] for row in cursor.fetchall()}
+        keys = {row[0] for row in cursor.fetchall()}
+        # Now, not as this transaction first saw the sessions (PostgreSQL keeps that view).
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT DISTINCT split_part(application_name, ' ', 3) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name LIKE 'shoumen worker %%'"
+            " AND application_name NOT LIKE 'shoumen worker lock %%'"
+        )
+        return keys, {row[0] for row in cursor.fetchall()}
 
 
 def _file_lock_held(worker_id: str) -> bool:
@@ -135,14 +207,17 @@ def _file_lock_held(worker_id: str) -> bool:
         return False  # closing the handle drops the probe's lock
 
 
-def tasks_recover_orphans(alias: str = "default") -> int:
+def tasks_recover_orphans(alias: str = "default", *, restarted: str = "") -> int:
     """Put the RUNNING tasks whose last worker is dead (its lock held by nobody) back to
     READY for another worker; returns how many. Their ``worker_ids`` stay, as history.
 
     The rows are locked (FOR UPDATE SKIP LOCKED) for the transaction, so two recoverers do
     not both reset one task, and a row a worker is writing right now is left for the next
     round. A worker takes its lock before it claims, so a task it claimed is never taken
-    back while it lives."""
+    back while it lives; nor, on PostgreSQL, while a session it opened is left.
+
+    ``restarted`` is the id of the worker calling as it starts, after
+    ``worker_predecessor_wait``: it runs nothing yet, so the tasks of its id are orphans."""
     postgresql = _postgresql(alias)
     with transaction.atomic(using=alias):
         running = list(
@@ -153,11 +228,15 @@ def tasks_recover_orphans(alias: str = "default") -> int:
         )
         if not running:
             return 0
-        live_keys = _live_worker_keys(alias) if postgresql else set()
+        live_keys, live_sessions = _live_workers(alias) if postgresql else (set(), set())
 
         def alive(worker_id: str) -> bool:
+            if worker_id == restarted:
+                return False
             if postgresql:
-                return worker_lock_key(worker_id)[1] in live_keys
+                return (
+                    worker_lock_key(worker_id)[1] in live_keys or _hash(worker_id) in live_sessions
+                )
             return _file_lock_held(worker_id)
 
         orphans = [

@@ -35,15 +35,18 @@ def record_run(number: int) -> None:
 
 
 @task()
-def slow_run(number: int, until: str) -> None:
-    """Writes down that task ``number`` started, and in which process, then runs until the
-    file ``until`` exists (a minute at most): the test says when it ends, and can kill its
-    worker in the middle."""
+def slow_run(number: int, until: str, database_seconds: float = 0.0) -> None:
+    """Writes down that task ``number`` started, and in which process; spends
+    ``database_seconds`` in one statement (PostgreSQL's pg_sleep), then runs until the file
+    ``until`` exists (a minute at most): the test says when it ends, and can kill its worker
+    in the middle."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {RUNS_TABLE} (number, pid) VALUES (%s, %s)",  # noqa: S608
             [number, os.getpid()],
         )
+        if database_seconds:
+            cursor.execute("SELECT pg_sleep(%s)", [database_seconds])
     deadline = time.monotonic() + 60
     while not Path(until).exists() and time.monotonic() < deadline:
         time.sleep(0.02)

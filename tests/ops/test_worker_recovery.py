@@ -20,7 +20,8 @@ from shoumen.ledgers import import_jobs
 from shoumen.ledgers.import_jobs import import_job_check, import_job_create, import_job_run
 from shoumen.ledgers.importing import writing
 from shoumen.ledgers.models import ImportJob, ImportStatus
-from shoumen.ops.workers import tasks_recover_orphans, worker_lock
+from shoumen.ops.scheduler import AdvisoryLock
+from shoumen.ops.workers import tasks_recover_orphans, worker_lock, worker_session_name
 from shoumen.registry.models import Person
 from tests.ledgers.ledgers import csv_bytes, resident_id
 from tests.ops.background import RUNS_TABLE, Process, slow_run, tick
@@ -129,6 +130,35 @@ def test_a_lock_dropped_by_its_worker_frees_its_tasks():
     lock.release()
 
     assert tasks_recover_orphans() == 1
+    task.refresh_from_db()
+    assert task.status == "READY"
+
+
+@pytest.mark.django_db
+def test_a_worker_started_again_under_its_id_takes_back_its_predecessors_tasks(live_worker):
+    task = task_with("RUNNING", live_worker("node-1"))
+
+    assert tasks_recover_orphans() == 0  # to the others, node-1 lives
+    assert tasks_recover_orphans(restarted="node-1") == 1  # node-1 itself runs nothing yet
+
+    task.refresh_from_db()
+    assert task.status == "READY"
+
+
+@needs_postgresql
+@pytest.mark.django_db
+def test_a_statement_of_a_dead_worker_still_running_keeps_its_task():
+    task = task_with("RUNNING", "gone")
+    # A session named as the dead worker's were, its lock gone: what a statement sent
+    # before the kill leaves, until it ends.
+    lingering = AdvisoryLock(application_name=worker_session_name("gone", pid=1))
+    lingering._connection = lingering._connect()
+    try:
+        assert tasks_recover_orphans() == 0
+    finally:
+        lingering.release()
+
+    wait_until(lambda: tasks_recover_orphans() == 1, 10)  # once its backend has ended
     task.refresh_from_db()
     assert task.status == "READY"
 
@@ -252,8 +282,21 @@ def wait_until(condition, timeout: float, *workers: Process) -> None:
 
 def worker(tmp_path, name: str) -> Process:
     process = Process(tmp_path / f"{name}.log", *WORKER, "--worker-id", name)
-    process.wait_for("Starting worker", timeout=60)
+    try:
+        process.wait_for("Starting worker", timeout=60)
+    except AssertionError:
+        process.stop()
+        raise
     return process
+
+
+def sessions_named(name: str, query: str = "") -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s AND query LIKE %s",
+            [name, f"%{query}%"],
+        )
+        return cursor.fetchone()[0]
 
 
 @needs_postgresql
@@ -261,14 +304,21 @@ def worker(tmp_path, name: str) -> Process:
 def test_a_task_whose_worker_was_killed_runs_again_to_the_end_once(tmp_path, runs_table):
     until = tmp_path / "end"
     doomed = worker(tmp_path, f"doomed-{uuid.uuid4().hex[:8]}")
+    name = worker_session_name(doomed.path.stem, pid=doomed.pid)
     heir = None
     try:
         with transaction.atomic():
-            task_id = slow_run.enqueue(1, str(until)).id
+            task_id = slow_run.enqueue(1, str(until), 1.5).id
         task = DBTaskResult.objects.filter(pk=task_id)
-        wait_until(lambda: runs(), 30, doomed)
-        doomed.kill()  # SIGKILL in the middle of the task: no chance to mark anything
+        wait_until(lambda: sessions_named(name, "pg_sleep"), 30, doomed)
+        doomed.kill()  # SIGKILL in the middle of a statement: no chance to mark anything
+        lock_gone = worker_lock(doomed.path.stem)
+        wait_until(lock_gone.acquire, 10, doomed)
+        lock_gone.release()
+        # Its lock went with it, but its statement runs on in PostgreSQL: not yet.
+        assert tasks_recover_orphans() == 0
         assert task.get().status == "RUNNING"
+        wait_until(lambda: not sessions_named(name), 10, doomed)
         until.touch()  # the next run goes to its end
 
         heir = worker(tmp_path, f"heir-{uuid.uuid4().hex[:8]}")

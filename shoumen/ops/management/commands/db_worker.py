@@ -2,8 +2,10 @@
 
 Every option and behaviour is theirs. Before taking tasks the worker takes its lock (named
 by its worker id) and puts back on the queue the tasks of workers that died mid-task
-(``shoumen.ops.workers``); it holds the lock until it exits. With ``--reload`` the lock is
-taken in the process that runs the tasks, not in the one that watches the files.
+(``shoumen.ops.workers``); it holds the lock until it exits. On PostgreSQL its sessions
+bear its name, so that one still running after the worker died keeps its task. With
+``--reload`` the lock is taken in the process that runs the tasks, not in the one that
+watches the files.
 """
 
 import logging
@@ -14,7 +16,13 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from shoumen.ops.workers import WorkerLockTaken, tasks_recover_orphans, worker_lock_held
+from shoumen.ops.workers import (
+    WorkerLockTaken,
+    tasks_recover_orphans,
+    worker_lock_held,
+    worker_predecessor_wait,
+    worker_sessions_named,
+)
 
 log = logging.getLogger("shoumen.ops.workers")
 
@@ -27,9 +35,10 @@ class Command(db_worker.Command):
             run(*args, **options)  # the watcher: it starts the process that runs the tasks
             return
         try:
-            with worker_lock_held(worker_id):
+            with worker_sessions_named(worker_id), worker_lock_held(worker_id):
                 try:
-                    tasks_recover_orphans()
+                    worker_predecessor_wait(worker_id)
+                    tasks_recover_orphans(restarted=worker_id)
                 except Exception:
                     # The queue is still worth serving; the schedule tries again each minute.
                     log.exception("worker %s could not recover orphaned tasks", worker_id)

@@ -159,7 +159,11 @@ class Stack:
         self.nginx_port = free_port()
         self.node_ports = [free_port(), free_port()]
         self.nodes = [self.node(i) for i in range(2)]
-        self.worker = self.cli("worker", "db_worker", "--interval", "1")
+        # Started again under the same id, as systemd does (--worker-id %H): the new process
+        # takes back its killed predecessor's task once that one's statements have ended.
+        self.worker = self.cli(
+            "worker", "db_worker", "--interval", "1", "--worker-id", "soak-worker"
+        )
         self.scheduler = self.cli("scheduler", "scheduler")
         self.nginx = Proc(
             "nginx", ["nginx", "-p", str(tmp / "nginx"), "-c", str(tmp / "nginx" / "nginx.conf")],

@@ -9,9 +9,10 @@ import traceback
 NODE_KILL, NODE_RESTART = 0.20, 0.25
 REPLICA_STOP, REPLICA_START = 0.40, 0.50
 LEDGER_START = 0.55
-# After the worker restarts, how long the import may take to finish on its own before the
-# run records it as stuck and does what an operator would (re-enqueue the job).
-RESUME_WAIT_S = 30.0
+# After the worker restarts, how long the import may take to finish on its own (the worker
+# takes back its killed predecessor's task) before the run records it as stuck and does
+# what an operator would (re-enqueue the job).
+RESUME_WAIT_S = 90.0
 
 
 class Faults:
@@ -120,10 +121,14 @@ class Faults:
                     progress=f"{job.progress_done}/{job.progress_total}")  # fmt: skip
         time.sleep(3)
         self.stack.worker.start()
-        self._event("task worker restarted")
+        restarted = time.perf_counter()
+        self._event("task worker restarted (the same worker id)")
         job = self._wait_job({"done", "failed", "rejected"}, RESUME_WAIT_S)
         if job.status == "importing":
             self._recover(job)
+        else:
+            self._event("the import ran again by itself and ended", status=job.status,
+                        after_the_restart_s=round(time.perf_counter() - restarted, 1))  # fmt: skip
 
     def _restart_worker_anyway(self) -> None:
         self.stack.worker.kill()

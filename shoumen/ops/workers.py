@@ -123,20 +123,21 @@ def worker_lock_held(worker_id: str, alias: str = "default") -> Iterator[LeaderL
 @contextlib.contextmanager
 def worker_sessions_named(worker_id: str, alias: str = "default") -> Iterator[None]:
     """Name the sessions this process opens from here on (PostgreSQL) after the worker, so
-    that recovery sees one left running after the worker died."""
+    that recovery sees one left running after the worker died; with the server's
+    keepalives, as the lock's session, so that those of a machine lost end as its lock."""
     if not _postgresql(alias):
         yield
         return
     options = connections[alias].settings_dict.setdefault("OPTIONS", {})
-    before = options.get("application_name")
+    before = {key: options[key] for key in ("application_name", "options") if key in options}
     options["application_name"] = worker_session_name(worker_id)
+    options["options"] = f"{before.get('options', '')} {AdvisoryLock.SERVER_KEEPALIVES}".strip()
     try:
         yield
     finally:
-        if before is None:
-            options.pop("application_name", None)
-        else:
-            options["application_name"] = before
+        options.pop("application_name", None)
+        options.pop("options", None)
+        options.update(before)
 
 
 def worker_predecessor_wait(worker_id: str, alias: str = "default") -> None:

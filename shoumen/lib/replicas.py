@@ -231,8 +231,12 @@ class ReplicaRouter:
 
     def db_for_read(self, model, **hints):
         reads = _reads.get()
-        if reads is None or reads.alias is None:
-            return None  # Django's default: the primary
+        if reads is None:
+            return None  # outside a request, or no replicas: Django's default
+        if reads.alias is None:
+            # Named, not left to Django: its default follows the instance a related row
+            # hangs on, which may have come from a replica that has since failed.
+            return PRIMARY
         if (
             reads.wrote
             or model._meta.label_lower in PRIMARY_ONLY_MODELS

@@ -184,6 +184,20 @@ def test_reads_inside_a_transaction_on_the_primary_go_to_the_primary(one_replica
         replicas._reads.reset(token)
 
 
+def test_a_request_reading_the_primary_names_it_even_for_a_row_read_from_a_replica(
+    one_replica,
+):
+    # After a failed replica read is answered again from the primary, a related row of an
+    # instance that came from the replica must not be looked up there (Django's default).
+    token = replicas._reads.set(replicas._Reads(alias=None))
+    try:
+        from_replica = Group(name="read before the replica failed")
+        from_replica._state.db = REPLICA
+        assert router.db_for_read(Group, instance=from_replica) == "default"
+    finally:
+        replicas._reads.reset(token)
+
+
 def test_sessions_are_always_read_from_the_primary(client, one_replica):
     assert _read(client, "/session/") == "default"
 

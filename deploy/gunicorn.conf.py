@@ -38,3 +38,12 @@ accesslog = None
 errorlog = "-"
 loglevel = "warning"
 proc_name = "shoumen-web"
+
+
+def child_exit(server, worker):
+    """Prometheus in multiprocess mode (PROMETHEUS_MULTIPROC_DIR, set by the unit): a
+    worker that ended stops counting in /metrics' gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

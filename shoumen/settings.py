@@ -406,7 +406,8 @@ LOGGING = {
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 # /metrics (Prometheus) answers only a request bearing this token ("Authorization: Bearer
-# …"); unset, it answers nobody. /healthz and /readyz need no token and tell no figures.
+# …"); unset, it answers nobody. /healthz and /readyz need no token: the nginx site
+# (deploy/) keeps /readyz and /metrics from the public; monitoring reaches each node.
 SHOUMEN_METRICS_TOKEN = env_str("SHOUMEN_METRICS_TOKEN", "")
 # Logs: "json" (one JSON object a line, the default in production) or "text".
 SHOUMEN_LOG_FORMAT = env_str("SHOUMEN_LOG_FORMAT", "json" if PRODUCTION else "text")

@@ -47,17 +47,27 @@ CHECK_SECONDS = 2.0
 PIN_COOKIE = "shoumen_pin"
 PIN_SALT = "shoumen.lib.replicas.pin"
 # Read from the primary even by a request that reads from a replica.
-PRIMARY_ONLY_MODELS = frozenset({"sessions.session"})
+# Who is calling, and what they may see: a deactivated account, a changed password or a
+# role taken away must hold at once, not after a replica catches up.
+PRIMARY_ONLY_MODELS = frozenset({"sessions.session", "accounts.user", "accounts.roleassignment"})
 # Statements on the primary that write nothing; any other is a write (conservatively: a
 # WITH that may hold an INSERT, a COPY). SELECT ... FOR UPDATE runs in a transaction.
 _NOT_WRITES = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW")
-# Lag 0 when everything received is applied (an idle primary writes nothing to apply);
-# otherwise the age of the last transaction applied. A server not in recovery (promoted,
-# or no replica at all) is not behind anything.
+# Lag 0 when the replica is streaming from the primary and has applied everything it
+# received (an idle primary writes nothing to apply); otherwise the age of the last
+# transaction applied. A replica cut off from its primary has applied all it received,
+# yet is behind by everything since: without a WAL receiver it is measured by its last
+# transaction, so it is skipped once that is older than the limit (a role without
+# pg_read_all_stats sees only whether a receiver runs, not its status). A server not in
+# recovery (promoted, or no replica at all) is not behind anything.
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
-    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
+        AND EXISTS (
+            SELECT 1 FROM pg_stat_wal_receiver
+            WHERE pid IS NOT NULL AND coalesce(status, 'streaming') = 'streaming'
+        ) THEN 0
     ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
 END
 """

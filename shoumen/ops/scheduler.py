@@ -77,9 +77,12 @@ class AdvisoryLock:
     pooler in session mode: in transaction mode the lock would stay with a pooled server
     connection."""
 
-    # The server's keepalives end a vanished leader's session, and with it the lock.
+    # The server's keepalives end a vanished leader's session, and with it the lock; its
+    # user timeout (PostgreSQL 12 on) ends it too when the server's own sends go unanswered
+    # for 30 s (keepalives are not sent while data waits to be acknowledged).
     SERVER_KEEPALIVES = (
         "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
+        " -c tcp_user_timeout=30000"
     )
 
     def __init__(

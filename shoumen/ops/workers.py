@@ -13,7 +13,9 @@ worker had sent (a long import's commit) runs on until the server next speaks to
 and may still commit. A worker names its sessions (``application_name``), so a task waits
 while a session of its dead worker is left. ``tasks_recover_orphans`` puts orphans back to
 READY, and another worker runs them again; every task here is safe to run again
-(``shoumen.schedule``). It runs when a worker starts and every minute from the schedule.
+(``shoumen.schedule``). It runs when a worker starts and every minute from the schedule;
+a task must be seen orphaned twice, ``CONFIRM_SECONDS`` apart, as a live worker's lock is
+briefly gone after a database restart or a network blip, until it takes it again.
 
 A worker started again under the same id (``--worker-id $(hostname)``) holds the lock its
 dead predecessor held, so only it can tell that predecessor's tasks for orphans: when it
@@ -29,6 +31,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -48,6 +51,17 @@ LOCK_NAMESPACE = 0x776F726B
 # How often a worker checks that its lock is still held, and takes it again when it is not
 # (after the database restarted, say).
 KEEP_SECONDS = 10.0
+# How long a task must be seen orphaned, in two looks, before the schedule's recovery puts
+# it back: longer than a live worker takes to notice its lock gone (a database restart, a
+# network blip) and take it again.
+CONFIRM_SECONDS = 2 * KEEP_SECONDS + 1
+# How long a starting worker waits for its predecessor's statements before it goes on.
+PREDECESSOR_WAIT_SECONDS = 120.0
+# How long a starting worker tries for its lock file while a recovery probes it (SQLite).
+FILE_LOCK_TRY_SECONDS = 1.0
+# This process, in its sessions' names: its PID is not enough, as a worker started again
+# in a container has its predecessor's PID.
+INSTANCE = f"{os.getpid()}-{secrets.token_hex(3)}"
 
 
 class WorkerLockTaken(Exception):
@@ -73,11 +87,12 @@ def _hash(worker_id: str) -> str:
     return f"{worker_lock_key(worker_id)[1]:08x}"
 
 
-def worker_session_name(worker_id: str, pid: int | None = None) -> str:
+def worker_session_name(worker_id: str, instance: str | None = None) -> str:
     """The application_name of the sessions a worker's process works in (its lock's is
-    another): the worker's hash and the process, as one started again under the same id
-    must tell its predecessor's sessions from its own."""
-    return f"shoumen worker {_hash(worker_id)} {pid or os.getpid()}"
+    another): the worker's hash and the process (its PID and a random tag, ``INSTANCE``),
+    as one started again under the same id must tell its predecessor's sessions from its
+    own, even with the same PID."""
+    return f"shoumen worker {_hash(worker_id)} {instance or INSTANCE}"
 
 
 def _postgresql(alias: str) -> bool:
@@ -100,7 +115,7 @@ def worker_lock_held(worker_id: str, alias: str = "default") -> Iterator[LeaderL
     """Hold the worker's lock while the block runs, taking it again if it was lost (the
     database restarted); raises WorkerLockTaken when it cannot be taken at the start."""
     lock = worker_lock(worker_id, alias)
-    if not lock.acquire():
+    if not _acquire(lock):
         raise WorkerLockTaken(
             f"the lock of worker id {worker_id!r} is held by a running worker,"
             " or the database did not answer"
@@ -115,9 +130,22 @@ def worker_lock_held(worker_id: str, alias: str = "default") -> Iterator[LeaderL
     finally:
         stop.set()
         keeper.join(timeout=KEEP_SECONDS)
-        if isinstance(lock, FileLock):
-            lock.path.unlink(missing_ok=True)  # a clean exit leaves no file behind
+        # The lock file stays: unlocked, it reads as a dead worker's, and deleting it
+        # would race a recovery probing it.
         lock.release()
+
+
+def _acquire(lock: LeaderLock) -> bool:
+    """Take the lock; a lock file is tried for a moment, as a recovery probing whether its
+    worker lives holds it for an instant (``_file_lock_held``)."""
+    if not isinstance(lock, FileLock):
+        return lock.acquire()
+    deadline = time.monotonic() + FILE_LOCK_TRY_SECONDS
+    while not lock.acquire():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 @contextlib.contextmanager
@@ -142,10 +170,15 @@ def worker_sessions_named(worker_id: str, alias: str = "default") -> Iterator[No
 
 def worker_predecessor_wait(worker_id: str, alias: str = "default") -> None:
     """Wait until no session of an earlier process under ``worker_id`` is left (PostgreSQL):
-    its last statement may still be committing the task this worker will take back."""
+    its last statement may still be committing the task this worker will take back.
+
+    Gives up after ``PREDECESSOR_WAIT_SECONDS`` (logged): the server's keepalives and
+    ``tcp_user_timeout`` end the session of a vanished client well before, so a session
+    left longer is stuck elsewhere, and the worker goes on."""
     if not _postgresql(alias):
         return
     told = False
+    deadline = time.monotonic() + PREDECESSOR_WAIT_SECONDS
     while True:
         with connections[alias].cursor() as cursor:
             cursor.execute(
@@ -159,6 +192,13 @@ def worker_predecessor_wait(worker_id: str, alias: str = "default") -> None:
         if not told:
             log.warning("worker %s waits for its predecessor's statements to end", worker_id)
             told = True
+        if time.monotonic() >= deadline:
+            log.error(
+                "worker %s waited %d s for its predecessor's statements; going on",
+                worker_id,
+                PREDECESSOR_WAIT_SECONDS,
+            )
+            return
         time.sleep(1)
 
 
@@ -199,7 +239,7 @@ def _file_lock_held(worker_id: str) -> bool:
     try:
         handle = path.open("rb")
     except FileNotFoundError:
-        return False  # never taken, or its worker stopped cleanly
+        return False  # never taken
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -208,41 +248,60 @@ def _file_lock_held(worker_id: str) -> bool:
         return False  # closing the handle drops the probe's lock
 
 
+def _orphans(alias: str, restarted: str, *, lock: bool) -> list[DBTaskResult]:
+    """The RUNNING tasks whose last worker is dead now; with ``lock``, their rows locked
+    (FOR UPDATE SKIP LOCKED) for the caller's transaction."""
+    query = DBTaskResult.objects.using(alias).running().only("id", "task_path", "worker_ids")
+    running = list(query.select_for_update(skip_locked=True) if lock else query)
+    if not running:
+        return []
+    postgresql = _postgresql(alias)
+    live_keys, live_sessions = _live_workers(alias) if postgresql else (set(), set())
+
+    def alive(worker_id: str) -> bool:
+        if worker_id == restarted:
+            return False
+        if postgresql:
+            return worker_lock_key(worker_id)[1] in live_keys or _hash(worker_id) in live_sessions
+        return _file_lock_held(worker_id)
+
+    return [task for task in running if not task.worker_ids or not alive(task.worker_ids[-1])]
+
+
+def _last_worker(task: DBTaskResult) -> str:
+    return task.worker_ids[-1] if task.worker_ids else ""
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def tasks_recover_orphans(alias: str = "default", *, restarted: str = "") -> int:
     """Put the RUNNING tasks whose last worker is dead (its lock held by nobody) back to
     READY for another worker; returns how many. Their ``worker_ids`` stay, as history.
 
-    The rows are locked (FOR UPDATE SKIP LOCKED) for the transaction, so two recoverers do
-    not both reset one task, and a row a worker is writing right now is left for the next
-    round. A worker takes its lock before it claims, so a task it claimed is never taken
-    back while it lives; nor, on PostgreSQL, while a session it opened is left.
+    A task is put back only if it is seen orphaned in two looks ``CONFIRM_SECONDS`` apart:
+    a live worker's lock vanishes with its session when the database restarts or the
+    network blips, and the worker takes it again within ``KEEP_SECONDS``; one look in that
+    window would run its task a second time beside it. So a recovery that finds orphans
+    takes half a minute.
+
+    The second look locks the rows (FOR UPDATE SKIP LOCKED) for the transaction, so two
+    recoverers do not both reset one task, and a row a worker is writing right now is left
+    for the next round. A worker takes its lock before it claims, so a task it claimed is
+    never taken back while it lives; nor, on PostgreSQL, while a session it opened is left.
 
     ``restarted`` is the id of the worker calling as it starts, after
-    ``worker_predecessor_wait``: it runs nothing yet, so the tasks of its id are orphans."""
-    postgresql = _postgresql(alias)
+    ``worker_predecessor_wait``: it runs nothing yet, so the tasks of its id are orphans,
+    put back at once; the other dead workers' tasks it finds are confirmed as above."""
+    candidates = _orphans(alias, restarted, lock=False)
+    if not candidates:
+        return 0
+    if any(_last_worker(task) != restarted or not restarted for task in candidates):
+        _pause(CONFIRM_SECONDS)
+    seen = {task.pk for task in candidates}
     with transaction.atomic(using=alias):
-        running = list(
-            DBTaskResult.objects.using(alias)
-            .running()
-            .select_for_update(skip_locked=True)
-            .only("id", "task_path", "worker_ids")
-        )
-        if not running:
-            return 0
-        live_keys, live_sessions = _live_workers(alias) if postgresql else (set(), set())
-
-        def alive(worker_id: str) -> bool:
-            if worker_id == restarted:
-                return False
-            if postgresql:
-                return (
-                    worker_lock_key(worker_id)[1] in live_keys or _hash(worker_id) in live_sessions
-                )
-            return _file_lock_held(worker_id)
-
-        orphans = [
-            task for task in running if not task.worker_ids or not alive(task.worker_ids[-1])
-        ]
+        orphans = [task for task in _orphans(alias, restarted, lock=True) if task.pk in seen]
         if not orphans:
             return 0
         recovered = (
@@ -256,6 +315,6 @@ def tasks_recover_orphans(alias: str = "default", *, restarted: str = "") -> int
             "task %s (%s) of dead worker %s is back on the queue",
             task.pk,
             task.task_path,
-            task.worker_ids[-1] if task.worker_ids else "-",
+            _last_worker(task) or "-",
         )
     return recovered

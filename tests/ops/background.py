@@ -8,11 +8,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 from django_tasks import task
 
 from shoumen.schedule import Job
+from tests.test_task_queue import database_url
 
 RUNS_TABLE = "test_background_task_runs"
 
@@ -57,11 +59,15 @@ def every_second() -> list[Job]:
     return [Job("tick", f"{__name__}.tick", {"second": "*"}, "Every second")]
 
 
-def database_url() -> str:
-    """The test database, as a process is told it through DATABASE_URL."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+@pytest.fixture
+def runs_table():
+    """Where each run of ``record_run`` and ``slow_run`` writes its number and process: no
+    unique key, so a task run twice shows as two rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {RUNS_TABLE} (number integer NOT NULL, pid integer NOT NULL)")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {RUNS_TABLE}")
 
 
 class Process:

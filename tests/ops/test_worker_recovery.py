@@ -6,6 +6,7 @@ The rule is tested in this process (SQLite and PostgreSQL); real processes kille
 SIGKILL on PostgreSQL, where the test database is one other processes can open."""
 
 import logging
+import threading
 import time
 import uuid
 from collections import Counter
@@ -20,16 +21,26 @@ from shoumen.ledgers import import_jobs
 from shoumen.ledgers.import_jobs import import_job_check, import_job_create, import_job_run
 from shoumen.ledgers.importing import writing
 from shoumen.ledgers.models import ImportJob, ImportStatus
-from shoumen.ops.scheduler import AdvisoryLock
-from shoumen.ops.workers import tasks_recover_orphans, worker_lock, worker_session_name
+from shoumen.ops import workers
+from shoumen.ops.management.commands import db_worker
+from shoumen.ops.scheduler import AdvisoryLock, FileLock
+from shoumen.ops.workers import (
+    tasks_recover_orphans,
+    worker_lock,
+    worker_lock_held,
+    worker_lock_path,
+    worker_session_name,
+)
 from shoumen.registry.models import Person
 from tests.ledgers.ledgers import csv_bytes, resident_id
-from tests.ops.background import RUNS_TABLE, Process, slow_run, tick
+from tests.ops.background import RUNS_TABLE, Process, runs_table, slow_run, tick  # noqa: F401
 
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="the worker processes need a database they can open (PostgreSQL)",
 )
+# The module's own, before the tests here patch it.
+CONFIRM_DEFAULT = workers.CONFIRM_SECONDS
 WORKER = ("db_worker", "--interval", "0.05", "--no-startup-delay", "--no-reload", "--skip-checks")
 
 
@@ -37,6 +48,12 @@ WORKER = ("db_worker", "--interval", "0.05", "--no-startup-delay", "--no-reload"
 def var_dir(settings, tmp_path):
     """Lock files (SQLite) in a directory of the test's own."""
     settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture(autouse=True)
+def confirm_at_once(monkeypatch):
+    """The two looks of a recovery without the half minute between them."""
+    monkeypatch.setattr(workers, "CONFIRM_SECONDS", 0)
 
 
 @pytest.fixture
@@ -134,6 +151,76 @@ def test_a_lock_dropped_by_its_worker_frees_its_tasks():
     assert task.status == "READY"
 
 
+def test_a_recovery_confirms_for_longer_than_a_worker_takes_to_retake_its_lock():
+    # Two rounds of the keeper: a lock lost just after one check is back after the next.
+    assert CONFIRM_DEFAULT > 2 * workers.KEEP_SECONDS
+
+
+@pytest.mark.django_db
+def test_a_task_seen_orphaned_once_only_is_left_alone(monkeypatch):
+    """A live worker whose lock vanished (the database restarted) and which took it again
+    before the second look keeps its task."""
+    task = task_with("RUNNING", "blipped")
+    retaken = []
+
+    def worker_retakes_its_lock(seconds):
+        lock = worker_lock("blipped")
+        assert lock.acquire()
+        retaken.append(lock)
+
+    monkeypatch.setattr(workers, "_pause", worker_retakes_its_lock)
+    try:
+        assert tasks_recover_orphans() == 0
+    finally:
+        for lock in retaken:
+            lock.release()
+
+    assert retaken
+    task.refresh_from_db()
+    assert task.status == "RUNNING"
+
+
+@pytest.mark.django_db
+def test_a_worker_started_again_takes_back_its_own_tasks_without_waiting(monkeypatch, live_worker):
+    task = task_with("RUNNING", live_worker("node-2"))
+    monkeypatch.setattr(workers, "_pause", lambda seconds: pytest.fail("waited"))
+
+    assert tasks_recover_orphans(restarted="node-2") == 1
+
+    task.refresh_from_db()
+    assert task.status == "READY"
+
+
+@pytest.mark.django_db
+def test_a_worker_that_cannot_take_back_its_predecessors_tasks_exits(monkeypatch):
+    attempts = []
+
+    def failing(**kwargs):
+        attempts.append(kwargs)
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(db_worker, "tasks_recover_orphans", failing)
+    monkeypatch.setattr(db_worker, "RETRY_PAUSES", (0.0, 0.0))
+    with pytest.raises(CommandError, match="could not recover its predecessor's tasks"):
+        call_command("db_worker", "--worker-id", "unlucky", "--batch", "--no-startup-delay")
+    assert attempts == [{"restarted": "unlucky"}] * 3
+
+
+@pytest.mark.django_db
+def test_a_worker_starting_while_a_recovery_probes_its_lock_file_still_starts():
+    if connection.vendor == "postgresql":
+        pytest.skip("lock files are the SQLite set-up's")
+    probe = FileLock(worker_lock_path("starting"))
+    assert probe.acquire()  # what _file_lock_held holds for an instant
+    threading.Timer(0.2, probe.release).start()
+
+    with worker_lock_held("starting") as lock:
+        assert lock.held()
+    # Left behind, unlocked: it reads as a dead worker's.
+    assert worker_lock_path("starting").exists()
+    assert not workers._file_lock_held("starting")
+
+
 @pytest.mark.django_db
 def test_a_worker_started_again_under_its_id_takes_back_its_predecessors_tasks(live_worker):
     task = task_with("RUNNING", live_worker("node-1"))
@@ -151,7 +238,7 @@ def test_a_statement_of_a_dead_worker_still_running_keeps_its_task():
     task = task_with("RUNNING", "gone")
     # A session named as the dead worker's were, its lock gone: what a statement sent
     # before the kill leaves, until it ends.
-    lingering = AdvisoryLock(application_name=worker_session_name("gone", pid=1))
+    lingering = AdvisoryLock(application_name=worker_session_name("gone", instance="1-000000"))
     lingering._connection = lingering._connect()
     try:
         assert tasks_recover_orphans() == 0
@@ -256,17 +343,6 @@ def test_an_import_killed_after_its_commit_and_run_again_adds_nothing(
 # Real processes, killed ----------------------------------------------------------------
 
 
-@pytest.fixture
-def runs_table():
-    """Where each run of ``slow_run`` writes its number and process as it starts: no unique
-    key, so a task run twice shows as two rows."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE {RUNS_TABLE} (number integer NOT NULL, pid integer NOT NULL)")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {RUNS_TABLE}")
-
-
 def runs() -> list[tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT number, pid FROM {RUNS_TABLE}")  # noqa: S608
@@ -280,8 +356,8 @@ def wait_until(condition, timeout: float, *workers: Process) -> None:
         time.sleep(0.05)
 
 
-def worker(tmp_path, name: str) -> Process:
-    process = Process(tmp_path / f"{name}.log", *WORKER, "--worker-id", name)
+def worker(tmp_path, name: str, log: str = "") -> Process:
+    process = Process(tmp_path / f"{log or name}.log", *WORKER, "--worker-id", name)
     try:
         process.wait_for("Starting worker", timeout=60)
     except AssertionError:
@@ -291,9 +367,11 @@ def worker(tmp_path, name: str) -> Process:
 
 
 def sessions_named(name: str, query: str = "") -> int:
+    """The sessions whose application_name is LIKE ``name``, running ``query``."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s AND query LIKE %s",
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE %s"
+            " AND query LIKE %s",
             [name, f"%{query}%"],
         )
         return cursor.fetchone()[0]
@@ -301,27 +379,30 @@ def sessions_named(name: str, query: str = "") -> int:
 
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_task_whose_worker_was_killed_runs_again_to_the_end_once(tmp_path, runs_table):
+@pytest.mark.usefixtures("runs_table")
+def test_a_task_whose_worker_was_killed_runs_again_to_the_end_once(tmp_path):
     until = tmp_path / "end"
-    doomed = worker(tmp_path, f"doomed-{uuid.uuid4().hex[:8]}")
-    name = worker_session_name(doomed.path.stem, pid=doomed.pid)
+    worker_id = f"node-{uuid.uuid4().hex[:8]}"
+    doomed = worker(tmp_path, worker_id, "doomed")
+    name = worker_session_name(worker_id, instance=f"{doomed.pid}-%")
     heir = None
     try:
         with transaction.atomic():
-            task_id = slow_run.enqueue(1, str(until), 1.5).id
+            task_id = slow_run.enqueue(1, str(until), 10).id
         task = DBTaskResult.objects.filter(pk=task_id)
         wait_until(lambda: sessions_named(name, "pg_sleep"), 30, doomed)
         doomed.kill()  # SIGKILL in the middle of a statement: no chance to mark anything
-        lock_gone = worker_lock(doomed.path.stem)
-        wait_until(lock_gone.acquire, 10, doomed)
+        lock_gone = worker_lock(worker_id)
+        wait_until(lock_gone.acquire, 30, doomed)
         lock_gone.release()
         # Its lock went with it, but its statement runs on in PostgreSQL: not yet.
         assert tasks_recover_orphans() == 0
         assert task.get().status == "RUNNING"
-        wait_until(lambda: not sessions_named(name), 10, doomed)
+        wait_until(lambda: not sessions_named(name), 30, doomed)
         until.touch()  # the next run goes to its end
 
-        heir = worker(tmp_path, f"heir-{uuid.uuid4().hex[:8]}")
+        # Started again under its id, as systemd does: it takes its own tasks back at once.
+        heir = worker(tmp_path, worker_id, "heir")
         wait_until(lambda: task.get().status in ("SUCCESSFUL", "FAILED"), 30, heir)
         time.sleep(0.5)  # time enough for a third run to show, were there one
     finally:
@@ -329,7 +410,7 @@ def test_a_task_whose_worker_was_killed_runs_again_to_the_end_once(tmp_path, run
 
     row = task.get()
     assert row.status == "SUCCESSFUL", heir.output()
-    assert row.worker_ids == [doomed.path.stem, heir.path.stem]
+    assert row.worker_ids == [worker_id, worker_id]
     assert Counter(pid for _, pid in runs()) == {doomed.pid: 1, heir.pid: 1}
     assert f"task {task_id} ({slow_run.module_path}) of dead worker" in heir.output()
     assert statuses[1] == 0
@@ -337,7 +418,8 @@ def test_a_task_whose_worker_was_killed_runs_again_to_the_end_once(tmp_path, run
 
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_task_of_a_live_busy_worker_is_never_taken_back(tmp_path, runs_table):
+@pytest.mark.usefixtures("runs_table")
+def test_a_task_of_a_live_busy_worker_is_never_taken_back(tmp_path):
     until = tmp_path / "end"
     busy = worker(tmp_path, f"busy-{uuid.uuid4().hex[:8]}")
     other = None

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
-from tests.ops.background import RUNS_TABLE, Process, record_run
+from tests.ops.background import RUNS_TABLE, Process, record_run, runs_table  # noqa: F401
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -23,18 +23,8 @@ pytestmark = [
 BATCH = 200
 
 
-@pytest.fixture
-def runs_table():
-    """Where each run of ``record_run`` writes its number and process: no unique key, so a
-    task run twice shows as two rows."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE {RUNS_TABLE} (number integer NOT NULL, pid integer NOT NULL)")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {RUNS_TABLE}")
-
-
-def test_two_worker_processes_run_each_task_of_a_batch_once_between_them(tmp_path, runs_table):
+@pytest.mark.usefixtures("runs_table")
+def test_two_worker_processes_run_each_task_of_a_batch_once_between_them(tmp_path):
     arguments = ("db_worker", "--interval", "0.05", "--no-startup-delay", "--no-reload")
     workers = [Process(tmp_path / f"worker-{n}.log", *arguments, "--skip-checks") for n in (1, 2)]
     tasks = DBTaskResult.objects.filter(task_path=record_run.module_path)
@@ -61,8 +51,8 @@ def test_two_worker_processes_run_each_task_of_a_batch_once_between_them(tmp_pat
     times_run = Counter(number for number, _ in runs)
     assert sorted(times_run) == list(range(BATCH))
     assert set(times_run.values()) == {1}, [n for n, times in times_run.items() if times > 1]
-    # Both took a share, and each task was claimed by one worker.
-    by_worker = Counter(pid for _, pid in runs)
-    assert set(by_worker) == {worker.pid for worker in workers}, by_worker
+    # Each task was claimed by one worker (which of the two took how many is the
+    # scheduler's: one descheduled for the whole batch may take none).
+    assert {pid for _, pid in runs} <= {worker.pid for worker in workers}
     assert set(tasks.values_list("status", flat=True)) == {"SUCCESSFUL"}
     assert {len(ids) for ids in tasks.values_list("worker_ids", flat=True)} == {1}

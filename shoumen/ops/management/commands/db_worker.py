@@ -10,6 +10,7 @@ watches the files.
 
 import logging
 import os
+import time
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -26,6 +27,34 @@ from shoumen.ops.workers import (
 
 log = logging.getLogger("shoumen.ops.workers")
 
+# The pauses between a starting worker's attempts to take back its predecessor's tasks.
+RETRY_PAUSES = (1.0, 2.0, 4.0, 8.0)
+
+
+def _recover_predecessor(worker_id: str) -> None:
+    """Take back the tasks of this worker id's dead predecessor, trying again a few times;
+    raises CommandError when it cannot, so that the worker exits and its process manager
+    starts it again. Nothing else would: to the schedule's job, the id lives."""
+    for attempt, pause in enumerate((*RETRY_PAUSES, None), start=1):
+        try:
+            worker_predecessor_wait(worker_id)
+            tasks_recover_orphans(restarted=worker_id)
+            return
+        except Exception as error:
+            if pause is None:
+                log.exception("worker %s could not recover orphaned tasks", worker_id)
+                raise CommandError(
+                    f"worker {worker_id!r} could not recover its predecessor's tasks"
+                    f" ({attempt} attempts)"
+                ) from error
+            log.warning(
+                "worker %s could not recover orphaned tasks (%s); trying again in %g s",
+                worker_id,
+                type(error).__name__,
+                pause,
+            )
+            time.sleep(pause)
+
 
 class Command(db_worker.Command):
     def handle(self, *args: Any, worker_id: str, reload: bool, batch: bool, **options: Any) -> None:
@@ -36,12 +65,7 @@ class Command(db_worker.Command):
             return
         try:
             with worker_sessions_named(worker_id), worker_lock_held(worker_id):
-                try:
-                    worker_predecessor_wait(worker_id)
-                    tasks_recover_orphans(restarted=worker_id)
-                except Exception:
-                    # The queue is still worth serving; the schedule tries again each minute.
-                    log.exception("worker %s could not recover orphaned tasks", worker_id)
+                _recover_predecessor(worker_id)
                 run(*args, **options)
         except WorkerLockTaken as error:
             raise CommandError(str(error)) from error

@@ -123,11 +123,13 @@ class LocalCluster:
         self._pg_ctl(self.replica_dir, "stop")
 
     def stop(self) -> None:
-        for directory in (self.replica_dir, self.primary_dir):
-            if (directory / "postmaster.pid").exists():
-                self._run("pg_ctl", "-D", str(directory), "-w", "stop", "-m", "immediate",
-                          check=False)  # fmt: skip
-        shutil.rmtree(self.root, ignore_errors=True)
+        try:
+            for directory in (self.replica_dir, self.primary_dir):
+                if (directory / "postmaster.pid").exists():
+                    self._run("pg_ctl", "-D", str(directory), "-w", "stop", "-m", "immediate",
+                              check=False)  # fmt: skip
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> LocalCluster:
         try:
@@ -151,8 +153,14 @@ class LocalCluster:
         return f"postgres://{SYSTEM_USER}@127.0.0.1:{self.replica_port}/{database}"
 
     def pause_replay(self) -> None:
-        """The replica keeps receiving WAL but applies none of it: it falls behind."""
+        """The replica keeps receiving WAL but applies none of it: it falls behind. Returns
+        once the pause has taken hold (a request alone may still apply a record)."""
         self.psql(self.replica_port, "SELECT pg_wal_replay_pause()")
+        deadline = time.monotonic() + 30
+        while self.psql(self.replica_port, "SELECT pg_get_wal_replay_pause_state()") != "paused":
+            if time.monotonic() > deadline:
+                raise TimeoutError("the replica's replay did not pause")
+            time.sleep(0.05)
 
     def resume_replay(self) -> None:
         self.psql(self.replica_port, "SELECT pg_wal_replay_resume()")

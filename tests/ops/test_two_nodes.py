@@ -4,25 +4,18 @@ them over the nodes does not dodge the limit. Each node is a real gunicorn proce
 the PostgreSQL test database; a control pair without Redis shows the limit would be
 dodged, so the shared pair's result is the cache's doing."""
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
+from tests.gunicorn_node import GunicornNode
 from tests.personas import PASSWORD, World
-from tests.pgcluster import free_port
 from tests.test_task_queue import committed_world, database_url  # noqa: F401
 
 REDIS_URL = "redis://127.0.0.1:6379/6"
@@ -48,51 +41,16 @@ pytestmark = [
 ]
 
 
-class Node:
-    """One gunicorn process serving the test database."""
-
-    def __init__(self, *, redis_url: str | None) -> None:
-        self.port = free_port()
-        env = dict(os.environ)
-        env.update(
-            DATABASE_URL=database_url(),
-            PYTHONPATH=str(settings.BASE_DIR),
-            SHOUMEN_CLIENT_IP_HEADER="X-Real-IP",
-            SHOUMEN_LOGIN_ADDRESS_FAILURE_LIMIT=str(FAILURE_LIMIT),
-        )
-        env.pop("SHOUMEN_REDIS_URL", None)
-        if redis_url:
-            env["SHOUMEN_REDIS_URL"] = redis_url
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "shoumen.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--log-level", "warning"],
-            cwd=Path(settings.BASE_DIR), env=env, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-
-    def wait(self) -> "Node":
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url("/healthz"), timeout=2)  # noqa: S310 (loopback)
-                return self
-            except urllib.error.HTTPError:
-                return self  # it answers
-            except OSError:
-                if self.process.poll() is not None:
-                    error = self.process.stderr.read() if self.process.stderr else ""
-                    raise RuntimeError(error) from None
-                time.sleep(0.2)
-        raise TimeoutError(f"node on {self.port} did not answer")
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+def _node(tmp_path, number: int, *, redis_url: str | None) -> GunicornNode:
+    """One node on the test database; with ``redis_url``, its cache is that Redis."""
+    env = {
+        "DATABASE_URL": database_url(),
+        "SHOUMEN_CLIENT_IP_HEADER": "X-Real-IP",
+        "SHOUMEN_LOGIN_ADDRESS_FAILURE_LIMIT": str(FAILURE_LIMIT),
+    }
+    if redis_url:
+        env["SHOUMEN_REDIS_URL"] = redis_url
+    return GunicornNode(env, tmp_path / f"node{number}.log", drop=("SHOUMEN_REDIS_URL",))
 
 
 class Browser:
@@ -112,7 +70,7 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def log_in(self, node: Node, username: str, password: str) -> int:
+    def log_in(self, node: GunicornNode, username: str, password: str) -> int:
         _, page = self.open(node.url("/login/"))
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         assert token, "the login page carries a CSRF token"
@@ -127,7 +85,7 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.fixture
-def nodes(request, committed_world):  # noqa: F811
+def nodes(request, committed_world, tmp_path):  # noqa: F811
     shared = request.param
     if shared:
         if not _redis_answers():
@@ -135,13 +93,15 @@ def nodes(request, committed_world):  # noqa: F811
         import redis
 
         redis.Redis.from_url(REDIS_URL).flushdb()
-    pair = [Node(redis_url=REDIS_URL if shared else None) for _ in range(2)]
-    yield [node.wait() for node in pair]
-    for node in pair:
-        node.stop()
+    pair = [_node(tmp_path, n, redis_url=REDIS_URL if shared else None) for n in (1, 2)]
+    try:
+        yield [node.wait() for node in pair]
+    finally:
+        for node in pair:
+            node.stop()
 
 
-def _spray(nodes: list[Node]) -> list[int]:
+def _spray(nodes: list[GunicornNode]) -> list[int]:
     """Failed logins for different usernames from one address, alternating nodes, then
     one more on the first node: its status."""
     statuses = []

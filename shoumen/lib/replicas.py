@@ -114,7 +114,9 @@ def _discard_pool(wrapper) -> None:
 
 
 def measure(alias: str) -> ReplicaState:
-    """Ask one replica how far behind it is, on a connection of its own."""
+    """Ask one replica how far behind it is, on a connection of its own (taken from the
+    alias's pool, which is dropped when the replica fails: its other connections are as
+    broken as this one)."""
     wrapper = connections.create_connection(alias)
     try:
         with wrapper.cursor() as cursor:
@@ -153,23 +155,26 @@ def _check() -> None:
     _health.checked_at = time.monotonic()
 
 
-def _check_and_release() -> None:
+def _check_and_release(lock: threading.Lock) -> None:
     try:
         _check()
     except Exception:  # a check must never take the process down
         log.exception("replica check failed")
     finally:
-        _health.lock.release()
+        lock.release()
 
 
 def _check_in_background() -> None:
     """Start a check unless one is running; callers go on with what is known."""
-    if not _health.lock.acquire(blocking=False):
+    lock = _health.lock
+    if not lock.acquire(blocking=False):
         return
     try:
-        threading.Thread(target=_check_and_release, name="replica-check", daemon=True).start()
+        threading.Thread(
+            target=_check_and_release, args=(lock,), name="replica-check", daemon=True
+        ).start()
     except Exception:
-        _health.lock.release()
+        lock.release()
         raise
 
 
@@ -228,8 +233,7 @@ class _Reads:
         """Every statement on the primary passes here: one that writes marks the request.
         (Not the router's db_for_write: Django asks it for reads too, such as the lookup
         of get_or_create, and a page that only looks would pin its reader for good.)"""
-        if not self.wrote and not _reads_only(sql):
-            self.wrote = True
+        self.wrote = self.wrote or not _reads_only(sql)
         return execute(sql, params, many, context)
 
 

@@ -6,6 +6,7 @@ The rule is tested in this process (SQLite and PostgreSQL); real processes kille
 SIGKILL on PostgreSQL, where the test database is one other processes can open."""
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -29,6 +30,7 @@ from shoumen.ops.workers import (
     worker_lock,
     worker_lock_held,
     worker_lock_path,
+    worker_predecessor_wait,
     worker_session_name,
 )
 from shoumen.registry.models import Person
@@ -245,9 +247,32 @@ def test_a_statement_of_a_dead_worker_still_running_keeps_its_task():
     finally:
         lingering.release()
 
-    wait_until(lambda: tasks_recover_orphans() == 1, 10)  # once its backend has ended
+    wait_until(lambda: tasks_recover_orphans() == 1, 30)  # once its backend has ended
     task.refresh_from_db()
     assert task.status == "READY"
+
+
+@needs_postgresql
+@pytest.mark.django_db
+def test_a_predecessor_with_this_processs_pid_is_waited_for_up_to_a_limit(monkeypatch, caplog):
+    """In a container a worker started again has its predecessor's PID: their sessions
+    differ by the instance tag. A session that outlives the limit no longer holds it up."""
+    caplog.set_level(logging.WARNING, logger="shoumen.ops.workers")
+    monkeypatch.setattr(workers, "PREDECESSOR_WAIT_SECONDS", 0.5)
+    same_pid = f"{os.getpid()}-000000"
+    assert worker_session_name("boxed", instance=same_pid) != worker_session_name("boxed")
+    lingering = AdvisoryLock(application_name=worker_session_name("boxed", instance=same_pid))
+    lingering._connection = lingering._connect()
+    try:
+        started = time.monotonic()
+        worker_predecessor_wait("boxed")
+        waited = time.monotonic() - started
+    finally:
+        lingering.release()
+
+    assert 0.5 <= waited < 10
+    assert "waits for its predecessor's statements" in caplog.text
+    assert "going on" in caplog.text
 
 
 @pytest.mark.django_db

@@ -17,6 +17,11 @@ from shoumen.schedule import Job
 from tests.test_task_queue import database_url
 
 RUNS_TABLE = "test_background_task_runs"
+# The processes started here open the test database by name: PostgreSQL only.
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="scheduler and worker processes need a database they can open (PostgreSQL)",
+)
 
 
 @task()

@@ -21,12 +21,8 @@ from shoumen.ops.scheduler import (
     job_enqueue_once,
     scheduled_runs_prune,
 )
-from tests.ops.background import Process, every_second, tick
+from tests.ops.background import Process, every_second, needs_postgresql, tick
 
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the scheduler processes need a database they can open (PostgreSQL)",
-)
 SCHEDULE = "tests.ops.background.every_second"
 RETRY = 1.0
 AT = datetime.datetime(2026, 12, 6, 9, 0, tzinfo=datetime.UTC)

@@ -35,12 +35,15 @@ from shoumen.ops.workers import (
 )
 from shoumen.registry.models import Person
 from tests.ledgers.ledgers import csv_bytes, resident_id
-from tests.ops.background import RUNS_TABLE, Process, runs_table, slow_run, tick  # noqa: F401
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the worker processes need a database they can open (PostgreSQL)",
+from tests.ops.background import (  # noqa: F401
+    RUNS_TABLE,
+    Process,
+    needs_postgresql,
+    runs_table,
+    slow_run,
+    tick,
 )
+
 # The module's own, before the tests here patch it.
 CONFIRM_DEFAULT = workers.CONFIRM_SECONDS
 WORKER = ("db_worker", "--interval", "0.05", "--no-startup-delay", "--no-reload", "--skip-checks")

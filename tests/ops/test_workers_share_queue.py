@@ -10,14 +10,17 @@ import pytest
 from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
-from tests.ops.background import RUNS_TABLE, Process, record_run, runs_table  # noqa: F401
+from tests.ops.background import (  # noqa: F401
+    RUNS_TABLE,
+    Process,
+    needs_postgresql,
+    record_run,
+    runs_table,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the worker processes need a database they can open (PostgreSQL)",
-    ),
+    needs_postgresql,
 ]
 
 BATCH = 200
